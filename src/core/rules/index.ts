@@ -1,0 +1,32 @@
+import { DISCOVERY_RULES } from './discovery-rules'
+import { ENGINE_RULES } from './engine-rules'
+import { FORMAT_RULES } from './format-rules'
+import { MODEL_COMMON_RULES } from './model-rules'
+import { PICKLE_RULES } from './pickle-rules'
+import { SECRET_RULES } from './secret-rules'
+import type { Rule } from './types'
+
+export type { Rule, RuleDomain } from './types'
+
+/** The one rule table, in a fixed order. Ids must be unique (checked by a test). */
+export const RULES: readonly Rule[] = [
+  ...ENGINE_RULES,
+  ...MODEL_COMMON_RULES,
+  ...PICKLE_RULES,
+  ...FORMAT_RULES,
+  ...SECRET_RULES,
+  ...DISCOVERY_RULES,
+]
+
+const BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.id, r]))
+
+/** Looks a rule up; throws for an unknown id so a typo in a scanner fails its tests loudly. */
+export function getRule(id: string): Rule {
+  const r = BY_ID.get(id)
+  if (!r) throw new Error(`unknown rule id: ${id}`)
+  return r
+}
+
+export function findRule(id: string): Rule | undefined {
+  return BY_ID.get(id)
+}

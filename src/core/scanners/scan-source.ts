@@ -1,0 +1,107 @@
+import { findRule } from '../rules'
+import type { Severity } from '../types'
+import type { ByteSource } from './byte-source'
+import { SCANNERS } from './registry'
+import { HEAD_BYTES } from './sniff'
+import type { FormatScanResult, FormatScanner, ModelFinding, ScanContext, ScanLimits } from './types'
+import { DEFAULT_LIMITS } from './types'
+
+export type ScanSourceOptions = Readonly<{
+  /** Outer file path (for messages and for formats that look beside the file, e.g. ONNX external data). */
+  path: string
+  member?: string
+  depth?: number
+  limits?: ScanLimits
+  /** Registry to use (tests may pass a subset); defaults to SCANNERS. */
+  scanners?: readonly FormatScanner[]
+}>
+
+/** Finds the first scanner whose sniff accepts the content. */
+export function pickScanner(
+  src: ByteSource,
+  name: string,
+  scanners: readonly FormatScanner[] = SCANNERS,
+): FormatScanner | undefined {
+  const head = src.read(0, HEAD_BYTES)
+  for (const s of scanners) {
+    try {
+      if (s.sniff(head, src, name)) return s
+    } catch {
+      // A sniff that throws on odd input simply does not claim the file.
+    }
+  }
+  return undefined
+}
+
+/**
+ * Runs the registry over one source. Never throws: a scanner exception becomes an invalid result
+ * with a `model.scanner-error` finding, and content no scanner claims is `unknown` + invalid.
+ */
+export function scanSource(src: ByteSource, opts: ScanSourceOptions): FormatScanResult {
+  const limits = opts.limits ?? DEFAULT_LIMITS
+  const depth = opts.depth ?? 0
+  const scanners = opts.scanners ?? SCANNERS
+  const name = opts.member ?? opts.path
+  const scanner = pickScanner(src, baseName(name), scanners)
+  if (!scanner) {
+    return {
+      format: 'unknown',
+      findings: [
+        {
+          ruleId: 'model.unknown-format',
+          message: `Content of ${opts.member ? `member ${opts.member}` : 'the file'} matches no known model format`,
+          member: opts.member,
+        },
+      ],
+      invalid: 'no known model format',
+    }
+  }
+  const ctx: ScanContext = {
+    path: opts.path,
+    member: opts.member,
+    depth,
+    limits,
+    scanNested(nested, memberName) {
+      const full = opts.member ? `${opts.member}!${memberName}` : memberName
+      if (depth + 1 > limits.maxDepth) {
+        return {
+          format: 'unknown',
+          findings: [
+            {
+              ruleId: 'model.invalid-structure',
+              message: `Archive nesting deeper than ${limits.maxDepth} levels at ${full}; not scanned further`,
+              member: full,
+            },
+          ],
+          invalid: 'nesting too deep',
+        }
+      }
+      return scanSource(nested, { path: opts.path, member: full, depth: depth + 1, limits, scanners })
+    },
+  }
+  try {
+    return scanner.scan(src, ctx)
+  } catch (e) {
+    return {
+      format: scanner.format,
+      findings: [
+        {
+          ruleId: 'model.scanner-error',
+          message: `The ${scanner.format} scanner stopped: ${(e as Error).message ?? String(e)}`,
+          member: opts.member,
+        },
+      ],
+      invalid: 'scanner error',
+    }
+  }
+}
+
+function baseName(p: string): string {
+  const i = Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\'), p.lastIndexOf('!'))
+  return i >= 0 ? p.slice(i + 1) : p
+}
+
+/** Fills in the severity from the rule table. */
+export function withSeverity(f: ModelFinding): ModelFinding & { severity: Severity } {
+  return { ...f, severity: f.severity ?? findRule(f.ruleId)?.severity ?? 'medium' }
+}
