@@ -8,7 +8,8 @@ const PROTO0_FIRST = new Set([0x28, 0x63, 0x7d, 0x5d, 0x29, 0x49, 0x4c, 0x46, 0x
 
 export function looksLikePickle(head: Uint8Array): boolean {
   if (head.length < 2) return false
-  if (head[0] === 0x80 && head[1] !== undefined && head[1] >= 2 && head[1] <= 5) return true
+  // PROTO 0-5 (0/1 are legal if unusual; picklescan treats \x80\x00-\x05 as pickle magic).
+  if (head[0] === 0x80 && head[1] !== undefined && head[1] <= 5) return true
   const b0 = head[0]!
   if (!PROTO0_FIRST.has(b0)) return false
   // `c<module>\n<name>\n`: GLOBAL with two printable lines.

@@ -1,0 +1,20 @@
+// Bundles the CLI (and the Electron scan worker's core) with esbuild: one CommonJS file per entry,
+// node_modules left external so better-sqlite3 keeps its Node-ABI binding.
+import { build } from 'esbuild'
+import { readFileSync, chmodSync } from 'node:fs'
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+
+await build({
+  entryPoints: { aiscout: 'src/cli/aiscout.ts' },
+  outdir: 'out/cli',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  packages: 'external',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  define: { __AISCOUT_VERSION__: JSON.stringify(pkg.version) },
+})
+chmodSync('out/cli/aiscout.js', 0o755)

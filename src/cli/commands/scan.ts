@@ -1,0 +1,102 @@
+import { existsSync, statSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { scan } from '../../core/engine/scan'
+import { openInventoryReader } from '../../core/storage/inventory-reader'
+import { atLeast } from '../../core/types'
+import { oneOf, parseArgs, UsageError } from '../args'
+import type { Io } from '../index'
+import { resolvePath } from '../index'
+import { createProgressLine, formatBytes } from '../output'
+import { openCliDb } from './db'
+import { emitInventory, SCAN_FORMATS } from './report-out'
+
+const SPEC = {
+  home: { type: 'string' },
+  root: { type: 'list' },
+  exclude: { type: 'list' },
+  db: { type: 'string' },
+  hash: { type: 'boolean' },
+  'verify-digests': { type: 'boolean' },
+  'run-versions': { type: 'boolean' },
+  format: { type: 'string' },
+  out: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+} as const
+
+export async function runScan(argv: readonly string[], io: Io): Promise<number> {
+  const { flags, positionals } = parseArgs(argv, SPEC)
+  if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]} (use --root DIR)`)
+  const format = oneOf(flags.format, SCAN_FORMATS, 'format', 'table')
+  const home = flags.home ? resolvePath(io, flags.home as string) : io.home
+  if (!isDir(home)) throw new UsageError(`--home ${home} is not a directory`)
+  const roots = ((flags.root as string[] | undefined) ?? []).map((r) => resolvePath(io, r))
+  for (const r of roots) if (!isDir(r)) throw new UsageError(`--root ${r} is not a directory`)
+  const { db } = openCliDb(io, flags.db as string | undefined)
+  try {
+    const ac = new AbortController()
+    const onSigint = (): void => ac.abort()
+    process.once('SIGINT', onSigint)
+    const bar = flags.quiet ? undefined : createProgressLine()
+    let summary
+    try {
+      summary = await scan(
+        db,
+        {
+          home,
+          roots,
+          exclude: flags.exclude as string[] | undefined,
+          hash: flags.hash !== false,
+          verifyDigests: flags['verify-digests'] === true,
+          runVersionCommands: flags['run-versions'] === true,
+          env: io.env,
+        },
+        {
+          signal: ac.signal,
+          onProgress: (p) =>
+            bar?.update(
+              `${p.phase}  ${p.filesSeen} files  ${p.assets} assets  ${p.findings} findings  ${formatBytes(p.bytesHashed)} hashed  ${p.currentPath ?? ''}`,
+            ),
+        },
+      )
+    } finally {
+      bar?.done()
+      process.removeListener('SIGINT', onSigint)
+    }
+    if (summary.status === 'interrupted') {
+      io.stderr.write('aiscout: scan interrupted; the previous inventory was kept\n')
+      return 2
+    }
+    const inv = openInventoryReader(db)
+    await emitInventory(io, inv, format, flags.out as string | undefined, { repoRoot: repoRootOf(roots) })
+    let worst = false
+    for (const f of inv.findings()) {
+      if (atLeast(f.severity, 'medium')) {
+        worst = true
+        break
+      }
+    }
+    return worst ? 1 : 0
+  } finally {
+    db.close()
+  }
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory()
+  } catch {
+    return false
+  }
+}
+
+/** SARIF paths are repo-relative when the (single) extra root lies inside a git checkout. */
+function repoRootOf(roots: readonly string[]): string | undefined {
+  if (roots.length !== 1) return undefined
+  let d = roots[0]!
+  for (;;) {
+    if (existsSync(join(d, '.git'))) return d
+    const up = dirname(d)
+    if (up === d) return undefined
+    d = up
+  }
+}

@@ -1,0 +1,72 @@
+import { homedir } from 'node:os'
+import { resolve } from 'node:path'
+import { runExport } from './commands/export'
+import { runScan } from './commands/scan'
+import { runScanModel } from './commands/scan-model'
+import { UsageError } from './args'
+import { VERSION } from './version'
+
+export const USAGE = `AI Scout ${VERSION}: find and judge AI assets on this machine
+
+Usage:
+  aiscout scan [--home DIR] [--root DIR]... [--exclude GLOB]... [--db FILE] [--no-hash]
+               [--verify-digests] [--run-versions] [--format table|json|sarif|cyclonedx|html|csv]
+               [--out FILE] [--quiet]
+  aiscout scan-model [--format table|json|sarif] [--out FILE] PATH...
+  aiscout export --format json|csv|sarif|cyclonedx|html [--db FILE] [--out FILE] [--include-gone]
+  aiscout help | --help | --version
+
+Exit codes: 0 nothing at or above medium, 1 findings at or above medium (scan-model: a malicious
+or suspicious file), 2 the command could not run (bad arguments, unusable database; scan-model:
+an invalid or unreadable file).
+`
+
+export type Io = Readonly<{
+  stdout: NodeJS.WritableStream
+  stderr: NodeJS.WritableStream
+  env: NodeJS.ProcessEnv
+  cwd: string
+  home: string
+}>
+
+/** Runs the CLI and returns its exit code; never throws for user errors. */
+export async function main(argv: readonly string[], io: Io = defaultIo()): Promise<number> {
+  const [cmd, ...rest] = argv
+  try {
+    switch (cmd) {
+      case 'scan':
+        return await runScan(rest, io)
+      case 'scan-model':
+        return await runScanModel(rest, io)
+      case 'export':
+        return await runExport(rest, io)
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout.write(USAGE)
+        return cmd === undefined ? 2 : 0
+      case '--version':
+      case 'version':
+        io.stdout.write(`${VERSION}\n`)
+        return 0
+      default:
+        throw new UsageError(`unknown command ${cmd}`)
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr.write(`aiscout: ${e.message}\n\n${USAGE}`)
+      return 2
+    }
+    io.stderr.write(`aiscout: ${(e as Error).message ?? String(e)}\n`)
+    return 2
+  }
+}
+
+function defaultIo(): Io {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), home: homedir() }
+}
+
+export function resolvePath(io: Io, p: string): string {
+  return resolve(io.cwd, p)
+}

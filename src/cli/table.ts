@@ -1,0 +1,68 @@
+import type { InventoryReader } from '../core/inventory'
+import { findRule } from '../core/rules'
+import type { AssetKind, Severity } from '../core/types'
+import { ASSET_KINDS, SEVERITIES } from '../core/types'
+import { color, formatBytes } from './output'
+
+const SEV_COLOR: Record<Severity, number> = { critical: 35, high: 31, medium: 33, low: 36, info: 90 }
+
+/** The human summary of an inventory: counts by kind, then findings by severity with a fix line. */
+export function renderInventoryTable(inv: InventoryReader, opts: { maxFindings?: number } = {}): string {
+  const lines: string[] = []
+  const byKind = new Map<AssetKind, number>()
+  let modelBytes = 0
+  const risky: string[] = []
+  for (const a of inv.assets()) {
+    byKind.set(a.kind, (byKind.get(a.kind) ?? 0) + 1)
+    if (a.kind === 'model' && a.sizeBytes) modelBytes += a.sizeBytes
+    if (a.kind === 'model' && (a.verdict === 'malicious' || a.verdict === 'suspicious')) {
+      risky.push(`  ${color(a.verdict === 'malicious' ? 31 : 33, a.verdict.padEnd(10))} ${a.path}`)
+    }
+  }
+  const s = inv.scan
+  lines.push(color(1, `AI Scout inventory — ${inv.host.hostname} (${inv.host.platform})`))
+  lines.push(`scan ${s.id}  ${s.startedAt}  ${s.stats.filesSeen} files, ${s.stats.dirsSeen} dirs in ${(s.stats.durationMs / 1000).toFixed(1)} s`)
+  lines.push('')
+  lines.push(color(1, 'Assets'))
+  let total = 0
+  for (const k of ASSET_KINDS) {
+    const n = byKind.get(k) ?? 0
+    total += n
+    if (n) lines.push(`  ${k.padEnd(20)} ${String(n).padStart(6)}`)
+  }
+  if (total === 0) lines.push('  (none found)')
+  if (modelBytes) lines.push(`  model storage        ${formatBytes(modelBytes).padStart(6)}`)
+  if (risky.length) {
+    lines.push('')
+    lines.push(color(1, 'Risky model files'))
+    lines.push(...risky.slice(0, 50))
+  }
+  const bySev = new Map<Severity, number>()
+  const shown: string[] = []
+  let nShown = 0
+  const max = opts.maxFindings ?? 40
+  for (const f of inv.findings()) {
+    bySev.set(f.severity, (bySev.get(f.severity) ?? 0) + 1)
+    if (nShown < max && f.severity !== 'info') {
+      nShown++
+      const where = f.line ? `${f.path}:${f.line}` : f.path
+      shown.push(`  ${color(SEV_COLOR[f.severity], f.severity.toUpperCase().padEnd(8))} ${f.title}`)
+      shown.push(`           ${where}${f.member ? ` [${f.member}]` : ''}`)
+      shown.push(`           ${f.message}`)
+      const fix = findRule(f.ruleId)?.fix
+      if (fix) shown.push(color(90, `           fix: ${fix}`))
+    }
+  }
+  lines.push('')
+  lines.push(color(1, 'Findings'))
+  const counts = [...SEVERITIES].reverse().map((sv) => `${sv} ${bySev.get(sv) ?? 0}`)
+  lines.push(`  ${counts.join('  ')}`)
+  if (shown.length) lines.push(...shown)
+  const nFindings = [...bySev.values()].reduce((a, b) => a + b, 0)
+  if (nFindings > nShown && nShown >= max) lines.push(`  … ${nFindings - nShown} more (use --format json or html for all)`)
+  if (s.stats.skipped) {
+    lines.push('')
+    lines.push(color(90, `${s.stats.skipped} paths skipped (permissions, vanished files, over-long paths); see --format json "skipped"`))
+  }
+  return lines.join('\n') + '\n'
+}

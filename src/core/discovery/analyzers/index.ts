@@ -1,0 +1,11 @@
+import { STORES_ANALYZERS } from '../stores/analyzers'
+import { SYSTEM_ANALYZERS } from '../system/analyzers'
+import { TOOLS_ANALYZERS } from '../tools/analyzers'
+import type { FileAnalyzer } from '../types'
+
+/** File analyzers the crawl dispatches to by name or extension, in a fixed order. */
+export const FILE_ANALYZERS: readonly FileAnalyzer[] = [
+  ...STORES_ANALYZERS,
+  ...TOOLS_ANALYZERS,
+  ...SYSTEM_ANALYZERS,
+]

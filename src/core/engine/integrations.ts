@@ -1,0 +1,5 @@
+/**
+ * The engine's links to the secrets engine and to env resolution, kept in one place.
+ */
+export { createSecretScanner, createSecretsPass, secretFileKind } from '../secrets'
+export type { SecretFileKind, SecretScanner, SecretsPass } from '../secrets'

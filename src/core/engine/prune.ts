@@ -1,0 +1,83 @@
+/**
+ * Crawl pruning. Bulk trees that never hold AI assets are skipped whole (node_modules, VCS
+ * metadata, Python bytecode, trash, package-manager and browser caches); site-packages is read
+ * from package metadata by discovery, never crawled file by file. Caches that DO hold AI assets
+ * are kept even inside a pruned cache directory.
+ */
+export const PRUNED_DIR_NAMES: ReadonlySet<string> = new Set([
+  'node_modules',
+  '.git',
+  '.hg',
+  '.svn',
+  '__pycache__',
+  'site-packages',
+  'dist-packages',
+  '.Trash',
+  '.Trashes',
+  '$RECYCLE.BIN',
+  '.npm',
+  '.pnpm-store',
+  '.yarn',
+  '.gradle',
+  '.m2',
+  '.rustup',
+  '.tox',
+  '.nox',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.ruff_cache',
+  '.next',
+  '.nuxt',
+  '.turbo',
+  '.parcel-cache',
+  '.terraform',
+  '.ipython',
+  // Chromium/Electron browser caches (also inside app data dirs of AI desktop apps).
+  'Cache',
+  'Code Cache',
+  'GPUCache',
+  'CacheStorage',
+  'Service Worker',
+  'ShaderCache',
+  'GrShaderCache',
+  'DawnCache',
+  'blob_storage',
+])
+
+/** Directories whose children are pruned except the AI caches listed below. */
+export const CACHE_PARENT_NAMES: ReadonlySet<string> = new Set(['.cache', 'Caches'])
+
+/** Children of ~/.cache, ~/Library/Caches, %LOCALAPPDATA% caches that hold AI assets. */
+export const AI_CACHE_NAMES: ReadonlySet<string> = new Set([
+  'huggingface',
+  'torch',
+  'llama.cpp',
+  'lm-studio',
+  'gpt4all',
+  'whisper',
+  'keras',
+  'vllm',
+  'ollama',
+  'mlx',
+  'mlx_lm',
+  'sentence_transformers',
+  'pip-ai-models',
+  'modelscope',
+  'ms-playwright-ai',
+  'diffusers',
+  'clip',
+  'open_clip',
+  'tfhub_modules',
+  'kagglehub',
+  'nomic.ai',
+  'com.lmstudio',
+])
+
+/** Path segments under which the OS keeps trash (checked on the parent chain cheaply by name). */
+export function isPrunedDir(name: string, parentName: string): boolean {
+  if (PRUNED_DIR_NAMES.has(name)) return true
+  if (CACHE_PARENT_NAMES.has(parentName) && !AI_CACHE_NAMES.has(name)) return true
+  // ~/.local/share/Trash
+  if (name === 'Trash' && parentName === 'share') return true
+  return false
+}

@@ -1,0 +1,409 @@
+import { closeSync, openSync, readSync, statSync } from 'node:fs'
+import { basename } from 'node:path'
+import picomatch from 'picomatch'
+import { LOCATORS, FILE_ANALYZERS } from '../discovery/registry'
+import type {
+  AddModelOptions,
+  AddedModel,
+  DiscoveryContext,
+  FileAnalyzer,
+  Locator,
+  Platform,
+  SocketsPort,
+  SystemInfoPort,
+} from '../discovery/types'
+import { HEAD_BYTES, MODEL_EXTENSIONS, sniffHead } from '../scanners/sniff'
+import type { Db } from '../storage/db'
+import { createHashCache } from '../storage/hash-cache'
+import { beginScan, installationSecret } from '../storage/inventory-store'
+import type { NewAsset, NewFinding, ScanProgress, ScanStats, SkippedEntry } from '../types'
+import { hostInfo } from './host'
+import { createSecretScanner, createSecretsPass, secretFileKind } from './integrations'
+import { createJobPool } from './job-pool'
+import { analyzeModelFile } from './model-files'
+import { isPrunedDir } from './prune'
+import { normaliseRoots } from './roots'
+import { walk } from './walker'
+
+export type ScanOptions = Readonly<{
+  /** Home directory to treat as the user's (default: the real one). */
+  home: string
+  /** Extra roots; the home is always a root. */
+  roots?: readonly string[]
+  exclude?: readonly string[]
+  /** Hash model files (default true; `--no-hash` turns it off). */
+  hash?: boolean
+  /** Rehash digests known by construction (HF blob names, Ollama blobs). */
+  verifyDigests?: boolean
+  runVersionCommands?: boolean
+  /** Platform whose path tables the locators use (default: this OS). */
+  platform?: Platform
+  /** Environment for override resolution (default: process.env). */
+  env?: Readonly<Record<string, string | undefined>>
+  systemInfo?: SystemInfoPort
+  sockets?: SocketsPort
+  /** Registries (tests may pass subsets). */
+  locators?: readonly Locator[]
+  analyzers?: readonly FileAnalyzer[]
+  /** Skip locators (crawl only); used by the crawl benchmark. */
+  crawlOnly?: boolean
+}>
+
+export type ScanHooks = Readonly<{
+  signal?: AbortSignal
+  onProgress?(p: ScanProgress): void
+}>
+
+export type ScanSummary = Readonly<{
+  scanId: string
+  status: 'complete' | 'interrupted'
+  roots: readonly string[]
+  stats: ScanStats
+}>
+
+/** Files whose names look like content digests (Ollama `sha256-<hex>`, HF blob ids) are sniffed. */
+const DIGEST_NAME = /^(sha256[-:])?[0-9a-f]{40,64}$/
+
+/** Extensions that almost always mean a model; others (.bin, .dat, .model) only count when the content says so. */
+const WEAK_MODEL_EXTENSIONS: ReadonlySet<string> = new Set(['.bin', '.dat', '.data', '.model', '.msgpack', '.mar'])
+
+const NOT_MODEL_CONTENT = new Set(['text', 'json', 'notebook', 'unknown', 'tar', '7z'])
+
+const emptyStats = (): { -readonly [K in keyof ScanStats]: ScanStats[K] } => ({
+  filesSeen: 0,
+  dirsSeen: 0,
+  candidates: 0,
+  bytesHashed: 0,
+  filesHashed: 0,
+  hashCacheHits: 0,
+  modelsScanned: 0,
+  assets: 0,
+  findings: 0,
+  skipped: 0,
+  durationMs: 0,
+})
+
+/**
+ * One scan: locators probe known places first, then the crawl walks the roots, classifies files
+ * by content and hands them to the model scanners, analyzers and the secrets engine. Everything
+ * is streamed into the store; the previous inventory is replaced only when the scan completes.
+ */
+export async function scan(db: Db, options: ScanOptions, hooks: ScanHooks = {}): Promise<ScanSummary> {
+  const t0 = Date.now()
+  const signal = hooks.signal
+  const home = normaliseRoots([options.home])[0]!
+  const roots = normaliseRoots([home, ...(options.roots ?? [])])
+  const platform: Platform = options.platform ?? (process.platform === 'darwin' ? 'darwin' : process.platform === 'win32' ? 'win32' : 'linux')
+  const env = options.env ?? process.env
+  const hash = options.hash !== false
+  const writer = beginScan(db, hostInfo(), roots)
+  const cache = createHashCache(db)
+  const stats = emptyStats()
+  const fingerprintKey = installationSecret(db)
+  const secretScanner = createSecretScanner({ fingerprintKey })
+  const secretsPass = createSecretsPass({ fingerprintKey, home, scanner: secretScanner })
+
+  let lastProgress = 0
+  let currentPath: string | undefined
+  let phase: ScanProgress['phase'] = 'locating'
+  const progress = (force = false): void => {
+    if (!hooks.onProgress) return
+    const now = Date.now()
+    if (!force && now - lastProgress < 100) return
+    lastProgress = now
+    const c = writer.counts()
+    hooks.onProgress({
+      phase,
+      filesSeen: stats.filesSeen,
+      dirsSeen: stats.dirsSeen,
+      bytesHashed: stats.bytesHashed,
+      assets: c.assets,
+      findings: c.findings,
+      currentPath,
+    })
+  }
+
+  const claimedDirs = new Set<string>()
+  const claimedFiles = new Set<string>()
+  const skip = (s: SkippedEntry): void => {
+    writer.addSkipped(s)
+  }
+  const emitFinding = (f: NewFinding): void => {
+    writer.addFinding(f)
+  }
+  const modelOpts = (knownSha256?: string) => ({
+    hash,
+    knownSha256,
+    verify: options.verifyDigests === true,
+    cache,
+    signal,
+    onHashed: (n: number) => {
+      stats.bytesHashed += n
+      progress()
+    },
+    onCacheHit: () => {
+      stats.hashCacheHits++
+    },
+  })
+
+  const addModel = async (path: string, o: AddModelOptions): Promise<AddedModel> => {
+    claimedFiles.add(path)
+    currentPath = path
+    const report = await analyzeModelFile(path, modelOpts(o.knownSha256))
+    stats.modelsScanned++
+    if (report.sha256 && !o.knownSha256) stats.filesHashed++
+    const assetId = writer.addAsset({
+      kind: 'model',
+      path,
+      identity: o.identity,
+      name: o.name ?? basename(path),
+      version: o.version,
+      format: report.format,
+      sha256: report.sha256,
+      sizeBytes: report.sizeBytes,
+      source: o.source,
+      verdict: report.verdict,
+      details: { ...(report.metadata ?? {}), ...(o.details ?? {}) },
+      links: o.links,
+    })
+    for (const f of report.findings) {
+      emitFinding({ ...f, path, assetId })
+    }
+    return {
+      assetId,
+      verdict: report.verdict,
+      format: report.format,
+      sha256: report.sha256,
+      sizeBytes: report.sizeBytes,
+      metadata: report.metadata,
+    }
+  }
+
+  const ctx: DiscoveryContext = {
+    home,
+    platform,
+    env,
+    signal,
+    runVersionCommands: options.runVersionCommands === true,
+    verifyDigests: options.verifyDigests === true,
+    hash,
+    emitAsset: (a: NewAsset) => writer.addAsset(a),
+    emitFinding,
+    emitSkipped: skip,
+    claimDir: (p) => claimedDirs.add(p),
+    claimFile: (p) => claimedFiles.add(p),
+    isClaimed: (p) => claimedFiles.has(p) || claimedDirs.has(p),
+    addModel,
+    secrets: secretScanner,
+    systemInfo: options.systemInfo ?? noSystemInfo,
+    sockets: options.sockets ?? { listening: async () => [] },
+  }
+
+  try {
+    // 1. Known locations first: stores claim their directories so the crawl skips them.
+    if (!options.crawlOnly) {
+      for (const loc of options.locators ?? LOCATORS) {
+        if (signal?.aborted) break
+        currentPath = loc.title
+        progress()
+        try {
+          await loc.locate(ctx)
+        } catch (e) {
+          skip({
+            path: `locator:${loc.id}`,
+            reason: 'error',
+            message: `${loc.title}: ${(e as Error).message ?? String(e)}`,
+          })
+        }
+      }
+    }
+
+    // 2. The crawl.
+    phase = 'crawling'
+    const analyzers = options.analyzers ?? FILE_ANALYZERS
+    const byName = new Map<string, FileAnalyzer[]>()
+    const byExt = new Map<string, FileAnalyzer[]>()
+    for (const a of analyzers) {
+      for (const n of a.names ?? []) byName.set(n, [...(byName.get(n) ?? []), a])
+      for (const x of a.extensions ?? []) byExt.set(x, [...(byExt.get(x) ?? []), a])
+    }
+    const excluded = (options.exclude ?? []).length
+      ? picomatch([...options.exclude!], { dot: true, matchBase: false })
+      : undefined
+    const excludedBase = (options.exclude ?? []).filter((g) => !g.includes('/'))
+    const excludedBaseMatch = excludedBase.length ? picomatch(excludedBase, { dot: true }) : undefined
+    const isExcluded = (p: string, name: string): boolean =>
+      (excluded?.(p) ?? false) || (excludedBaseMatch?.(name) ?? false)
+
+    const pool = createJobPool({
+      concurrency: 4,
+      onError: (e) =>
+        skip({ path: currentPath ?? '?', reason: 'error', message: `analysis failed: ${(e as Error).message ?? String(e)}` }),
+    })
+
+    const onFile = (path: string, name: string): void => {
+      stats.filesSeen++
+      if (isExcluded(path, name) || claimedFiles.has(path)) return
+      const dot = name.lastIndexOf('.')
+      const ext = dot > 0 ? name.slice(dot).toLowerCase() : ''
+      const analyzersFor = byName.get(name) ?? byExt.get(ext)
+      if (analyzersFor) {
+        stats.candidates++
+        for (const a of analyzersFor) {
+          if (a.accepts && !a.accepts(path)) continue
+          pool.push(async () => {
+            currentPath = path
+            await a.analyze(path, ctx)
+          })
+        }
+      }
+      const modelCandidate = MODEL_EXTENSIONS.has(ext) || (ext === '' && DIGEST_NAME.test(name))
+      if (modelCandidate && !analyzersFor) {
+        stats.candidates++
+        pool.push(() => crawlModel(path, ext))
+      }
+      const kind = secretFileKind(path, home)
+      if (kind) {
+        stats.candidates++
+        pool.push(async () => {
+          currentPath = path
+          const r = await secretsPass.analyzeFile(path, kind)
+          emitSecrets(r.assets, r.findings)
+        })
+      }
+      progress()
+    }
+
+    const emitSecrets = (assets: readonly NewAsset[], findings: readonly NewFinding[]): void => {
+      const byLine = new Map<string, string>()
+      for (const a of assets) {
+        const id = writer.addAsset(a)
+        const line = typeof a.details?.line === 'number' ? a.details.line : undefined
+        byLine.set(`${a.path}:${line ?? ''}`, id)
+      }
+      for (const f of findings) {
+        emitFinding(f.assetId ? f : { ...f, assetId: byLine.get(`${f.path}:${f.line ?? ''}`) })
+      }
+    }
+
+    /** Loose model files: content decides; a decoy (.pt text, random .bin) is not a model. */
+    const crawlModel = async (path: string, ext: string): Promise<void> => {
+      currentPath = path
+      let st
+      try {
+        st = statSync(path)
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code
+        skip({ path, reason: code === 'ENOENT' ? 'vanished' : 'unreadable', code, message: `Cannot stat model candidate (${code})` })
+        return
+      }
+      // A cloud placeholder (iCloud dataless, OneDrive/Dropbox on demand) has a size but no
+      // allocated blocks: reading it would trigger a download, so list it from metadata only.
+      if (st.size > 0 && st.blocks === 0 && platform !== 'win32') {
+        skip({ path, reason: 'cloud-placeholder', message: 'Cloud placeholder (not downloaded): listed from metadata, not read' })
+        writer.addAsset({
+          kind: 'model',
+          path,
+          name: basename(path),
+          sizeBytes: st.size,
+          source: 'crawl',
+          details: { cloudPlaceholder: true },
+        })
+        return
+      }
+      const coarse = sniffFile(path, st.size)
+      if (coarse === undefined) {
+        skip({ path, reason: 'unreadable', message: 'Cannot read model candidate' })
+        return
+      }
+      if (NOT_MODEL_CONTENT.has(coarse)) return
+      if (coarse === 'protobuf' && ext === '') return
+      const report = await analyzeModelFile(path, modelOpts())
+      stats.modelsScanned++
+      if (report.sha256) stats.filesHashed++
+      if (report.verdict === 'invalid' && !report.findings.some((f) => f.severity === 'critical' || f.severity === 'high')) {
+        // Not a usable model (truncated, corrupt): reported as an invalid file, not listed as a model.
+        for (const f of report.findings) emitFinding({ ...f, path })
+        return
+      }
+      const assetId = writer.addAsset({
+        kind: 'model',
+        path,
+        name: basename(path),
+        format: report.format,
+        sha256: report.sha256,
+        sizeBytes: report.sizeBytes,
+        source: WEAK_MODEL_EXTENSIONS.has(ext) || ext === '' ? 'crawl' : 'crawl',
+        verdict: report.verdict,
+        details: { ...(report.metadata ?? {}) },
+      })
+      for (const f of report.findings) emitFinding({ ...f, path, assetId })
+    }
+
+    await walk(roots, {
+      signal,
+      platform,
+      skipDir: (p, name, parentName) => isPrunedDir(name, parentName) || claimedDirs.has(p) || isExcluded(p, name),
+      onFile,
+      onDir: () => {
+        stats.dirsSeen++
+      },
+      onSkip: skip,
+      shouldPause: () => pool.saturated(),
+      waitForDrain: () => pool.drained(),
+    })
+    phase = 'analyzing'
+    progress(true)
+    await pool.idle()
+    if (!signal?.aborted) for (const f of secretsPass.finish().findings) emitFinding(f)
+  } catch (e) {
+    writer.abort('failed', (e as Error).message)
+    throw e
+  }
+
+  if (signal?.aborted) {
+    writer.abort('interrupted', 'cancelled')
+    stats.durationMs = Date.now() - t0
+    return { scanId: writer.scanId, status: 'interrupted', roots, stats }
+  }
+  phase = 'storing'
+  progress(true)
+  const c = writer.counts()
+  stats.assets = c.assets
+  stats.findings = c.findings
+  stats.skipped = c.skipped
+  stats.durationMs = Date.now() - t0
+  writer.complete(stats)
+  phase = 'done'
+  progress(true)
+  return { scanId: writer.scanId, status: 'complete', roots, stats }
+}
+
+function sniffFile(path: string, size: number): ReturnType<typeof sniffHead> | undefined {
+  let fd: number | undefined
+  try {
+    fd = openSync(path, 'r')
+    const head = Buffer.allocUnsafe(Math.min(HEAD_BYTES, size))
+    const n = head.length ? readSync(fd, head, 0, head.length, 0) : 0
+    let tail: Buffer | undefined
+    if (size > HEAD_BYTES) {
+      const len = Math.min(65_557, size)
+      tail = Buffer.allocUnsafe(len)
+      readSync(fd, tail, 0, len, size - len)
+    }
+    return sniffHead(head.subarray(0, n), size, tail)
+  } catch {
+    return undefined
+  } finally {
+    if (fd !== undefined) closeSync(fd)
+  }
+}
+
+const noSystemInfo: SystemInfoPort = {
+  graphics: async () => ({ controllers: [] }),
+  cpu: async () => ({}),
+  mem: async () => ({ total: 0 }),
+  osInfo: async () => ({}),
+}
+
+

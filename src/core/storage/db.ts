@@ -1,0 +1,64 @@
+import Database from 'better-sqlite3'
+import { mkdirSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { LATEST_VERSION, migrate, NewerDatabaseError } from './migrations'
+
+export type Db = Database.Database
+
+export class StoreError extends Error {}
+
+/**
+ * Opens (creating if needed) the inventory database in WAL mode and migrates it.
+ * `nativeBinding` lets the Electron app load its own Electron-ABI better-sqlite3 build.
+ */
+export function openDb(file: string, opts: { nativeBinding?: string; readonly?: boolean } = {}): Db {
+  if (file !== ':memory:' && !opts.readonly) mkdirSync(dirname(file), { recursive: true })
+  let db: Db
+  try {
+    db = new Database(file, {
+      ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
+      readonly: opts.readonly === true,
+      fileMustExist: opts.readonly === true,
+    })
+  } catch (e) {
+    throw new StoreError(`cannot open inventory database ${file}: ${(e as Error).message}`)
+  }
+  try {
+    if (!opts.readonly) {
+      db.pragma('journal_mode = WAL')
+      db.pragma('synchronous = NORMAL')
+    }
+    db.pragma('foreign_keys = ON')
+    db.pragma('busy_timeout = 5000')
+    db.pragma('cache_size = -65536')
+    if (!opts.readonly) migrate(db)
+    else {
+      // Read-only callers cannot migrate, but still refuse a database from the future.
+      const v = db.pragma('user_version', { simple: true }) as number
+      if (v > LATEST_VERSION) throw new NewerDatabaseError(v, LATEST_VERSION)
+    }
+    return db
+  } catch (e) {
+    db.close()
+    if (e instanceof Error && e.name === 'SqliteError') {
+      throw new StoreError(`inventory database ${file} is not usable: ${e.message}`)
+    }
+    throw e
+  }
+}
+
+/** Per-user default location of the inventory database. */
+export function defaultDbPath(
+  home: string,
+  platform: NodeJS.Platform = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  switch (platform) {
+    case 'darwin':
+      return join(home, 'Library', 'Application Support', 'AI Scout', 'inventory.db')
+    case 'win32':
+      return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'AI Scout', 'inventory.db')
+    default:
+      return join(env.XDG_DATA_HOME ?? join(home, '.local', 'share'), 'aiscout', 'inventory.db')
+  }
+}

@@ -1,0 +1,39 @@
+import type Database from 'better-sqlite3'
+import { M0010_INITIAL } from './0010-initial'
+import type { Migration } from './types'
+
+/** Ordered migrations. Never edit a shipped one; add the next number. */
+export const MIGRATIONS: readonly Migration[] = [M0010_INITIAL]
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version
+
+export class NewerDatabaseError extends Error {
+  constructor(
+    readonly found: number,
+    readonly supported: number,
+  ) {
+    super(
+      `inventory database schema version ${found} is newer than this AI Scout supports (${supported}); upgrade AI Scout or use another --db`,
+    )
+  }
+}
+
+/** Applies pending migrations, each in its own transaction; refuses a database from the future. */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number {
+  for (let i = 1; i < migrations.length; i++) {
+    if (migrations[i]!.version <= migrations[i - 1]!.version) {
+      throw new Error(`migration versions must increase: ${migrations[i]!.name}`)
+    }
+  }
+  const latest = migrations[migrations.length - 1]?.version ?? 0
+  const current = db.pragma('user_version', { simple: true }) as number
+  if (current > latest) throw new NewerDatabaseError(current, latest)
+  for (const m of migrations) {
+    if (m.version <= current) continue
+    db.transaction(() => {
+      db.exec(m.up)
+      db.pragma(`user_version = ${m.version}`)
+    })()
+  }
+  return db.pragma('user_version', { simple: true }) as number
+}
