@@ -18,3 +18,15 @@ await build({
   define: { __AISCOUT_VERSION__: JSON.stringify(pkg.version) },
 })
 chmodSync('out/cli/aiscout.js', 0o755)
+
+// The core as one CommonJS library (benchmarks and other Node shells load it).
+await build({
+  entryPoints: { index: 'src/core/index.ts' },
+  outdir: 'out/core',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  packages: 'external',
+  logLevel: 'warning',
+})

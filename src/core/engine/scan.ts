@@ -23,6 +23,7 @@ import { createJobPool } from './job-pool'
 import { analyzeModelFile } from './model-files'
 import { isPrunedDir } from './prune'
 import { normaliseRoots } from './roots'
+import type { ReaddirFn } from './walker'
 import { walk } from './walker'
 
 export type ScanOptions = Readonly<{
@@ -45,8 +46,13 @@ export type ScanOptions = Readonly<{
   /** Registries (tests may pass subsets). */
   locators?: readonly Locator[]
   analyzers?: readonly FileAnalyzer[]
-  /** Skip locators (crawl only); used by the crawl benchmark. */
+  /**
+   * Crawl and classify only: no locators, file analyzers or secrets pass (model files are still
+   * sniffed and header-scanned). Used by the crawl benchmark against fdfind.
+   */
   crawlOnly?: boolean
+  /** Directory reader override (tests inject permission errors and races). */
+  readdir?: ReaddirFn
 }>
 
 export type ScanHooks = Readonly<{
@@ -63,9 +69,6 @@ export type ScanSummary = Readonly<{
 
 /** Files whose names look like content digests (Ollama `sha256-<hex>`, HF blob ids) are sniffed. */
 const DIGEST_NAME = /^(sha256[-:])?[0-9a-f]{40,64}$/
-
-/** Extensions that almost always mean a model; others (.bin, .dat, .model) only count when the content says so. */
-const WEAK_MODEL_EXTENSIONS: ReadonlySet<string> = new Set(['.bin', '.dat', '.data', '.model', '.msgpack', '.mar'])
 
 const NOT_MODEL_CONTENT = new Set(['text', 'json', 'notebook', 'unknown', 'tar', '7z'])
 
@@ -220,7 +223,8 @@ export async function scan(db: Db, options: ScanOptions, hooks: ScanHooks = {}):
 
     // 2. The crawl.
     phase = 'crawling'
-    const analyzers = options.analyzers ?? FILE_ANALYZERS
+    const analyzers = options.crawlOnly ? [] : (options.analyzers ?? FILE_ANALYZERS)
+    const secretsOn = !options.crawlOnly
     const byName = new Map<string, FileAnalyzer[]>()
     const byExt = new Map<string, FileAnalyzer[]>()
     for (const a of analyzers) {
@@ -262,7 +266,7 @@ export async function scan(db: Db, options: ScanOptions, hooks: ScanHooks = {}):
         stats.candidates++
         pool.push(() => crawlModel(path, ext))
       }
-      const kind = secretFileKind(path, home)
+      const kind = secretsOn ? secretFileKind(path, home) : undefined
       if (kind) {
         stats.candidates++
         pool.push(async () => {
@@ -333,7 +337,7 @@ export async function scan(db: Db, options: ScanOptions, hooks: ScanHooks = {}):
         format: report.format,
         sha256: report.sha256,
         sizeBytes: report.sizeBytes,
-        source: WEAK_MODEL_EXTENSIONS.has(ext) || ext === '' ? 'crawl' : 'crawl',
+        source: 'crawl',
         verdict: report.verdict,
         details: { ...(report.metadata ?? {}) },
       })
@@ -342,6 +346,7 @@ export async function scan(db: Db, options: ScanOptions, hooks: ScanHooks = {}):
 
     await walk(roots, {
       signal,
+      readdir: options.readdir,
       platform,
       skipDir: (p, name, parentName) => isPrunedDir(name, parentName) || claimedDirs.has(p) || isExcluded(p, name),
       onFile,

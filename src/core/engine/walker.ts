@@ -18,7 +18,16 @@ export type WalkOptions = Readonly<{
   waitForDrain?(): Promise<void>
   signal?: AbortSignal
   platform?: NodeJS.Platform
+  /** Directory reader (tests inject failures and races; production uses fs.readdir). */
+  readdir?: ReaddirFn
 }>
+
+export type ReaddirFn = (
+  path: string,
+  cb: (err: NodeJS.ErrnoException | null, entries: Dirent[]) => void,
+) => void
+
+const fsReaddir: ReaddirFn = (path, cb) => readdir(path, { withFileTypes: true }, cb)
 
 /** Maps an errno code to a skip reason the UI can explain. */
 export function skipReasonFor(code: string | undefined, platform: NodeJS.Platform): SkipReason {
@@ -98,7 +107,7 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
       while (active < limit && queue.length > 0) {
         const dir = queue.pop()!
         active++
-        readdir(dir, { withFileTypes: true }, (err, entries) => {
+        ;(opts.readdir ?? fsReaddir)(dir, (err, entries) => {
           active--
           if (err) {
             const code = err.code

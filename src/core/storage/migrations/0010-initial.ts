@@ -62,7 +62,7 @@ export const M0010_INITIAL: Migration = {
       details TEXT NOT NULL,
       links TEXT NOT NULL,
       PRIMARY KEY (scan_id, id)
-    ) WITHOUT ROWID;
+    );
     CREATE TABLE staged_findings (
       scan_id TEXT NOT NULL,
       id TEXT NOT NULL,
@@ -73,7 +73,7 @@ export const M0010_INITIAL: Migration = {
       path TEXT NOT NULL,
       line INTEGER, asset_id TEXT, member TEXT, offset INTEGER, callable TEXT,
       PRIMARY KEY (scan_id, id)
-    ) WITHOUT ROWID;
+    );
     CREATE TABLE file_hashes (
       dev TEXT NOT NULL,
       ino TEXT NOT NULL,

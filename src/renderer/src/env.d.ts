@@ -1,0 +1,8 @@
+import type { RendererApi } from '../../shared/ipc'
+
+declare global {
+  interface Window {
+    readonly api: RendererApi
+  }
+}
+export {}

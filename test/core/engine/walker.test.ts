@@ -1,0 +1,116 @@
+import type { Dirent } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdir, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { execFileSync } from 'node:child_process'
+import { afterAll, describe, expect, it } from 'vitest'
+import { isPrunedDir } from '../../../src/core/engine/prune'
+import { normaliseRoots } from '../../../src/core/engine/roots'
+import type { ReaddirFn } from '../../../src/core/engine/walker'
+import { walk } from '../../../src/core/engine/walker'
+import type { SkippedEntry } from '../../../src/core/types'
+
+const base = mkdtempSync(join(tmpdir(), 'aiscout-walk-'))
+afterAll(() => {
+  // Long-path trees cannot be removed with absolute paths; rm -rf descends relatively.
+  execFileSync('rm', ['-rf', base])
+})
+
+function collect(roots: string[], extra: Partial<Parameters<typeof walk>[1]> = {}) {
+  const files: string[] = []
+  const skipped: SkippedEntry[] = []
+  return walk(roots, {
+    skipDir: (_p, name, parent) => isPrunedDir(name, parent),
+    onFile: (p) => files.push(p),
+    onSkip: (s) => skipped.push(s),
+    ...extra,
+  }).then(() => ({ files: files.sort(), skipped }))
+}
+
+describe('walker', () => {
+  it('does not follow directory symlinks, so a symlink loop terminates', async () => {
+    const d = join(base, 'loop')
+    mkdirSync(join(d, 'a', 'b'), { recursive: true })
+    writeFileSync(join(d, 'a', 'b', 'f.gguf'), 'x')
+    symlinkSync(join(d, 'a'), join(d, 'a', 'b', 'back'))
+    symlinkSync('self', join(d, 'self'))
+    const { files, skipped } = await collect([d])
+    expect(files).toEqual([join(d, 'a', 'b', 'f.gguf')])
+    expect(skipped).toEqual([])
+  })
+
+  it('prunes node_modules, .git and non-AI caches but keeps AI caches', async () => {
+    const d = join(base, 'prune')
+    for (const p of ['node_modules/x/m.pkl', '.git/objects/ab/cd', '.cache/pip/wheel.whl', '.cache/huggingface/hub/m.bin', 'proj/model.pt']) {
+      mkdirSync(join(d, p, '..'), { recursive: true })
+      writeFileSync(join(d, p), 'x')
+    }
+    const { files } = await collect([d])
+    expect(files).toEqual([join(d, '.cache/huggingface/hub/m.bin'), join(d, 'proj/model.pt')])
+  })
+
+  it('records an unreadable directory (injected EACCES) as skipped and walks on', async () => {
+    const d = join(base, 'denied')
+    mkdirSync(join(d, 'secret'), { recursive: true })
+    mkdirSync(join(d, 'open'), { recursive: true })
+    writeFileSync(join(d, 'open', 'ok.onnx'), 'x')
+    writeFileSync(join(d, 'secret', 'hidden.onnx'), 'x')
+    const failing: ReaddirFn = (p, cb) => {
+      if (p.endsWith('secret')) {
+        const e = Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' })
+        cb(e, [])
+      } else readdir(p, { withFileTypes: true }, cb)
+    }
+    const { files, skipped } = await collect([d], { readdir: failing })
+    expect(files).toEqual([join(d, 'open', 'ok.onnx')])
+    expect(skipped).toEqual([expect.objectContaining({ path: join(d, 'secret'), reason: 'permission-denied', code: 'EACCES' })])
+  })
+
+  it('explains EPERM on macOS as privacy protection (Full Disk Access), once per folder', async () => {
+    const d = join(base, 'tcc')
+    mkdirSync(join(d, 'Library', 'Mail'), { recursive: true })
+    const failing: ReaddirFn = (p, cb) => {
+      if (p.endsWith('Mail')) cb(Object.assign(new Error('EPERM'), { code: 'EPERM' }), [])
+      else readdir(p, { withFileTypes: true }, cb)
+    }
+    const { skipped } = await collect([d], { readdir: failing, platform: 'darwin' })
+    expect(skipped).toHaveLength(1)
+    expect(skipped[0]!.reason).toBe('privacy-protected')
+    expect(skipped[0]!.message).toMatch(/Full Disk Access/)
+  })
+
+  it('records a directory that vanished between listing and reading', async () => {
+    const d = join(base, 'race')
+    mkdirSync(d, { recursive: true })
+    const racing: ReaddirFn = (p, cb) =>
+      readdir(p, { withFileTypes: true }, (err, entries) => {
+        if (p === d && !err) {
+          const ghost = { name: 'gone', isDirectory: () => true, isFile: () => false } as unknown as Dirent
+          cb(null, [...entries, ghost])
+        } else cb(err, entries)
+      })
+    const { skipped } = await collect([d], { readdir: racing })
+    expect(skipped).toEqual([expect.objectContaining({ path: join(d, 'gone'), reason: 'vanished', code: 'ENOENT' })])
+  })
+
+  it('walks long paths below the limit and records a subtree beyond PATH_MAX (4096) as skipped', async () => {
+    const d = join(base, 'deep')
+    mkdirSync(d, { recursive: true })
+    // Build with relative cd steps: absolute paths over 4096 bytes cannot be created directly.
+    const seg = 'd'.repeat(200)
+    execFileSync('bash', ['-c', `cd "${d}" && for i in $(seq 1 24); do mkdir ${seg} && cd ${seg}; done && echo x > deep.gguf`])
+    execFileSync('bash', ['-c', `cd "${d}" && mkdir -p ${seg}/${seg}/${seg} && echo x > ${seg}/${seg}/${seg}/ok.gguf`])
+    const { files, skipped } = await collect([d])
+    expect(files).toContain(join(d, seg, seg, seg, 'ok.gguf'))
+    expect(skipped.some((s) => s.reason === 'path-too-long')).toBe(true)
+    expect(skipped.every((s) => s.path.length > 4000)).toBe(true)
+  })
+})
+
+describe('roots', () => {
+  it('deduplicates roots and drops a root inside another', () => {
+    const d = join(base, 'roots')
+    mkdirSync(join(d, 'a', 'b'), { recursive: true })
+    expect(normaliseRoots([join(d, 'a', 'b'), join(d, 'a'), join(d, 'a') + '/'])).toEqual([join(d, 'a')])
+  })
+})

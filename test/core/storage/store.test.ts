@@ -1,0 +1,137 @@
+import Database from 'better-sqlite3'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { openDb } from '../../../src/core/storage/db'
+import { createHashCache } from '../../../src/core/storage/hash-cache'
+import { beginScan, installationSecret } from '../../../src/core/storage/inventory-store'
+import { NoScanError, openInventoryReader } from '../../../src/core/storage/inventory-reader'
+import { LATEST_VERSION, NewerDatabaseError } from '../../../src/core/storage/migrations'
+import type { ScanStats } from '../../../src/core/types'
+
+const host = { hostname: 'h', platform: 'linux', arch: 'x64', osRelease: '6', user: 'u' }
+const stats: ScanStats = {
+  filesSeen: 1, dirsSeen: 1, candidates: 1, bytesHashed: 0, filesHashed: 0, hashCacheHits: 0,
+  modelsScanned: 0, assets: 0, findings: 0, skipped: 0, durationMs: 1,
+}
+
+describe('inventory store (real SQLite file)', () => {
+  const dirs: string[] = []
+  const tmpDb = () => {
+    const d = mkdtempSync(join(tmpdir(), 'aiscout-db-'))
+    dirs.push(d)
+    return join(d, 'inv.db')
+  }
+  afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })))
+
+  it('creates the schema by numbered migrations in WAL mode and records user_version', () => {
+    const file = tmpDb()
+    const db = openDb(file)
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION)
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
+    db.close()
+    // Reopening is idempotent.
+    const again = openDb(file)
+    expect(again.pragma('user_version', { simple: true })).toBe(LATEST_VERSION)
+    again.close()
+  })
+
+  it('refuses a database written by a newer version with a clear error', () => {
+    const file = tmpDb()
+    const raw = new Database(file)
+    raw.pragma(`user_version = ${LATEST_VERSION + 10}`)
+    raw.close()
+    expect(() => openDb(file)).toThrow(NewerDatabaseError)
+    expect(() => openDb(file)).toThrow(/newer than this AI Scout supports/)
+  })
+
+  it('refuses a file that is not a database', () => {
+    const file = tmpDb()
+    writeFileSync(file, 'not sqlite at all, just text that is long enough'.repeat(40))
+    expect(() => openDb(file)).toThrow(/not usable|cannot open/)
+  })
+
+  it('updates an asset on rescan instead of duplicating it, and marks vanished assets gone', () => {
+    const db = openDb(tmpDb())
+    const s1 = beginScan(db, host, ['/h'])
+    const a = s1.addAsset({ kind: 'model', path: '/h/a.gguf', sha256: 'aa', format: 'gguf' })
+    s1.addAsset({ kind: 'model', path: '/h/b.gguf', sha256: 'bb' })
+    s1.addFinding({ ruleId: 'model.invalid-structure', message: 'bad', path: '/h/b.gguf' })
+    s1.complete(stats)
+    const s2 = beginScan(db, host, ['/h'])
+    const a2 = s2.addAsset({ kind: 'model', path: '/h/a.gguf', sha256: 'aa', format: 'gguf', name: 'renamed' })
+    s2.complete(stats)
+    expect(a2).toBe(a)
+    const present = [...openInventoryReader(db).assets()]
+    expect(present.map((x) => x.path)).toEqual(['/h/a.gguf'])
+    expect(present[0]!.name).toBe('renamed')
+    const all = [...openInventoryReader(db, { includeGone: true }).assets()]
+    expect(all).toHaveLength(2)
+    expect(all.find((x) => x.path === '/h/b.gguf')!.details.gone).toBe(true)
+    // The finding of the vanished file is resolved, not shown as open.
+    expect([...openInventoryReader(db).findings()]).toHaveLength(0)
+    db.close()
+  })
+
+  it('keeps the previous inventory intact when a scan is killed part-way', () => {
+    const file = tmpDb()
+    const db = openDb(file)
+    const s1 = beginScan(db, host, ['/h'])
+    s1.addAsset({ kind: 'secret', path: '/h/.env', identity: 'fp@/h/.env:1' })
+    s1.complete(stats)
+    const s2 = beginScan(db, host, ['/h'])
+    for (let i = 0; i < 5000; i++) s2.addAsset({ kind: 'model', path: `/h/m${i}.bin` })
+    // Simulate a killed process: the connection goes away without complete() or abort().
+    db.close()
+    const db2 = openDb(file)
+    const inv = openInventoryReader(db2)
+    expect(inv.scan.id).toBe(s1.scanId)
+    expect([...inv.assets()].map((a) => a.path)).toEqual(['/h/.env'])
+    // The next scan marks the dead one interrupted and drops its staged rows.
+    const s3 = beginScan(db2, host, ['/h'])
+    const row = db2.prepare(`SELECT status FROM scans WHERE id = ?`).get(s2.scanId) as { status: string }
+    expect(row.status).toBe('interrupted')
+    expect((db2.prepare(`SELECT count(*) AS n FROM staged_assets WHERE scan_id = ?`).get(s2.scanId) as { n: number }).n).toBe(0)
+    s3.abort('interrupted')
+    db2.close()
+  })
+
+  it('links assets with the same SHA-256 across stores', () => {
+    const db = openDb(tmpDb())
+    const s = beginScan(db, host, ['/h'])
+    const x = s.addAsset({ kind: 'model', path: '/h/.ollama/blob', sha256: 'ff', source: 'ollama' })
+    const y = s.addAsset({ kind: 'model', path: '/h/Downloads/copy.gguf', sha256: 'ff', source: 'crawl' })
+    s.complete(stats)
+    const assets = [...openInventoryReader(db).assets()]
+    expect(assets.find((a) => a.id === x)!.links).toEqual([{ to: y, relation: 'same-weights' }])
+    expect(assets.find((a) => a.id === y)!.links).toEqual([{ to: x, relation: 'same-weights' }])
+    db.close()
+  })
+
+  it('has no completed scan to read before the first scan', () => {
+    const db = openDb(tmpDb())
+    expect(() => openInventoryReader(db)).toThrow(NoScanError)
+    db.close()
+  })
+
+  it('caches hashes by (device, inode, size, mtime) and misses when any of them changes', () => {
+    const db = openDb(tmpDb())
+    const cache = createHashCache(db)
+    const id = { dev: 1, ino: 2n, size: 10, mtimeMs: 1234.5 }
+    cache.put(id, '/x', 'abc')
+    expect(cache.get(id)).toBe('abc')
+    expect(cache.get({ ...id, size: 11 })).toBeUndefined()
+    expect(cache.get({ ...id, mtimeMs: 1234.6 })).toBeUndefined()
+    expect(cache.get({ ...id, ino: 3 })).toBeUndefined()
+    db.close()
+  })
+
+  it('keeps one installation secret per database', () => {
+    const db = openDb(tmpDb())
+    const a = installationSecret(db)
+    expect(a).toHaveLength(32)
+    expect(installationSecret(db).equals(a)).toBe(true)
+    db.close()
+  })
+})
