@@ -223,6 +223,7 @@ export async function scan(db: Db, options: ScanOptions, hooks: ScanHooks = {}):
 
     // 2. The crawl.
     phase = 'crawling'
+    progress(true)
     const analyzers = options.crawlOnly ? [] : (options.analyzers ?? FILE_ANALYZERS)
     const secretsOn = !options.crawlOnly
     const byName = new Map<string, FileAnalyzer[]>()
@@ -257,6 +258,7 @@ export async function scan(db: Db, options: ScanOptions, hooks: ScanHooks = {}):
           if (a.accepts && !a.accepts(path)) continue
           pool.push(async () => {
             currentPath = path
+            if (isPlaceholder(path)) return
             await a.analyze(path, ctx)
           })
         }
@@ -271,6 +273,7 @@ export async function scan(db: Db, options: ScanOptions, hooks: ScanHooks = {}):
         stats.candidates++
         pool.push(async () => {
           currentPath = path
+          if (isPlaceholder(path)) return
           const r = await secretsPass.analyzeFile(path, kind)
           emitSecrets(r.assets, r.findings)
         })
@@ -290,6 +293,24 @@ export async function scan(db: Db, options: ScanOptions, hooks: ScanHooks = {}):
       }
     }
 
+    /**
+     * A cloud placeholder (iCloud dataless, OneDrive/Dropbox files on demand) has a size but no
+     * allocated blocks: reading it would start a download, so it is never opened. Recorded once.
+     */
+    const placeholders = new Set<string>()
+    const isPlaceholder = (path: string): boolean => {
+      if (placeholders.has(path)) return true
+      try {
+        const st = statSync(path)
+        if (!(st.size > 0 && st.blocks === 0 && platform !== 'win32')) return false
+      } catch {
+        return false
+      }
+      placeholders.add(path)
+      skip({ path, reason: 'cloud-placeholder', message: 'Cloud placeholder (not downloaded): listed from metadata, not read' })
+      return true
+    }
+
     /** Loose model files: content decides; a decoy (.pt text, random .bin) is not a model. */
     const crawlModel = async (path: string, ext: string): Promise<void> => {
       currentPath = path
@@ -301,10 +322,7 @@ export async function scan(db: Db, options: ScanOptions, hooks: ScanHooks = {}):
         skip({ path, reason: code === 'ENOENT' ? 'vanished' : 'unreadable', code, message: `Cannot stat model candidate (${code})` })
         return
       }
-      // A cloud placeholder (iCloud dataless, OneDrive/Dropbox on demand) has a size but no
-      // allocated blocks: reading it would trigger a download, so list it from metadata only.
-      if (st.size > 0 && st.blocks === 0 && platform !== 'win32') {
-        skip({ path, reason: 'cloud-placeholder', message: 'Cloud placeholder (not downloaded): listed from metadata, not read' })
+      if (isPlaceholder(path)) {
         writer.addAsset({
           kind: 'model',
           path,

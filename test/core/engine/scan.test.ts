@@ -1,0 +1,127 @@
+import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { scan } from '../../../src/core/engine/scan'
+import { openDb } from '../../../src/core/storage/db'
+import { openInventoryReader } from '../../../src/core/storage/inventory-reader'
+import type { ScanProgress } from '../../../src/core/types'
+import { makeFakeHome, safetensors, write } from '../../fixtures/generators/fake-home'
+
+const cleanup: string[] = []
+afterEach(() => cleanup.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })))
+
+function setup() {
+  const fake = makeFakeHome()
+  const dbDir = mkdtempSync(join(tmpdir(), 'aiscout-scan-db-'))
+  cleanup.push(fake.home, dbDir)
+  return { fake, db: openDb(join(dbDir, 'inv.db')) }
+}
+
+describe('scan engine', () => {
+  it('hashes each model once: an unchanged rescan reads no model bytes (cache by dev, inode, size, mtime)', async () => {
+    const { fake, db } = setup()
+    write(join(fake.home, 'models', 'big.safetensors'), Buffer.concat([safetensors(), Buffer.alloc(0)]))
+    const first = await scan(db, { home: fake.home, env: {} })
+    expect(first.stats.bytesHashed).toBeGreaterThan(0)
+    const second = await scan(db, { home: fake.home, env: {} })
+    expect(second.stats.bytesHashed).toBe(0)
+    expect(second.stats.hashCacheHits).toBe(first.stats.filesHashed)
+    const models = [...openInventoryReader(db).assets()].filter((a) => a.kind === 'model')
+    expect(models.every((m) => /^[0-9a-f]{64}$/.test(m.sha256 ?? ''))).toBe(true)
+    // Touching a file (new mtime) invalidates its cache entry.
+    writeFileSync(fake.paths.good, safetensors())
+    const third = await scan(db, { home: fake.home, env: {} })
+    expect(third.stats.bytesHashed).toBeGreaterThan(0)
+    db.close()
+  })
+
+  it('--no-hash records models without digests', async () => {
+    const { fake, db } = setup()
+    const s = await scan(db, { home: fake.home, env: {}, hash: false })
+    expect(s.stats.bytesHashed).toBe(0)
+    const good = [...openInventoryReader(db).assets()].find((a) => a.path === fake.paths.good)
+    expect(good?.sha256).toBeUndefined()
+    db.close()
+  })
+
+  it('reports progress and honours cancellation, keeping the previous inventory', async () => {
+    const { fake, db } = setup()
+    const events: ScanProgress[] = []
+    const done = await scan(db, { home: fake.home, env: {} }, { onProgress: (p) => events.push(p) })
+    expect(done.status).toBe('complete')
+    expect(events.at(-1)?.phase).toBe('done')
+    expect(events.some((e) => e.phase === 'crawling')).toBe(true)
+    const before = [...openInventoryReader(db).assets()].map((a) => a.id).sort()
+
+    for (let i = 0; i < 300; i++) write(join(fake.home, 'many', `m${i}.safetensors`), safetensors())
+    const ac = new AbortController()
+    const cancelled = await scan(db, { home: fake.home, env: {} }, {
+      signal: ac.signal,
+      onProgress: (p) => {
+        if (p.phase === 'crawling') ac.abort()
+      },
+    })
+    expect(cancelled.status).toBe('interrupted')
+    const inv = openInventoryReader(db)
+    expect(inv.scan.id).toBe(done.scanId)
+    expect([...inv.assets()].map((a) => a.id).sort()).toEqual(before)
+    db.close()
+  })
+
+  it('lists a cloud placeholder (size but no allocated blocks) from metadata without reading it', async () => {
+    const { fake, db } = setup()
+    const p = join(fake.home, 'iCloud Drive', 'remote.safetensors')
+    write(p, '')
+    const fd = openSync(p, 'r+')
+    ftruncateSync(fd, 50_000_000)
+    closeSync(fd)
+    await scan(db, { home: fake.home, env: {} })
+    const inv = openInventoryReader(db)
+    const asset = [...inv.assets()].find((a) => a.path === p)
+    expect(asset).toMatchObject({ kind: 'model', sizeBytes: 50_000_000, details: { cloudPlaceholder: true } })
+    expect(asset?.sha256).toBeUndefined()
+    expect(asset?.verdict).toBeUndefined()
+    expect([...inv.skipped()]).toContainEqual(expect.objectContaining({ path: p, reason: 'cloud-placeholder' }))
+    db.close()
+  })
+
+  it('honours --exclude globs and extra roots (overlapping roots walked once)', async () => {
+    const { fake, db } = setup()
+    const other = mkdtempSync(join(tmpdir(), 'aiscout-root-'))
+    cleanup.push(other)
+    write(join(other, 'extra.safetensors'), safetensors())
+    const s = await scan(db, {
+      home: fake.home,
+      roots: [other, join(fake.home, 'models'), other],
+      exclude: ['**/Downloads/**'],
+      env: {},
+    })
+    expect(s.roots).toEqual([fake.home, other].sort((a, b) => a.length - b.length))
+    const paths = [...openInventoryReader(db).assets()].map((a) => a.path)
+    expect(paths).toContain(join(other, 'extra.safetensors'))
+    expect(paths).not.toContain(fake.paths.evil)
+    expect(paths.filter((p) => p === fake.paths.good)).toHaveLength(1)
+    db.close()
+  })
+
+  it('records a file that vanished between listing and analysis as skipped and goes on', async () => {
+    const { fake, db } = setup()
+    const { readdir } = await import('node:fs')
+    await scan(db, {
+      home: fake.home,
+      env: {},
+      readdir: (p, cb) =>
+        readdir(p, { withFileTypes: true }, (err, entries) => {
+          if (!err && p === join(fake.home, 'models')) {
+            const ghost = { name: 'ghost.safetensors', isDirectory: () => false, isFile: () => true }
+            cb(null, [...entries, ghost as unknown as (typeof entries)[number]])
+          } else cb(err, entries)
+        }),
+    })
+    const inv = openInventoryReader(db)
+    expect([...inv.skipped()]).toContainEqual(expect.objectContaining({ path: join(fake.home, 'models', 'ghost.safetensors'), reason: 'vanished' }))
+    expect([...inv.assets()].some((a) => a.path === fake.paths.good)).toBe(true)
+    db.close()
+  })
+})
