@@ -21,6 +21,7 @@ import { hostInfo } from './host'
 import { createSecretScanner, createSecretsPass, secretFileKind } from './integrations'
 import { createJobPool } from './job-pool'
 import { analyzeModelFile } from './model-files'
+import { createLongPathAliases } from './long-paths'
 import { isPrunedDir } from './prune'
 import { normaliseRoots } from './roots'
 import type { ReaddirFn } from './walker'
@@ -128,12 +129,19 @@ export async function scan(db: Db, options: ScanOptions, hooks: ScanHooks = {}):
 
   const claimedDirs = new Set<string>()
   const claimedFiles = new Set<string>()
+  // Paths under a long-path alias are recorded with their real (over-PATH_MAX) path.
+  const aliases = createLongPathAliases()
+  const real = (p: string): string => aliases.toReal(p)
   const skip = (s: SkippedEntry): void => {
-    writer.addSkipped(s)
+    writer.addSkipped(aliases.active() ? { ...s, path: real(s.path) } : s)
   }
   const emitFinding = (f: NewFinding): void => {
-    writer.addFinding(f)
+    writer.addFinding(aliases.active() ? { ...f, path: real(f.path) } : f)
   }
+  const emitAsset = (a: NewAsset): string =>
+    writer.addAsset(
+      aliases.active() ? { ...a, path: real(a.path), identity: a.identity === undefined ? undefined : real(a.identity) } : a,
+    )
   const modelOpts = (knownSha256?: string) => ({
     hash,
     knownSha256,
@@ -155,7 +163,7 @@ export async function scan(db: Db, options: ScanOptions, hooks: ScanHooks = {}):
     const report = await analyzeModelFile(path, modelOpts(o.knownSha256))
     stats.modelsScanned++
     if (report.sha256 && !o.knownSha256) stats.filesHashed++
-    const assetId = writer.addAsset({
+    const assetId = emitAsset({
       kind: 'model',
       path,
       identity: o.identity,
@@ -190,7 +198,7 @@ export async function scan(db: Db, options: ScanOptions, hooks: ScanHooks = {}):
     runVersionCommands: options.runVersionCommands === true,
     verifyDigests: options.verifyDigests === true,
     hash,
-    emitAsset: (a: NewAsset) => writer.addAsset(a),
+    emitAsset,
     emitFinding,
     emitSkipped: skip,
     claimDir: (p) => claimedDirs.add(p),
@@ -248,7 +256,7 @@ export async function scan(db: Db, options: ScanOptions, hooks: ScanHooks = {}):
 
     const onFile = (path: string, name: string): void => {
       stats.filesSeen++
-      if (isExcluded(path, name) || claimedFiles.has(path)) return
+      if (isExcluded(real(path), name) || claimedFiles.has(path)) return
       const dot = name.lastIndexOf('.')
       const ext = dot > 0 ? name.slice(dot).toLowerCase() : ''
       const analyzersFor = byName.get(name) ?? byExt.get(ext)
@@ -284,7 +292,7 @@ export async function scan(db: Db, options: ScanOptions, hooks: ScanHooks = {}):
     const emitSecrets = (assets: readonly NewAsset[], findings: readonly NewFinding[]): void => {
       const byLine = new Map<string, string>()
       for (const a of assets) {
-        const id = writer.addAsset(a)
+        const id = emitAsset(a)
         const line = typeof a.details?.line === 'number' ? a.details.line : undefined
         byLine.set(`${a.path}:${line ?? ''}`, id)
       }
@@ -323,7 +331,7 @@ export async function scan(db: Db, options: ScanOptions, hooks: ScanHooks = {}):
         return
       }
       if (isPlaceholder(path)) {
-        writer.addAsset({
+        emitAsset({
           kind: 'model',
           path,
           name: basename(path),
@@ -348,7 +356,7 @@ export async function scan(db: Db, options: ScanOptions, hooks: ScanHooks = {}):
         for (const f of report.findings) emitFinding({ ...f, path })
         return
       }
-      const assetId = writer.addAsset({
+      const assetId = emitAsset({
         kind: 'model',
         path,
         name: basename(path),
@@ -362,24 +370,40 @@ export async function scan(db: Db, options: ScanOptions, hooks: ScanHooks = {}):
       for (const f of report.findings) emitFinding({ ...f, path, assetId })
     }
 
-    await walk(roots, {
+    const tooLong: string[] = []
+    const walkOpts = {
       signal,
       readdir: options.readdir,
       platform,
-      skipDir: (p, name, parentName) => isPrunedDir(name, parentName) || claimedDirs.has(p) || isExcluded(p, name),
+      skipDir: (p: string, name: string, parentName: string) =>
+        isPrunedDir(name, parentName) || claimedDirs.has(real(p)) || isExcluded(real(p), name),
       onFile,
       onDir: () => {
         stats.dirsSeen++
       },
       onSkip: skip,
+      onTooLong: (p: string) => tooLong.push(real(p)),
       shouldPause: () => pool.saturated(),
       waitForDrain: () => pool.drained(),
-    })
+    }
+    await walk(roots, walkOpts)
+    // Subtrees beyond PATH_MAX are walked through short symlink aliases where the OS allows it.
+    while (tooLong.length && !signal?.aborted) {
+      const dir = tooLong.shift()!
+      const alias = aliases.alias(dir)
+      if (alias === undefined) {
+        skip({ path: dir, reason: 'path-too-long', code: 'ENAMETOOLONG', message: 'Path longer than the operating system limit' })
+        continue
+      }
+      await walk([alias], walkOpts)
+    }
     phase = 'analyzing'
     progress(true)
     await pool.idle()
+    aliases.dispose()
     if (!signal?.aborted) for (const f of secretsPass.finish().findings) emitFinding(f)
   } catch (e) {
+    aliases.dispose()
     writer.abort('failed', (e as Error).message)
     throw e
   }

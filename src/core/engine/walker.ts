@@ -9,6 +9,8 @@ export type WalkOptions = Readonly<{
   /** Called for each regular file; must be cheap (name lookups only). */
   onFile(path: string, name: string, dir: string): void
   onSkip(entry: SkippedEntry): void
+  /** A directory whose absolute path is beyond PATH_MAX; when absent it is recorded as skipped. */
+  onTooLong?(path: string): void
   onDir?(path: string): void
   /** Directory reads kept in flight: several, so a cold cache is not walked one seek at a time. */
   concurrency?: number
@@ -109,7 +111,9 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
         active++
         ;(opts.readdir ?? fsReaddir)(dir, (err, entries) => {
           active--
-          if (err) {
+          if (err && err.code === 'ENAMETOOLONG' && opts.onTooLong) {
+            opts.onTooLong(dir)
+          } else if (err) {
             const code = err.code
             const reason = skipReasonFor(code, platform)
             opts.onSkip({ path: dir, reason, code, message: describe(reason, code) })

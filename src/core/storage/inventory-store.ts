@@ -38,31 +38,47 @@ export function installationSecret(db: Db): Buffer {
   return installationSecret(db)
 }
 
-/** Marks scans left `running` by a killed process as interrupted and drops their staged rows. */
+/** Marks scans left `running` by a killed process as interrupted (their staged rows died with it). */
 export function recoverInterruptedScans(db: Db): number {
-  const stale = db.prepare(`SELECT id FROM scans WHERE status = 'running'`).all() as { id: string }[]
-  const tx = db.transaction(() => {
-    for (const { id } of stale) {
-      db.prepare(`DELETE FROM staged_assets WHERE scan_id = ?`).run(id)
-      db.prepare(`DELETE FROM staged_findings WHERE scan_id = ?`).run(id)
-      db.prepare(
-        `UPDATE scans SET status = 'interrupted', error = 'process ended before the scan completed' WHERE id = ?`,
-      ).run(id)
-    }
-  })
-  tx()
-  return stale.length
+  return db
+    .prepare(
+      `UPDATE scans SET status = 'interrupted', error = 'process ended before the scan completed' WHERE status = 'running'`,
+    )
+    .run().changes
+}
+
+/**
+ * Staging lives in a private temporary database (`ATTACH ''`): no WAL traffic while the scan
+ * runs, nothing left behind by a killed process, one merge into the real tables at the end.
+ */
+function attachStage(db: Db): void {
+  const attached = (db.prepare(`PRAGMA database_list`).all() as { name: string }[]).some((d) => d.name === 'stage')
+  if (!attached) db.exec(`ATTACH DATABASE '' AS stage`)
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS stage.staged_assets (
+      scan_id TEXT NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, path TEXT NOT NULL,
+      name TEXT, version TEXT, format TEXT, sha256 TEXT, size_bytes INTEGER, source TEXT, verdict TEXT,
+      details TEXT NOT NULL, links TEXT NOT NULL,
+      PRIMARY KEY (scan_id, id)
+    );
+    CREATE TABLE IF NOT EXISTS stage.staged_findings (
+      scan_id TEXT NOT NULL, id TEXT NOT NULL, rule_id TEXT NOT NULL, severity TEXT NOT NULL,
+      title TEXT NOT NULL, message TEXT NOT NULL, path TEXT NOT NULL,
+      line INTEGER, asset_id TEXT, member TEXT, offset INTEGER, callable TEXT,
+      PRIMARY KEY (scan_id, id)
+    );`)
 }
 
 export function beginScan(db: Db, host: HostInfo, roots: readonly string[], now = new Date()): ScanWriter {
   recoverInterruptedScans(db)
+  attachStage(db)
   const scanId = `${now.toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 8)}`
   db.prepare(
     `INSERT INTO scans (id, started_at, status, roots, host) VALUES (?, ?, 'running', ?, ?)`,
   ).run(scanId, now.toISOString(), JSON.stringify(roots), JSON.stringify(host))
 
   const insAsset = db.prepare(`
-    INSERT INTO staged_assets (scan_id, id, kind, path, name, version, format, sha256, size_bytes, source, verdict, details, links)
+    INSERT INTO stage.staged_assets (scan_id, id, kind, path, name, version, format, sha256, size_bytes, source, verdict, details, links)
     VALUES (@scan_id, @id, @kind, @path, @name, @version, @format, @sha256, @size_bytes, @source, @verdict, @details, @links)
     ON CONFLICT (scan_id, id) DO UPDATE SET
       path = excluded.path, name = coalesce(excluded.name, name), version = coalesce(excluded.version, version),
@@ -71,7 +87,7 @@ export function beginScan(db: Db, host: HostInfo, roots: readonly string[], now 
       verdict = coalesce(excluded.verdict, verdict), details = json_patch(details, excluded.details),
       links = excluded.links`)
   const insFinding = db.prepare(`
-    INSERT OR REPLACE INTO staged_findings (scan_id, id, rule_id, severity, title, message, path, line, asset_id, member, offset, callable)
+    INSERT OR REPLACE INTO stage.staged_findings (scan_id, id, rule_id, severity, title, message, path, line, asset_id, member, offset, callable)
     VALUES (@scan_id, @id, @rule_id, @severity, @title, @message, @path, @line, @asset_id, @member, @offset, @callable)`)
   const insSkipped = db.prepare(
     `INSERT INTO skipped (scan_id, path, reason, code, message) VALUES (?, ?, ?, ?, ?)`,
@@ -178,7 +194,7 @@ export function beginScan(db: Db, host: HostInfo, roots: readonly string[], now 
         db.prepare(
           `INSERT INTO assets (id, kind, path, name, version, format, sha256, size_bytes, source, verdict, details, links, status, first_seen_scan, last_seen_scan)
            SELECT id, kind, path, name, version, format, sha256, size_bytes, source, verdict, details, links, 'present', scan_id, scan_id
-           FROM staged_assets WHERE scan_id = ?
+           FROM stage.staged_assets WHERE scan_id = ?
            ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, path = excluded.path, name = excluded.name,
              version = excluded.version, format = excluded.format, sha256 = excluded.sha256,
              size_bytes = excluded.size_bytes, source = excluded.source, verdict = excluded.verdict,
@@ -191,15 +207,15 @@ export function beginScan(db: Db, host: HostInfo, roots: readonly string[], now 
         db.prepare(
           `INSERT INTO findings (id, rule_id, severity, title, message, path, line, asset_id, member, offset, callable, status, first_seen_scan, last_seen_scan)
            SELECT id, rule_id, severity, title, message, path, line, asset_id, member, offset, callable, 'open', scan_id, scan_id
-           FROM staged_findings WHERE scan_id = ?
+           FROM stage.staged_findings WHERE scan_id = ?
            ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, title = excluded.title,
              message = excluded.message, status = 'open', last_seen_scan = excluded.last_seen_scan`,
         ).run(scanId)
         db.prepare(
           `UPDATE findings SET status = 'resolved' WHERE status = 'open' AND last_seen_scan <> ?`,
         ).run(scanId)
-        db.prepare(`DELETE FROM staged_assets WHERE scan_id = ?`).run(scanId)
-        db.prepare(`DELETE FROM staged_findings WHERE scan_id = ?`).run(scanId)
+        db.prepare(`DELETE FROM stage.staged_assets WHERE scan_id = ?`).run(scanId)
+        db.prepare(`DELETE FROM stage.staged_findings WHERE scan_id = ?`).run(scanId)
         db.prepare(
           `UPDATE scans SET status = 'complete', finished_at = ?, stats = ? WHERE id = ?`,
         ).run(now, JSON.stringify(stats), scanId)
@@ -211,8 +227,8 @@ export function beginScan(db: Db, host: HostInfo, roots: readonly string[], now 
       finished = true
       pending = []
       db.transaction(() => {
-        db.prepare(`DELETE FROM staged_assets WHERE scan_id = ?`).run(scanId)
-        db.prepare(`DELETE FROM staged_findings WHERE scan_id = ?`).run(scanId)
+        db.prepare(`DELETE FROM stage.staged_assets WHERE scan_id = ?`).run(scanId)
+        db.prepare(`DELETE FROM stage.staged_findings WHERE scan_id = ?`).run(scanId)
         db.prepare(`UPDATE scans SET status = ?, finished_at = ?, error = ? WHERE id = ?`).run(
           status,
           new Date().toISOString(),
@@ -234,13 +250,13 @@ function mergeLinks(a: readonly AssetLink[] | undefined, b: readonly AssetLink[]
 function linkDuplicates(db: Db, scanId: string): void {
   const groups = db
     .prepare(
-      `SELECT sha256, json_group_array(id) AS ids FROM staged_assets
+      `SELECT sha256, json_group_array(id) AS ids FROM stage.staged_assets
        WHERE scan_id = ? AND kind IN ('model','dataset') AND sha256 IS NOT NULL
        GROUP BY sha256 HAVING count(*) > 1`,
     )
     .all(scanId) as { sha256: string; ids: string }[]
-  const get = db.prepare(`SELECT links FROM staged_assets WHERE scan_id = ? AND id = ?`)
-  const set = db.prepare(`UPDATE staged_assets SET links = ? WHERE scan_id = ? AND id = ?`)
+  const get = db.prepare(`SELECT links FROM stage.staged_assets WHERE scan_id = ? AND id = ?`)
+  const set = db.prepare(`UPDATE stage.staged_assets SET links = ? WHERE scan_id = ? AND id = ?`)
   for (const g of groups) {
     const ids = JSON.parse(g.ids) as string[]
     for (const id of ids) {

@@ -125,3 +125,25 @@ describe('scan engine', () => {
     db.close()
   })
 })
+
+describe('paths beyond PATH_MAX', () => {
+  it('walks a subtree deeper than 4096 bytes through short symlink aliases and records real paths', async () => {
+    const { fake, db } = setup()
+    const { execFileSync } = await import('node:child_process')
+    const seg = 'p'.repeat(200)
+    // 30 levels of 200 bytes: the model sits at an absolute path of ~6,100 bytes.
+    execFileSync('bash', ['-c', `cd "${fake.home}" && for i in $(seq 1 30); do mkdir ${seg} && cd ${seg}; done && printf x > notes.txt`])
+    const deepDir = join(fake.home, ...Array(30).fill(seg))
+    execFileSync('bash', ['-c', `cd "${fake.home}" && cd ${Array(30).fill(seg).join('/')} 2>/dev/null || { for i in $(seq 1 30); do cd ${seg}; done; }; cat > deep.safetensors`], {
+      input: safetensors(),
+    })
+    await scan(db, { home: fake.home, env: {} })
+    const inv = openInventoryReader(db)
+    const deep = [...inv.assets()].find((a) => a.path === join(deepDir, 'deep.safetensors'))
+    expect(deep).toMatchObject({ kind: 'model', verdict: 'safe' })
+    expect(deep!.path.length).toBeGreaterThan(4096)
+    expect([...inv.skipped()].filter((s) => s.reason === 'path-too-long')).toEqual([])
+    execFileSync('rm', ['-rf', join(fake.home, seg)])
+    db.close()
+  })
+})

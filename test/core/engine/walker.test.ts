@@ -93,7 +93,7 @@ describe('walker', () => {
     expect(skipped).toEqual([expect.objectContaining({ path: join(d, 'gone'), reason: 'vanished', code: 'ENOENT' })])
   })
 
-  it('walks long paths below the limit and records a subtree beyond PATH_MAX (4096) as skipped', async () => {
+  it('walks long paths below the limit and, without an alias handler, records a subtree beyond PATH_MAX (4096) as skipped', async () => {
     const d = join(base, 'deep')
     mkdirSync(d, { recursive: true })
     // Build with relative cd steps: absolute paths over 4096 bytes cannot be created directly.

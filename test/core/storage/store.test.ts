@@ -92,7 +92,7 @@ describe('inventory store (real SQLite file)', () => {
     const s3 = beginScan(db2, host, ['/h'])
     const row = db2.prepare(`SELECT status FROM scans WHERE id = ?`).get(s2.scanId) as { status: string }
     expect(row.status).toBe('interrupted')
-    expect((db2.prepare(`SELECT count(*) AS n FROM staged_assets WHERE scan_id = ?`).get(s2.scanId) as { n: number }).n).toBe(0)
+    expect((db2.prepare(`SELECT count(*) AS n FROM stage.staged_assets WHERE scan_id = ?`).get(s2.scanId) as { n: number }).n).toBe(0)
     s3.abort('interrupted')
     db2.close()
   })

@@ -1,8 +1,10 @@
 import type { Migration } from './types'
 
-/** Inventory tables. Current state lives in `assets`/`findings`; a running scan writes to the
- * `staged_*` tables and is merged in one transaction when it completes, so a killed scan never
- * touches the previous inventory. */
+/**
+ * Inventory tables. Current state lives in `assets`/`findings`; a running scan stages its rows in
+ * a temporary attached database (see inventory-store.ts) and merges them in one transaction when
+ * it completes, so a killed scan never touches the previous inventory.
+ */
 export const M0010_INITIAL: Migration = {
   version: 10,
   name: 'initial',
@@ -53,27 +55,6 @@ export const M0010_INITIAL: Migration = {
       message TEXT NOT NULL
     );
     CREATE INDEX skipped_by_scan ON skipped(scan_id);
-    CREATE TABLE staged_assets (
-      scan_id TEXT NOT NULL,
-      id TEXT NOT NULL,
-      kind TEXT NOT NULL,
-      path TEXT NOT NULL,
-      name TEXT, version TEXT, format TEXT, sha256 TEXT, size_bytes INTEGER, source TEXT, verdict TEXT,
-      details TEXT NOT NULL,
-      links TEXT NOT NULL,
-      PRIMARY KEY (scan_id, id)
-    );
-    CREATE TABLE staged_findings (
-      scan_id TEXT NOT NULL,
-      id TEXT NOT NULL,
-      rule_id TEXT NOT NULL,
-      severity TEXT NOT NULL,
-      title TEXT NOT NULL,
-      message TEXT NOT NULL,
-      path TEXT NOT NULL,
-      line INTEGER, asset_id TEXT, member TEXT, offset INTEGER, callable TEXT,
-      PRIMARY KEY (scan_id, id)
-    );
     CREATE TABLE file_hashes (
       dev TEXT NOT NULL,
       ino TEXT NOT NULL,
