@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs'
-import { basename } from 'node:path'
+import { basename, dirname } from 'node:path'
 import picomatch from 'picomatch'
 import { LOCATORS, FILE_ANALYZERS } from '../discovery/registry'
 import type {
@@ -17,6 +17,7 @@ import type { Db } from '../storage/db'
 import { createHashCache } from '../storage/hash-cache'
 import { beginScan, installationSecret } from '../storage/inventory-store'
 import type { NewAsset, NewFinding, ScanProgress, ScanStats, SkippedEntry } from '../types'
+import { resolveEnv } from '../discovery/env'
 import { hostInfo } from './host'
 import { createSecretScanner, createSecretsPass, secretFileKind } from './integrations'
 import { createJobPool } from './job-pool'
@@ -98,7 +99,7 @@ export async function scan(db: Db, options: ScanOptions, hooks: ScanHooks = {}):
   const home = normaliseRoots([options.home])[0]!
   const roots = normaliseRoots([home, ...(options.roots ?? [])])
   const platform: Platform = options.platform ?? (process.platform === 'darwin' ? 'darwin' : process.platform === 'win32' ? 'win32' : 'linux')
-  const env = options.env ?? process.env
+  const env = await resolveEnv(home, options.env ?? process.env)
   const hash = options.hash !== false
   const writer = beginScan(db, hostInfo(), roots)
   const cache = createHashCache(db)
@@ -129,6 +130,16 @@ export async function scan(db: Db, options: ScanOptions, hooks: ScanHooks = {}):
 
   const claimedDirs = new Set<string>()
   const claimedFiles = new Set<string>()
+  /** A path is claimed when it or any folder above it was claimed by a locator. */
+  const isClaimed = (p: string): boolean => {
+    if (claimedFiles.has(p)) return true
+    for (let d = p; ; ) {
+      if (claimedDirs.has(d)) return true
+      const up = dirname(d)
+      if (up === d) return false
+      d = up
+    }
+  }
   // Paths under a long-path alias are recorded with their real (over-PATH_MAX) path.
   const aliases = createLongPathAliases()
   const real = (p: string): string => aliases.toReal(p)
@@ -203,7 +214,7 @@ export async function scan(db: Db, options: ScanOptions, hooks: ScanHooks = {}):
     emitSkipped: skip,
     claimDir: (p) => claimedDirs.add(p),
     claimFile: (p) => claimedFiles.add(p),
-    isClaimed: (p) => claimedFiles.has(p) || claimedDirs.has(p),
+    isClaimed,
     addModel,
     secrets: secretScanner,
     systemInfo: options.systemInfo ?? noSystemInfo,
@@ -276,7 +287,10 @@ export async function scan(db: Db, options: ScanOptions, hooks: ScanHooks = {}):
         stats.candidates++
         pool.push(() => crawlModel(path, ext))
       }
-      const kind = secretsOn ? secretFileKind(path, home) : undefined
+      // Jupyter checkpoint copies are covered by the notebook analyzer (linked to the notebook),
+      // so the secrets pass does not report the same key twice.
+      const kind =
+        secretsOn && !path.includes('.ipynb_checkpoints') ? secretFileKind(path, home) : undefined
       if (kind) {
         stats.candidates++
         pool.push(async () => {
@@ -322,6 +336,8 @@ export async function scan(db: Db, options: ScanOptions, hooks: ScanHooks = {}):
     /** Loose model files: content decides; a decoy (.pt text, random .bin) is not a model. */
     const crawlModel = async (path: string, ext: string): Promise<void> => {
       currentPath = path
+      // An analyzer or locator may have claimed the file after this job was queued.
+      if (claimedFiles.has(path)) return
       let st
       try {
         st = statSync(path)

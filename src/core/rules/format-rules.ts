@@ -1,6 +1,7 @@
 import type { Rule } from './types'
 
-const REDOWNLOAD = 'Re-download the model from a trusted source and compare its SHA-256 with the publisher’s.'
+const REDOWNLOAD =
+  'Re-download the model from a trusted source and compare its SHA-256 with the publisher’s.'
 const SSTI_FIX =
   'Do not load this model with a runtime that renders chat templates outside a sandbox. Replace the template with the publisher’s original, or obtain the model from a trusted source.'
 

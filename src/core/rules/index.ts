@@ -1,4 +1,5 @@
 import { DISCOVERY_RULES } from './discovery-rules'
+import { DISCOVERY_STORES_RULES } from './discovery-stores-rules'
 import { ENGINE_RULES } from './engine-rules'
 import { FORMAT_RULES } from './format-rules'
 import { MODEL_COMMON_RULES } from './model-rules'
@@ -16,6 +17,7 @@ export const RULES: readonly Rule[] = [
   ...FORMAT_RULES,
   ...SECRET_RULES,
   ...DISCOVERY_RULES,
+  ...DISCOVERY_STORES_RULES,
 ]
 
 const BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.id, r]))

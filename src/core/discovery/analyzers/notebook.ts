@@ -1,0 +1,173 @@
+import { promises as fsp } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
+import { assetIdFor } from '../../engine/asset-id'
+import type { AssetLink, DetailValue } from '../../types'
+import type { DiscoveryContext, FileAnalyzer } from '../types'
+import { findCachedHfRepo } from '../stores/huggingface/locations'
+import { findOllamaModel } from '../stores/ollama'
+import { analyzeCode } from './notebook/code-checks'
+import type { ParsedNotebook } from './notebook/parse'
+import { parseNotebook } from './notebook/parse'
+import { emitNotebookSecrets, scanNotebookSecrets } from './notebook/secrets'
+
+/** Notebooks bigger than this (mostly embedded images/output) are skipped with a reason. */
+export const NOTEBOOK_MAX_BYTES = 20 * 1024 * 1024
+
+const CHECKPOINT_DIR = '.ipynb_checkpoints'
+const CHECKPOINT_SUFFIX = '-checkpoint.ipynb'
+
+/** `<dir>/.ipynb_checkpoints/<stem>-checkpoint.ipynb` → `<dir>/<stem>.ipynb`, else undefined. */
+export function checkpointMain(path: string): string | undefined {
+  const dir = dirname(path)
+  const name = basename(path)
+  if (basename(dir) !== CHECKPOINT_DIR || !name.endsWith(CHECKPOINT_SUFFIX)) return undefined
+  return join(dirname(dir), name.slice(0, -CHECKPOINT_SUFFIX.length) + '.ipynb')
+}
+
+function checkpointFor(path: string): string {
+  return join(dirname(path), CHECKPOINT_DIR, basename(path, '.ipynb') + CHECKPOINT_SUFFIX)
+}
+
+async function readBounded(
+  ctx: DiscoveryContext,
+  path: string,
+): Promise<{ text: string; size: number } | undefined> {
+  try {
+    const st = await fsp.stat(path)
+    if (!st.isFile()) return undefined
+    if (st.size > NOTEBOOK_MAX_BYTES) {
+      ctx.emitSkipped({
+        path,
+        reason: 'too-large',
+        message: `notebook is ${st.size} bytes, over the ${NOTEBOOK_MAX_BYTES}-byte cap`,
+      })
+      return undefined
+    }
+    return { text: await fsp.readFile(path, 'utf8'), size: st.size }
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    if (code !== 'ENOENT')
+      ctx.emitSkipped({
+        path,
+        reason: code === 'EACCES' ? 'permission-denied' : 'unreadable',
+        code,
+        message: String(e),
+      })
+    return undefined
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    return (await fsp.stat(p)).isFile()
+  } catch {
+    return false
+  }
+}
+
+/**
+ * One notebook asset per notebook. Its `.ipynb_checkpoints` copy is not a separate asset: the main
+ * notebook lists it (details.checkpoints) and reports only the secrets that the copy holds and the
+ * notebook no longer does. A checkpoint whose notebook is gone is reported on its own with
+ * details.checkpointOf, since it is then the only copy.
+ */
+async function analyzeNotebook(path: string, ctx: DiscoveryContext): Promise<void> {
+  const main = checkpointMain(path)
+  if (main && (await exists(main))) return // handled (and claimed) with its main notebook
+  const read = await readBounded(ctx, path)
+  if (!read) return
+  const assetId = assetIdFor('notebook', path)
+  let parsed: ParsedNotebook | undefined
+  let parseError: string | undefined
+  try {
+    parsed = parseNotebook(read.text)
+  } catch (e) {
+    parseError = (e as Error).message
+    ctx.emitSkipped({
+      path,
+      reason: 'unreadable',
+      message: `not valid notebook JSON: ${parseError}`,
+    })
+  }
+  const hits = scanNotebookSecrets(ctx, read.text, path)
+  const links: AssetLink[] = emitNotebookSecrets(ctx, path, hits)
+  const checkpoints: string[] = []
+  if (!main) {
+    const cp = checkpointFor(path)
+    const cpRead = (await exists(cp)) ? await readBounded(ctx, cp) : undefined
+    if (cpRead) {
+      checkpoints.push(cp)
+      ctx.claimFile(cp)
+      const known = new Set(hits.map((h) => h.fingerprint))
+      const extra = scanNotebookSecrets(ctx, cpRead.text, cp).filter(
+        (h) => !known.has(h.fingerprint),
+      )
+      links.push(...emitNotebookSecrets(ctx, cp, extra))
+    }
+  }
+  const facts = parsed ? analyzeCode(parsed.cells) : undefined
+  for (const id of facts?.hfModelIds ?? []) {
+    const cached = await findCachedHfRepo(ctx, id)
+    if (cached) links.push({ to: cached.assetId, relation: 'references-model' })
+  }
+  for (const ref of facts?.ollamaModels ?? []) {
+    const found = await findOllamaModel(ctx, ref)
+    if (found) links.push({ to: found.assetId, relation: 'references-model' })
+  }
+  for (const id of facts?.datasetIds ?? []) {
+    const cached = await findCachedHfRepo(ctx, id, 'dataset')
+    if (cached) links.push({ to: cached.assetId, relation: 'references-dataset' })
+  }
+  const details: Record<string, DetailValue> = {}
+  if (parsed) {
+    details.kernel = parsed.kernel.name ?? null
+    details.kernelDisplayName = parsed.kernel.displayName ?? null
+    details.language = parsed.kernel.language ?? null
+    details.nbformat = parsed.nbformat ?? null
+    details.cellCount = parsed.cells.length
+    details.codeCellCount = parsed.cells.filter((c) => c.type === 'code').length
+  }
+  if (facts) {
+    details.libraries = facts.libraries
+    details.modelIds = facts.hfModelIds
+    details.providerModels = facts.providerModels
+    details.ollamaModels = facts.ollamaModels
+    details.datasetIds = facts.datasetIds
+    details.pipInstallUrls = facts.pipInstalls.slice(0, 50)
+  }
+  if (parseError) details.parseError = parseError
+  if (checkpoints.length > 0) details.checkpoints = checkpoints
+  if (main) {
+    details.checkpointOf = main
+    details.orphanCheckpoint = true
+  }
+  details.secretCount = links.filter((l) => l.relation === 'contains-secret').length
+  ctx.emitAsset({
+    kind: 'notebook',
+    path,
+    name: basename(path),
+    format: 'ipynb',
+    sizeBytes: read.size,
+    source: 'crawl',
+    details,
+    links,
+  })
+  for (const h of facts?.hits ?? []) {
+    const cell = parsed?.cells.find((c) => c.index === h.cell)
+    const line = cell?.fileLines[h.cellLine]
+    ctx.emitFinding({
+      ruleId: h.ruleId,
+      severity: h.severity,
+      message: `Cell ${h.cell + 1}, line ${h.cellLine + 1}: ${h.message}`,
+      path,
+      line,
+      assetId,
+    })
+  }
+}
+
+export const NOTEBOOK_ANALYZER: FileAnalyzer = {
+  id: 'notebook',
+  extensions: ['.ipynb'],
+  analyze: analyzeNotebook,
+}

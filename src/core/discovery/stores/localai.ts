@@ -1,0 +1,57 @@
+import { basename, extname, join } from 'node:path'
+import { parse } from 'yaml'
+import type { Locator } from '../types'
+import { scanFolderStore } from './folder-store'
+import { envDir, guard, isDir, isRecord, readTextBounded, readdirSafe, uniq } from './fs-util'
+
+/**
+ * LocalAI: `MODELS_PATH` or `./models` beside the binary ([k]): `*.gguf` plus `<name>.yaml` model
+ * configs whose `parameters.model` names the weights file; the config name becomes details.configName.
+ */
+export const LOCALAI_LOCATOR: Locator = {
+  id: 'localai',
+  title: 'LocalAI models',
+  async locate(ctx) {
+    const env = envDir(ctx, 'MODELS_PATH')
+    const roots = uniq([
+      ...(env ? [env] : []),
+      join(ctx.home, 'LocalAI', 'models'),
+      join(ctx.home, 'localai', 'models'),
+      join(ctx.home, '.localai', 'models'),
+    ])
+    for (const root of roots)
+      await guard(ctx, root, async () => {
+        if (!(await isDir(root))) return
+        const configs = new Map<string, string>()
+        for (const e of await readdirSafe(ctx, root)) {
+          if (!e.isFile() || !['.yaml', '.yml'].includes(extname(e.name))) continue
+          const text = await readTextBounded(ctx, join(root, e.name))
+          try {
+            const doc: unknown = text ? parse(text, { maxAliasCount: 50 }) : undefined
+            const params = isRecord(doc) && isRecord(doc.parameters) ? doc.parameters : undefined
+            const model = params && typeof params.model === 'string' ? params.model : undefined
+            const name =
+              isRecord(doc) && typeof doc.name === 'string'
+                ? doc.name
+                : basename(e.name, extname(e.name))
+            if (model) configs.set(basename(model), name)
+          } catch {
+            ctx.emitFinding({
+              ruleId: 'store.bad-manifest',
+              message: 'LocalAI model config does not parse',
+              path: join(root, e.name),
+            })
+          }
+        }
+        await scanFolderStore(ctx, {
+          root,
+          source: 'localai',
+          maxDepth: 2,
+          detailsOf: (f) => {
+            const c = configs.get(basename(f.path))
+            return c ? { configName: c } : {}
+          },
+        })
+      })
+  },
+}

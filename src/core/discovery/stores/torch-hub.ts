@@ -1,0 +1,39 @@
+import { join } from 'node:path'
+import type { Locator } from '../types'
+import { baseDirs } from '../paths'
+import { scanFolderStore } from './folder-store'
+import { envDir, guard, readdirSafe, uniq } from './fs-util'
+
+/**
+ * torch hub: `$TORCH_HOME` (default `$XDG_CACHE_HOME/torch`, i.e. `~/.cache/torch` on every OS).
+ * `hub/checkpoints/*` are weights (zip or legacy pickle: the scanner decides); `hub/<owner>_<repo>_<ref>/`
+ * are downloaded code repositories, listed on the checkpoint assets as details.hubRepos.
+ */
+export const TORCH_HUB_LOCATOR: Locator = {
+  id: 'torch-hub',
+  title: 'PyTorch hub cache',
+  async locate(ctx) {
+    const env = envDir(ctx, 'TORCH_HOME')
+    const homes = uniq([
+      ...(env ? [env] : []),
+      join(baseDirs(ctx).dotCache, 'torch'),
+      join(ctx.home, '.cache', 'torch'),
+    ])
+    for (const t of homes) {
+      const hub = join(t, 'hub')
+      await guard(ctx, hub, async () => {
+        const repos = (await readdirSafe(ctx, hub))
+          .filter((e) => e.isDirectory() && e.name !== 'checkpoints')
+          .map((e) => e.name)
+        await scanFolderStore(ctx, {
+          root: hub,
+          source: 'torch-hub',
+          maxDepth: 2,
+          // Any file in checkpoints/ is a checkpoint whatever its extension; repos hold code.
+          accept: (f) => f.rel.startsWith('checkpoints/'),
+          detailsOf: () => ({ hubRepos: repos }),
+        })
+      })
+    }
+  },
+}
