@@ -18,6 +18,7 @@ const SPEC = {
   hash: { type: 'boolean' },
   'verify-digests': { type: 'boolean' },
   'run-versions': { type: 'boolean' },
+  'scan-env': { type: 'boolean' },
   format: { type: 'string' },
   out: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
@@ -48,6 +49,7 @@ export async function runScan(argv: readonly string[], io: Io): Promise<number> 
           hash: flags.hash !== false,
           verifyDigests: flags['verify-digests'] === true,
           runVersionCommands: flags['run-versions'] === true,
+          scanEnvironment: flags['scan-env'] === true,
           env: io.env,
         },
         {

@@ -1,5 +1,11 @@
 /**
  * The engine's links to the secrets engine and to env resolution, kept in one place.
  */
-export { createSecretScanner, createSecretsPass, secretFileKind } from '../secrets'
+export {
+  createSecretScanner,
+  createSecretsPass,
+  scanEnvironment,
+  secretAssetIdentity,
+  secretFileKind,
+} from '../secrets'
 export type { SecretFileKind, SecretScanner, SecretsPass } from '../secrets'

@@ -19,7 +19,14 @@ import { beginScan, installationSecret } from '../storage/inventory-store'
 import type { NewAsset, NewFinding, ScanProgress, ScanStats, SkippedEntry } from '../types'
 import { resolveEnv } from '../discovery/env'
 import { hostInfo } from './host'
-import { createSecretScanner, createSecretsPass, secretFileKind } from './integrations'
+import { assetIdFor } from './asset-id'
+import {
+  createSecretScanner,
+  createSecretsPass,
+  scanEnvironment,
+  secretAssetIdentity,
+  secretFileKind,
+} from './integrations'
 import { createJobPool } from './job-pool'
 import { analyzeModelFile } from './model-files'
 import { createLongPathAliases } from './long-paths'
@@ -53,6 +60,8 @@ export type ScanOptions = Readonly<{
    * sniffed and header-scanned). Used by the crawl benchmark against fdfind.
    */
   crawlOnly?: boolean
+  /** Also look for AI keys in this process's environment variables (`--scan-env`). */
+  scanEnvironment?: boolean
   /** Directory reader override (tests inject permission errors and races). */
   readdir?: ReaddirFn
 }>
@@ -297,22 +306,24 @@ export async function scan(db: Db, options: ScanOptions, hooks: ScanHooks = {}):
           currentPath = path
           if (isPlaceholder(path)) return
           const r = await secretsPass.analyzeFile(path, kind)
-          emitSecrets(r.assets, r.findings)
+          for (const sk of r.skipped) skip(sk)
+          emitSecrets(r.assets, r.findings, r.findingAssets)
         })
       }
       progress()
     }
 
-    const emitSecrets = (assets: readonly NewAsset[], findings: readonly NewFinding[]): void => {
-      const byLine = new Map<string, string>()
-      for (const a of assets) {
-        const id = emitAsset(a)
-        const line = typeof a.details?.line === 'number' ? a.details.line : undefined
-        byLine.set(`${a.path}:${line ?? ''}`, id)
-      }
-      for (const f of findings) {
-        emitFinding(f.assetId ? f : { ...f, assetId: byLine.get(`${f.path}:${f.line ?? ''}`) })
-      }
+    /** Secret assets first, then findings linked to the exact asset the pass names. */
+    const emitSecrets = (
+      assets: readonly NewAsset[],
+      findings: readonly NewFinding[],
+      findingAssets: readonly (string | undefined)[],
+    ): void => {
+      for (const a of assets) emitAsset(a)
+      findings.forEach((f, i) => {
+        const identity = findingAssets[i]
+        emitFinding(f.assetId || identity === undefined ? f : { ...f, assetId: assetIdFor('secret', real(identity)) })
+      })
     }
 
     /**
@@ -417,7 +428,30 @@ export async function scan(db: Db, options: ScanOptions, hooks: ScanHooks = {}):
     progress(true)
     await pool.idle()
     aliases.dispose()
-    if (!signal?.aborted) for (const f of secretsPass.finish().findings) emitFinding(f)
+    if (!signal?.aborted && secretsOn) {
+      const end = secretsPass.finish()
+      emitSecrets([], end.findings, end.findingAssets)
+      if (options.scanEnvironment) {
+        for (const hit of scanEnvironment(env, secretScanner)) {
+          const path = hit.path ?? 'env'
+          const assetId = emitAsset({
+            kind: 'secret',
+            path,
+            identity: secretAssetIdentity(hit, path),
+            name: `${hit.provider} key`,
+            source: 'environment',
+            details: { provider: hit.provider, line: hit.line, redacted: hit.redacted, fingerprint: hit.fingerprint, ruleId: hit.ruleId, where: hit.where },
+          })
+          emitFinding({
+            ruleId: hit.ruleId,
+            severity: hit.severity,
+            message: `${hit.provider} key in the environment variable ${path.replace(/^env:/, '')} (${hit.redacted})`,
+            path,
+            assetId,
+          })
+        }
+      }
+    }
   } catch (e) {
     aliases.dispose()
     writer.abort('failed', (e as Error).message)

@@ -63,6 +63,15 @@ export const FORMAT_RULES: readonly Rule[] = [
     fix: 'Replace the template with the publisher’s original.',
   },
   {
+    id: 'chat-template.unanalyzable',
+    domain: 'model',
+    severity: 'medium',
+    title: 'Chat template could not be analysed',
+    why: 'The template has a shape the static analysis could not finish on (for example extreme nesting), so it cannot be shown to be free of template injection.',
+    fix: 'Review the template by hand, or replace it with the publisher’s original.',
+    cwe: [1336],
+  },
+  {
     id: 'tokenizer-config.invalid',
     domain: 'model',
     severity: 'medium',

@@ -1,0 +1,100 @@
+import type { ByteSource } from '../byte-source'
+import type { FormatScanResult, FormatScanner, ModelFinding, ScanContext } from '../types'
+import { analyzeChatTemplate } from './jinja'
+import {
+  baseNameOf,
+  FormatError,
+  invalidResult,
+  isRecord,
+  parseJson,
+  readExact,
+  utf8Loose,
+  utf8Strict,
+} from './util'
+
+function readText(src: ByteSource, ctx: ScanContext, strict: boolean): string {
+  if (src.size > ctx.limits.maxHeaderBytes)
+    throw new FormatError(`file of ${src.size} bytes exceeds the scan limit`)
+  const bytes = readExact(src, 0, src.size, 'file')
+  return strict ? utf8Strict(bytes, 'file') : utf8Loose(bytes)
+}
+
+/** A `.jinja` chat template file (`chat_template.jinja` beside the weights). */
+export function scanChatTemplateFile(src: ByteSource, ctx: ScanContext): FormatScanResult {
+  try {
+    const text = readText(src, ctx, false)
+    return {
+      format: 'chat-template',
+      findings: analyzeChatTemplate(text, undefined, { member: ctx.member }),
+      metadata: { templateCount: 1 },
+    }
+  } catch (e) {
+    return invalidResult('chat-template', 'chat-template.syntax-error', e, [], ctx.member)
+  }
+}
+
+/**
+ * Hugging Face `tokenizer_config.json` / `chat_template.json`: `chat_template` is a string or a
+ * list of `{name, template}`; every named template is analysed.
+ */
+export function scanTokenizerConfig(src: ByteSource, ctx: ScanContext): FormatScanResult {
+  const findings: ModelFinding[] = []
+  try {
+    const json = parseJson(readText(src, ctx, true), 'tokenizer config')
+    if (!isRecord(json)) throw new FormatError('tokenizer config is not a JSON object')
+    const t = json['chat_template']
+    const templates: [string | undefined, string][] = []
+    if (typeof t === 'string') templates.push([undefined, t])
+    else if (Array.isArray(t)) {
+      for (const item of t) {
+        if (!isRecord(item) || typeof item['template'] !== 'string')
+          throw new FormatError('chat_template list item has no template string')
+        templates.push([
+          typeof item['name'] === 'string' ? item['name'] : undefined,
+          item['template'],
+        ])
+      }
+    } else if (t !== undefined && t !== null)
+      throw new FormatError('chat_template is neither a string nor a list')
+    for (const [name, text] of templates)
+      findings.push(...analyzeChatTemplate(text, name, { member: ctx.member }))
+    const metadata: Record<string, string | number> = { templateCount: templates.length }
+    if (typeof json['tokenizer_class'] === 'string')
+      metadata['tokenizerClass'] = json['tokenizer_class'].slice(0, 128)
+    if (typeof json['model_max_length'] === 'number' && json['model_max_length'] < 1e12)
+      metadata['contextLength'] = json['model_max_length']
+    return { format: 'tokenizer-config', findings, metadata }
+  } catch (e) {
+    return invalidResult('tokenizer-config', 'tokenizer-config.invalid', e, findings, ctx.member)
+  }
+}
+
+export const chatTemplateScanner: FormatScanner = {
+  format: 'chat-template',
+  extensions: ['.jinja', '.jinja2', '.j2'],
+  sniff(head, _src, name) {
+    const base = baseNameOf(name)
+    return (
+      (base.endsWith('.jinja') || base.endsWith('.jinja2') || base.endsWith('.j2')) &&
+      !head.includes(0)
+    )
+  },
+  scan: scanChatTemplateFile,
+}
+
+export const tokenizerConfigScanner: FormatScanner = {
+  format: 'tokenizer-config',
+  extensions: ['.json'],
+  sniff(head, _src, name) {
+    const base = baseNameOf(name)
+    return (
+      (base === 'tokenizer_config.json' || base === 'chat_template.json') &&
+      /^\s*\{/.test(
+        Buffer.from(head.subarray(0, 64))
+          .toString('utf8')
+          .replace(/^\ufeff/, ''),
+      )
+    )
+  },
+  scan: scanTokenizerConfig,
+}

@@ -1,0 +1,275 @@
+import type { Env, Folded } from './fold'
+import { fold, UNKNOWN } from './fold'
+import type { Token } from './lexer'
+import type { Node } from './parser'
+import { ExprParser, ParseError } from './parser'
+
+/**
+ * Objects a template can start from to reach Python internals (they are Python objects with
+ * `__init__.__globals__` in Jinja or Flask environments).
+ */
+export const GADGET_ROOTS = new Set([
+  'cycler',
+  'joiner',
+  'namespace',
+  'lipsum',
+  'self',
+  'request',
+  'config',
+  'url_for',
+  'get_flashed_messages',
+  'range',
+  'dict',
+])
+
+/** Names that, once reached from a gadget root, mean code execution or module access. */
+const DANGER_WORDS = new Set([
+  'os',
+  'sys',
+  'popen',
+  'system',
+  'subprocess',
+  'eval',
+  'exec',
+  'import',
+  'import_module',
+  'importlib',
+  'builtins',
+  'check_output',
+  'spawn',
+  'getoutput',
+  'modules',
+  'application',
+  'environ',
+  'func_globals',
+])
+
+/** Filters whose arguments name attributes to read (`map(attribute=...)`, `selectattr('x')`). */
+const ATTRIBUTE_FILTERS = new Set([
+  'attr',
+  'map',
+  'selectattr',
+  'rejectattr',
+  'sort',
+  'groupby',
+  'sum',
+  'unique',
+  'min',
+  'max',
+  'dictsort',
+])
+
+/** Statements that load other templates. */
+export const LOADING_STATEMENTS = new Set(['include', 'import', 'from', 'extends'])
+
+/** Findings per template are capped: one is enough to condemn it. */
+const MAX_FINDINGS = 20
+
+export type TemplateFinding = Readonly<{
+  kind: 'injection' | 'dynamic-attribute' | 'template-loading' | 'syntax-error' | 'unanalyzable'
+  message: string
+  offset?: number
+}>
+
+/** `__class__`, `__globals__`, ...: any dunder, and name-mangled privates like `_TemplateReference__context`. */
+export function isDangerousName(name: string): boolean {
+  const s = name.trim()
+  return /^__\w+__$/.test(s) || /^_[A-Za-z]\w*__\w+$/.test(s)
+}
+
+/** Collects findings while expressions are visited; holds the {% set %} environment. */
+export class Analyzer {
+  readonly out: TemplateFinding[] = []
+  private readonly seen = new Set<string>()
+  readonly env: Env = new Map()
+
+  add(kind: TemplateFinding['kind'], message: string, offset?: number): void {
+    const key = `${kind}:${message}`
+    if (this.seen.has(key) || this.out.length >= MAX_FINDINGS) return
+    this.seen.add(key)
+    this.out.push({ kind, message, offset })
+  }
+
+  private checkName(value: Folded, how: string, at: number): void {
+    if (typeof value !== 'string') return
+    for (const part of value.split('.')) {
+      if (isDangerousName(part))
+        this.add('injection', `template reads ${JSON.stringify(part.trim())} through ${how}`, at)
+    }
+  }
+
+  /** Root name and access path of `a.b['c']|attr('d')`, folded where possible. */
+  private chain(n: Node): { root?: string; path: string[] } {
+    const path: string[] = []
+    let cur: Node = n
+    for (let i = 0; i < 500; i++) {
+      if (cur.k === 'attr') {
+        path.unshift(cur.name)
+        cur = cur.obj
+      } else if (cur.k === 'item') {
+        const k = fold(cur.key, this.env)
+        path.unshift(typeof k === 'string' ? k : '?')
+        cur = cur.obj
+      } else if (cur.k === 'filter' && cur.name === 'attr') {
+        const k = cur.args[0] ? fold(cur.args[0], this.env) : UNKNOWN
+        path.unshift(typeof k === 'string' ? k : '?')
+        cur = cur.obj
+      } else if (cur.k === 'call') cur = cur.fn
+      else break
+    }
+    return { root: cur.k === 'name' ? cur.id : undefined, path }
+  }
+
+  private checkGadget(n: Node, at: number): void {
+    const { root, path } = this.chain(n)
+    if (!root || !GADGET_ROOTS.has(root) || this.env.has(root) || path.length === 0) return
+    const hit = path.find((p) => DANGER_WORDS.has(p.toLowerCase()) || isDangerousName(p))
+    if (hit)
+      this.add(
+        'injection',
+        `template walks from gadget object ${root} to ${JSON.stringify(hit)}`,
+        at,
+      )
+  }
+
+  /** Visits every node of an expression, checking each access. */
+  visit(n: Node, depth = 0): void {
+    if (depth > 300) return
+    const v = (x: Node | undefined): void => {
+      if (x) this.visit(x, depth + 1)
+    }
+    switch (n.k) {
+      case 'lit':
+        // A dunder name as a plain string has no use in a chat template except to be looked up.
+        if (typeof n.v === 'string' && isDangerousName(n.v)) {
+          this.add('injection', `template uses the string ${JSON.stringify(n.v.trim())}`)
+        }
+        // str.format fields can read attributes: '{0.__class__}'.format(x).
+        if (
+          typeof n.v === 'string' &&
+          /\{[^{}]*(\.|\[)_{1,2}\w+_{0,2}[^{}]*\}/.test(n.v) &&
+          /\{[^{}]*__\w+/.test(n.v)
+        ) {
+          this.add('injection', 'template has a str.format field that reads a dunder attribute')
+        }
+        return
+      case 'name':
+        if (isDangerousName(n.id)) this.add('injection', `template uses the name ${n.id}`, n.at)
+        return
+      case 'attr':
+        if (isDangerousName(n.name))
+          this.add('injection', `template reads attribute ${n.name} with "."`, n.at)
+        this.checkGadget(n, n.at)
+        return v(n.obj)
+      case 'item': {
+        const key = fold(n.key, this.env)
+        this.checkName(key, 'a subscript [...]', n.at)
+        // Unknown keys are normal on data (tool[key]) but not on literals or gadget objects.
+        const o = n.obj
+        const onLiteral = o.k === 'lit' || o.k === 'list' || o.k === 'dict'
+        const onGadget = o.k === 'name' && GADGET_ROOTS.has(o.id) && !this.env.has(o.id)
+        if (key === UNKNOWN && (onLiteral || onGadget)) {
+          this.add(
+            'dynamic-attribute',
+            'template subscripts a literal or gadget object with a computed key',
+            n.at,
+          )
+        }
+        this.checkGadget(n, n.at)
+        v(n.obj)
+        return v(n.key)
+      }
+      case 'slice':
+        v(n.obj)
+        v(n.a)
+        v(n.b)
+        return v(n.c)
+      case 'call':
+        v(n.fn)
+        // Arguments built from pieces (macro calls, method calls) are folded and checked too.
+        for (const a of [...n.args, ...n.kw.map(([, x]) => x)])
+          this.checkName(fold(a, this.env), 'a call argument', n.at)
+        n.args.forEach(v)
+        n.kw.forEach(([, x]) => v(x))
+        return
+      case 'filter': {
+        if (ATTRIBUTE_FILTERS.has(n.name)) {
+          const named = [...n.args, ...n.kw.filter(([k]) => k === 'attribute').map(([, x]) => x)]
+          for (const a of named) {
+            const val = fold(a, this.env)
+            this.checkName(val, `the |${n.name} filter`, n.at)
+            if (n.name === 'attr' && typeof val !== 'string') {
+              this.add(
+                'dynamic-attribute',
+                'template uses |attr with a name that cannot be computed statically',
+                n.at,
+              )
+            }
+          }
+          if (n.name === 'attr') this.checkGadget(n, n.at)
+        }
+        v(n.obj)
+        n.args.forEach(v)
+        n.kw.forEach(([, x]) => v(x))
+        return
+      }
+      case 'test':
+        v(n.obj)
+        n.args.forEach(v)
+        return
+      case 'bin':
+        v(n.l)
+        return v(n.r)
+      case 'un':
+        return v(n.e)
+      case 'cond':
+        v(n.a)
+        v(n.test)
+        return v(n.b)
+      case 'list':
+        n.items.forEach(v)
+        return
+      case 'dict':
+        n.pairs.forEach(([a, b]) => {
+          v(a)
+          v(b)
+        })
+        return
+    }
+  }
+
+  /** Token-level fallback for tags the parser cannot read: any dunder name or string is flagged. */
+  scanTokens(tokens: readonly Token[]): void {
+    for (const t of tokens) {
+      if ((t.t === 'name' || t.t === 'str') && isDangerousName(t.v)) {
+        this.add(
+          'injection',
+          `template mentions ${JSON.stringify(t.v.trim())} in an expression`,
+          t.at,
+        )
+      }
+    }
+  }
+
+  /** Parses and checks every expression in a token run, skipping tokens it cannot start from. */
+  expressions(tokens: readonly Token[], start: number): Node[] {
+    const nodes: Node[] = []
+    const p = new ExprParser(tokens, start)
+    while (!p.done) {
+      const before = p.pos
+      try {
+        const n = p.expr(true)
+        nodes.push(n)
+        this.visit(n)
+      } catch (e) {
+        // RangeError: a shape deep enough to exhaust the stack despite the parser's own cap.
+        if (!(e instanceof ParseError) && !(e instanceof RangeError)) throw e
+        this.scanTokens(tokens.slice(before))
+        return nodes
+      }
+      if (p.pos === before) p.pos++
+      else if (!p.done) p.pos++ // separator or keyword (`in`, `=`, `as`, ...)
+    }
+    return nodes
+  }
+}

@@ -1,0 +1,2 @@
+export { analyzeChatTemplate, analyzeTemplateText, isDangerousName } from './analyze'
+export type { AnalyzeOptions, TemplateFinding } from './analyze'

@@ -1,0 +1,197 @@
+import type { NewAsset, NewFinding, SkippedEntry } from '../types'
+import { isFixturePath } from './decoys'
+import { createGitContext } from './git-context'
+import type { GitStatus } from './git-context'
+import { readText } from './read-bounded'
+import type { InternalScanner, SecretScanner } from './scanner'
+import { createSecretScanner } from './scanner'
+import type { SecretFileKind, SecretHit } from './types'
+
+export type SecretFileResult = {
+  assets: NewAsset[]
+  findings: NewFinding[]
+  /** For each finding, the identity of the secret asset it is about (the engine sets `assetId`). */
+  findingAssets: (string | undefined)[]
+  /** Why the file was not (fully) read, when it was not. */
+  skipped: SkippedEntry[]
+}
+
+export type SecretsPass = Readonly<{
+  analyzeFile(path: string, kind: SecretFileKind): Promise<SecretFileResult>
+  /** Cross-file checks at the end of the scan (same key in several places). */
+  finish(): { findings: NewFinding[]; findingAssets: (string | undefined)[] }
+}>
+
+/** Asset identity of a hit: fingerprint + path + line (stable across scans, no cleartext). */
+export function secretAssetIdentity(hit: SecretHit, path: string): string {
+  return `${hit.fingerprint}@${path}:${hit.line}`
+}
+
+const WHERE_WORDS: Readonly<Record<SecretHit['where'], string>> = {
+  code: 'code',
+  output: 'a notebook output',
+  comment: 'a comment',
+  history: 'shell history',
+  config: 'a config file',
+  env: 'an environment file',
+}
+
+/** Template .env files are meant to be committed. */
+function isEnvTemplate(path: string): boolean {
+  return isFixturePath(path) || /\.(dist|defaults?|sample|template|example)$/i.test(path)
+}
+
+function describe(hits: readonly SecretHit[]): string {
+  const providers = [...new Set(hits.map((h) => h.provider))].join(', ')
+  const previews = hits
+    .slice(0, 3)
+    .map((h) => h.redacted)
+    .join(', ')
+  const more = hits.length > 3 ? ` and ${hits.length - 3} more` : ''
+  return `${hits.length} ${providers} key${hits.length === 1 ? '' : 's'} (${previews}${more})`
+}
+
+export function createSecretsPass(opts: {
+  fingerprintKey: Uint8Array
+  home: string
+  scanner?: SecretScanner
+}): SecretsPass {
+  const scanner = (opts.scanner ?? createSecretScanner(opts)) as SecretScanner &
+    Partial<InternalScanner>
+  const git = createGitContext(opts.home)
+  /** fingerprint -> places (path, line, identity, provider, redacted). */
+  const places = new Map<
+    string,
+    { path: string; line: number; identity: string; provider: string; redacted: string }[]
+  >()
+  const posix = process.platform !== 'win32'
+
+  const scanChunk = (text: string, path: string, kind: SecretFileKind, lineOffset: number) => {
+    if (kind === 'notebook') return scanner.scanNotebook(text, path)
+    if (scanner.scanTextAt) return scanner.scanTextAt(text, { path, kind, lineOffset })
+    return scanner.scanText(text, { path, kind }).map((h) => ({ ...h, line: h.line + lineOffset }))
+  }
+
+  async function analyze(path: string, kind: SecretFileKind): Promise<SecretFileResult> {
+    const result: SecretFileResult = { assets: [], findings: [], findingAssets: [], skipped: [] }
+    const read = await readText(path, kind === 'notebook')
+    if (!read.ok) {
+      if (read.skipped) result.skipped.push(read.skipped)
+      return result
+    }
+    const hits: SecretHit[] = []
+    for (const c of read.chunks) hits.push(...scanChunk(c.text, path, kind, c.lineOffset))
+
+    for (const h of hits) {
+      const identity = secretAssetIdentity(h, path)
+      result.assets.push({
+        kind: 'secret',
+        path,
+        identity,
+        name: `${h.provider} key`,
+        source: 'secrets',
+        details: {
+          provider: h.provider,
+          line: h.line,
+          redacted: h.redacted,
+          fingerprint: h.fingerprint,
+          ruleId: h.ruleId,
+          detector: h.detector,
+          where: h.where,
+        },
+      })
+      result.findings.push({
+        ruleId: h.ruleId,
+        severity: h.severity,
+        message: `${h.provider} API key in ${WHERE_WORDS[h.where]}: ${path}:${h.line} (${h.redacted})`,
+        path,
+        line: h.line,
+      })
+      result.findingAssets.push(identity)
+      const list = places.get(h.fingerprint) ?? []
+      list.push({ path, line: h.line, identity, provider: h.provider, redacted: h.redacted })
+      places.set(h.fingerprint, list)
+    }
+
+    const first = hits[0]
+    const firstId = first ? secretAssetIdentity(first, path) : undefined
+    const posture = (f: NewFinding): void => {
+      result.findings.push(f)
+      result.findingAssets.push(firstId)
+    }
+    if (first) {
+      const loose = read.mode & 0o077
+      if (posix && loose) {
+        posture({
+          ruleId: 'posture.key-file-permissions',
+          severity: read.mode & 0o004 ? 'high' : 'medium',
+          message: `${path} holds ${describe(hits)} and is readable by ${read.mode & 0o004 ? 'all users' : 'its group'} (mode ${(read.mode & 0o777).toString(8).padStart(4, '0')})`,
+          path,
+          line: first.line,
+        })
+      }
+      if (kind === 'shell-history') {
+        posture({
+          ruleId: 'posture.key-in-shell-history',
+          message: `Shell history ${path} holds ${describe(hits)}`,
+          path,
+          line: first.line,
+        })
+      }
+    }
+    const needGit = first !== undefined || (kind === 'dotenv' && !isEnvTemplate(path))
+    const st: GitStatus | undefined = needGit ? await git.status(path) : undefined
+    if (st && first && st.tracked === true) {
+      posture({
+        ruleId: 'posture.key-committed-to-git',
+        message: `${path} is tracked by git in ${st.repo.root} and holds ${describe(hits)}`,
+        path,
+        line: first.line,
+      })
+    }
+    if (st && kind === 'dotenv' && !isEnvTemplate(path) && !st.ignored) {
+      posture({
+        ruleId: 'posture.env-not-gitignored',
+        severity: first ? 'medium' : 'low',
+        message: `${path} is inside the git working tree ${st.repo.root} and no .gitignore rule covers it${st.tracked ? ' (it is already tracked)' : ''}${first ? `; it holds ${describe(hits)}` : ''}`,
+        path,
+      })
+    }
+    return result
+  }
+
+  return {
+    async analyzeFile(path, kind) {
+      try {
+        return await analyze(path, kind)
+      } catch (err) {
+        // Never throw into the engine: one bad file must not abort a scan.
+        const message = err instanceof Error ? err.message : String(err)
+        return {
+          assets: [],
+          findings: [],
+          findingAssets: [],
+          skipped: [{ path, reason: 'error', message }],
+        }
+      }
+    },
+    finish() {
+      const findings: NewFinding[] = []
+      const findingAssets: (string | undefined)[] = []
+      for (const list of places.values()) {
+        const paths = [...new Set(list.map((p) => p.path))]
+        if (paths.length < 2) continue
+        const head = list[0]
+        if (!head) continue
+        findings.push({
+          ruleId: 'posture.key-reused',
+          message: `The same ${head.provider} key (${head.redacted}) is stored in ${paths.length} places: ${paths.join(', ')}`,
+          path: head.path,
+          line: head.line,
+        })
+        findingAssets.push(head.identity)
+      }
+      return { findings, findingAssets }
+    },
+  }
+}
