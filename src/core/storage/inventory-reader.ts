@@ -28,6 +28,7 @@ type AssetRow = {
   details: string
   links: string
   status: 'present' | 'gone'
+  gone_since: string | null
 }
 
 type FindingRow = {
@@ -105,7 +106,7 @@ function rowToAsset(r: AssetRow): Asset {
   if (r.verdict !== null) a.verdict = r.verdict
   a.details = JSON.parse(r.details) as Details
   a.links = JSON.parse(r.links) as unknown[]
-  if (r.status === 'gone') a.details = { ...(a.details as Details), gone: true }
+  if (r.status === 'gone') a.details = { ...(a.details as Details), status: 'gone', goneSince: r.gone_since }
   return a as Asset
 }
 

@@ -68,7 +68,7 @@ describe('inventory store (real SQLite file)', () => {
     expect(present[0]!.name).toBe('renamed')
     const all = [...openInventoryReader(db, { includeGone: true }).assets()]
     expect(all).toHaveLength(2)
-    expect(all.find((x) => x.path === '/h/b.gguf')!.details.gone).toBe(true)
+    expect(all.find((x) => x.path === '/h/b.gguf')!.details.status).toBe('gone')
     // The finding of the vanished file is resolved, not shown as open.
     expect([...openInventoryReader(db).findings()]).toHaveLength(0)
     db.close()

@@ -1,0 +1,85 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync, createWriteStream } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { chromium } from 'playwright-core'
+import { afterAll, describe, expect, it } from 'vitest'
+import { writeReport } from '../../src/core/report/index'
+import { HOSTILE_NAME, fixtureInventory } from '../fixtures/generators/inventory'
+
+const CHROMIUM = '/usr/bin/chromium'
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+const SECRET = 'sk-proj-PLANTEDe2eVALUEabcdef0123456789'
+const dir = mkdtempSync(join(tmpdir(), 'aiscout-html-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+describe.skipIf(!existsSync(CHROMIUM))(
+  `html report in Chromium (skipped: ${CHROMIUM} is missing)`,
+  () => {
+    it('opens from file:// with no console errors, no network, and shows the content', async () => {
+      const file = join(dir, 'report.html')
+      const out = createWriteStream(file)
+      await writeReport('html', fixtureInventory({ secretValue: SECRET }).inv, out, {
+        toolVersion: '0.1.0',
+        generatedAt: new Date('2026-11-26T03:05:00.000Z'),
+      })
+      await new Promise<void>((r) => out.end(r))
+
+      const browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: ARGS,
+      })
+      try {
+        const page = await browser.newPage({ viewport: { width: 1320, height: 900 } })
+        const errors: string[] = []
+        const requests: string[] = []
+        page.on('console', (m) => {
+          if (m.type() === 'error' || m.type() === 'warning')
+            errors.push(`${m.type()}: ${m.text()}`)
+        })
+        page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`))
+        page.on('request', (r) => requests.push(r.url()))
+        let dialogs = 0
+        page.on('dialog', (d) => {
+          dialogs++
+          void d.dismiss()
+        })
+        const url = pathToFileURL(file).href
+        await page.goto(url, { waitUntil: 'load' })
+
+        expect(await page.title()).toBe('AI Scout report · dev-laptop-01')
+        expect(await page.locator('header.top h1').innerText()).toContain('AI Scout report')
+        await expect.poll(() => page.locator('svg.chart').count()).toBe(2)
+        expect(await page.locator('#summary .card').count()).toBe(6)
+        expect(await page.locator('.rule').count()).toBe(6)
+        expect(await page.locator('#findings tbody tr').count()).toBe(6)
+        expect(await page.locator('#kind-model tbody tr').count()).toBe(3)
+        expect(await page.locator('section[id^="kind-"]').count()).toBe(14)
+        // The hostile model name is shown as text, never parsed as an element.
+        expect(await page.locator('#kind-model').innerText()).toContain(HOSTILE_NAME)
+        expect(await page.locator('main img').count()).toBe(0)
+        const text = await page.locator('body').innerText()
+        expect(text).toContain('How to fix.')
+        expect(text).not.toContain(SECRET)
+        expect(dialogs).toBe(0)
+        expect(errors).toEqual([])
+        expect(requests).toEqual([url])
+
+        mkdirSync('test-results', { recursive: true })
+        await page.screenshot({ path: join('test-results', 'html-report.png'), fullPage: true })
+        expect(existsSync(join('test-results', 'html-report.png'))).toBe(true)
+      } finally {
+        await browser.close()
+      }
+    })
+  },
+)
