@@ -1,4 +1,4 @@
-import Ajv2020 from 'ajv/dist/2020'
+import Ajv from 'ajv'
 import addFormats from 'ajv-formats'
 import { execFileSync, spawnSync } from 'node:child_process'
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
@@ -24,7 +24,7 @@ function run(args: string[], opts: { uid?: number } = {}) {
 
 function loadSchemaValidator() {
   const schema = JSON.parse(readFileSync(join(ROOT, 'resources/schemas/scan-output.schema.json'), 'utf8'))
-  const ajv = new Ajv2020({ allErrors: true, strict: false })
+  const ajv = new Ajv({ allErrors: true, strict: false })
   addFormats(ajv)
   return ajv.compile(schema)
 }

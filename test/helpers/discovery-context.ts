@@ -44,6 +44,7 @@ export function makeTestContext(opts: {
     platform: opts.platform,
     env: opts.env ?? {},
     runVersionCommands: opts.runVersionCommands ?? false,
+    identifyServers: false,
     verifyDigests: false,
     hash: true,
     emitAsset,

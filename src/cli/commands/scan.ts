@@ -19,6 +19,7 @@ const SPEC = {
   'verify-digests': { type: 'boolean' },
   'run-versions': { type: 'boolean' },
   'scan-env': { type: 'boolean' },
+  'identify-servers': { type: 'boolean' },
   format: { type: 'string' },
   out: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
@@ -50,6 +51,7 @@ export async function runScan(argv: readonly string[], io: Io): Promise<number> 
           verifyDigests: flags['verify-digests'] === true,
           runVersionCommands: flags['run-versions'] === true,
           scanEnvironment: flags['scan-env'] === true,
+          identifyServers: flags['identify-servers'] === true,
           env: io.env,
         },
         {

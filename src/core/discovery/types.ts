@@ -66,6 +66,8 @@ export type DiscoveryContext = Readonly<{
   signal?: AbortSignal
   /** `--run-versions`: running `tool --version` (with a timeout, no stdin) is allowed. Off by default. */
   runVersionCommands: boolean
+  /** `--identify-servers`: one loopback request may identify a local model server. Off by default. */
+  identifyServers: boolean
   /** Verify digests known by construction (HF blob names, Ollama blobs) by rehashing. */
   verifyDigests: boolean
   /** Whether to hash model files at all (`--no-hash` turns it off). */

@@ -18,6 +18,8 @@ import { createHashCache } from '../storage/hash-cache'
 import { beginScan, installationSecret } from '../storage/inventory-store'
 import type { NewAsset, NewFinding, ScanProgress, ScanStats, SkippedEntry } from '../types'
 import { resolveEnv } from '../discovery/env'
+import { createSocketsPort } from '../discovery/system/sockets'
+import { createSystemInfoPort } from '../discovery/system/system-info'
 import { hostInfo } from './host'
 import { assetIdFor } from './asset-id'
 import {
@@ -46,6 +48,8 @@ export type ScanOptions = Readonly<{
   /** Rehash digests known by construction (HF blob names, Ollama blobs). */
   verifyDigests?: boolean
   runVersionCommands?: boolean
+  /** Allow one loopback request to identify a local model server (`--identify-servers`). */
+  identifyServers?: boolean
   /** Platform whose path tables the locators use (default: this OS). */
   platform?: Platform
   /** Environment for override resolution (default: process.env). */
@@ -216,6 +220,7 @@ export async function scan(db: Db, options: ScanOptions, hooks: ScanHooks = {}):
     env,
     signal,
     runVersionCommands: options.runVersionCommands === true,
+    identifyServers: options.identifyServers === true,
     verifyDigests: options.verifyDigests === true,
     hash,
     emitAsset,
@@ -226,8 +231,10 @@ export async function scan(db: Db, options: ScanOptions, hooks: ScanHooks = {}):
     isClaimed,
     addModel,
     secrets: secretScanner,
-    systemInfo: options.systemInfo ?? noSystemInfo,
-    sockets: options.sockets ?? { listening: async () => [] },
+    // Production ports by default (systeminformation + nvidia-smi, /proc or lsof/netstat);
+    // tests inject fakes.
+    systemInfo: options.systemInfo ?? createSystemInfoPort(),
+    sockets: options.sockets ?? createSocketsPort(),
   }
 
   try {
@@ -496,11 +503,5 @@ function sniffFile(path: string, size: number): ReturnType<typeof sniffHead> | u
   }
 }
 
-const noSystemInfo: SystemInfoPort = {
-  graphics: async () => ({ controllers: [] }),
-  cpu: async () => ({}),
-  mem: async () => ({ total: 0 }),
-  osInfo: async () => ({}),
-}
 
 

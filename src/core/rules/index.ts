@@ -1,5 +1,6 @@
 import { DISCOVERY_RULES } from './discovery-rules'
 import { DISCOVERY_STORES_RULES } from './discovery-stores-rules'
+import { DISCOVERY_SYSTEM_RULES } from './discovery-system-rules'
 import { ENGINE_RULES } from './engine-rules'
 import { FORMAT_RULES } from './format-rules'
 import { MODEL_COMMON_RULES } from './model-rules'
@@ -18,6 +19,7 @@ export const RULES: readonly Rule[] = [
   ...SECRET_RULES,
   ...DISCOVERY_RULES,
   ...DISCOVERY_STORES_RULES,
+  ...DISCOVERY_SYSTEM_RULES,
 ]
 
 const BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.id, r]))

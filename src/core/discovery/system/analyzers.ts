@@ -1,4 +1,6 @@
 import type { FileAnalyzer } from '../types'
+import { AZUREML_CONFIG_ANALYZER } from './platforms/azure'
+import { PYVENV_ANALYZER } from './python/pyvenv'
 
 /** File analyzers of this area, dispatched by the crawl by base name or extension. */
-export const SYSTEM_ANALYZERS: readonly FileAnalyzer[] = []
+export const SYSTEM_ANALYZERS: readonly FileAnalyzer[] = [PYVENV_ANALYZER, AZUREML_CONFIG_ANALYZER]
