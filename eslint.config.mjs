@@ -12,7 +12,10 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
     rules: {
       '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports' }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-control-regex': 'off',
     },
   },
@@ -28,7 +31,10 @@ export default tseslint.config(
             message: 'src/core is a plain Node library; shells depend on it, not the reverse.',
           })),
           patterns: [
-            { group: ['**/cli/**', '**/main/**', '**/renderer/**', '**/server/**', '**/preload/**'], message: 'core must not import shells' },
+            {
+              group: ['**/cli/**', '**/main/**', '**/renderer/**', '**/server/**', '**/preload/**'],
+              message: 'core must not import shells',
+            },
           ],
         },
       ],
@@ -42,7 +48,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'electron', message: 'Only src/main/index.ts and src/preload import electron.' }] },
+        {
+          paths: [
+            {
+              name: 'electron',
+              message: 'Only src/main/index.ts and src/preload import electron.',
+            },
+          ],
+        },
       ],
     },
   },

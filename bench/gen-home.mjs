@@ -1,7 +1,15 @@
 // Deterministic synthetic developer home for benchmarks: deep node_modules, .git object fan-out,
 // venvs, a few hundred model files, notebooks and .env files. Usage:
 //   node bench/gen-home.mjs DIR [--files 300000] [--big-models-mb 0]
-import { mkdirSync, writeFileSync, existsSync, readFileSync, openSync, writeSync, closeSync } from 'node:fs'
+import {
+  mkdirSync,
+  writeFileSync,
+  existsSync,
+  readFileSync,
+  openSync,
+  writeSync,
+  closeSync,
+} from 'node:fs'
 import { join } from 'node:path'
 
 const args = process.argv.slice(2)
@@ -58,19 +66,37 @@ for (let p = 0; files < nm; p++) {
   const proj = join(dir, 'code', `proj${p % projects}`, 'node_modules')
   const depth = 1 + Math.floor(rnd() * 4)
   let d = proj
-  for (let k = 0; k < depth; k++) d = join(d, `pkg${Math.floor(rnd() * 400)}`, k < depth - 1 ? 'node_modules' : '')
+  for (let k = 0; k < depth; k++)
+    d = join(d, `pkg${Math.floor(rnd() * 400)}`, k < depth - 1 ? 'node_modules' : '')
   mk(d)
   for (let f = 0; f < 3 && files < nm; f++) put(join(d, `f${files}.js`), small)
 }
 // .git objects fan-out.
 for (let p = 0; files < nm + git; p++) {
-  const d = join(dir, 'code', `proj${p % projects}`, '.git', 'objects', (p % 256).toString(16).padStart(2, '0'))
+  const d = join(
+    dir,
+    'code',
+    `proj${p % projects}`,
+    '.git',
+    'objects',
+    (p % 256).toString(16).padStart(2, '0'),
+  )
   mk(d)
   put(join(d, `${files.toString(16).padStart(38, '0')}`), small)
 }
 // venvs: site-packages trees.
 for (let p = 0; files < nm + git + venv; p++) {
-  const d = join(dir, 'code', `proj${p % projects}`, '.venv', 'lib', 'python3.11', 'site-packages', `mod${p % 900}`, `sub${p % 7}`)
+  const d = join(
+    dir,
+    'code',
+    `proj${p % projects}`,
+    '.venv',
+    'lib',
+    'python3.11',
+    'site-packages',
+    `mod${p % 900}`,
+    `sub${p % 7}`,
+  )
   mk(d)
   put(join(d, `m${files}.py`), small)
 }
@@ -81,9 +107,15 @@ const st = () => {
   l.writeBigUInt64LE(BigInt(h.length))
   return Buffer.concat([l, h, Buffer.alloc(16)])
 }
-const pkl = Buffer.from([0x80, 0x02, 0x7d, 0x71, 0x00, 0x58, 0x01, 0x00, 0x00, 0x00, 0x61, 0x4b, 0x01, 0x73, 0x2e])
+const pkl = Buffer.from([
+  0x80, 0x02, 0x7d, 0x71, 0x00, 0x58, 0x01, 0x00, 0x00, 0x00, 0x61, 0x4b, 0x01, 0x73, 0x2e,
+])
 for (let i = 0; i < 300; i++) {
-  const d = join(dir, pick(['models', 'Downloads', 'code/proj1/checkpoints', 'code/proj2/weights']), `set${i % 20}`)
+  const d = join(
+    dir,
+    pick(['models', 'Downloads', 'code/proj1/checkpoints', 'code/proj2/weights']),
+    `set${i % 20}`,
+  )
   mk(d)
   if (i % 2 === 0) put(join(d, `m${i}.safetensors`), st())
   else put(join(d, `m${i}.pkl`), pkl)
@@ -93,7 +125,14 @@ for (let i = 0; i < 500; i++) {
   mk(d)
   put(
     join(d, `nb${i}.ipynb`),
-    JSON.stringify({ cells: [{ cell_type: 'code', source: ['import torch\n', 'x = 1\n'], outputs: [], metadata: {} }], metadata: {}, nbformat: 4, nbformat_minor: 5 }),
+    JSON.stringify({
+      cells: [
+        { cell_type: 'code', source: ['import torch\n', 'x = 1\n'], outputs: [], metadata: {} },
+      ],
+      metadata: {},
+      nbformat: 4,
+      nbformat_minor: 5,
+    }),
   )
 }
 for (let i = 0; i < 80; i++) {
@@ -103,7 +142,14 @@ for (let i = 0; i < 80; i++) {
 }
 // The rest: ordinary project files spread over many directories (~3 files per dir).
 while (files < TOTAL) {
-  const d = join(dir, 'code', `proj${files % projects}`, 'src', `a${Math.floor(rnd() * 60)}`, `b${Math.floor(rnd() * 60)}`)
+  const d = join(
+    dir,
+    'code',
+    `proj${files % projects}`,
+    'src',
+    `a${Math.floor(rnd() * 60)}`,
+    `b${Math.floor(rnd() * 60)}`,
+  )
   mk(d)
   put(join(d, `file${files}.ts`), small)
 }
@@ -115,7 +161,11 @@ if (BIG_MB > 0) {
   for (let i = 0; i < chunk.length; i += 4) chunk.writeUInt32LE((i * 2654435761) >>> 0, i)
   const per = Math.ceil(BIG_MB / 4)
   for (let n = 0; n < 4; n++) {
-    const h = Buffer.from(JSON.stringify({ w: { dtype: 'U8', shape: [per * 1024 * 1024], data_offsets: [0, per * 1024 * 1024] } }))
+    const h = Buffer.from(
+      JSON.stringify({
+        w: { dtype: 'U8', shape: [per * 1024 * 1024], data_offsets: [0, per * 1024 * 1024] },
+      }),
+    )
     const l = Buffer.alloc(8)
     l.writeBigUInt64LE(BigInt(h.length))
     const fd = openSync(join(d, `big${n}.safetensors`), 'w')

@@ -17,7 +17,9 @@ mkdirSync(WORK, { recursive: true })
 const rows = []
 const report = (name, value, target, ok) => {
   rows.push({ name, value, target, ok })
-  console.log(`${ok === undefined ? '    ' : ok ? 'PASS' : 'MISS'}  ${name.padEnd(58)} ${String(value).padEnd(24)} ${target}`)
+  console.log(
+    `${ok === undefined ? '    ' : ok ? 'PASS' : 'MISS'}  ${name.padEnd(58)} ${String(value).padEnd(24)} ${target}`,
+  )
 }
 
 /** Runs a command under /usr/bin/time; returns wall, user+sys CPU seconds and max RSS (MiB). */
@@ -28,7 +30,8 @@ function timed(cmd, cmdArgs, opts = {}) {
     ...opts,
   })
   const m = /TIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr)
-  if (r.status !== 0 || !m) throw new Error(`${cmd} ${cmdArgs.join(' ')} failed: ${r.stderr.slice(-500)}`)
+  if (r.status !== 0 || !m)
+    throw new Error(`${cmd} ${cmdArgs.join(' ')} failed: ${r.stderr.slice(-500)}`)
   return { wall: +m[1], cpu: +m[2] + +m[3], rssMiB: +m[4] / 1024, stdout: r.stdout }
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
@@ -37,7 +40,18 @@ const fmt = (x, d = 2) => x.toFixed(d)
 function foundation() {
   console.log('\n== Foundation: crawl, hashing, rescan, inventory writes, memory ==')
   const home = join(WORK, quick ? 'home-30k' : 'home-300k')
-  execFileSync(process.execPath, [join(ROOT, 'bench/gen-home.mjs'), home, '--files', quick ? '30000' : '300000', '--big-models-mb', quick ? '128' : '1100'], { stdio: 'inherit' })
+  execFileSync(
+    process.execPath,
+    [
+      join(ROOT, 'bench/gen-home.mjs'),
+      home,
+      '--files',
+      quick ? '30000' : '300000',
+      '--big-models-mb',
+      quick ? '128' : '1100',
+    ],
+    { stdio: 'inherit' },
+  )
   const pruned = ['node_modules', '.git', '__pycache__', 'site-packages', 'dist-packages']
   const fdArgs = ['-uu', '-t', 'f', ...pruned.flatMap((p) => ['-E', p]), '.', home]
   const fdShell = (a) => ['-c', `fdfind ${a.map((x) => `'${x}'`).join(' ')} > /dev/null`]
@@ -49,15 +63,33 @@ function foundation() {
   for (let i = 0; i < 3; i++) {
     fd.push(timed('bash', fdShell(fdArgs)))
     clean(db('crawl'))
-    eng.push(timed(process.execPath, [join(ROOT, 'bench/scan-child.mjs'), home, db('crawl'), '--crawl-only', '--no-hash']))
+    eng.push(
+      timed(process.execPath, [
+        join(ROOT, 'bench/scan-child.mjs'),
+        home,
+        db('crawl'),
+        '--crawl-only',
+        '--no-hash',
+      ]),
+    )
   }
   const fdWall = median(fd.map((r) => r.wall))
   const fdCpu = median(fd.map((r) => r.cpu))
   const enWall = median(eng.map((r) => r.wall))
   const enCpu = median(eng.map((r) => r.cpu))
   const files = JSON.parse(eng[0].stdout).stats.filesSeen
-  report(`crawl+classify wall vs fdfind (${files} files after pruning)`, `${fmt(enWall / fdWall)}x (${fmt(enWall)} s vs ${fmt(fdWall)} s)`, '≤ 2.0x', enWall / fdWall <= 2)
-  report('crawl+classify CPU vs fdfind', `${fmt(enCpu / fdCpu)}x (${fmt(enCpu)} s vs ${fmt(fdCpu)} s)`, '≤ 1.3x', enCpu / fdCpu <= 1.3)
+  report(
+    `crawl+classify wall vs fdfind (${files} files after pruning)`,
+    `${fmt(enWall / fdWall)}x (${fmt(enWall)} s vs ${fmt(fdWall)} s)`,
+    '≤ 2.0x',
+    enWall / fdWall <= 2,
+  )
+  report(
+    'crawl+classify CPU vs fdfind',
+    `${fmt(enCpu / fdCpu)}x (${fmt(enCpu)} s vs ${fmt(fdCpu)} s)`,
+    '≤ 1.3x',
+    enCpu / fdCpu <= 1.3,
+  )
 
   clean(db('full'))
   const first = timed(process.execPath, [join(ROOT, 'bench/scan-child.mjs'), home, db('full')])
@@ -70,7 +102,12 @@ function foundation() {
     '< 5%',
     again.wall / first.wall < 0.05,
   )
-  report('peak RSS of a full scan (hashing on)', `${fmt(Math.max(first.rssMiB, again.rssMiB), 0)} MiB`, '< 150 MB', Math.max(first.rssMiB, again.rssMiB) * 1.048576 < 150)
+  report(
+    'peak RSS of a full scan (hashing on)',
+    `${fmt(Math.max(first.rssMiB, again.rssMiB), 0)} MiB`,
+    '< 150 MB',
+    Math.max(first.rssMiB, again.rssMiB) * 1.048576 < 150,
+  )
 
   const big = join(WORK, 'sha-2g.bin')
   const size = quick ? 256 * 1024 * 1024 : 2 * 1024 * 1024 * 1024
@@ -89,11 +126,27 @@ function foundation() {
     nd.push(timed(process.execPath, [join(ROOT, 'bench/hash-child.mjs'), big]).wall)
   }
   const mb = size / 1e6
-  report(`SHA-256 throughput vs openssl dgst -sha256 (${fmt(size / 2 ** 30)} GiB)`, `${fmt(median(os) / median(nd))}x (${fmt(mb / median(nd), 0)} vs ${fmt(mb / median(os), 0)} MB/s)`, '≥ 0.9x', median(os) / median(nd) >= 0.9)
+  report(
+    `SHA-256 throughput vs openssl dgst -sha256 (${fmt(size / 2 ** 30)} GiB)`,
+    `${fmt(median(os) / median(nd))}x (${fmt(mb / median(nd), 0)} vs ${fmt(mb / median(os), 0)} MB/s)`,
+    '≥ 0.9x',
+    median(os) / median(nd) >= 0.9,
+  )
 
   clean(db('store'))
-  const st = JSON.parse(timed(process.execPath, [join(ROOT, 'bench/store-child.mjs'), db('store'), quick ? '50000' : '200000']).stdout)
-  report(`inventory writes (${st.rows} assets, one scan, staged + merged)`, `${fmt(st.rowsPerSecond / 1000, 0)}k rows/s`, '≥ 100k rows/s', st.rowsPerSecond >= 100_000)
+  const st = JSON.parse(
+    timed(process.execPath, [
+      join(ROOT, 'bench/store-child.mjs'),
+      db('store'),
+      quick ? '50000' : '200000',
+    ]).stdout,
+  )
+  report(
+    `inventory writes (${st.rows} assets, one scan, staged + merged)`,
+    `${fmt(st.rowsPerSecond / 1000, 0)}k rows/s`,
+    '≥ 100k rows/s',
+    st.rowsPerSecond >= 100_000,
+  )
 }
 
 const EXTRA = [
@@ -107,6 +160,9 @@ if (want('foundation')) foundation()
 for (const [name, file] of EXTRA) {
   if (!want(name) || !existsSync(join(ROOT, file))) continue
   console.log(`\n== ${name} (${file}) ==`)
-  const r = spawnSync(process.execPath, [join(ROOT, file), ...(quick ? ['--quick'] : [])], { stdio: 'inherit', cwd: ROOT })
+  const r = spawnSync(process.execPath, [join(ROOT, file), ...(quick ? ['--quick'] : [])], {
+    stdio: 'inherit',
+    cwd: ROOT,
+  })
   if (r.status !== 0) console.log(`${file} exited with ${r.status}`)
 }

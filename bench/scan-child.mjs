@@ -16,5 +16,6 @@ const summary = await core.scan(db, {
 const ms = Number(process.hrtime.bigint() - t0) / 1e6
 db.close()
 process.stdout.write(
-  JSON.stringify({ ms, stats: summary.stats, maxRssMiB: process.resourceUsage().maxRSS / 1024 }) + '\n',
+  JSON.stringify({ ms, stats: summary.stats, maxRssMiB: process.resourceUsage().maxRSS / 1024 }) +
+    '\n',
 )

@@ -13,7 +13,7 @@ for (let i = 0; i < n; i++) {
   w.addAsset({
     kind: 'model',
     path: `/bench/home/models/set${i % 100}/model-${i}.safetensors`,
-    sha256: (i * 2654435761 >>> 0).toString(16).padStart(64, '0'),
+    sha256: ((i * 2654435761) >>> 0).toString(16).padStart(64, '0'),
     sizeBytes: 1000 + i,
     format: 'safetensors',
     source: 'crawl',
@@ -21,7 +21,19 @@ for (let i = 0; i < n; i++) {
     details: { tensorCount: 10, dtypes: ['F16'] },
   })
 }
-w.complete({ filesSeen: n, dirsSeen: 0, candidates: n, bytesHashed: 0, filesHashed: 0, hashCacheHits: 0, modelsScanned: n, assets: n, findings: 0, skipped: 0, durationMs: 0 })
+w.complete({
+  filesSeen: n,
+  dirsSeen: 0,
+  candidates: n,
+  bytesHashed: 0,
+  filesHashed: 0,
+  hashCacheHits: 0,
+  modelsScanned: n,
+  assets: n,
+  findings: 0,
+  skipped: 0,
+  durationMs: 0,
+})
 const s = Number(process.hrtime.bigint() - t0) / 1e9
 db.close()
 process.stdout.write(JSON.stringify({ rows: n, seconds: s, rowsPerSecond: n / s }) + '\n')

@@ -1,7 +1,9 @@
 /** A small strict argument parser: unknown flags and missing values are usage errors, never stack traces. */
 export class UsageError extends Error {}
 
-export type FlagSpec = Readonly<Record<string, { type: 'string' | 'boolean' | 'list'; short?: string }>>
+export type FlagSpec = Readonly<
+  Record<string, { type: 'string' | 'boolean' | 'list'; short?: string }>
+>
 
 export type Parsed = {
   flags: Record<string, string | boolean | string[] | undefined>
@@ -11,7 +13,9 @@ export type Parsed = {
 export function parseArgs(argv: readonly string[], spec: FlagSpec): Parsed {
   const flags: Parsed['flags'] = {}
   const positionals: string[] = []
-  const byShort = new Map(Object.entries(spec).flatMap(([k, v]) => (v.short ? [[v.short, k] as const] : [])))
+  const byShort = new Map(
+    Object.entries(spec).flatMap(([k, v]) => (v.short ? [[v.short, k] as const] : [])),
+  )
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!
     if (a === '--') {
@@ -55,7 +59,12 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec): Parsed {
   return { flags, positionals }
 }
 
-export function oneOf<T extends string>(value: unknown, allowed: readonly T[], flag: string, fallback: T): T {
+export function oneOf<T extends string>(
+  value: unknown,
+  allowed: readonly T[],
+  flag: string,
+  fallback: T,
+): T {
   if (value === undefined) return fallback
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T
   throw new UsageError(`--${flag} must be one of ${allowed.join(', ')} (got ${String(value)})`)

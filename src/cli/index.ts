@@ -65,7 +65,13 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
 }
 
 function defaultIo(): Io {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), home: homedir() }
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    home: homedir(),
+  }
 }
 
 export function resolvePath(io: Io, p: string): string {

@@ -3,11 +3,17 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 
 /** Opens --out FILE (creating its folder) or wraps stdout; `close` resolves once flushed. */
-export function openOutput(file: string | undefined): { stream: NodeJS.WritableStream; close(): Promise<void> } {
+export function openOutput(file: string | undefined): {
+  stream: NodeJS.WritableStream
+  close(): Promise<void>
+} {
   if (!file) {
     return {
       stream: process.stdout,
-      close: () => new Promise((r) => (process.stdout.write('') ? r() : process.stdout.once('drain', () => r()))),
+      close: () =>
+        new Promise((r) =>
+          process.stdout.write('') ? r() : process.stdout.once('drain', () => r()),
+        ),
     }
   }
   mkdirSync(dirname(file), { recursive: true })
@@ -51,7 +57,9 @@ export function createProgressLine(): { update(text: string): void; done(): void
       if (now - last < 80) return
       last = now
       const width = (process.stderr.columns ?? 80) - 1
-      process.stderr.write(`\r${text.length > width ? text.slice(0, width - 1) + '…' : text.padEnd(width)}`)
+      process.stderr.write(
+        `\r${text.length > width ? text.slice(0, width - 1) + '…' : text.padEnd(width)}`,
+      )
     },
     done() {
       if (tty) process.stderr.write(`\r${' '.repeat((process.stderr.columns ?? 80) - 1)}\r`)

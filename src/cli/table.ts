@@ -4,10 +4,19 @@ import type { AssetKind, Severity } from '../core/types'
 import { ASSET_KINDS, SEVERITIES } from '../core/types'
 import { color, formatBytes } from './output'
 
-const SEV_COLOR: Record<Severity, number> = { critical: 35, high: 31, medium: 33, low: 36, info: 90 }
+const SEV_COLOR: Record<Severity, number> = {
+  critical: 35,
+  high: 31,
+  medium: 33,
+  low: 36,
+  info: 90,
+}
 
 /** The human summary of an inventory: counts by kind, then findings by severity with a fix line. */
-export function renderInventoryTable(inv: InventoryReader, opts: { maxFindings?: number } = {}): string {
+export function renderInventoryTable(
+  inv: InventoryReader,
+  opts: { maxFindings?: number } = {},
+): string {
   const lines: string[] = []
   const byKind = new Map<AssetKind, number>()
   let modelBytes = 0
@@ -21,7 +30,9 @@ export function renderInventoryTable(inv: InventoryReader, opts: { maxFindings?:
   }
   const s = inv.scan
   lines.push(color(1, `AI Scout inventory — ${inv.host.hostname} (${inv.host.platform})`))
-  lines.push(`scan ${s.id}  ${s.startedAt}  ${s.stats.filesSeen} files, ${s.stats.dirsSeen} dirs in ${(s.stats.durationMs / 1000).toFixed(1)} s`)
+  lines.push(
+    `scan ${s.id}  ${s.startedAt}  ${s.stats.filesSeen} files, ${s.stats.dirsSeen} dirs in ${(s.stats.durationMs / 1000).toFixed(1)} s`,
+  )
   lines.push('')
   lines.push(color(1, 'Assets'))
   let total = 0
@@ -59,10 +70,16 @@ export function renderInventoryTable(inv: InventoryReader, opts: { maxFindings?:
   lines.push(`  ${counts.join('  ')}`)
   if (shown.length) lines.push(...shown)
   const nFindings = [...bySev.values()].reduce((a, b) => a + b, 0)
-  if (nFindings > nShown && nShown >= max) lines.push(`  … ${nFindings - nShown} more (use --format json or html for all)`)
+  if (nFindings > nShown && nShown >= max)
+    lines.push(`  … ${nFindings - nShown} more (use --format json or html for all)`)
   if (s.stats.skipped) {
     lines.push('')
-    lines.push(color(90, `${s.stats.skipped} paths skipped (permissions, vanished files, over-long paths); see --format json "skipped"`))
+    lines.push(
+      color(
+        90,
+        `${s.stats.skipped} paths skipped (permissions, vanished files, over-long paths); see --format json "skipped"`,
+      ),
+    )
   }
   return lines.join('\n') + '\n'
 }

@@ -34,12 +34,7 @@ export type AssetKind = (typeof ASSET_KINDS)[number]
 
 /** Scalar-ish values allowed in asset details (kept JSON-friendly and flat enough for CSV). */
 export type DetailValue =
-  | string
-  | number
-  | boolean
-  | null
-  | readonly DetailValue[]
-  | { readonly [k: string]: DetailValue }
+  string | number | boolean | null | readonly DetailValue[] | { readonly [k: string]: DetailValue }
 export type Details = Readonly<Record<string, DetailValue>>
 
 /** A relation between two assets (a key used by an MCP server, a LoRA and its base model, ...). */

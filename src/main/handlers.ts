@@ -31,8 +31,14 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
       }
     },
     async 'scan:start'() {
-      if (running) return { kind: 'failed', message: 'a scan is already running' } satisfies ScanOutcome
-      const req: WorkerRequest = { type: 'scan', dbPath: deps.dbPath, home: deps.home, nativeBinding: deps.nativeBinding }
+      if (running)
+        return { kind: 'failed', message: 'a scan is already running' } satisfies ScanOutcome
+      const req: WorkerRequest = {
+        type: 'scan',
+        dbPath: deps.dbPath,
+        home: deps.home,
+        nativeBinding: deps.nativeBinding,
+      }
       const worker = new Worker(deps.workerPath, { workerData: req })
       running = worker
       try {
@@ -54,7 +60,11 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
                 else {
                   const db = openDb(deps.dbPath, { nativeBinding: deps.nativeBinding })
                   try {
-                    settle({ kind: 'complete', scanId: m.scanId, summary: readSummary(db, deps.dbPath) })
+                    settle({
+                      kind: 'complete',
+                      scanId: m.scanId,
+                      summary: readSummary(db, deps.dbPath),
+                    })
                   } finally {
                     db.close()
                   }
@@ -66,7 +76,9 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
             }
           })
           worker.on('error', (e) => settle({ kind: 'failed', message: e.message }))
-          worker.on('exit', (code) => settle({ kind: 'failed', message: `scan worker exited with code ${code}` }))
+          worker.on('exit', (code) =>
+            settle({ kind: 'failed', message: `scan worker exited with code ${code}` }),
+          )
         })
         return outcome
       } finally {

@@ -48,7 +48,11 @@ void app.whenReady().then(() => {
   for (const channel of INVOKE_CHANNELS) {
     ipcMain.handle(channel, (event, ...args: unknown[]) => {
       // Only our own window's top frame may call in (Electron security checklist: validate the sender).
-      if (!win || event.sender !== win.webContents || event.senderFrame !== win.webContents.mainFrame) {
+      if (
+        !win ||
+        event.sender !== win.webContents ||
+        event.senderFrame !== win.webContents.mainFrame
+      ) {
         throw new Error('IPC from an unexpected sender')
       }
       return (handlers[channel] as (...a: unknown[]) => Promise<unknown>)(...args)

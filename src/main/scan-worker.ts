@@ -16,7 +16,11 @@ async function run(req: WorkerRequest): Promise<void> {
   let db
   try {
     db = openDb(req.dbPath, { nativeBinding: req.nativeBinding })
-    const summary = await scan(db, { home: req.home }, { signal: ac.signal, onProgress: (progress) => post({ type: 'progress', progress }) })
+    const summary = await scan(
+      db,
+      { home: req.home },
+      { signal: ac.signal, onProgress: (progress) => post({ type: 'progress', progress }) },
+    )
     post({ type: 'done', scanId: summary.scanId, status: summary.status })
   } catch (e) {
     post({ type: 'error', message: (e as Error).message ?? String(e) })

@@ -32,10 +32,16 @@ export type IpcEvents = {
   'scan:progress': ScanProgress
 }
 
-export const INVOKE_CHANNELS = ['inventory:summary', 'scan:start', 'scan:cancel'] as const satisfies readonly (keyof IpcInvoke)[]
+export const INVOKE_CHANNELS = [
+  'inventory:summary',
+  'scan:start',
+  'scan:cancel',
+] as const satisfies readonly (keyof IpcInvoke)[]
 export const EVENT_CHANNELS = ['scan:progress'] as const satisfies readonly (keyof IpcEvents)[]
 
-export type IpcHandlers = { [K in keyof IpcInvoke]: (...args: IpcInvoke[K]['args']) => Promise<IpcInvoke[K]['result']> }
+export type IpcHandlers = {
+  [K in keyof IpcInvoke]: (...args: IpcInvoke[K]['args']) => Promise<IpcInvoke[K]['result']>
+}
 
 /** What the preload exposes as `window.api`: named methods only, no generic invoke. */
 export type RendererApi = Readonly<{

@@ -1,7 +1,16 @@
 import Ajv from 'ajv'
 import addFormats from 'ajv-formats'
 import { execFileSync, spawnSync } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -23,7 +32,9 @@ function run(args: string[], opts: { uid?: number } = {}) {
 }
 
 function loadSchemaValidator() {
-  const schema = JSON.parse(readFileSync(join(ROOT, 'resources/schemas/scan-output.schema.json'), 'utf8'))
+  const schema = JSON.parse(
+    readFileSync(join(ROOT, 'resources/schemas/scan-output.schema.json'), 'utf8'),
+  )
   const ajv = new Ajv({ allErrors: true, strict: false })
   addFormats(ajv)
   return ajv.compile(schema)
@@ -64,11 +75,16 @@ describe('aiscout scan', () => {
     expect(evil).toMatchObject({ kind: 'model', verdict: 'malicious' })
     const rules = json.findings.filter((f) => f.path === fake.paths.evil).map((f) => f.ruleId)
     expect(rules).toContain('engine.extension-mismatch')
-    expect(json.findings.some((f) => f.path === fake.paths.evil && f.severity === 'critical')).toBe(true)
+    expect(json.findings.some((f) => f.path === fake.paths.evil && f.severity === 'critical')).toBe(
+      true,
+    )
   })
 
   it('lists a real safetensors file as a safe model', () => {
-    expect(json.assets.find((a) => a.path === fake.paths.good)).toMatchObject({ kind: 'model', verdict: 'safe' })
+    expect(json.assets.find((a) => a.path === fake.paths.good)).toMatchObject({
+      kind: 'model',
+      verdict: 'safe',
+    })
   })
 
   it('lists nothing for decoys: a text .pt, random bytes .bin, models inside node_modules', () => {
@@ -111,7 +127,12 @@ describe('aiscout scan', () => {
 
 describe('aiscout errors', () => {
   it('rejects bad arguments with one line and usage, never a stack trace (exit 2)', () => {
-    for (const args of [['scan', '--bogus'], ['scan', '--format', 'xml'], ['frobnicate'], ['scan', '--home']]) {
+    for (const args of [
+      ['scan', '--bogus'],
+      ['scan', '--format', 'xml'],
+      ['frobnicate'],
+      ['scan', '--home'],
+    ]) {
       const r = run(args)
       expect(r.code).toBe(2)
       expect(r.stderr.split('\n')[0]).toMatch(/^aiscout: /)
@@ -150,13 +171,20 @@ describe('a mode-000 directory, scanned as a non-root user', () => {
     chmodSync(dbDir, 0o777)
     // As root, drop to `nobody` so the kernel really refuses the read (root ignores modes).
     const uid = process.getuid?.() === 0 ? 65534 : undefined
-    if (uid !== undefined) execFileSync('chmod', ['o+rx', ROOT, join(ROOT, 'out'), join(ROOT, 'out/cli')])
-    const r = run(['scan', '--home', home, '--db', join(dbDir, 'p.db'), '--format', 'json'], { uid })
+    if (uid !== undefined)
+      execFileSync('chmod', ['o+rx', ROOT, join(ROOT, 'out'), join(ROOT, 'out/cli')])
+    const r = run(['scan', '--home', home, '--db', join(dbDir, 'p.db'), '--format', 'json'], {
+      uid,
+    })
     chmodSync(join(home, 'locked'), 0o755)
     expect(r.stderr).toBe('')
     const out = JSON.parse(r.stdout)
-    expect(out.skipped).toContainEqual(expect.objectContaining({ path: join(home, 'locked'), reason: 'permission-denied' }))
-    expect(out.assets.map((a: { path: string }) => a.path)).toContain(join(home, 'open', 'model.safetensors'))
+    expect(out.skipped).toContainEqual(
+      expect.objectContaining({ path: join(home, 'locked'), reason: 'permission-denied' }),
+    )
+    expect(out.assets.map((a: { path: string }) => a.path)).toContain(
+      join(home, 'open', 'model.safetensors'),
+    )
     rmSync(home, { recursive: true, force: true })
     rmSync(dbDir, { recursive: true, force: true })
   })

@@ -12,58 +12,64 @@ const ROOT = resolve(__dirname, '../..')
 const RENDERER = join(ROOT, 'out/renderer')
 const WORKER = join(ROOT, 'out/main/scan-worker.js')
 
-describe.skipIf(!HAS_CHROMIUM)('desktop renderer in Chromium over the real IPC handler table', () => {
-  let browser: Browser
-  let server: { url: string; close(): Promise<void> }
-  const tmp = mkdtempSync(join(tmpdir(), 'aiscout-ui-'))
+describe.skipIf(!HAS_CHROMIUM)(
+  'desktop renderer in Chromium over the real IPC handler table',
+  () => {
+    let browser: Browser
+    let server: { url: string; close(): Promise<void> }
+    const tmp = mkdtempSync(join(tmpdir(), 'aiscout-ui-'))
 
-  beforeAll(async () => {
-    if (!existsSync(join(RENDERER, 'index.html')) || !existsSync(WORKER)) {
-      throw new Error('out/renderer or out/main/scan-worker.js is missing: run `npm run build` first')
-    }
-    browser = await launchChromium()
-    server = await serveDir(RENDERER)
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-    rmSync(tmp, { recursive: true, force: true })
-  })
-
-  it('shows no scan, runs a scan in the worker on "Scan now", then shows the counts', async () => {
-    const { home } = makeFakeHome()
-    let page: Page | undefined
-    const handlers = createHandlers({
-      dbPath: join(tmp, 'ui.db'),
-      home,
-      workerPath: WORKER,
-      emitProgress: progressEmitter(() => page),
+    beforeAll(async () => {
+      if (!existsSync(join(RENDERER, 'index.html')) || !existsSync(WORKER)) {
+        throw new Error(
+          'out/renderer or out/main/scan-worker.js is missing: run `npm run build` first',
+        )
+      }
+      browser = await launchChromium()
+      server = await serveDir(RENDERER)
     })
-    page = await browser.newPage({ viewport: { width: 1000, height: 700 } })
-    const errors: string[] = []
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
-    page.on('pageerror', (e) => errors.push(e.message))
-    await installApiShim(page, handlers)
-    await page.goto(server.url)
-    await page.getByTestId('no-scan').waitFor()
+    afterAll(async () => {
+      await browser?.close()
+      await server?.close()
+      rmSync(tmp, { recursive: true, force: true })
+    })
 
-    await page.getByTestId('scan-now').click()
-    await page.getByTestId('summary').waitFor({ timeout: 60_000 })
-    expect(await page.getByTestId('message').textContent()).toBe('Scan complete')
-    const total = Number(await page.getByTestId('total-assets').textContent())
-    expect(total).toBeGreaterThanOrEqual(2)
-    expect(await page.getByTestId('count-model').textContent()).toContain('Models')
-    expect(await page.getByTestId('count-secret').textContent()).toContain('API keys')
-    expect(Number((await page.getByTestId('sev-high').textContent())?.replace(/\D/g, ''))).toBeGreaterThan(0)
-    mkdirSync(join(ROOT, 'test-results'), { recursive: true })
-    await page.screenshot({ path: join(ROOT, 'test-results/renderer.png') })
-    expect(errors).toEqual([])
+    it('shows no scan, runs a scan in the worker on "Scan now", then shows the counts', async () => {
+      const { home } = makeFakeHome()
+      const page: Page = await browser.newPage({ viewport: { width: 1000, height: 700 } })
+      const handlers = createHandlers({
+        dbPath: join(tmp, 'ui.db'),
+        home,
+        workerPath: WORKER,
+        emitProgress: progressEmitter(() => page),
+      })
+      const errors: string[] = []
+      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
+      page.on('pageerror', (e) => errors.push(e.message))
+      await installApiShim(page, handlers)
+      await page.goto(server.url)
+      await page.getByTestId('no-scan').waitFor()
 
-    // A reload reads the stored summary straight from SQLite.
-    await page.reload()
-    await page.getByTestId('summary').waitFor()
-    expect(Number(await page.getByTestId('total-assets').textContent())).toBe(total)
-    await page.close()
-    rmSync(home, { recursive: true, force: true })
-  })
-})
+      await page.getByTestId('scan-now').click()
+      await page.getByTestId('summary').waitFor({ timeout: 60_000 })
+      expect(await page.getByTestId('message').textContent()).toBe('Scan complete')
+      const total = Number(await page.getByTestId('total-assets').textContent())
+      expect(total).toBeGreaterThanOrEqual(2)
+      expect(await page.getByTestId('count-model').textContent()).toContain('Models')
+      expect(await page.getByTestId('count-secret').textContent()).toContain('API keys')
+      expect(
+        Number((await page.getByTestId('sev-high').textContent())?.replace(/\D/g, '')),
+      ).toBeGreaterThan(0)
+      mkdirSync(join(ROOT, 'test-results'), { recursive: true })
+      await page.screenshot({ path: join(ROOT, 'test-results/renderer.png') })
+      expect(errors).toEqual([])
+
+      // A reload reads the stored summary straight from SQLite.
+      await page.reload()
+      await page.getByTestId('summary').waitFor()
+      expect(Number(await page.getByTestId('total-assets').textContent())).toBe(total)
+      await page.close()
+      rmSync(home, { recursive: true, force: true })
+    })
+  },
+)

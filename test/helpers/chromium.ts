@@ -36,19 +36,28 @@ const TYPES: Record<string, string> = {
 /** Serves a built folder on 127.0.0.1 (Chromium refuses module scripts from file://). */
 export async function serveDir(root: string): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
-    const rel = normalize(decodeURIComponent((req.url ?? '/').split('?')[0]!)).replace(/^(\.\.[/\\])+/, '')
+    const rel = normalize(decodeURIComponent((req.url ?? '/').split('?')[0]!)).replace(
+      /^(\.\.[/\\])+/,
+      '',
+    )
     const file = join(root, rel === '/' ? 'index.html' : rel)
     if (!file.startsWith(root)) {
       res.writeHead(403).end()
       return
     }
     readFile(file).then(
-      (body) => res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body),
+      (body) =>
+        res
+          .writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' })
+          .end(body),
       () => res.writeHead(404).end(),
     )
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()))
   const addr = server.address()
   const port = typeof addr === 'object' && addr ? addr.port : 0
-  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => server.close(() => r())) }
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise((r) => server.close(() => r())),
+  }
 }

@@ -52,7 +52,8 @@ export function makeTestContext(opts: {
     emitSkipped: (s) => skipped.push(s),
     claimDir: (p) => claimedDirs.add(p),
     claimFile: (p) => claimedFiles.add(p),
-    isClaimed: (p) => claimedFiles.has(p) || [...claimedDirs].some((d) => p === d || p.startsWith(d + '/')),
+    isClaimed: (p) =>
+      claimedFiles.has(p) || [...claimedDirs].some((d) => p === d || p.startsWith(d + '/')),
     async addModel(path: string, o: AddModelOptions): Promise<AddedModel> {
       const report = await scanModelFile(path, { knownSha256: o.knownSha256 })
       const assetId = emitAsset({

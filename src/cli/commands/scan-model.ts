@@ -42,7 +42,9 @@ export async function runScanModel(argv: readonly string[], io: Io): Promise<num
     if (!isDir) reports.push(await scanModelFile(abs))
     else for (const f of modelFilesUnder(abs)) reports.push(await scanModelFile(f))
   }
-  const out = flags.out ? openOutput(resolvePath(io, flags.out as string)) : { stream: io.stdout, close: async () => {} }
+  const out = flags.out
+    ? openOutput(resolvePath(io, flags.out as string))
+    : { stream: io.stdout, close: async () => {} }
   switch (format) {
     case 'json':
       out.stream.write(JSON.stringify({ files: reports.map(toJson) }, null, 2) + '\n')
@@ -66,7 +68,9 @@ function unreadable(path: string, code: string): ModelFileReport {
     format: 'unknown',
     verdict: 'invalid',
     error: code,
-    findings: [{ ruleId: 'model.unreadable', severity: 'low', message: `Cannot read ${path} (${code})` }],
+    findings: [
+      { ruleId: 'model.unreadable', severity: 'low', message: `Cannot read ${path} (${code})` },
+    ],
   }
 }
 
@@ -85,7 +89,8 @@ function* modelFilesUnder(dir: string): Generator<string> {
     for (const e of entries) {
       const p = join(d, e.name)
       if (e.isDirectory()) {
-        if (e.name !== '.git' && e.name !== 'node_modules' && e.name !== '__pycache__') stack.push(p)
+        if (e.name !== '.git' && e.name !== 'node_modules' && e.name !== '__pycache__')
+          stack.push(p)
       } else if (e.isFile() && suggestsModel(p, e.name)) yield p
     }
   }
@@ -130,15 +135,23 @@ const VERDICT_COLOR = { malicious: 31, suspicious: 33, invalid: 35, safe: 32 } a
 function renderTable(reports: readonly ModelFileReport[]): string {
   const lines: string[] = []
   for (const r of reports) {
-    lines.push(`${color(VERDICT_COLOR[r.verdict], r.verdict.toUpperCase().padEnd(10))} ${r.format.padEnd(15)} ${r.path}`)
+    lines.push(
+      `${color(VERDICT_COLOR[r.verdict], r.verdict.toUpperCase().padEnd(10))} ${r.format.padEnd(15)} ${r.path}`,
+    )
     for (const f of r.findings) {
-      const where = [f.member, f.offset !== undefined ? `@${f.offset}` : undefined].filter(Boolean).join(' ')
-      lines.push(`    ${f.severity.padEnd(8)} ${f.ruleId}${where ? ` (${where})` : ''}: ${f.message}`)
+      const where = [f.member, f.offset !== undefined ? `@${f.offset}` : undefined]
+        .filter(Boolean)
+        .join(' ')
+      lines.push(
+        `    ${f.severity.padEnd(8)} ${f.ruleId}${where ? ` (${where})` : ''}: ${f.message}`,
+      )
     }
   }
   const n = (v: string) => reports.filter((r) => r.verdict === v).length
   lines.push('')
-  lines.push(`${reports.length} files: ${n('malicious')} malicious, ${n('suspicious')} suspicious, ${n('invalid')} invalid, ${n('safe')} safe`)
+  lines.push(
+    `${reports.length} files: ${n('malicious')} malicious, ${n('suspicious')} suspicious, ${n('invalid')} invalid, ${n('safe')} safe`,
+  )
   return lines.join('\n') + '\n'
 }
 
@@ -148,7 +161,16 @@ function asInventory(reports: readonly ModelFileReport[]) {
   const findings: Finding[] = []
   for (const r of reports) {
     const id = assetIdFor('model', r.path)
-    assets.push({ id, kind: 'model', path: r.path, format: r.format, sha256: r.sha256, verdict: r.verdict, details: {}, links: [] })
+    assets.push({
+      id,
+      kind: 'model',
+      path: r.path,
+      format: r.format,
+      sha256: r.sha256,
+      verdict: r.verdict,
+      details: {},
+      links: [],
+    })
     for (const f of r.findings) {
       findings.push({
         id: findingIdFor([f.ruleId, r.path, f.member, f.offset, f.callable, f.message]),
@@ -173,7 +195,19 @@ function asInventory(reports: readonly ModelFileReport[]) {
       finishedAt: now,
       status: 'complete',
       roots: [],
-      stats: { filesSeen: reports.length, dirsSeen: 0, candidates: reports.length, bytesHashed: 0, filesHashed: 0, hashCacheHits: 0, modelsScanned: reports.length, assets: assets.length, findings: findings.length, skipped: 0, durationMs: 0 },
+      stats: {
+        filesSeen: reports.length,
+        dirsSeen: 0,
+        candidates: reports.length,
+        bytesHashed: 0,
+        filesHashed: 0,
+        hashCacheHits: 0,
+        modelsScanned: reports.length,
+        assets: assets.length,
+        findings: findings.length,
+        skipped: 0,
+        durationMs: 0,
+      },
     },
     assets,
     findings,

@@ -27,7 +27,8 @@ const SPEC = {
 
 export async function runScan(argv: readonly string[], io: Io): Promise<number> {
   const { flags, positionals } = parseArgs(argv, SPEC)
-  if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]} (use --root DIR)`)
+  if (positionals.length)
+    throw new UsageError(`unexpected argument ${positionals[0]} (use --root DIR)`)
   const format = oneOf(flags.format, SCAN_FORMATS, 'format', 'table')
   const home = flags.home ? resolvePath(io, flags.home as string) : io.home
   if (!isDir(home)) throw new UsageError(`--home ${home} is not a directory`)
@@ -71,7 +72,9 @@ export async function runScan(argv: readonly string[], io: Io): Promise<number> 
       return 2
     }
     const inv = openInventoryReader(db)
-    await emitInventory(io, inv, format, flags.out as string | undefined, { repoRoot: repoRootOf(roots) })
+    await emitInventory(io, inv, format, flags.out as string | undefined, {
+      repoRoot: repoRootOf(roots),
+    })
     let worst = false
     for (const f of inv.findings()) {
       if (atLeast(f.severity, 'medium')) {

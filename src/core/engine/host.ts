@@ -8,5 +8,11 @@ export function hostInfo(): HostInfo {
   } catch {
     user = process.env.USER ?? process.env.USERNAME ?? ''
   }
-  return { hostname: hostname(), platform: process.platform, arch: arch(), osRelease: release(), user }
+  return {
+    hostname: hostname(),
+    platform: process.platform,
+    arch: arch(),
+    osRelease: release(),
+    user,
+  }
 }

@@ -18,7 +18,10 @@ export type ModelFileOptions = Readonly<{
  * Static scan plus SHA-256 through the (dev, inode, size, mtime) cache: an unchanged file is
  * never reread; a digest known by construction is trusted unless verification is asked for.
  */
-export async function analyzeModelFile(path: string, o: ModelFileOptions): Promise<ModelFileReport> {
+export async function analyzeModelFile(
+  path: string,
+  o: ModelFileOptions,
+): Promise<ModelFileReport> {
   const report = await scanModelFile(path, { hash: false })
   if (report.error || !o.hash) {
     return o.knownSha256 && !report.error ? { ...report, sha256: o.knownSha256 } : report
@@ -26,7 +29,12 @@ export async function analyzeModelFile(path: string, o: ModelFileOptions): Promi
   let sha256: string | undefined
   try {
     const st = statSync(path, { bigint: true })
-    const id = { dev: st.dev, ino: st.ino, size: Number(st.size), mtimeMs: Number(st.mtimeNs) / 1e6 }
+    const id = {
+      dev: st.dev,
+      ino: st.ino,
+      size: Number(st.size),
+      mtimeMs: Number(st.mtimeNs) / 1e6,
+    }
     if (o.knownSha256 && !o.verify) {
       sha256 = o.knownSha256
     } else {

@@ -106,12 +106,18 @@ const emptyStats = (): { -readonly [K in keyof ScanStats]: ScanStats[K] } => ({
  * by content and hands them to the model scanners, analyzers and the secrets engine. Everything
  * is streamed into the store; the previous inventory is replaced only when the scan completes.
  */
-export async function scan(db: Db, options: ScanOptions, hooks: ScanHooks = {}): Promise<ScanSummary> {
+export async function scan(
+  db: Db,
+  options: ScanOptions,
+  hooks: ScanHooks = {},
+): Promise<ScanSummary> {
   const t0 = Date.now()
   const signal = hooks.signal
   const home = normaliseRoots([options.home])[0]!
   const roots = normaliseRoots([home, ...(options.roots ?? [])])
-  const platform: Platform = options.platform ?? (process.platform === 'darwin' ? 'darwin' : process.platform === 'win32' ? 'win32' : 'linux')
+  const platform: Platform =
+    options.platform ??
+    (process.platform === 'darwin' ? 'darwin' : process.platform === 'win32' ? 'win32' : 'linux')
   const env = await resolveEnv(home, options.env ?? process.env)
   const hash = options.hash !== false
   const writer = beginScan(db, hostInfo(), roots)
@@ -146,7 +152,7 @@ export async function scan(db: Db, options: ScanOptions, hooks: ScanHooks = {}):
   /** A path is claimed when it or any folder above it was claimed by a locator. */
   const isClaimed = (p: string): boolean => {
     if (claimedFiles.has(p)) return true
-    for (let d = p; ; ) {
+    for (let d = p; ;) {
       if (claimedDirs.has(d)) return true
       const up = dirname(d)
       if (up === d) return false
@@ -164,7 +170,13 @@ export async function scan(db: Db, options: ScanOptions, hooks: ScanHooks = {}):
   }
   const emitAsset = (a: NewAsset): string =>
     writer.addAsset(
-      aliases.active() ? { ...a, path: real(a.path), identity: a.identity === undefined ? undefined : real(a.identity) } : a,
+      aliases.active()
+        ? {
+            ...a,
+            path: real(a.path),
+            identity: a.identity === undefined ? undefined : real(a.identity),
+          }
+        : a,
     )
   const modelOpts = (knownSha256?: string) => ({
     hash,
@@ -271,14 +283,20 @@ export async function scan(db: Db, options: ScanOptions, hooks: ScanHooks = {}):
       ? picomatch([...options.exclude!], { dot: true, matchBase: false })
       : undefined
     const excludedBase = (options.exclude ?? []).filter((g) => !g.includes('/'))
-    const excludedBaseMatch = excludedBase.length ? picomatch(excludedBase, { dot: true }) : undefined
+    const excludedBaseMatch = excludedBase.length
+      ? picomatch(excludedBase, { dot: true })
+      : undefined
     const isExcluded = (p: string, name: string): boolean =>
       (excluded?.(p) ?? false) || (excludedBaseMatch?.(name) ?? false)
 
     const pool = createJobPool({
       concurrency: 4,
       onError: (e) =>
-        skip({ path: currentPath ?? '?', reason: 'error', message: `analysis failed: ${(e as Error).message ?? String(e)}` }),
+        skip({
+          path: currentPath ?? '?',
+          reason: 'error',
+          message: `analysis failed: ${(e as Error).message ?? String(e)}`,
+        }),
     })
 
     const onFile = (path: string, name: string): void => {
@@ -329,7 +347,11 @@ export async function scan(db: Db, options: ScanOptions, hooks: ScanHooks = {}):
       for (const a of assets) emitAsset(a)
       findings.forEach((f, i) => {
         const identity = findingAssets[i]
-        emitFinding(f.assetId || identity === undefined ? f : { ...f, assetId: assetIdFor('secret', real(identity)) })
+        emitFinding(
+          f.assetId || identity === undefined
+            ? f
+            : { ...f, assetId: assetIdFor('secret', real(identity)) },
+        )
       })
     }
 
@@ -347,7 +369,11 @@ export async function scan(db: Db, options: ScanOptions, hooks: ScanHooks = {}):
         return false
       }
       placeholders.add(path)
-      skip({ path, reason: 'cloud-placeholder', message: 'Cloud placeholder (not downloaded): listed from metadata, not read' })
+      skip({
+        path,
+        reason: 'cloud-placeholder',
+        message: 'Cloud placeholder (not downloaded): listed from metadata, not read',
+      })
       return true
     }
 
@@ -361,7 +387,12 @@ export async function scan(db: Db, options: ScanOptions, hooks: ScanHooks = {}):
         st = statSync(path)
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code
-        skip({ path, reason: code === 'ENOENT' ? 'vanished' : 'unreadable', code, message: `Cannot stat model candidate (${code})` })
+        skip({
+          path,
+          reason: code === 'ENOENT' ? 'vanished' : 'unreadable',
+          code,
+          message: `Cannot stat model candidate (${code})`,
+        })
         return
       }
       if (isPlaceholder(path)) {
@@ -385,7 +416,10 @@ export async function scan(db: Db, options: ScanOptions, hooks: ScanHooks = {}):
       const report = await analyzeModelFile(path, modelOpts())
       stats.modelsScanned++
       if (report.sha256) stats.filesHashed++
-      if (report.verdict === 'invalid' && !report.findings.some((f) => f.severity === 'critical' || f.severity === 'high')) {
+      if (
+        report.verdict === 'invalid' &&
+        !report.findings.some((f) => f.severity === 'critical' || f.severity === 'high')
+      ) {
         // Not a usable model (truncated, corrupt): reported as an invalid file, not listed as a model.
         for (const f of report.findings) emitFinding({ ...f, path })
         return
@@ -426,7 +460,12 @@ export async function scan(db: Db, options: ScanOptions, hooks: ScanHooks = {}):
       const dir = tooLong.shift()!
       const alias = aliases.alias(dir)
       if (alias === undefined) {
-        skip({ path: dir, reason: 'path-too-long', code: 'ENAMETOOLONG', message: 'Path longer than the operating system limit' })
+        skip({
+          path: dir,
+          reason: 'path-too-long',
+          code: 'ENAMETOOLONG',
+          message: 'Path longer than the operating system limit',
+        })
         continue
       }
       await walk([alias], walkOpts)
@@ -447,7 +486,14 @@ export async function scan(db: Db, options: ScanOptions, hooks: ScanHooks = {}):
             identity: secretAssetIdentity(hit, path),
             name: `${hit.provider} key`,
             source: 'environment',
-            details: { provider: hit.provider, line: hit.line, redacted: hit.redacted, fingerprint: hit.fingerprint, ruleId: hit.ruleId, where: hit.where },
+            details: {
+              provider: hit.provider,
+              line: hit.line,
+              redacted: hit.redacted,
+              fingerprint: hit.fingerprint,
+              ruleId: hit.ruleId,
+              where: hit.where,
+            },
           })
           emitFinding({
             ruleId: hit.ruleId,
@@ -502,6 +548,3 @@ function sniffFile(path: string, size: number): ReturnType<typeof sniffHead> | u
     if (fd !== undefined) closeSync(fd)
   }
 }
-
-
-

@@ -1,6 +1,13 @@
 import type { Severity } from '../types'
 
-export const RULE_DOMAINS = ['engine', 'model', 'notebook', 'secret', 'discovery', 'posture'] as const
+export const RULE_DOMAINS = [
+  'engine',
+  'model',
+  'notebook',
+  'secret',
+  'discovery',
+  'posture',
+] as const
 export type RuleDomain = (typeof RULE_DOMAINS)[number]
 
 /** One row of the rule table: scanners, reports, SARIF and the UI all read these. */

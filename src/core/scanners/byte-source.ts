@@ -59,7 +59,12 @@ export function openFileSource(path: string): ByteSource & { close(): void } {
 }
 
 /** A window [start, start+length) of another source, e.g. a stored zip member. */
-export function sliceSource(src: ByteSource, start: number, length: number, name: string): ByteSource {
+export function sliceSource(
+  src: ByteSource,
+  start: number,
+  length: number,
+  name: string,
+): ByteSource {
   const size = Math.max(0, Math.min(length, src.size - start))
   return {
     size,

@@ -23,7 +23,10 @@ const TAIL_BYTES = 65_557
  * Statically scans one model file. Never loads or executes model content, never throws: read
  * errors give an `invalid` report with a `model.unreadable` finding.
  */
-export async function scanModelFile(path: string, opts: ScanModelFileOptions = {}): Promise<ModelFileReport> {
+export async function scanModelFile(
+  path: string,
+  opts: ScanModelFileOptions = {},
+): Promise<ModelFileReport> {
   let src: (ByteSource & { close(): void }) | undefined
   try {
     src = openFileSource(path)
@@ -33,7 +36,9 @@ export async function scanModelFile(path: string, opts: ScanModelFileOptions = {
       path,
       format: 'unknown',
       verdict: 'invalid',
-      findings: [withSeverity({ ruleId: 'model.unreadable', message: `Cannot open file (${code})` })],
+      findings: [
+        withSeverity({ ruleId: 'model.unreadable', message: `Cannot open file (${code})` }),
+      ],
       error: code,
     }
   }
@@ -73,7 +78,8 @@ export function extensionMismatch(path: string, src: ByteSource): ModelFinding |
   const ext = extname(path).toLowerCase()
   const claimed = formatClaimedByExtension(ext)
   const head = src.read(0, HEAD_BYTES)
-  const tail = src.size > HEAD_BYTES ? src.read(Math.max(0, src.size - TAIL_BYTES), TAIL_BYTES) : undefined
+  const tail =
+    src.size > HEAD_BYTES ? src.read(Math.max(0, src.size - TAIL_BYTES), TAIL_BYTES) : undefined
   const actual = sniffHead(head, src.size, tail)
   const risky = actual === 'pickle' || actual === 'zip'
   if (claimed === undefined) {

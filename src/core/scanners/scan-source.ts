@@ -3,7 +3,13 @@ import type { Severity } from '../types'
 import type { ByteSource } from './byte-source'
 import { SCANNERS } from './registry'
 import { HEAD_BYTES } from './sniff'
-import type { FormatScanResult, FormatScanner, ModelFinding, ScanContext, ScanLimits } from './types'
+import type {
+  FormatScanResult,
+  FormatScanner,
+  ModelFinding,
+  ScanContext,
+  ScanLimits,
+} from './types'
 import { DEFAULT_LIMITS } from './types'
 
 export type ScanSourceOptions = Readonly<{
@@ -76,7 +82,13 @@ export function scanSource(src: ByteSource, opts: ScanSourceOptions): FormatScan
           invalid: 'nesting too deep',
         }
       }
-      return scanSource(nested, { path: opts.path, member: full, depth: depth + 1, limits, scanners })
+      return scanSource(nested, {
+        path: opts.path,
+        member: full,
+        depth: depth + 1,
+        limits,
+        scanners,
+      })
     },
   }
   try {

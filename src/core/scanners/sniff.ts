@@ -46,7 +46,11 @@ export function looksLikeSafetensors(head: Uint8Array, size: number): boolean {
   const n = view.getBigUint64(0, true)
   if (n < 2n || n > BigInt(Math.max(0, size - 8))) return false
   let i = 8
-  while (i < head.length && (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09)) i++
+  while (
+    i < head.length &&
+    (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09)
+  )
+    i++
   return head[i] === 0x7b
 }
 
@@ -93,7 +97,11 @@ function looksLikeText(head: Uint8Array): boolean {
 function firstNonSpace(head: Uint8Array): number {
   let i = 0
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) i = 3
-  while (i < head.length && (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09)) i++
+  while (
+    i < head.length &&
+    (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09)
+  )
+    i++
   return i
 }
 
@@ -129,7 +137,8 @@ export function sniffHead(head: Uint8Array, size: number, tail?: Uint8Array): Co
 /** Zip end-of-central-directory signature within the tail. */
 export function hasZipEocd(tail: Uint8Array): boolean {
   for (let i = tail.length - 22; i >= 0; i--) {
-    if (tail[i] === 0x50 && tail[i + 1] === 0x4b && tail[i + 2] === 0x05 && tail[i + 3] === 0x06) return true
+    if (tail[i] === 0x50 && tail[i + 1] === 0x4b && tail[i + 2] === 0x05 && tail[i + 3] === 0x06)
+      return true
   }
   return false
 }

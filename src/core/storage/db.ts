@@ -11,7 +11,10 @@ export class StoreError extends Error {}
  * Opens (creating if needed) the inventory database in WAL mode and migrates it.
  * `nativeBinding` lets the Electron app load its own Electron-ABI better-sqlite3 build.
  */
-export function openDb(file: string, opts: { nativeBinding?: string; readonly?: boolean } = {}): Db {
+export function openDb(
+  file: string,
+  opts: { nativeBinding?: string; readonly?: boolean } = {},
+): Db {
   if (file !== ':memory:' && !opts.readonly) mkdirSync(dirname(file), { recursive: true })
   let db: Db
   try {

@@ -1,6 +1,11 @@
 import type { Db } from './db'
 
-export type FileIdentity = Readonly<{ dev: number | bigint; ino: number | bigint; size: number; mtimeMs: number }>
+export type FileIdentity = Readonly<{
+  dev: number | bigint
+  ino: number | bigint
+  size: number
+  mtimeMs: number
+}>
 
 /**
  * SHA-256 cache keyed by (device, inode, size, mtime): an unchanged file is never read twice.
@@ -19,8 +24,7 @@ export function createHashCache(db: Db): HashCache {
   return {
     get(id) {
       const row = sel.get(String(id.dev), String(id.ino)) as
-        | { size: number; mtime_ms: number; sha256: string }
-        | undefined
+        { size: number; mtime_ms: number; sha256: string } | undefined
       if (!row || row.size !== id.size || row.mtime_ms !== id.mtimeMs) return undefined
       return row.sha256
     },

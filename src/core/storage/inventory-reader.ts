@@ -58,9 +58,20 @@ export function openInventoryReader(db: Db, opts: { includeGone?: boolean } = {}
        WHERE status = 'complete' ORDER BY started_at DESC, rowid DESC LIMIT 1`,
     )
     .get() as
-    | { id: string; started_at: string; finished_at: string | null; status: ScanMeta['status']; roots: string; stats: string; host: string }
+    | {
+        id: string
+        started_at: string
+        finished_at: string | null
+        status: ScanMeta['status']
+        roots: string
+        stats: string
+        host: string
+      }
     | undefined
-  if (!scanRow) throw new NoScanError('the inventory database holds no completed scan yet; run `aiscout scan` first')
+  if (!scanRow)
+    throw new NoScanError(
+      'the inventory database holds no completed scan yet; run `aiscout scan` first',
+    )
   const scan: ScanMeta = {
     id: scanRow.id,
     startedAt: scanRow.started_at,
@@ -81,16 +92,29 @@ export function openInventoryReader(db: Db, opts: { includeGone?: boolean } = {}
     host,
     scan,
     *assets() {
-      for (const r of db.prepare(assetSql).iterate() as IterableIterator<AssetRow>) yield rowToAsset(r)
+      for (const r of db.prepare(assetSql).iterate() as IterableIterator<AssetRow>)
+        yield rowToAsset(r)
     },
     *findings() {
-      for (const r of db.prepare(findingSql).iterate() as IterableIterator<FindingRow>) yield rowToFinding(r)
+      for (const r of db.prepare(findingSql).iterate() as IterableIterator<FindingRow>)
+        yield rowToFinding(r)
     },
     *skipped() {
       const rows = db
         .prepare(`SELECT path, reason, code, message FROM skipped WHERE scan_id = ? ORDER BY rowid`)
-        .iterate(scan.id) as IterableIterator<{ path: string; reason: SkipReason; code: string | null; message: string }>
-      for (const r of rows) yield { path: r.path, reason: r.reason, code: r.code ?? undefined, message: r.message } satisfies SkippedEntry
+        .iterate(scan.id) as IterableIterator<{
+        path: string
+        reason: SkipReason
+        code: string | null
+        message: string
+      }>
+      for (const r of rows)
+        yield {
+          path: r.path,
+          reason: r.reason,
+          code: r.code ?? undefined,
+          message: r.message,
+        } satisfies SkippedEntry
     },
   }
 }
@@ -106,7 +130,8 @@ function rowToAsset(r: AssetRow): Asset {
   if (r.verdict !== null) a.verdict = r.verdict
   a.details = JSON.parse(r.details) as Details
   a.links = JSON.parse(r.links) as unknown[]
-  if (r.status === 'gone') a.details = { ...(a.details as Details), status: 'gone', goneSince: r.gone_since }
+  if (r.status === 'gone')
+    a.details = { ...(a.details as Details), status: 'gone', goneSince: r.gone_since }
   return a as Asset
 }
 

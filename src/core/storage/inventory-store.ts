@@ -30,11 +30,12 @@ export type ScanWriter = Readonly<{
 
 export function installationSecret(db: Db): Buffer {
   const row = db.prepare(`SELECT value FROM settings WHERE key = 'installation-secret'`).get() as
-    | { value: Buffer }
-    | undefined
+    { value: Buffer } | undefined
   if (row) return Buffer.from(row.value)
   const secret = randomBytes(32)
-  db.prepare(`INSERT OR IGNORE INTO settings (key, value) VALUES ('installation-secret', ?)`).run(secret)
+  db.prepare(`INSERT OR IGNORE INTO settings (key, value) VALUES ('installation-secret', ?)`).run(
+    secret,
+  )
   return installationSecret(db)
 }
 
@@ -52,7 +53,9 @@ export function recoverInterruptedScans(db: Db): number {
  * runs, nothing left behind by a killed process, one merge into the real tables at the end.
  */
 function attachStage(db: Db): void {
-  const attached = (db.prepare(`PRAGMA database_list`).all() as { name: string }[]).some((d) => d.name === 'stage')
+  const attached = (db.prepare(`PRAGMA database_list`).all() as { name: string }[]).some(
+    (d) => d.name === 'stage',
+  )
   if (!attached) db.exec(`ATTACH DATABASE '' AS stage`)
   db.exec(`
     CREATE TABLE IF NOT EXISTS stage.staged_assets (
@@ -69,10 +72,18 @@ function attachStage(db: Db): void {
     );`)
 }
 
-export function beginScan(db: Db, host: HostInfo, roots: readonly string[], now = new Date()): ScanWriter {
+export function beginScan(
+  db: Db,
+  host: HostInfo,
+  roots: readonly string[],
+  now = new Date(),
+): ScanWriter {
   recoverInterruptedScans(db)
   attachStage(db)
-  const scanId = `${now.toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 8)}`
+  const scanId = `${now
+    .toISOString()
+    .replace(/[-:.TZ]/g, '')
+    .slice(0, 14)}-${randomUUID().slice(0, 8)}`
   db.prepare(
     `INSERT INTO scans (id, started_at, status, roots, host) VALUES (?, ?, 'running', ?, ?)`,
   ).run(scanId, now.toISOString(), JSON.stringify(roots), JSON.stringify(host))
@@ -157,7 +168,16 @@ export function beginScan(db: Db, host: HostInfo, roots: readonly string[], now 
     },
     addFinding(f) {
       const rule = findRule(f.ruleId)
-      const id = findingIdFor([f.ruleId, f.path, f.line, f.member, f.offset, f.callable, f.assetId, f.message])
+      const id = findingIdFor([
+        f.ruleId,
+        f.path,
+        f.line,
+        f.member,
+        f.offset,
+        f.callable,
+        f.assetId,
+        f.message,
+      ])
       push({
         t: 'f',
         row: {
@@ -240,9 +260,13 @@ export function beginScan(db: Db, host: HostInfo, roots: readonly string[], now 
   }
 }
 
-function mergeLinks(a: readonly AssetLink[] | undefined, b: readonly AssetLink[] | undefined): AssetLink[] {
+function mergeLinks(
+  a: readonly AssetLink[] | undefined,
+  b: readonly AssetLink[] | undefined,
+): AssetLink[] {
   const out: AssetLink[] = [...(a ?? [])]
-  for (const l of b ?? []) if (!out.some((x) => x.to === l.to && x.relation === l.relation)) out.push(l)
+  for (const l of b ?? [])
+    if (!out.some((x) => x.to === l.to && x.relation === l.relation)) out.push(l)
   return out
 }
 

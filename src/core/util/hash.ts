@@ -5,7 +5,11 @@ import { createReadStream } from 'node:fs'
 const CHUNK = 1024 * 1024
 
 /** Streams a file through SHA-256 (native crypto, no WASM). `onBytes` reports progress. */
-export function sha256File(path: string, onBytes?: (n: number) => void, signal?: AbortSignal): Promise<string> {
+export function sha256File(
+  path: string,
+  onBytes?: (n: number) => void,
+  signal?: AbortSignal,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const h = createHash('sha256')
     const s = createReadStream(path, { highWaterMark: CHUNK, signal })

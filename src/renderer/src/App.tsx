@@ -66,13 +66,16 @@ export function App() {
       )}
       {scanning && progress && (
         <p className="progress" data-testid="progress">
-          {progress.phase}: {progress.filesSeen} files, {progress.assets} assets, {progress.findings} findings
+          {progress.phase}: {progress.filesSeen} files, {progress.assets} assets,{' '}
+          {progress.findings} findings
         </p>
       )}
       {summary === undefined ? (
         <p>Loading…</p>
       ) : !summary.hasScan ? (
-        <p data-testid="no-scan">No scan yet. Press “Scan now” to inventory the AI assets on this machine.</p>
+        <p data-testid="no-scan">
+          No scan yet. Press “Scan now” to inventory the AI assets on this machine.
+        </p>
       ) : (
         <section data-testid="summary">
           <p className="meta">

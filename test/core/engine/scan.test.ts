@@ -21,7 +21,10 @@ function setup() {
 describe('scan engine', () => {
   it('hashes each model once: an unchanged rescan reads no model bytes (cache by dev, inode, size, mtime)', async () => {
     const { fake, db } = setup()
-    write(join(fake.home, 'models', 'big.safetensors'), Buffer.concat([safetensors(), Buffer.alloc(0)]))
+    write(
+      join(fake.home, 'models', 'big.safetensors'),
+      Buffer.concat([safetensors(), Buffer.alloc(0)]),
+    )
     const first = await scan(db, { home: fake.home, env: {} })
     expect(first.stats.bytesHashed).toBeGreaterThan(0)
     const second = await scan(db, { home: fake.home, env: {} })
@@ -56,12 +59,16 @@ describe('scan engine', () => {
 
     for (let i = 0; i < 300; i++) write(join(fake.home, 'many', `m${i}.safetensors`), safetensors())
     const ac = new AbortController()
-    const cancelled = await scan(db, { home: fake.home, env: {} }, {
-      signal: ac.signal,
-      onProgress: (p) => {
-        if (p.phase === 'crawling') ac.abort()
+    const cancelled = await scan(
+      db,
+      { home: fake.home, env: {} },
+      {
+        signal: ac.signal,
+        onProgress: (p) => {
+          if (p.phase === 'crawling') ac.abort()
+        },
       },
-    })
+    )
     expect(cancelled.status).toBe('interrupted')
     const inv = openInventoryReader(db)
     expect(inv.scan.id).toBe(done.scanId)
@@ -79,10 +86,16 @@ describe('scan engine', () => {
     await scan(db, { home: fake.home, env: {} })
     const inv = openInventoryReader(db)
     const asset = [...inv.assets()].find((a) => a.path === p)
-    expect(asset).toMatchObject({ kind: 'model', sizeBytes: 50_000_000, details: { cloudPlaceholder: true } })
+    expect(asset).toMatchObject({
+      kind: 'model',
+      sizeBytes: 50_000_000,
+      details: { cloudPlaceholder: true },
+    })
     expect(asset?.sha256).toBeUndefined()
     expect(asset?.verdict).toBeUndefined()
-    expect([...inv.skipped()]).toContainEqual(expect.objectContaining({ path: p, reason: 'cloud-placeholder' }))
+    expect([...inv.skipped()]).toContainEqual(
+      expect.objectContaining({ path: p, reason: 'cloud-placeholder' }),
+    )
     db.close()
   })
 
@@ -114,13 +127,22 @@ describe('scan engine', () => {
       readdir: (p, cb) =>
         readdir(p, { withFileTypes: true }, (err, entries) => {
           if (!err && p === join(fake.home, 'models')) {
-            const ghost = { name: 'ghost.safetensors', isDirectory: () => false, isFile: () => true }
+            const ghost = {
+              name: 'ghost.safetensors',
+              isDirectory: () => false,
+              isFile: () => true,
+            }
             cb(null, [...entries, ghost as unknown as (typeof entries)[number]])
           } else cb(err, entries)
         }),
     })
     const inv = openInventoryReader(db)
-    expect([...inv.skipped()]).toContainEqual(expect.objectContaining({ path: join(fake.home, 'models', 'ghost.safetensors'), reason: 'vanished' }))
+    expect([...inv.skipped()]).toContainEqual(
+      expect.objectContaining({
+        path: join(fake.home, 'models', 'ghost.safetensors'),
+        reason: 'vanished',
+      }),
+    )
     expect([...inv.assets()].some((a) => a.path === fake.paths.good)).toBe(true)
     db.close()
   })
@@ -132,11 +154,21 @@ describe('paths beyond PATH_MAX', () => {
     const { execFileSync } = await import('node:child_process')
     const seg = 'p'.repeat(200)
     // 30 levels of 200 bytes: the model sits at an absolute path of ~6,100 bytes.
-    execFileSync('bash', ['-c', `cd "${fake.home}" && for i in $(seq 1 30); do mkdir ${seg} && cd ${seg}; done && printf x > notes.txt`])
+    execFileSync('bash', [
+      '-c',
+      `cd "${fake.home}" && for i in $(seq 1 30); do mkdir ${seg} && cd ${seg}; done && printf x > notes.txt`,
+    ])
     const deepDir = join(fake.home, ...Array(30).fill(seg))
-    execFileSync('bash', ['-c', `cd "${fake.home}" && cd ${Array(30).fill(seg).join('/')} 2>/dev/null || { for i in $(seq 1 30); do cd ${seg}; done; }; cat > deep.safetensors`], {
-      input: safetensors(),
-    })
+    execFileSync(
+      'bash',
+      [
+        '-c',
+        `cd "${fake.home}" && cd ${Array(30).fill(seg).join('/')} 2>/dev/null || { for i in $(seq 1 30); do cd ${seg}; done; }; cat > deep.safetensors`,
+      ],
+      {
+        input: safetensors(),
+      },
+    )
     await scan(db, { home: fake.home, env: {} })
     const inv = openInventoryReader(db)
     const deep = [...inv.assets()].find((a) => a.path === join(deepDir, 'deep.safetensors'))

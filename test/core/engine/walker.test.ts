@@ -1,5 +1,5 @@
 import type { Dirent } from 'node:fs'
-import { mkdirSync, mkdtempSync, readdir, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdir, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execFileSync } from 'node:child_process'
@@ -41,7 +41,13 @@ describe('walker', () => {
 
   it('prunes node_modules, .git and non-AI caches but keeps AI caches', async () => {
     const d = join(base, 'prune')
-    for (const p of ['node_modules/x/m.pkl', '.git/objects/ab/cd', '.cache/pip/wheel.whl', '.cache/huggingface/hub/m.bin', 'proj/model.pt']) {
+    for (const p of [
+      'node_modules/x/m.pkl',
+      '.git/objects/ab/cd',
+      '.cache/pip/wheel.whl',
+      '.cache/huggingface/hub/m.bin',
+      'proj/model.pt',
+    ]) {
       mkdirSync(join(d, p, '..'), { recursive: true })
       writeFileSync(join(d, p), 'x')
     }
@@ -63,7 +69,13 @@ describe('walker', () => {
     }
     const { files, skipped } = await collect([d], { readdir: failing })
     expect(files).toEqual([join(d, 'open', 'ok.onnx')])
-    expect(skipped).toEqual([expect.objectContaining({ path: join(d, 'secret'), reason: 'permission-denied', code: 'EACCES' })])
+    expect(skipped).toEqual([
+      expect.objectContaining({
+        path: join(d, 'secret'),
+        reason: 'permission-denied',
+        code: 'EACCES',
+      }),
+    ])
   })
 
   it('explains EPERM on macOS as privacy protection (Full Disk Access), once per folder', async () => {
@@ -85,12 +97,18 @@ describe('walker', () => {
     const racing: ReaddirFn = (p, cb) =>
       readdir(p, { withFileTypes: true }, (err, entries) => {
         if (p === d && !err) {
-          const ghost = { name: 'gone', isDirectory: () => true, isFile: () => false } as unknown as Dirent
+          const ghost = {
+            name: 'gone',
+            isDirectory: () => true,
+            isFile: () => false,
+          } as unknown as Dirent
           cb(null, [...entries, ghost])
         } else cb(err, entries)
       })
     const { skipped } = await collect([d], { readdir: racing })
-    expect(skipped).toEqual([expect.objectContaining({ path: join(d, 'gone'), reason: 'vanished', code: 'ENOENT' })])
+    expect(skipped).toEqual([
+      expect.objectContaining({ path: join(d, 'gone'), reason: 'vanished', code: 'ENOENT' }),
+    ])
   })
 
   it('walks long paths below the limit and, without an alias handler, records a subtree beyond PATH_MAX (4096) as skipped', async () => {
@@ -98,8 +116,14 @@ describe('walker', () => {
     mkdirSync(d, { recursive: true })
     // Build with relative cd steps: absolute paths over 4096 bytes cannot be created directly.
     const seg = 'd'.repeat(200)
-    execFileSync('bash', ['-c', `cd "${d}" && for i in $(seq 1 24); do mkdir ${seg} && cd ${seg}; done && echo x > deep.gguf`])
-    execFileSync('bash', ['-c', `cd "${d}" && mkdir -p ${seg}/${seg}/${seg} && echo x > ${seg}/${seg}/${seg}/ok.gguf`])
+    execFileSync('bash', [
+      '-c',
+      `cd "${d}" && for i in $(seq 1 24); do mkdir ${seg} && cd ${seg}; done && echo x > deep.gguf`,
+    ])
+    execFileSync('bash', [
+      '-c',
+      `cd "${d}" && mkdir -p ${seg}/${seg}/${seg} && echo x > ${seg}/${seg}/${seg}/ok.gguf`,
+    ])
     const { files, skipped } = await collect([d])
     expect(files).toContain(join(d, seg, seg, seg, 'ok.gguf'))
     expect(skipped.some((s) => s.reason === 'path-too-long')).toBe(true)
@@ -111,6 +135,8 @@ describe('roots', () => {
   it('deduplicates roots and drops a root inside another', () => {
     const d = join(base, 'roots')
     mkdirSync(join(d, 'a', 'b'), { recursive: true })
-    expect(normaliseRoots([join(d, 'a', 'b'), join(d, 'a'), join(d, 'a') + '/'])).toEqual([join(d, 'a')])
+    expect(normaliseRoots([join(d, 'a', 'b'), join(d, 'a'), join(d, 'a') + '/'])).toEqual([
+      join(d, 'a'),
+    ])
   })
 })

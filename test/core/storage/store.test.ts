@@ -12,8 +12,17 @@ import type { ScanStats } from '../../../src/core/types'
 
 const host = { hostname: 'h', platform: 'linux', arch: 'x64', osRelease: '6', user: 'u' }
 const stats: ScanStats = {
-  filesSeen: 1, dirsSeen: 1, candidates: 1, bytesHashed: 0, filesHashed: 0, hashCacheHits: 0,
-  modelsScanned: 0, assets: 0, findings: 0, skipped: 0, durationMs: 1,
+  filesSeen: 1,
+  dirsSeen: 1,
+  candidates: 1,
+  bytesHashed: 0,
+  filesHashed: 0,
+  hashCacheHits: 0,
+  modelsScanned: 0,
+  assets: 0,
+  findings: 0,
+  skipped: 0,
+  durationMs: 1,
 }
 
 describe('inventory store (real SQLite file)', () => {
@@ -60,7 +69,13 @@ describe('inventory store (real SQLite file)', () => {
     s1.addFinding({ ruleId: 'model.invalid-structure', message: 'bad', path: '/h/b.gguf' })
     s1.complete(stats)
     const s2 = beginScan(db, host, ['/h'])
-    const a2 = s2.addAsset({ kind: 'model', path: '/h/a.gguf', sha256: 'aa', format: 'gguf', name: 'renamed' })
+    const a2 = s2.addAsset({
+      kind: 'model',
+      path: '/h/a.gguf',
+      sha256: 'aa',
+      format: 'gguf',
+      name: 'renamed',
+    })
     s2.complete(stats)
     expect(a2).toBe(a)
     const present = [...openInventoryReader(db).assets()]
@@ -90,9 +105,17 @@ describe('inventory store (real SQLite file)', () => {
     expect([...inv.assets()].map((a) => a.path)).toEqual(['/h/.env'])
     // The next scan marks the dead one interrupted and drops its staged rows.
     const s3 = beginScan(db2, host, ['/h'])
-    const row = db2.prepare(`SELECT status FROM scans WHERE id = ?`).get(s2.scanId) as { status: string }
+    const row = db2.prepare(`SELECT status FROM scans WHERE id = ?`).get(s2.scanId) as {
+      status: string
+    }
     expect(row.status).toBe('interrupted')
-    expect((db2.prepare(`SELECT count(*) AS n FROM stage.staged_assets WHERE scan_id = ?`).get(s2.scanId) as { n: number }).n).toBe(0)
+    expect(
+      (
+        db2
+          .prepare(`SELECT count(*) AS n FROM stage.staged_assets WHERE scan_id = ?`)
+          .get(s2.scanId) as { n: number }
+      ).n,
+    ).toBe(0)
     s3.abort('interrupted')
     db2.close()
   })
@@ -101,7 +124,12 @@ describe('inventory store (real SQLite file)', () => {
     const db = openDb(tmpDb())
     const s = beginScan(db, host, ['/h'])
     const x = s.addAsset({ kind: 'model', path: '/h/.ollama/blob', sha256: 'ff', source: 'ollama' })
-    const y = s.addAsset({ kind: 'model', path: '/h/Downloads/copy.gguf', sha256: 'ff', source: 'crawl' })
+    const y = s.addAsset({
+      kind: 'model',
+      path: '/h/Downloads/copy.gguf',
+      sha256: 'ff',
+      source: 'crawl',
+    })
     s.complete(stats)
     const assets = [...openInventoryReader(db).assets()]
     expect(assets.find((a) => a.id === x)!.links).toEqual([{ to: y, relation: 'same-weights' }])

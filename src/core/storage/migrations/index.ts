@@ -19,7 +19,10 @@ export class NewerDatabaseError extends Error {
 }
 
 /** Applies pending migrations, each in its own transaction; refuses a database from the future. */
-export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number {
+export function migrate(
+  db: Database.Database,
+  migrations: readonly Migration[] = MIGRATIONS,
+): number {
   for (let i = 1; i < migrations.length; i++) {
     if (migrations[i]!.version <= migrations[i - 1]!.version) {
       throw new Error(`migration versions must increase: ${migrations[i]!.name}`)
