@@ -1,5 +1,9 @@
-import * as si from 'systeminformation'
 import type { SystemInfoPort } from '../types'
+
+/** systeminformation is loaded on first use only: a crawl that never asks for compute facts skips its load time. */
+let siModule: Promise<typeof import('systeminformation')> | undefined
+const loadSi = (): Promise<typeof import('systeminformation')> =>
+  (siModule ??= import('systeminformation'))
 import { runQuery } from './exec'
 
 type Graphics = Awaited<ReturnType<SystemInfoPort['graphics']>>
@@ -71,7 +75,7 @@ function once<T>(f: () => Promise<T>): () => Promise<T> {
 export function createSystemInfoPort(opts: SystemInfoOptions = {}): SystemInfoPort {
   const probeSmi = opts.probeNvidiaSmi ?? true
   const graphics = once(async (): Promise<Graphics> => {
-    const g = await si.graphics().catch(() => ({ controllers: [] }))
+    const g = await (await loadSi()).graphics().catch(() => ({ controllers: [] }))
     const controllers: Controller[] = g.controllers.map((c) => ({
       vendor: c.vendor || undefined,
       model: c.model || c.name || undefined,
@@ -93,7 +97,7 @@ export function createSystemInfoPort(opts: SystemInfoOptions = {}): SystemInfoPo
     }
   })
   const cpu = once(async () => {
-    const c = await si.cpu()
+    const c = await (await loadSi()).cpu()
     return {
       manufacturer: c.manufacturer,
       brand: c.brand,
@@ -101,9 +105,9 @@ export function createSystemInfoPort(opts: SystemInfoOptions = {}): SystemInfoPo
       physicalCores: c.physicalCores,
     }
   })
-  const mem = once(async () => ({ total: (await si.mem()).total }))
+  const mem = once(async () => ({ total: (await (await loadSi()).mem()).total }))
   const osInfo = once(async () => {
-    const o = await si.osInfo()
+    const o = await (await loadSi()).osInfo()
     return { platform: o.platform, distro: o.distro, release: o.release, arch: o.arch }
   })
   return { graphics, cpu, mem, osInfo }

@@ -1,3 +1,4 @@
+import { CycloneDxValidationError } from './errors'
 import { randomUUID } from 'node:crypto'
 import * as CDX from '@cyclonedx/cyclonedx-library'
 import type { InventoryReader } from '../../inventory'
@@ -16,15 +17,7 @@ type Json = Record<string, unknown>
  */
 const BATCH = 100
 
-export class CycloneDxValidationError extends Error {
-  constructor(
-    message: string,
-    readonly errors: unknown,
-  ) {
-    super(message)
-    this.name = 'CycloneDxValidationError'
-  }
-}
+export { CycloneDxValidationError }
 
 /**
  * CycloneDX 1.6 JSON ML-BOM. Two passes over the inventory: the first builds and schema-validates

@@ -4,7 +4,10 @@
  * opcodes form a plausible pickle (CVE-2025-10155: a protocol 0/1 pickle named .bin/.pt must
  * not be mistaken for something else).
  */
-const PROTO0_FIRST = new Set([0x28, 0x63, 0x7d, 0x5d, 0x29, 0x49, 0x4c, 0x46, 0x53, 0x56, 0x4e, 0x69, 0x4b, 0x4a, 0x4d, 0x55, 0x58, 0x54, 0x47, 0x88, 0x89])
+const PROTO0_FIRST = new Set([
+  0x28, 0x63, 0x7d, 0x5d, 0x29, 0x49, 0x4c, 0x46, 0x53, 0x56, 0x4e, 0x69, 0x4b, 0x4a, 0x4d, 0x55,
+  0x58, 0x54, 0x47, 0x88, 0x89,
+])
 
 export function looksLikePickle(head: Uint8Array): boolean {
   if (head.length < 2) return false
@@ -18,8 +21,29 @@ export function looksLikePickle(head: Uint8Array): boolean {
   if (b0 === 0x28) {
     const b1 = head[1]!
     if (b1 === 0x63) return globalShape(head, 2)
-    if (b1 === 0x64 || b1 === 0x6c || b1 === 0x74) return head.length > 2 && (head[2] === 0x70 || head[2] === 0x71 || head[2] === 0x2e || head[2] === 0x28 || head[2] === 0x53 || head[2] === 0x56 || head[2] === 0x49)
-    if (b1 === 0x53 || b1 === 0x56 || b1 === 0x49 || b1 === 0x4b || b1 === 0x4a || b1 === 0x58 || b1 === 0x28 || b1 === 0x7d || b1 === 0x5d) return tailHasStop(head)
+    if (b1 === 0x64 || b1 === 0x6c || b1 === 0x74)
+      return (
+        head.length > 2 &&
+        (head[2] === 0x70 ||
+          head[2] === 0x71 ||
+          head[2] === 0x2e ||
+          head[2] === 0x28 ||
+          head[2] === 0x53 ||
+          head[2] === 0x56 ||
+          head[2] === 0x49)
+      )
+    if (
+      b1 === 0x53 ||
+      b1 === 0x56 ||
+      b1 === 0x49 ||
+      b1 === 0x4b ||
+      b1 === 0x4a ||
+      b1 === 0x58 ||
+      b1 === 0x28 ||
+      b1 === 0x7d ||
+      b1 === 0x5d
+    )
+      return tailHasStop(head)
     return false
   }
   // Protocol 1 containers: `}q\x00`, `]q\x00`, `)` followed by a memo put or stop.
@@ -54,7 +78,13 @@ function globalShape(head: Uint8Array, start: number): boolean {
 }
 
 function isIdentChar(c: number): boolean {
-  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f || c === 0x2e
+  return (
+    (c >= 0x30 && c <= 0x39) ||
+    (c >= 0x41 && c <= 0x5a) ||
+    (c >= 0x61 && c <= 0x7a) ||
+    c === 0x5f ||
+    c === 0x2e
+  )
 }
 
 function lineThen(head: Uint8Array, start: number, re: RegExp): boolean {

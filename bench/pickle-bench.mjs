@@ -1,0 +1,381 @@
+// Pickle-family scanner benchmark. Generates its inputs under bench/.work/, then reports ratios
+// measured in the same run:
+//   1. opcode rate on a pickle of many small objects vs python3 pickletools.genops (target >= 10x)
+//   2. a pickle of large byte payloads vs a small file of the same shape (target < 2x)
+//   3. a 1 GiB benign PyTorch zip vs a 1 MB one (target < 2x)
+//   4. peak RSS of a child process scanning the large pickles (target < 200 MB)
+// Usage: node bench/pickle-bench.mjs [--quick]   (--quick: 10x smaller inputs)
+import { execFileSync, spawnSync } from 'node:child_process'
+import { closeSync, existsSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { crc32 as zlibCrc32 } from 'node:zlib'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+// Own subfolder: bench/.work is shared with other benchmarks.
+const work = join(root, 'bench', '.work', 'pickle')
+const quick = process.argv.includes('--quick')
+const scale = quick ? 0.1 : 1
+const MB = 1024 * 1024
+mkdirSync(work, { recursive: true })
+
+// ---- bundle the TypeScript scanner -----------------------------------------------------------
+const bundle = join(work, 'scan-file.cjs')
+execFileSync(
+  'npx',
+  [
+    'esbuild',
+    'src/core/scanners/scan-file.ts',
+    '--bundle',
+    '--platform=node',
+    '--format=cjs',
+    `--outfile=${bundle}`,
+    '--log-level=warning',
+  ],
+  { cwd: root, stdio: 'inherit' },
+)
+const require = createRequire(import.meta.url)
+const { scanModelFile } = require(bundle)
+
+// ---- generators ------------------------------------------------------------------------------
+class Out {
+  constructor(path) {
+    this.fd = openSync(path, 'w')
+    this.buf = Buffer.alloc(4 * MB)
+    this.n = 0
+    this.size = 0
+  }
+  bytes(b) {
+    if (this.n + b.length > this.buf.length) this.flush()
+    if (b.length > this.buf.length) {
+      writeSync(this.fd, b)
+    } else {
+      this.buf.set(b, this.n)
+      this.n += b.length
+    }
+    this.size += b.length
+  }
+  byte(...xs) {
+    this.bytes(Buffer.from(xs))
+  }
+  flush() {
+    if (this.n > 0) writeSync(this.fd, this.buf, 0, this.n)
+    this.n = 0
+  }
+  close() {
+    this.flush()
+    closeSync(this.fd)
+  }
+}
+
+const u32 = (v) => {
+  const b = Buffer.alloc(4)
+  b.writeUInt32LE(v)
+  return b
+}
+const sbu = (s) => Buffer.concat([Buffer.from([0x8c, Buffer.byteLength(s)]), Buffer.from(s)])
+
+/** A list of small dicts {id: int, score: float, name: unique str, pos: (int, int)}, protocol 4 memo style. */
+function genSmallObjects(path, targetBytes) {
+  const o = new Out(path)
+  let ops = 0
+  o.byte(0x80, 0x04, 0x5d, 0x94) // PROTO 4, EMPTY_LIST, MEMOIZE
+  ops += 3
+  let memo = 1
+  const keyIdx = {}
+  const key = (k) => {
+    if (keyIdx[k] === undefined) {
+      o.bytes(sbu(k))
+      o.byte(0x94)
+      keyIdx[k] = memo++
+      ops += 2
+    } else {
+      o.bytes(Buffer.concat([Buffer.from([0x6a]), u32(keyIdx[k])])) // LONG_BINGET
+      ops++
+    }
+  }
+  let i = 0
+  const f = Buffer.alloc(9)
+  f[0] = 0x47
+  while (o.size < targetBytes) {
+    o.byte(0x28) // MARK (batch of 1000 appends)
+    ops++
+    for (let j = 0; j < 1000; j++, i++) {
+      o.byte(0x7d, 0x94, 0x28) // EMPTY_DICT MEMOIZE MARK
+      memo++
+      ops += 3
+      key('id')
+      o.bytes(Buffer.concat([Buffer.from([0x4a]), u32(i)]))
+      key('score')
+      f.writeDoubleBE(i / 7, 1)
+      o.bytes(f)
+      key('name')
+      o.bytes(sbu(`n${i}`))
+      o.byte(0x94)
+      memo++
+      key('pos')
+      o.byte(0x4b, i & 0xff, 0x4b, (i >> 8) & 0xff, 0x86, 0x94) // BININT1 BININT1 TUPLE2 MEMOIZE
+      memo++
+      o.byte(0x75) // SETITEMS
+      ops += 4 + 3 + 5 + 1
+    }
+    o.byte(0x65) // APPENDS
+    ops++
+  }
+  o.byte(0x2e)
+  ops++
+  o.close()
+  return ops
+}
+
+/** A list of `count` BINBYTES payloads of `payload` bytes each (each also memoized). */
+function genPayloads(path, count, payload) {
+  const o = new Out(path)
+  o.byte(0x80, 0x04, 0x5d, 0x94, 0x28)
+  const chunk = Buffer.alloc(Math.min(payload, 4 * MB), 0x61)
+  for (let i = 0; i < count; i++) {
+    o.bytes(Buffer.concat([Buffer.from([0x42]), u32(payload)]))
+    for (let left = payload; left > 0; left -= chunk.length)
+      o.bytes(left >= chunk.length ? chunk : chunk.subarray(0, left))
+    o.byte(0x94)
+  }
+  o.byte(0x65, 0x2e)
+  o.close()
+}
+
+function crc32(b) {
+  return zlibCrc32 ? zlibCrc32(b) : 0
+}
+
+/** A stored-member torch zip: archive/data.pkl (state dict of `tensors` entries) + data/N members. */
+function genTorchZip(path, totalBytes, tensors = 64) {
+  const o = new Out(path)
+  const central = []
+  const add = (name, size, writeBody, crc) => {
+    const nameB = Buffer.from(name)
+    const lh = Buffer.alloc(30)
+    lh.writeUInt32LE(0x04034b50, 0)
+    lh.writeUInt16LE(20, 4)
+    lh.writeUInt32LE(crc, 14)
+    lh.writeUInt32LE(size, 18)
+    lh.writeUInt32LE(size, 22)
+    lh.writeUInt16LE(nameB.length, 26)
+    const off = o.size
+    o.bytes(lh)
+    o.bytes(nameB)
+    writeBody()
+    const ch = Buffer.alloc(46)
+    ch.writeUInt32LE(0x02014b50, 0)
+    ch.writeUInt16LE(20, 4)
+    ch.writeUInt16LE(20, 6)
+    ch.writeUInt32LE(crc, 16)
+    ch.writeUInt32LE(size, 20)
+    ch.writeUInt32LE(size, 24)
+    ch.writeUInt16LE(nameB.length, 28)
+    ch.writeUInt32LE(off, 42)
+    central.push(ch, nameB)
+  }
+  // data.pkl: OrderedDict of _rebuild_tensor_v2 entries with persistent storages.
+  const p = []
+  const b = (...xs) => p.push(Buffer.from(xs))
+  const g = (m, n) => p.push(Buffer.from(`c${m}\n${n}\n`))
+  b(0x80, 0x02)
+  g('collections', 'OrderedDict')
+  b(0x29, 0x52, 0x28)
+  const per = Math.floor(totalBytes / tensors)
+  for (let t = 0; t < tensors; t++) {
+    p.push(sbu(`layers.${t}.weight`))
+    g('torch._utils', '_rebuild_tensor_v2')
+    b(0x28, 0x28)
+    p.push(sbu('storage'))
+    g('torch', 'FloatStorage')
+    p.push(sbu(String(t)), sbu('cpu'))
+    b(0x4a)
+    p.push(u32(per / 4))
+    b(0x74, 0x51, 0x4b, 0, 0x4a)
+    p.push(u32(per / 4))
+    b(0x85, 0x4b, 1, 0x85, 0x89)
+    g('collections', 'OrderedDict')
+    b(0x29, 0x52, 0x74, 0x52)
+  }
+  b(0x75, 0x2e)
+  const pkl = Buffer.concat(p)
+  add('archive/data.pkl', pkl.length, () => o.bytes(pkl), crc32(pkl))
+  add('archive/byteorder', 6, () => o.bytes(Buffer.from('little')), crc32(Buffer.from('little')))
+  const zeros = Buffer.alloc(Math.min(per, 4 * MB))
+  let zcrc = 0
+  if (zlibCrc32) {
+    for (let left = per; left > 0; left -= zeros.length)
+      zcrc = zlibCrc32(left >= zeros.length ? zeros : zeros.subarray(0, left), zcrc)
+  }
+  for (let t = 0; t < tensors; t++) {
+    add(
+      `archive/data/${t}`,
+      per,
+      () => {
+        o.flush()
+        for (let left = per; left > 0; left -= zeros.length) {
+          const n = Math.min(left, zeros.length)
+          writeSync(o.fd, zeros, 0, n)
+          o.size += n
+        }
+      },
+      zcrc,
+    )
+  }
+  add('archive/version', 2, () => o.bytes(Buffer.from('3\n')), crc32(Buffer.from('3\n')))
+  const cd = Buffer.concat(central)
+  const eocd = Buffer.alloc(22)
+  eocd.writeUInt32LE(0x06054b50, 0)
+  eocd.writeUInt16LE(central.length / 2, 8)
+  eocd.writeUInt16LE(central.length / 2, 10)
+  eocd.writeUInt32LE(cd.length, 12)
+  eocd.writeUInt32LE(o.size, 16)
+  o.bytes(cd)
+  o.bytes(eocd)
+  o.close()
+}
+
+// ---- measurement helpers ---------------------------------------------------------------------
+async function timeScan(path, runs = 3) {
+  let best = Infinity
+  let report
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint()
+    report = await scanModelFile(path, { hash: false })
+    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e6)
+  }
+  return { ms: best, report }
+}
+
+/** Whole-process time (node start + scan), best of `runs`; what the peer figures measure. */
+function childWallMs(path, runs = 5) {
+  const code = `const {scanModelFile}=require(${JSON.stringify(bundle)});scanModelFile(${JSON.stringify(path)},{hash:false}).then(r=>process.stdout.write(r.verdict))`
+  let best = Infinity
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint()
+    const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8' })
+    if (r.status !== 0) throw new Error(r.stderr)
+    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e6)
+  }
+  return best
+}
+
+function childPeakRss(path) {
+  const code = `const {scanModelFile}=require(${JSON.stringify(bundle)});scanModelFile(${JSON.stringify(path)},{hash:false}).then(r=>{process.stdout.write(JSON.stringify({verdict:r.verdict,rssKb:process.resourceUsage().maxRSS}))})`
+  const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(r.stderr)
+  return JSON.parse(r.stdout)
+}
+
+function pythonGenops(path) {
+  const code =
+    'import pickletools,sys,time\nt=time.time()\nn=0\nwith open(sys.argv[1],"rb") as f:\n  for _ in pickletools.genops(f): n+=1\nprint(n, time.time()-t)'
+  const r = spawnSync('python3', ['-c', code, path], { encoding: 'utf8', maxBuffer: 1 << 20 })
+  if (r.status !== 0) return undefined
+  const [n, s] = r.stdout.trim().split(/\s+/)
+  return { ops: Number(n), ms: Number(s) * 1000 }
+}
+
+const rows = []
+const row = (name, value, target, ok) => rows.push({ name, value, target, ok: ok ? 'yes' : 'NO' })
+const fmtMB = (bytes) => `${(bytes / MB).toFixed(1)} MB`
+
+// 1. many small objects vs genops
+const small = join(work, 'small-objects.pkl')
+const smallOps = genSmallObjects(small, 200 * MB * scale)
+const ours = await timeScan(small, 1)
+const py = pythonGenops(small)
+// Opcode count: genops' count when python3 is there (the generator's own tally otherwise).
+const opsCount = py ? py.ops : smallOps
+const ourRate = opsCount / (ours.ms / 1000)
+row(
+  `small-objects pickle ${fmtMB(statSync(small).size)}: our scan`,
+  `${ours.ms.toFixed(0)} ms, ${(ourRate / 1e6).toFixed(1)} M ops/s, verdict ${ours.report.verdict}`,
+  '',
+  ours.report.verdict === 'safe',
+)
+if (py) {
+  const pyRate = py.ops / (py.ms / 1000)
+  row(
+    '  python3 pickletools.genops same file',
+    `${py.ms.toFixed(0)} ms, ${(pyRate / 1e6).toFixed(2)} M ops/s (${py.ops} opcodes)`,
+    '',
+    true,
+  )
+  row(
+    '  opcode-rate ratio (ours / genops)',
+    `${(ourRate / pyRate).toFixed(1)}x`,
+    '>= 10x',
+    ourRate / pyRate >= 10,
+  )
+} else row('  python3 pickletools.genops', 'python3 not available', '', false)
+
+/** Both ratios for a big/small pair: in-process scan time, and whole process (the target). */
+async function pair(label, bigPath, smallPath) {
+  const a = await timeScan(bigPath, 15)
+  const b = await timeScan(smallPath, 15)
+  const ok = a.report.verdict === 'safe' && b.report.verdict === 'safe'
+  row(
+    `${label}: scan call`,
+    `${a.ms.toFixed(2)} ms vs ${b.ms.toFixed(2)} ms = ${(a.ms / b.ms).toFixed(2)}x (verdicts ${a.report.verdict}/${b.report.verdict})`,
+    '',
+    ok,
+  )
+  const ca = childWallMs(bigPath)
+  const cb = childWallMs(smallPath)
+  row(
+    `${label}: whole process`,
+    `${ca.toFixed(0)} ms vs ${cb.toFixed(0)} ms = ${(ca / cb).toFixed(2)}x`,
+    '< 2x',
+    ok && ca / cb < 2,
+  )
+}
+
+// 2. large payloads vs same shape small
+const big = join(work, 'payloads-big.pkl')
+const little = join(work, 'payloads-small.pkl')
+const count = 200
+genPayloads(big, count, Math.round(1 * MB * scale))
+genPayloads(little, count, Math.round(10 * 1024 * scale))
+await pair(
+  `payload pickle ${fmtMB(statSync(big).size)} vs ${fmtMB(statSync(little).size)} (${count} payloads each)`,
+  big,
+  little,
+)
+
+// 3. torch zip 1 GiB vs 1 MB
+const zBig = join(work, 'torch-big.pt')
+const zSmall = join(work, 'torch-small.pt')
+const bigZipBytes = Math.round(1024 * MB * scale)
+if (!existsSync(zBig) || Math.abs(statSync(zBig).size - bigZipBytes) > 2 * MB)
+  genTorchZip(zBig, bigZipBytes)
+genTorchZip(zSmall, 1 * MB)
+await pair(
+  `torch zip ${fmtMB(statSync(zBig).size)} vs ${fmtMB(statSync(zSmall).size)}`,
+  zBig,
+  zSmall,
+)
+
+// 4. peak RSS in a child process
+for (const p of [small, big]) {
+  const r = childPeakRss(p)
+  row(
+    `peak RSS scanning ${fmtMB(statSync(p).size)} ${p.endsWith('big.pkl') ? 'payload' : 'small-objects'} pickle (child)`,
+    `${(r.rssKb / 1024).toFixed(0)} MB (verdict ${r.verdict})`,
+    '< 200 MB',
+    r.rssKb / 1024 < 200,
+  )
+}
+
+const w0 = Math.max(...rows.map((r) => r.name.length))
+const w1 = Math.max(...rows.map((r) => r.value.length))
+console.log(
+  `\npickle-family benchmark${quick ? ' (--quick: 10x smaller inputs)' : ''}, node ${process.version}\n`,
+)
+console.log(`${'measure'.padEnd(w0)}  ${'result'.padEnd(w1)}  target    ok`)
+for (const r of rows)
+  console.log(
+    `${r.name.padEnd(w0)}  ${r.value.padEnd(w1)}  ${r.target.padEnd(8)}  ${r.target ? r.ok : ''}`,
+  )

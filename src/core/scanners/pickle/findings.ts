@@ -1,0 +1,52 @@
+import type { ModelFinding } from '../types'
+
+/** Distinct findings kept per scanned stream; repeats are counted, not stored. */
+const MAX_DISTINCT = 500
+
+type Entry = { f: ModelFinding; count: number }
+
+/**
+ * Collects findings, deduplicated by rule + callable (or message): a pickle that imports
+ * `os.system` ten thousand times yields one finding that says so.
+ */
+export class FindingSink {
+  private readonly byKey = new Map<string, Entry>()
+  private dropped = 0
+
+  constructor(private readonly member: string | undefined) {}
+
+  add(ruleId: string, message: string, offset: number, callable?: string): void {
+    const key = `${ruleId}|${callable ?? message}`
+    const e = this.byKey.get(key)
+    if (e) {
+      e.count++
+      return
+    }
+    if (this.byKey.size >= MAX_DISTINCT) {
+      this.dropped++
+      return
+    }
+    const f: ModelFinding = { ruleId, message, offset, member: this.member, callable }
+    this.byKey.set(key, { f, count: 1 })
+  }
+
+  has(ruleId: string): boolean {
+    for (const e of this.byKey.values()) if (e.f.ruleId === ruleId) return true
+    return false
+  }
+
+  list(): ModelFinding[] {
+    const out: ModelFinding[] = []
+    for (const { f, count } of this.byKey.values()) {
+      out.push(count > 1 ? { ...f, message: `${f.message} (${count} occurrences)` } : f)
+    }
+    if (this.dropped > 0) {
+      out.push({
+        ruleId: 'pickle.resource-limit',
+        message: `${this.dropped} further distinct findings were not listed`,
+        member: this.member,
+      })
+    }
+    return out
+  }
+}

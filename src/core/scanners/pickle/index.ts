@@ -1,0 +1,5 @@
+export { classifyImport } from './classify'
+export type { ImportVerdict } from './classify'
+export { pickleScanner, scanPickleBytes } from './scan-pickle'
+export type { PickleScanOptions, PickleScanResult } from './scan-pickle'
+export { looksLikePickle } from './sniff'

@@ -1,0 +1,299 @@
+import type { ByteSource } from '../byte-source'
+
+/**
+ * A tolerant ZIP reader of our own. It trusts neither CRCs, flag bits nor local names (PyTorch's
+ * reader ignores them too: CVE-2025-1944/1945, CVE-2025-10156), walks the central directory and
+ * falls back to local headers when the directory is missing, and reports what is odd instead of
+ * failing. It never reads member data; callers decide what to read and how much.
+ */
+
+export type ZipEntry = {
+  /** Name from the central directory (or the local header when walking without one). */
+  readonly name: string
+  readonly method: number
+  readonly flags: number
+  readonly csize: number
+  readonly usize: number
+  /** Absolute offset of the local header (prepended-bytes delta applied). */
+  readonly localOffset: number
+  /** Absolute offset of the member data, resolved from the local header; undefined when unreadable. */
+  dataStart?: number
+  readonly isSymlink: boolean
+  readonly isDir: boolean
+  /** Header problems found for this entry (name mismatch, flags); reported, not fatal. */
+  readonly anomalies: string[]
+  /** Set when the local header cannot be read. */
+  error?: string
+}
+
+export type ZipDirectory = Readonly<{
+  entries: ZipEntry[]
+  /** Bytes before the first local header (polyglot prefix); 0 for a plain zip. */
+  prefix: number
+  /** True when the entries came from the central directory. */
+  central: boolean
+  /** Archive-level problems (truncated directory, too many entries). */
+  problems: string[]
+  /** Entries beyond `maxEntries` that were not listed. */
+  skipped: number
+}>
+
+const SIG_LOCAL = 0x04034b50
+const SIG_CENTRAL = 0x02014b50
+const SIG_EOCD = 0x06054b50
+const SIG_Z64_LOCATOR = 0x07064b50
+const SIG_Z64_EOCD = 0x06064b50
+const EOCD_SEARCH = 65_557
+const S_IFMT = 0o170000
+const S_IFLNK = 0o120000
+
+function dv(b: Uint8Array): DataView {
+  return new DataView(b.buffer, b.byteOffset, b.byteLength)
+}
+
+function u64(v: DataView, at: number): number {
+  const lo = v.getUint32(at, true)
+  const hi = v.getUint32(at + 4, true)
+  return hi * 0x100000000 + lo
+}
+
+type Eocd = { pos: number; entries: number; cdSize: number; cdOffset: number; z64: boolean }
+
+/** Finds the end-of-central-directory record (zip64 aware). */
+export function findEocd(src: ByteSource): Eocd | undefined {
+  const tailStart = Math.max(0, src.size - EOCD_SEARCH)
+  const tail = src.read(tailStart, src.size - tailStart)
+  const v = dv(tail)
+  for (let i = tail.length - 22; i >= 0; i--) {
+    if (v.getUint32(i, true) !== SIG_EOCD) continue
+    const pos = tailStart + i
+    let entries = v.getUint16(i + 10, true)
+    let cdSize = v.getUint32(i + 12, true)
+    let cdOffset = v.getUint32(i + 16, true)
+    let z64 = false
+    if (i >= 20 && v.getUint32(i - 20, true) === SIG_Z64_LOCATOR) {
+      const z64At = u64(v, i - 20 + 8)
+      const rec = src.read(z64At, 56)
+      if (rec.length === 56 && dv(rec).getUint32(0, true) === SIG_Z64_EOCD) {
+        const r = dv(rec)
+        entries = u64(r, 32)
+        cdSize = u64(r, 40)
+        cdOffset = u64(r, 48)
+        z64 = true
+      }
+    }
+    return { pos, entries, cdSize, cdOffset, z64 }
+  }
+  return undefined
+}
+
+/** Cheap validity probe for sniffing: an EOCD whose directory starts with a central header. */
+export function hasValidCentralDirectory(src: ByteSource): boolean {
+  const e = findEocd(src)
+  if (!e) return false
+  if (e.entries === 0) return e.cdSize === 0
+  const cdStart = e.pos - e.cdSize
+  if (cdStart < 0) return false
+  const sig = src.read(cdStart, 4)
+  return sig.length === 4 && dv(sig).getUint32(0, true) === SIG_CENTRAL
+}
+
+function decodeName(b: Uint8Array, utf8: boolean): string {
+  return Buffer.from(b).toString(utf8 ? 'utf8' : 'latin1')
+}
+
+/** Reads the directory. Never throws; problems are returned. */
+export function readZipDirectory(
+  src: ByteSource,
+  limits: Readonly<{ maxEntries: number; maxDirectoryBytes: number }>,
+): ZipDirectory {
+  const problems: string[] = []
+  const eocd = findEocd(src)
+  if (eocd) {
+    const r = readCentral(src, eocd, limits, problems)
+    if (r) return r
+  } else problems.push('no end-of-central-directory record')
+  return walkLocal(src, limits, problems)
+}
+
+function readCentral(
+  src: ByteSource,
+  eocd: Eocd,
+  limits: Readonly<{ maxEntries: number; maxDirectoryBytes: number }>,
+  problems: string[],
+): ZipDirectory | undefined {
+  // Where the directory really is; the difference from the recorded offset is a prefix
+  // (self-extractor or polyglot) that shifts every offset.
+  const z64Extra = eocd.z64 ? 56 + 20 : 0
+  const cdStart = eocd.pos - z64Extra - eocd.cdSize
+  if (cdStart < 0 || eocd.cdSize > limits.maxDirectoryBytes) {
+    problems.push('central directory size is out of bounds')
+    return undefined
+  }
+  const delta = cdStart - eocd.cdOffset
+  const cd = src.read(cdStart, eocd.cdSize)
+  const v = dv(cd)
+  const entries: ZipEntry[] = []
+  let p = 0
+  let skipped = 0
+  while (p + 46 <= cd.length) {
+    if (v.getUint32(p, true) !== SIG_CENTRAL) {
+      problems.push(`central directory entry ${entries.length} has a bad signature`)
+      break
+    }
+    const madeBy = v.getUint16(p + 4, true)
+    const flags = v.getUint16(p + 8, true)
+    const method = v.getUint16(p + 10, true)
+    let csize = v.getUint32(p + 20, true)
+    let usize = v.getUint32(p + 24, true)
+    const nameLen = v.getUint16(p + 28, true)
+    const extraLen = v.getUint16(p + 30, true)
+    const commentLen = v.getUint16(p + 32, true)
+    const ext = v.getUint32(p + 38, true)
+    let local = v.getUint32(p + 42, true)
+    const nameEnd = p + 46 + nameLen
+    if (nameEnd + extraLen > cd.length) {
+      problems.push(`central directory entry ${entries.length} runs past the directory`)
+      break
+    }
+    const name = decodeName(cd.subarray(p + 46, nameEnd), (flags & 0x800) !== 0)
+    // zip64 extended information: only the fields whose 32-bit value is saturated are present.
+    let e = nameEnd
+    while (e + 4 <= nameEnd + extraLen) {
+      const id = v.getUint16(e, true)
+      const len = v.getUint16(e + 2, true)
+      if (id === 0x0001) {
+        let q = e + 4
+        const endQ = Math.min(e + 4 + len, nameEnd + extraLen)
+        if (usize === 0xffffffff && q + 8 <= endQ) {
+          usize = u64(v, q)
+          q += 8
+        }
+        if (csize === 0xffffffff && q + 8 <= endQ) {
+          csize = u64(v, q)
+          q += 8
+        }
+        if (local === 0xffffffff && q + 8 <= endQ) local = u64(v, q)
+      }
+      e += 4 + len
+    }
+    p = nameEnd + extraLen + commentLen
+    if (entries.length >= limits.maxEntries) {
+      skipped++
+      continue
+    }
+    const unix = madeBy >> 8 === 3
+    const mode = ext >>> 16
+    entries.push({
+      name,
+      method,
+      flags,
+      csize,
+      usize,
+      localOffset: local + delta,
+      isSymlink: unix && (mode & S_IFMT) === S_IFLNK,
+      isDir: name.endsWith('/'),
+      anomalies: [],
+    })
+  }
+  if (entries.length === 0 && eocd.entries > 0) return undefined
+  if (entries.length + skipped < eocd.entries)
+    problems.push('central directory lists fewer entries than recorded')
+  // Local headers are resolved lazily (resolveLocal) so members never opened cost no read.
+  let prefix = Infinity
+  for (const en of entries) {
+    if (en.localOffset < prefix && en.localOffset >= 0) prefix = en.localOffset
+  }
+  if (!Number.isFinite(prefix)) prefix = Math.max(0, cdStart)
+  return { entries, prefix, central: true, problems, skipped }
+}
+
+/**
+ * Reads an entry's local header: data offset, plus name/flag mismatches as anomalies. Idempotent;
+ * entries from the local-header walk are already resolved.
+ */
+export function resolveLocal(src: ByteSource, en: ZipEntry): void {
+  if (en.dataStart !== undefined || en.error !== undefined) return
+  const h = src.read(en.localOffset, 30)
+  if (h.length < 30 || dv(h).getUint32(0, true) !== SIG_LOCAL) {
+    en.error = 'local header missing or damaged'
+    return
+  }
+  const v = dv(h)
+  const flags = v.getUint16(6, true)
+  const nameLen = v.getUint16(26, true)
+  const extraLen = v.getUint16(28, true)
+  const localName = decodeName(src.read(en.localOffset + 30, nameLen), (flags & 0x800) !== 0)
+  if (localName !== en.name)
+    en.anomalies.push(`local header name "${localName.slice(0, 200)}" differs from the directory`)
+  if ((flags | en.flags) & 0x1)
+    en.anomalies.push('encryption flag set (ignored; data read as plain)')
+  if (v.getUint16(8, true) !== en.method)
+    en.anomalies.push('local header compression method differs from the directory')
+  en.dataStart = en.localOffset + 30 + nameLen + extraLen
+}
+
+/**
+ * No usable central directory: walk local headers from the first signature. Sizes that are only
+ * in a data descriptor are found by searching for the next header.
+ */
+function walkLocal(
+  src: ByteSource,
+  limits: Readonly<{ maxEntries: number }>,
+  problems: string[],
+): ZipDirectory {
+  const entries: ZipEntry[] = []
+  const first = findSignature(src, 0, SIG_LOCAL)
+  let at = first
+  let skipped = 0
+  while (at >= 0 && at + 30 <= src.size) {
+    const h = src.read(at, 30)
+    const v = dv(h)
+    if (v.getUint32(0, true) !== SIG_LOCAL) break
+    const flags = v.getUint16(6, true)
+    const method = v.getUint16(8, true)
+    const csize = v.getUint32(18, true)
+    const usize = v.getUint32(22, true)
+    const nameLen = v.getUint16(26, true)
+    const extraLen = v.getUint16(28, true)
+    const name = decodeName(src.read(at + 30, nameLen), (flags & 0x800) !== 0)
+    const dataStart = at + 30 + nameLen + extraLen
+    let size = csize
+    if ((flags & 0x8) !== 0 && csize === 0) {
+      const next = findSignature(src, dataStart, SIG_LOCAL)
+      size = (next < 0 ? src.size : next) - dataStart
+    }
+    if (entries.length < limits.maxEntries) {
+      entries.push({
+        name,
+        method,
+        flags,
+        csize: size,
+        usize: (flags & 0x8) !== 0 && usize === 0 ? size : usize,
+        localOffset: at,
+        dataStart,
+        isSymlink: false,
+        isDir: name.endsWith('/'),
+        anomalies: (flags & 0x1) !== 0 ? ['encryption flag set (ignored; data read as plain)'] : [],
+      })
+    } else skipped++
+    const nextAt = dataStart + size
+    if (nextAt <= at || nextAt > src.size) break
+    at = findSignature(src, nextAt, SIG_LOCAL)
+  }
+  return { entries, prefix: Math.max(0, first), central: false, problems, skipped }
+}
+
+/** Offset of the next 4-byte signature at or after `from` (bounded chunked search), or -1. */
+function findSignature(src: ByteSource, from: number, sig: number): number {
+  const CH = 1 << 20
+  for (let at = from; at < src.size; at += CH - 3) {
+    const b = src.read(at, CH)
+    const v = dv(b)
+    for (let i = 0; i + 4 <= b.length; i++) {
+      if (b[i] === 0x50 && v.getUint32(i, true) === sig) return at + i
+    }
+    if (b.length < CH) break
+  }
+  return -1
+}
