@@ -189,3 +189,49 @@ describe('a mode-000 directory, scanned as a non-root user', () => {
     rmSync(dbDir, { recursive: true, force: true })
   })
 })
+
+describe('aiscout scan-model', () => {
+  const dir = mkdtempSync(join(tmp, 'models-'))
+  const evil = join(dir, 'evil.safetensors')
+  const good = join(dir, 'good.safetensors')
+  const copy = join(dir, 'sub', 'copy-of-good.safetensors')
+  const notes = join(dir, 'notes.txt')
+  beforeAll(() => {
+    writeFileSync(evil, maliciousPickle())
+    writeFileSync(good, safetensors())
+    mkdirSync(join(dir, 'sub'))
+    writeFileSync(copy, safetensors())
+    writeFileSync(notes, 'plain text, not a model')
+  })
+
+  it('reports every model file in a directory with the documented JSON shape and exits 1 on a malicious file', () => {
+    const r = run(['scan-model', '--format', 'json', dir])
+    expect(r.code).toBe(1)
+    const out = JSON.parse(r.stdout) as {
+      files: { path: string; format: string; verdict: string; sha256: string | null; findings: { ruleId: string; severity: string; callable?: string }[] }[]
+    }
+    const byPath = new Map(out.files.map((f) => [f.path, f]))
+    expect([...byPath.keys()].sort()).toEqual([copy, evil, good].sort())
+    expect(byPath.get(evil)).toMatchObject({ format: 'pickle', verdict: 'malicious' })
+    expect(byPath.get(evil)!.findings.some((f) => f.severity === 'critical' && /system/.test(f.callable ?? ''))).toBe(true)
+    expect(byPath.get(good)).toMatchObject({ format: 'safetensors', verdict: 'safe', findings: [] })
+    // Duplicates by content are each reported.
+    expect(byPath.get(copy)!.sha256).toBe(byPath.get(good)!.sha256)
+  })
+
+  it('calls a file named explicitly that matches no format unknown/invalid (exit 2), never safe', () => {
+    const r = run(['scan-model', '--format', 'json', notes])
+    expect(r.code).toBe(2)
+    expect(JSON.parse(r.stdout).files).toEqual([
+      expect.objectContaining({ path: notes, format: 'unknown', verdict: 'invalid' }),
+    ])
+  })
+
+  it('exits 0 for safe files, 2 for a missing path, and writes valid SARIF', () => {
+    expect(run(['scan-model', good]).code).toBe(0)
+    expect(run(['scan-model', join(dir, 'missing.gguf')]).code).toBe(2)
+    const sarif = JSON.parse(run(['scan-model', '--format', 'sarif', evil]).stdout)
+    expect(sarif.version).toBe('2.1.0')
+    expect(sarif.runs[0].results.length).toBeGreaterThan(0)
+  })
+})

@@ -94,6 +94,9 @@ export function extensionMismatch(path: string, src: ByteSource): ModelFinding |
     return undefined
   }
   if (claimed === actual) return undefined
+  // torch.save writes a zip whatever the name (`model.pkl`), and joblib compresses with
+  // zlib/gzip (no pickle magic): both are normal under pickle-family extensions.
+  if (claimed === 'pickle' && (actual === 'zip' || actual === 'unknown')) return undefined
   // A JSON/text file is fine under .json/.md/.txt; only risky content is a mismatch there.
   if (claimed === 'text' && !risky) return undefined
   // .npz and .keras are zips; a zip polyglot found via the tail still counts as zip.
