@@ -1,6 +1,6 @@
-import { DISCOVERY_RULES } from './discovery-rules'
 import { DISCOVERY_STORES_RULES } from './discovery-stores-rules'
 import { DISCOVERY_SYSTEM_RULES } from './discovery-system-rules'
+import { DISCOVERY_TOOLS_RULES } from './discovery-tools-rules'
 import { ENGINE_RULES } from './engine-rules'
 import { FORMAT_RULES } from './format-rules'
 import { MODEL_COMMON_RULES } from './model-rules'
@@ -17,9 +17,9 @@ export const RULES: readonly Rule[] = [
   ...PICKLE_RULES,
   ...FORMAT_RULES,
   ...SECRET_RULES,
-  ...DISCOVERY_RULES,
   ...DISCOVERY_STORES_RULES,
   ...DISCOVERY_SYSTEM_RULES,
+  ...DISCOVERY_TOOLS_RULES,
 ]
 
 const BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.id, r]))

@@ -1,0 +1,238 @@
+import { findNodeAtLocation, parseTree } from 'jsonc-parser'
+import type { DiscoveryContext } from '../../types'
+import type { AssetLink, DetailValue } from '../../../types'
+import { lineAt, lineOf, readTextBounded } from '../util/fs'
+import { markHandled } from '../util/handled'
+import { parseConfig } from '../util/parse'
+import type { ConfigFormat } from '../util/parse'
+import {
+  emitSecretHits,
+  isReference,
+  looksSecretName,
+  passOwnsSecrets,
+  passSecretIds,
+  scanSecrets,
+} from '../util/secrets'
+import type { SecretHit } from '../util/secrets'
+import { broadFilesystem, insecureRemote, runnerSpec, shellAccess, unwrapShell } from './checks'
+import { inputsOf, serversOf } from './normalize'
+import type { McpServer, McpShape } from './types'
+
+/** One MCP configuration file to read: which client owns it, its layout and its scope. */
+export type McpSource = Readonly<{
+  client: string
+  path: string
+  format: ConfigFormat
+  shape: McpShape
+  /** `user`, `project:<dir>`, `workspace:<dir>`, `managed`, ... (`local:<dir>` is derived). */
+  scope: string
+  /** Read cap for this file (defaults to MAX_CONFIG_BYTES). */
+  maxBytes?: number
+}>
+
+function lineFinder(text: string, format: ConfigFormat): (s: McpServer) => number | undefined {
+  if (format === 'json' || format === 'jsonc') {
+    const tree = parseTree(text, [], { allowTrailingComma: true })
+    return (s) => {
+      const node = tree ? findNodeAtLocation(tree, s.keyPath) : undefined
+      // The property node's parent holds the key, one line above the value's `{` in most files.
+      const at = node?.parent?.type === 'property' ? node.parent.offset : node?.offset
+      return at === undefined ? lineOf(text, s.name) : lineAt(text, at)
+    }
+  }
+  return (s) => lineOf(text, s.name)
+}
+
+const SECRET_FLAG = /^--?(api[-_]?key|token|secret|password|passwd|auth|key|access[-_]?token)$/i
+
+/** Args kept in the inventory, with anything that is or follows a secret flag redacted. */
+function redactArgs(ctx: DiscoveryContext, args: readonly string[], path: string): string[] {
+  return args.map((a, i) => {
+    const eq = a.indexOf('=')
+    if (
+      a.startsWith('-') &&
+      eq > 0 &&
+      SECRET_FLAG.test(a.slice(0, eq)) &&
+      !isReference(a.slice(eq + 1))
+    )
+      return `${a.slice(0, eq)}=[redacted]`
+    if (i > 0 && SECRET_FLAG.test(args[i - 1]!) && !isReference(a)) return '[redacted]'
+    return scanSecrets(ctx, a, path, 'text').length > 0 ? '[redacted]' : a
+  })
+}
+
+function redactUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined
+  try {
+    const u = new URL(url)
+    if (u.username) u.username = 'redacted'
+    if (u.password) u.password = 'redacted'
+    for (const k of [...u.searchParams.keys()])
+      if (looksSecretName(k) || k.toLowerCase() === 'key') u.searchParams.set(k, 'redacted')
+    return u.toString()
+  } catch {
+    return url.replace(/[?#].*$/, '')
+  }
+}
+
+/** Literal values (not references, not paths or flags) held under secret-looking names. */
+function literalSecretKeys(map: Readonly<Record<string, unknown>>): string[] {
+  return Object.entries(map)
+    .filter(
+      ([k, v]) =>
+        looksSecretName(k) &&
+        typeof v === 'string' &&
+        v.trim().length >= 8 &&
+        !isReference(v) &&
+        !/^(\/|~|[a-z]:\\|\.\.?\/)/i.test(v) &&
+        !/^(true|false|\d+)$/i.test(v),
+    )
+    .map(([k]) => k)
+}
+
+/**
+ * Reads one client config and emits one `mcp-server` asset per server, `secret` assets for keys
+ * written in it (linked from the servers that hold them), and findings. Never starts a server.
+ * Returns the number of servers found, or undefined when the file was missing or unreadable.
+ */
+export async function analyzeMcpConfig(
+  ctx: DiscoveryContext,
+  src: McpSource,
+): Promise<number | undefined> {
+  const text = await readTextBounded(ctx, src.path, src.maxBytes)
+  if (text === undefined) return undefined
+  // settings.json of an editor is only an MCP config when it has an "mcp" block.
+  if (src.shape === 'vscode-settings' && !/"mcp"\s*:/.test(text)) return 0
+  // Not claimed: a claim would also hide the file from the secrets pass (see passOwnsSecrets).
+  markHandled(ctx, src.path)
+  const parsed = parseConfig(text, src.format)
+  if (!parsed.ok) {
+    ctx.emitFinding({
+      ruleId: 'tools.config-invalid',
+      message: `${src.client} MCP configuration is not valid ${src.format.toUpperCase()}: ${parsed.error}`,
+      path: src.path,
+    })
+    return 0
+  }
+  const servers = serversOf(src.shape, parsed.value, src.scope)
+  const inputs = inputsOf(parsed.value, src.shape)
+  // Scan the way the secrets pass will (same kind, same decoy rules) so links hit its assets.
+  const passKind = passOwnsSecrets(ctx, src.path)
+  const fileHits = scanSecrets(
+    ctx,
+    text,
+    src.path,
+    passKind ?? (src.format === 'jsonc' ? 'json' : src.format),
+  )
+  const secretIds =
+    passKind !== undefined
+      ? passSecretIds(fileHits, src.path)
+      : emitSecretHits(ctx, fileHits, src.path, src.client, `${src.client} config`)
+  const lineOfServer = lineFinder(text, src.format)
+  for (const s of servers) emitServer(ctx, src, s, lineOfServer(s), secretIds, inputs)
+  return servers.length
+}
+
+function emitServer(
+  ctx: DiscoveryContext,
+  src: McpSource,
+  s: McpServer,
+  line: number | undefined,
+  secretIds: Map<string, string>,
+  inputs: readonly { id: string; password: boolean }[],
+): void {
+  // Each env/header value is scanned alone (KEY=value) so a hit can be tied to this server.
+  const valueHits: SecretHit[] = []
+  const scanned: string[] = []
+  for (const [k, v] of [...Object.entries(s.env), ...Object.entries(s.headers)]) {
+    if (typeof v !== 'string' || isReference(v)) continue
+    const hits = scanSecrets(ctx, `${k}=${v}`, src.path, 'dotenv')
+    if (hits.length > 0) scanned.push(k)
+    valueHits.push(...hits)
+  }
+  for (const extra of [...s.args, s.url ?? '']) {
+    if (extra) valueHits.push(...scanSecrets(ctx, extra, src.path, 'text'))
+  }
+  const links: AssetLink[] = []
+  for (const hit of valueHits) {
+    let id = secretIds.get(hit.fingerprint)
+    if (id === undefined) {
+      // Not found in the whole-file pass (e.g. escaped differently): record it at the server's line.
+      const more = emitSecretHits(
+        ctx,
+        [{ ...hit, line: line ?? 1 }],
+        src.path,
+        src.client,
+        `${src.client} config`,
+      )
+      id = more.get(hit.fingerprint)
+      if (id !== undefined) secretIds.set(hit.fingerprint, id)
+    }
+    if (id !== undefined && !links.some((l) => l.to === id))
+      links.push({ to: id, relation: 'uses-secret' })
+  }
+  const literalKeys = [
+    ...new Set([...scanned, ...literalSecretKeys(s.env), ...literalSecretKeys(s.headers)]),
+  ]
+  const inner = unwrapShell(s.command, s.args)
+  const spec = runnerSpec(inner.command, inner.args)
+  const usedInputs = inputs.filter((i) =>
+    JSON.stringify([s.env, s.headers, s.args, s.url ?? '']).includes(`\${input:${i.id}}`),
+  )
+  const details: Record<string, DetailValue> = {
+    client: src.client,
+    configPath: src.path,
+    scope: s.scope,
+    name: s.name,
+    transport: s.transport,
+    command: s.command === undefined ? null : redactArgs(ctx, [s.command], src.path)[0]!,
+    args: redactArgs(ctx, s.args, src.path),
+    url: redactUrl(s.url) ?? null,
+    envKeys: Object.keys(s.env),
+    headerKeys: Object.keys(s.headers),
+    envRefs: s.envRefs,
+    disabled: s.disabled,
+    autoApprove: s.autoApprove,
+    hasLiteralSecret: literalKeys.length > 0 || links.length > 0,
+    line: line ?? null,
+  }
+  if (spec) details.packageRunner = { runner: spec.runner, package: spec.spec, pinned: spec.pinned }
+  if (usedInputs.length > 0)
+    details.inputs = usedInputs.map((i) => ({ id: i.id, password: i.password }))
+  const assetId = ctx.emitAsset({
+    kind: 'mcp-server',
+    path: src.path,
+    identity: `${src.client}:${s.scope}:${s.name}@${src.path}`,
+    name: s.name,
+    source: src.client,
+    details,
+    links,
+  })
+  const where = `MCP server "${s.name}" (${src.client}, ${s.scope})`
+  const finding = (ruleId: string, message: string, severity?: 'low' | 'medium' | 'high'): void =>
+    ctx.emitFinding({ ruleId, message, path: src.path, line, assetId, severity })
+  if (literalKeys.length > 0 || links.length > 0)
+    finding(
+      'mcp.literal-secret',
+      `${where} has a literal secret in ${literalKeys.length > 0 ? literalKeys.join(', ') : 'its arguments or URL'}`,
+    )
+  if (spec && !spec.pinned)
+    finding(
+      'mcp.unpinned-package',
+      `${where} runs \`${spec.runner} ${spec.spec}\` without a pinned version`,
+    )
+  const host = insecureRemote(s.url)
+  if (host) finding('mcp.remote-without-tls', `${where} connects to ${host} over plain HTTP`)
+  const fs = broadFilesystem(s, spec, ctx.home)
+  if (fs) finding('mcp.broad-filesystem-access', `${where}: ${fs}`)
+  const sh = shellAccess(s, spec)
+  if (sh) finding('mcp.shell-access', `${where} ${sh}`)
+  if (s.autoApprove === 'all')
+    finding('agent.auto-approve', `${where} has every tool auto-approved`)
+  else if (s.autoApprove.length > 0)
+    finding(
+      'agent.auto-approve',
+      `${where} auto-approves ${s.autoApprove.length} tool(s): ${s.autoApprove.slice(0, 10).join(', ')}`,
+      'low',
+    )
+}
