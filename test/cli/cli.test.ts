@@ -208,12 +208,22 @@ describe('aiscout scan-model', () => {
     const r = run(['scan-model', '--format', 'json', dir])
     expect(r.code).toBe(1)
     const out = JSON.parse(r.stdout) as {
-      files: { path: string; format: string; verdict: string; sha256: string | null; findings: { ruleId: string; severity: string; callable?: string }[] }[]
+      files: {
+        path: string
+        format: string
+        verdict: string
+        sha256: string | null
+        findings: { ruleId: string; severity: string; callable?: string }[]
+      }[]
     }
     const byPath = new Map(out.files.map((f) => [f.path, f]))
     expect([...byPath.keys()].sort()).toEqual([copy, evil, good].sort())
     expect(byPath.get(evil)).toMatchObject({ format: 'pickle', verdict: 'malicious' })
-    expect(byPath.get(evil)!.findings.some((f) => f.severity === 'critical' && /system/.test(f.callable ?? ''))).toBe(true)
+    expect(
+      byPath
+        .get(evil)!
+        .findings.some((f) => f.severity === 'critical' && /system/.test(f.callable ?? '')),
+    ).toBe(true)
     expect(byPath.get(good)).toMatchObject({ format: 'safetensors', verdict: 'safe', findings: [] })
     // Duplicates by content are each reported.
     expect(byPath.get(copy)!.sha256).toBe(byPath.get(good)!.sha256)
