@@ -4,15 +4,14 @@
 // RSS (process.resourceUsage().maxRSS) is its own. Prints figures; asserts nothing.
 //
 //   node bench/export-bench.mjs [--assets 100000] [--findings 10000]
-import { execFileSync, spawnSync } from 'node:child_process'
-import { createWriteStream, mkdirSync, statSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { createWriteStream, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { bundle as bundleTs, msSince, now, ROOT, WORK } from './lib.mjs'
 
-const here = dirname(fileURLToPath(import.meta.url))
-const root = join(here, '..')
-const work = join(here, '.work')
+const work = WORK
 const bundle = join(work, 'report.cjs')
 
 function arg(name, def) {
@@ -163,7 +162,7 @@ async function child(format, nAssets, nFindings) {
     findings: () => findings(nFindings, nAssets),
     skipped: () => skipped(1000),
   }
-  const t0 = performance.now()
+  const t0 = now()
   let file = join(work, 'baseline.txt')
   if (format === 'baseline') {
     // Iterates everything once and writes nothing: the floor (Node + bundle + generator).
@@ -177,7 +176,7 @@ async function child(format, nAssets, nFindings) {
     await writeReport(format, inv, out, { toolVersion: 'bench', generatedAt: new Date(0) })
     await new Promise((r) => out.end(r))
   }
-  const ms = performance.now() - t0
+  const ms = msSince(t0)
   let bytes = 0
   try {
     bytes = statSync(file).size
@@ -194,24 +193,9 @@ async function main() {
     return child(process.argv[3], Number(process.argv[4]), Number(process.argv[5]))
   const nAssets = arg('assets', 100_000)
   const nFindings = arg('findings', 10_000)
-  mkdirSync(work, { recursive: true })
-  execFileSync(
-    'npx',
-    [
-      'esbuild',
-      'src/core/report/index.ts',
-      '--bundle',
-      '--platform=node',
-      '--format=cjs',
-      `--outfile=${bundle}`,
-      '--external:@cyclonedx/cyclonedx-library',
-      '--external:ajv',
-      '--external:ajv-formats',
-      '--external:ajv-formats-draft2019',
-      '--log-level=warning',
-    ],
-    { cwd: root, stdio: 'inherit' },
-  )
+  bundleTs('src/core/report/index.ts', bundle, {
+    external: ['@cyclonedx/cyclonedx-library', 'ajv', 'ajv-formats', 'ajv-formats-draft2019'],
+  })
   console.log(
     `export benchmark: ${nAssets.toLocaleString('en-US')} assets, ${nFindings.toLocaleString('en-US')} findings, 1,000 skipped (node ${process.version})`,
   )
@@ -221,7 +205,7 @@ async function main() {
       process.execPath,
       [fileURLToPath(import.meta.url), '--child', format, String(nAssets), String(nFindings)],
       {
-        cwd: root,
+        cwd: ROOT,
         encoding: 'utf8',
         maxBuffer: 1 << 20,
       },

@@ -4,39 +4,16 @@
 //
 //   node bench/headers-bench.mjs [--quick] [--runs N]
 //
-// It bundles src/core/scanners/scan-file.ts with esbuild into bench/.work first.
-import { execFileSync } from 'node:child_process'
-import {
-  closeSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  rmSync,
-  ftruncateSync,
-  writeSync,
-} from 'node:fs'
+// It bundles src/core/scanners/scan-file.ts (bench/lib.mjs) into bench/.work first.
+import { closeSync, mkdtempSync, openSync, rmSync, ftruncateSync, writeSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
+import { bundle, median, msSince, now, WORK } from './lib.mjs'
 
-const root = resolve(import.meta.dirname, '..')
-const work = join(root, 'bench', '.work')
-mkdirSync(work, { recursive: true })
-const bundle = join(work, 'scan-file-headers.cjs')
-execFileSync(
-  'npx',
-  [
-    'esbuild',
-    'src/core/scanners/scan-file.ts',
-    '--bundle',
-    '--platform=node',
-    '--format=cjs',
-    `--outfile=${bundle}`,
-    '--log-level=warning',
-  ],
-  { cwd: root, stdio: 'inherit' },
+const { scanModelFile } = createRequire(import.meta.url)(
+  bundle('src/core/scanners/scan-file.ts', join(WORK, 'scan-file-headers.cjs')),
 )
-const { scanModelFile } = createRequire(import.meta.url)(bundle)
 
 const runsArg = process.argv.indexOf('--runs')
 const RUNS =
@@ -108,15 +85,12 @@ async function medians(paths) {
   const reports = []
   for (let i = 0; i < RUNS; i++) {
     for (const [k, path] of paths.entries()) {
-      const t0 = process.hrtime.bigint()
+      const t0 = now()
       reports[k] = await scanModelFile(path, { hash: false })
-      times[k].push(Number(process.hrtime.bigint() - t0) / 1e6)
+      times[k].push(msSince(t0))
     }
   }
-  return times.map((t, k) => {
-    t.sort((a, b) => a - b)
-    return { ms: t[Math.floor(t.length / 2)], report: reports[k] }
-  })
+  return times.map((t, k) => ({ ms: median(t), report: reports[k] }))
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'aiscout-headers-bench-'))

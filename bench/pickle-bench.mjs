@@ -5,36 +5,21 @@
 //   3. a 1 GiB benign PyTorch zip vs a 1 MB one (target < 2x)
 //   4. peak RSS of a child process scanning the large pickles (target < 200 MB)
 // Usage: node bench/pickle-bench.mjs [--quick]   (--quick: 10x smaller inputs)
-import { execFileSync, spawnSync } from 'node:child_process'
-import { closeSync, existsSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { closeSync, existsSync, openSync, statSync, writeSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { crc32 as zlibCrc32 } from 'node:zlib'
+import { bundle as bundleTs, msSince, now, workDir } from './lib.mjs'
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 // Own subfolder: bench/.work is shared with other benchmarks.
-const work = join(root, 'bench', '.work', 'pickle')
+const work = workDir('pickle')
 const quick = process.argv.includes('--quick')
 const scale = quick ? 0.1 : 1
 const MB = 1024 * 1024
-mkdirSync(work, { recursive: true })
 
 // ---- bundle the TypeScript scanner -----------------------------------------------------------
-const bundle = join(work, 'scan-file.cjs')
-execFileSync(
-  'npx',
-  [
-    'esbuild',
-    'src/core/scanners/scan-file.ts',
-    '--bundle',
-    '--platform=node',
-    '--format=cjs',
-    `--outfile=${bundle}`,
-    '--log-level=warning',
-  ],
-  { cwd: root, stdio: 'inherit' },
-)
+const bundle = bundleTs('src/core/scanners/scan-file.ts', join(work, 'scan-file.cjs'))
 const require = createRequire(import.meta.url)
 const { scanModelFile } = require(bundle)
 
@@ -242,9 +227,9 @@ async function timeScan(path, runs = 3) {
   let best = Infinity
   let report
   for (let i = 0; i < runs; i++) {
-    const t0 = process.hrtime.bigint()
+    const t0 = now()
     report = await scanModelFile(path, { hash: false })
-    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e6)
+    best = Math.min(best, msSince(t0))
   }
   return { ms: best, report }
 }
@@ -254,10 +239,10 @@ function childWallMs(path, runs = 5) {
   const code = `const {scanModelFile}=require(${JSON.stringify(bundle)});scanModelFile(${JSON.stringify(path)},{hash:false}).then(r=>process.stdout.write(r.verdict))`
   let best = Infinity
   for (let i = 0; i < runs; i++) {
-    const t0 = process.hrtime.bigint()
+    const t0 = now()
     const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8' })
     if (r.status !== 0) throw new Error(r.stderr)
-    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e6)
+    best = Math.min(best, msSince(t0))
   }
   return best
 }

@@ -14,11 +14,10 @@ import fs from 'node:fs'
 import fsp from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { bundle as bundleTs, msSince, now, WORK } from './lib.mjs'
 
 const require = createRequire(import.meta.url)
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const work = path.join(root, 'bench', '.work')
+const work = WORK
 const args = process.argv.slice(2)
 const arg = (name, def) => {
   const i = args.indexOf(name)
@@ -27,23 +26,14 @@ const arg = (name, def) => {
 const N = Number(arg('--files', '20000'))
 const homeArg = arg('--home', undefined)
 
-fs.mkdirSync(work, { recursive: true })
 // --bundle <file>: use a prebuilt self-contained bundle (for machines without node_modules).
 const prebuilt = arg('--bundle', undefined)
-const bundle = prebuilt ? path.resolve(prebuilt) : path.join(work, 'secrets.cjs')
-if (!prebuilt) {
-  const { buildSync } = await import('esbuild')
-  buildSync({
-    entryPoints: [path.join(root, 'src/core/secrets/index.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    // Like the CLI build: dependencies stay in node_modules (jsonc-parser's UMD build cannot be inlined).
-    packages: 'external',
-    outfile: bundle,
-    logLevel: 'warning',
-  })
-}
+const bundle = prebuilt
+  ? path.resolve(prebuilt)
+  : bundleTs('src/core/secrets/index.ts', path.join(work, 'secrets.cjs'), {
+      // Like the CLI build: dependencies stay in node_modules (jsonc-parser's UMD build cannot be inlined).
+      packages: 'external',
+    })
 const secrets = require(bundle)
 
 // --- synthetic tree -------------------------------------------------------------------------
@@ -140,32 +130,32 @@ async function main() {
   if (!homeArg) generate(home, N)
   const files = walk(home)
 
-  let t = process.hrtime.bigint()
+  const t = now()
   const candidates = []
   for (const f of files) {
     const kind = secrets.secretFileKind(f, home)
     if (kind) candidates.push([f, kind])
   }
-  const classifyNs = Number(process.hrtime.bigint() - t) / files.length
+  const classifyNs = (msSince(t) * 1e6) / files.length
 
   const key = new Uint8Array(32).fill(1)
   const plainRead = async () => {
-    const s = process.hrtime.bigint()
+    const s = now()
     await pool(candidates, 16, async ([f]) => {
       await fsp.readFile(f, 'utf8')
     })
-    return Number(process.hrtime.bigint() - s) / 1e6
+    return msSince(s)
   }
   const secretsPass = async () => {
     const pass = secrets.createSecretsPass({ fingerprintKey: key, home })
     let hits = 0
-    const s = process.hrtime.bigint()
+    const s = now()
     await pool(candidates, 16, async ([f, kind]) => {
       const r = await pass.analyzeFile(f, kind)
       hits += r.assets.length
     })
     pass.finish()
-    return [Number(process.hrtime.bigint() - s) / 1e6, hits]
+    return [msSince(s), hits]
   }
   // Warm the page cache and the JIT, then take the best of three runs each.
   await plainRead()
@@ -184,9 +174,9 @@ async function main() {
   // Matching alone (text already in memory): where the engine's CPU time goes.
   const texts = candidates.map(([f, kind]) => [f, kind, fs.readFileSync(f, 'utf8')])
   const scanner = secrets.createSecretScanner({ fingerprintKey: key })
-  const m0 = process.hrtime.bigint()
+  const m0 = now()
   for (const [f, kind, text] of texts) scanner.scanText(text, { path: f, kind })
-  const matchMs = Number(process.hrtime.bigint() - m0) / 1e6
+  const matchMs = msSince(m0)
   const bytes = candidates.reduce((n, [f]) => n + fs.statSync(f).size, 0)
   console.log(`tree: ${home}`)
   console.log(

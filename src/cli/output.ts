@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs'
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, openSync } from 'node:fs'
 import { dirname } from 'node:path'
 
 /** Opens --out FILE (creating its folder) or wraps stdout; `close` resolves once flushed. */
@@ -16,13 +16,27 @@ export function openOutput(file: string | undefined): {
         ),
     }
   }
-  mkdirSync(dirname(file), { recursive: true })
-  const s = createWriteStream(file)
+  // Open synchronously so an unwritable path is one clear error (exit 2), not a stream crash.
+  let fd: number
+  try {
+    mkdirSync(dirname(file), { recursive: true })
+    fd = openSync(file, 'w')
+  } catch (e) {
+    throw new Error(
+      `cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    )
+  }
+  const s = createWriteStream(file, { fd })
+  let failed: Error | undefined
+  s.on('error', (e) => {
+    failed = e
+  })
   return {
     stream: s,
     close: () =>
       new Promise((resolve, reject) => {
-        s.once('error', reject)
+        if (failed) return reject(new Error(`cannot write ${file}: ${failed.message}`))
+        s.once('error', (e) => reject(new Error(`cannot write ${file}: ${e.message}`)))
         s.end(() => resolve())
       }),
   }

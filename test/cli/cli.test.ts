@@ -151,6 +151,31 @@ describe('aiscout errors', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /)
   })
 
+  it('exits 2 with one line for an unwritable --out, for scan and export', () => {
+    const home = mkdtempSync(join(tmp, 'h-'))
+    const db = join(tmp, 'out.db')
+    const blocker = join(tmp, 'a-file')
+    writeFileSync(blocker, 'x')
+    const target = join(blocker, 'x.json') // a path under a regular file: ENOTDIR
+    for (const args of [
+      ['scan', '--home', home, '--db', db, '--format', 'json', '--out', target],
+      ['export', '--format', 'json', '--db', db, '--out', target],
+    ]) {
+      const r = run(args)
+      expect(r.code).toBe(2)
+      expect(r.stderr.startsWith(`aiscout: cannot write ${target}`)).toBe(true)
+      expect(r.stderr).not.toMatch(/\n\s+at /)
+    }
+  })
+
+  it('export never creates an empty database: a missing --db is an error (exit 2)', () => {
+    const missing = join(tmp, 'never-scanned.db')
+    const r = run(['export', '--format', 'json', '--db', missing])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/no inventory database/)
+    expect(existsSync(missing)).toBe(false)
+  })
+
   it('exits 2 when --home is not a directory', () => {
     const r = run(['scan', '--home', join(tmp, 'missing'), '--db', join(tmp, 'x.db')])
     expect(r.code).toBe(2)

@@ -2,27 +2,17 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, createWriteStream } from 'n
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { chromium } from 'playwright-core'
 import { afterAll, describe, expect, it } from 'vitest'
 import { writeReport } from '../../src/core/report/index'
 import { HOSTILE_NAME, fixtureInventory } from '../fixtures/generators/inventory'
+import { CHROMIUM_PATH, HAS_CHROMIUM, launchChromium } from '../helpers/chromium'
 
-const CHROMIUM = '/usr/bin/chromium'
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 const SECRET = 'sk-proj-PLANTEDe2eVALUEabcdef0123456789'
 const dir = mkdtempSync(join(tmpdir(), 'aiscout-html-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-describe.skipIf(!existsSync(CHROMIUM))(
-  `html report in Chromium (skipped: ${CHROMIUM} is missing)`,
+describe.skipIf(!HAS_CHROMIUM)(
+  `html report in Chromium (skipped: ${CHROMIUM_PATH} is missing)`,
   () => {
     it('opens from file:// with no console errors, no network, and shows the content', async () => {
       const file = join(dir, 'report.html')
@@ -33,11 +23,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
       })
       await new Promise<void>((r) => out.end(r))
 
-      const browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        headless: true,
-        args: ARGS,
-      })
+      const browser = await launchChromium()
       try {
         const page = await browser.newPage({ viewport: { width: 1320, height: 900 } })
         const errors: string[] = []

@@ -1,10 +1,21 @@
+import { existsSync } from 'node:fs'
 import type { Db } from '../../core/storage/db'
 import { defaultDbPath, openDb } from '../../core/storage/db'
 import type { Io } from '../index'
 import { resolvePath } from '../index'
 
 /** Opens --db FILE or the per-user default; errors become one clear line (exit 2). */
-export function openCliDb(io: Io, file: string | undefined): { db: Db; path: string } {
+export function openCliDb(
+  io: Io,
+  file: string | undefined,
+  opts: { mustExist?: boolean } = {},
+): { db: Db; path: string } {
   const path = file ? resolvePath(io, file) : defaultDbPath(io.home, process.platform, io.env)
+  // export reads an existing inventory; it never creates an empty database by accident.
+  if (opts.mustExist && !existsSync(path)) {
+    throw new Error(
+      `no inventory database at ${path}; run \`aiscout scan\` first (or pass --db FILE)`,
+    )
+  }
   return { db: openDb(path), path }
 }

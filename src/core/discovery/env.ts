@@ -1,5 +1,5 @@
-import { promises as fsp } from 'node:fs'
 import { join } from 'node:path'
+import { readTextBounded } from '../util/fs'
 
 /** Shell startup files read for exported overrides, in the order they are applied (later wins). */
 export const RC_FILES: readonly (readonly string[])[] = [
@@ -175,18 +175,13 @@ export async function resolveEnv(
   const vars: Vars = new Map()
   for (const rel of RC_FILES) {
     const p = join(home, ...rel)
+    // Missing, unreadable or oversized rc file: nothing to add.
+    const r = await readTextBounded(p, RC_CAP)
+    if (r.kind !== 'ok') continue
     try {
-      const st = await fsp.stat(p)
-      if (!st.isFile() || st.size > RC_CAP) continue
-      parseRcText(
-        await fsp.readFile(p, 'utf8'),
-        rel[rel.length - 1] === 'config.fish',
-        home,
-        vars,
-        processEnv,
-      )
+      parseRcText(r.text, rel[rel.length - 1] === 'config.fish', home, vars, processEnv)
     } catch {
-      // Missing or unreadable rc file: nothing to add.
+      // A parser bug on one rc file must not fail the scan: its variables are left out.
     }
   }
   const out: Record<string, string | undefined> = Object.fromEntries(vars)

@@ -1,3 +1,4 @@
+import { npyTypeItemsize } from './npy-dtype'
 import { scanPickleBytes } from './pickle/scan-pickle'
 import type { FormatScanner, FormatScanResult, ModelFinding } from './types'
 
@@ -17,21 +18,7 @@ export type NpyHeader = Readonly<{
 function itemsizeOf(descr: string): number | undefined {
   const m = /^[<>|=]?([a-zA-Z?])(\d*)$/.exec(descr)
   if (!m) return undefined
-  const n = m[2] ? Number(m[2]) : 0
-  switch (m[1]) {
-    case '?':
-      return 1
-    case 'b':
-    case 'B':
-      return n || 1
-    case 'U':
-      return 4 * n
-    case 'M':
-    case 'm':
-      return n || 8
-    default:
-      return n > 0 ? n : undefined
-  }
+  return npyTypeItemsize(m[1]!, m[2] ? Number(m[2]) : 0)
 }
 
 /**

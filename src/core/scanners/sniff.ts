@@ -54,9 +54,22 @@ export function looksLikeSafetensors(head: Uint8Array, size: number): boolean {
   return head[i] === 0x7b
 }
 
-/** HDF5 superblock may sit at 0, 512, 1024, 2048 ... (user block); the head covers the first two. */
+/**
+ * HDF5 superblock at 0, or at 512/1024/2048 after a user block. A user-block match only counts
+ * when the bytes before it are not themselves a pickle, zip or GGUF: otherwise a malicious pickle
+ * carrying the HDF5 magic at byte 512 would be parsed (and passed) as HDF5.
+ */
 export function looksLikeHdf5(head: Uint8Array): boolean {
-  for (const at of [0, 512, 1024, 2048]) if (startsWith(head, HDF5_MAGIC, at)) return true
+  if (startsWith(head, HDF5_MAGIC, 0)) return true
+  if (
+    looksLikePickle(head) ||
+    ascii(head, 0, 'PK') ||
+    ascii(head, 0, 'GGUF') ||
+    (head[0] === 0x93 && ascii(head, 1, 'NUMPY'))
+  ) {
+    return false
+  }
+  for (const at of [512, 1024, 2048]) if (startsWith(head, HDF5_MAGIC, at)) return true
   return false
 }
 

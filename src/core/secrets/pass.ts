@@ -1,5 +1,6 @@
 import type { NewAsset, NewFinding, SkippedEntry } from '../types'
 import { isFixturePath } from './decoys'
+import { secretAssetFromHit, secretAssetIdentity, secretFindingFromHit } from './hit-records'
 import { createGitContext } from './git-context'
 import type { GitStatus } from './git-context'
 import { readText } from './read-bounded'
@@ -21,20 +22,6 @@ export type SecretsPass = Readonly<{
   /** Cross-file checks at the end of the scan (same key in several places). */
   finish(): { findings: NewFinding[]; findingAssets: (string | undefined)[] }
 }>
-
-/** Asset identity of a hit: fingerprint + path + line (stable across scans, no cleartext). */
-export function secretAssetIdentity(hit: SecretHit, path: string): string {
-  return `${hit.fingerprint}@${path}:${hit.line}`
-}
-
-const WHERE_WORDS: Readonly<Record<SecretHit['where'], string>> = {
-  code: 'code',
-  output: 'a notebook output',
-  comment: 'a comment',
-  history: 'shell history',
-  config: 'a config file',
-  env: 'an environment file',
-}
 
 /** Template .env files are meant to be committed. */
 function isEnvTemplate(path: string): boolean {
@@ -84,29 +71,8 @@ export function createSecretsPass(opts: {
 
     for (const h of hits) {
       const identity = secretAssetIdentity(h, path)
-      result.assets.push({
-        kind: 'secret',
-        path,
-        identity,
-        name: `${h.provider} key`,
-        source: 'secrets',
-        details: {
-          provider: h.provider,
-          line: h.line,
-          redacted: h.redacted,
-          fingerprint: h.fingerprint,
-          ruleId: h.ruleId,
-          detector: h.detector,
-          where: h.where,
-        },
-      })
-      result.findings.push({
-        ruleId: h.ruleId,
-        severity: h.severity,
-        message: `${h.provider} API key in ${WHERE_WORDS[h.where]}: ${path}:${h.line} (${h.redacted})`,
-        path,
-        line: h.line,
-      })
+      result.assets.push(secretAssetFromHit(h, path, 'secrets'))
+      result.findings.push(secretFindingFromHit(h, path))
       result.findingAssets.push(identity)
       const list = places.get(h.fingerprint) ?? []
       list.push({ path, line: h.line, identity, provider: h.provider, redacted: h.redacted })

@@ -1,6 +1,6 @@
-import { promises as fsp } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { assetIdFor } from '../../engine/asset-id'
+import { isFile, readTextBounded } from '../../util/fs'
 import type { AssetLink, DetailValue } from '../../types'
 import type { DiscoveryContext, FileAnalyzer } from '../types'
 import { findCachedHfRepo } from '../stores/huggingface/locations'
@@ -32,36 +32,22 @@ async function readBounded(
   ctx: DiscoveryContext,
   path: string,
 ): Promise<{ text: string; size: number } | undefined> {
-  try {
-    const st = await fsp.stat(path)
-    if (!st.isFile()) return undefined
-    if (st.size > NOTEBOOK_MAX_BYTES) {
+  const r = await readTextBounded(path, NOTEBOOK_MAX_BYTES)
+  switch (r.kind) {
+    case 'ok':
+      return { text: r.text, size: r.size }
+    case 'missing':
+      return undefined
+    case 'too-large':
       ctx.emitSkipped({
         path,
         reason: 'too-large',
-        message: `notebook is ${st.size} bytes, over the ${NOTEBOOK_MAX_BYTES}-byte cap`,
+        message: `notebook is ${r.size} bytes, over the ${NOTEBOOK_MAX_BYTES}-byte cap`,
       })
       return undefined
-    }
-    return { text: await fsp.readFile(path, 'utf8'), size: st.size }
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code
-    if (code !== 'ENOENT')
-      ctx.emitSkipped({
-        path,
-        reason: code === 'EACCES' ? 'permission-denied' : 'unreadable',
-        code,
-        message: String(e),
-      })
-    return undefined
-  }
-}
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    return (await fsp.stat(p)).isFile()
-  } catch {
-    return false
+    case 'error':
+      ctx.emitSkipped(r.skip)
+      return undefined
   }
 }
 
@@ -73,7 +59,7 @@ async function exists(p: string): Promise<boolean> {
  */
 async function analyzeNotebook(path: string, ctx: DiscoveryContext): Promise<void> {
   const main = checkpointMain(path)
-  if (main && (await exists(main))) return // handled (and claimed) with its main notebook
+  if (main && (await isFile(main))) return // handled (and claimed) with its main notebook
   const read = await readBounded(ctx, path)
   if (!read) return
   const assetId = assetIdFor('notebook', path)
@@ -94,7 +80,7 @@ async function analyzeNotebook(path: string, ctx: DiscoveryContext): Promise<voi
   const checkpoints: string[] = []
   if (!main) {
     const cp = checkpointFor(path)
-    const cpRead = (await exists(cp)) ? await readBounded(ctx, cp) : undefined
+    const cpRead = (await isFile(cp)) ? await readBounded(ctx, cp) : undefined
     if (cpRead) {
       checkpoints.push(cp)
       ctx.claimFile(cp)

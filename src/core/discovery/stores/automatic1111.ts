@@ -1,7 +1,8 @@
 import { join } from 'node:path'
 import type { DiscoveryContext, Locator } from '../types'
 import { scanFolderStore } from './folder-store'
-import { guard, isDir, uniq } from './fs-util'
+import { isDir } from '../../util/fs'
+import { guard, uniq } from './fs-util'
 
 function a1111Roots(ctx: DiscoveryContext): string[] {
   const h = ctx.home

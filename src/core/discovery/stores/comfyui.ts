@@ -3,7 +3,8 @@ import type { DiscoveryContext, Locator } from '../types'
 import { baseDirs } from '../paths'
 import { scanExtraModelPaths } from './extra-model-paths'
 import { scanFolderStore } from './folder-store'
-import { guard, isDir, isFile, uniq } from './fs-util'
+import { isDir, isFile } from '../../util/fs'
+import { guard, uniq } from './fs-util'
 
 /** Where ComfyUI installs usually live ([k]: installs can be anywhere; the crawl finds the rest). */
 function comfyRoots(ctx: DiscoveryContext): string[] {

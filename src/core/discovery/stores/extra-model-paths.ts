@@ -2,7 +2,8 @@ import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { parse } from 'yaml'
 import type { DiscoveryContext, FileAnalyzer } from '../types'
 import { scanFolderStore } from './folder-store'
-import { claimedOrUnder, isDir, isRecord, readTextBounded } from './fs-util'
+import { isDir, readTextOrSkip } from '../../util/fs'
+import { claimedOrUnder, isRecord, SMALL_FILE_CAP } from './fs-util'
 
 /** Keys of an extra_model_paths.yaml group that are settings, not model folders. */
 const NOT_FOLDERS = new Set(['base_path', 'is_default', 'download_model_base'])
@@ -22,7 +23,7 @@ export async function readExtraModelPaths(
   ctx: DiscoveryContext,
   file: string,
 ): Promise<ExtraModelFolder[]> {
-  const text = await readTextBounded(ctx, file)
+  const text = await readTextOrSkip(ctx, file, SMALL_FILE_CAP)
   if (text === undefined) return []
   let doc: unknown
   try {

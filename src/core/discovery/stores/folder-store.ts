@@ -1,7 +1,8 @@
 import type { DetailValue, Details, Verdict } from '../../types'
 import type { AddedModel, DiscoveryContext } from '../types'
 import type { WalkedFile } from './fs-util'
-import { claimedOrUnder, guard, isDir, isScannableModelFile, walkFiles } from './fs-util'
+import { isDir } from '../../util/fs'
+import { claimedOrUnder, guard, isScannableModelFile, walkFiles } from './fs-util'
 
 /** Worst-first order used to summarise several files into one verdict. */
 const VERDICT_ORDER: readonly Verdict[] = ['malicious', 'suspicious', 'invalid', 'safe']

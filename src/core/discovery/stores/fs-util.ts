@@ -1,7 +1,6 @@
-import type { Dirent, Stats } from 'node:fs'
-import { promises as fsp } from 'node:fs'
+import type { Dirent } from 'node:fs'
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path'
-import type { SkipReason } from '../../types'
+import { isInside, listDir, readTextOrSkip, statQuiet } from '../../util/fs'
 import type { DiscoveryContext } from '../types'
 
 /** Store metadata files (manifests, configs) are small; anything bigger is not what we expect. */
@@ -10,92 +9,12 @@ export const SMALL_FILE_CAP = 1024 * 1024
 /** Hard bounds on a store walk so a pathological tree cannot hang a scan. */
 export const WALK_MAX_ENTRIES = 50_000
 
-export async function statSafe(p: string): Promise<Stats | undefined> {
-  try {
-    return await fsp.stat(p)
-  } catch {
-    return undefined
-  }
-}
-
-export async function lstatSafe(p: string): Promise<Stats | undefined> {
-  try {
-    return await fsp.lstat(p)
-  } catch {
-    return undefined
-  }
-}
-
-export async function isDir(p: string): Promise<boolean> {
-  return (await statSafe(p))?.isDirectory() === true
-}
-
-export async function isFile(p: string): Promise<boolean> {
-  return (await statSafe(p))?.isFile() === true
-}
-
-function reasonFor(code: string | undefined): SkipReason {
-  switch (code) {
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission-denied'
-    case 'ENAMETOOLONG':
-      return 'path-too-long'
-    case 'ELOOP':
-      return 'symlink-loop'
-    case 'ENOENT':
-      return 'vanished'
-    case 'ENOTDIR':
-      return 'not-a-directory'
-    default:
-      return 'unreadable'
-  }
-}
-
-/** Records an fs error as a skipped entry (missing paths are normal and not reported). */
-export function skipError(ctx: DiscoveryContext, path: string, e: unknown): void {
-  const code = (e as NodeJS.ErrnoException)?.code
-  if (code === 'ENOENT') return
-  ctx.emitSkipped({
-    path,
-    reason: reasonFor(code),
-    code,
-    message: (e as Error)?.message ?? String(e),
-  })
-}
+/** Stores report a file where a store directory should be (ENOTDIR); only absence is quiet. */
+const STORE_QUIET: ReadonlySet<string> = new Set(['ENOENT'])
 
 /** Lists a directory; a missing directory is empty, other errors become skipped entries. */
-export async function readdirSafe(ctx: DiscoveryContext, dir: string): Promise<Dirent[]> {
-  try {
-    return await fsp.readdir(dir, { withFileTypes: true })
-  } catch (e) {
-    skipError(ctx, dir, e)
-    return []
-  }
-}
-
-/** Reads a text file only after a stat shows it is at most `cap` bytes. */
-export async function readTextBounded(
-  ctx: DiscoveryContext,
-  path: string,
-  cap = SMALL_FILE_CAP,
-): Promise<string | undefined> {
-  const st = await statSafe(path)
-  if (!st || !st.isFile()) return undefined
-  if (st.size > cap) {
-    ctx.emitSkipped({
-      path,
-      reason: 'too-large',
-      message: `${st.size} bytes is over the ${cap}-byte cap for this file`,
-    })
-    return undefined
-  }
-  try {
-    return await fsp.readFile(path, 'utf8')
-  } catch (e) {
-    skipError(ctx, path, e)
-    return undefined
-  }
+export function readdirSafe(ctx: DiscoveryContext, dir: string): Promise<Dirent[]> {
+  return listDir(ctx, dir, STORE_QUIET)
 }
 
 export type JsonRead = { ok: true; value: unknown } | { ok: false; error: string }
@@ -106,7 +25,7 @@ export async function readJsonBounded(
   path: string,
   cap = SMALL_FILE_CAP,
 ): Promise<JsonRead | undefined> {
-  const text = await readTextBounded(ctx, path, cap)
+  const text = await readTextOrSkip(ctx, path, cap)
   if (text === undefined) return undefined
   try {
     return { ok: true, value: JSON.parse(text) as unknown }
@@ -125,11 +44,6 @@ export function str(v: unknown): string | undefined {
 
 export function num(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined
-}
-
-export function isInside(child: string, parent: string): boolean {
-  const rel = relative(parent, child)
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))
 }
 
 /**
@@ -215,7 +129,7 @@ export async function walkFiles(
       if (e.isDirectory()) {
         if (depth < opts.maxDepth && !opts.skipDirs?.has(e.name)) await visit(p, depth + 1)
       } else if (e.isFile()) {
-        const st = await statSafe(p)
+        const st = await statQuiet(p)
         if (st)
           out.push({
             path: p,
@@ -224,7 +138,7 @@ export async function walkFiles(
             symlink: false,
           })
       } else if (e.isSymbolicLink()) {
-        const st = await statSafe(p)
+        const st = await statQuiet(p)
         if (st?.isFile())
           out.push({
             path: p,

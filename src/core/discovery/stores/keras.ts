@@ -1,7 +1,8 @@
 import { join } from 'node:path'
 import type { Locator } from '../types'
 import { scanFolderStore } from './folder-store'
-import { envDir, guard, readdirSafe, statSafe, uniq, walkFiles } from './fs-util'
+import { statQuiet } from '../../util/fs'
+import { envDir, guard, readdirSafe, uniq, walkFiles } from './fs-util'
 
 /** Keras: `$KERAS_HOME` (default `~/.keras`) with `models/` (weights) and `datasets/` (kind dataset). */
 export const KERAS_LOCATOR: Locator = {
@@ -25,7 +26,7 @@ export const KERAS_LOCATOR: Locator = {
           const p = join(datasets, e.name)
           const bytes = e.isDirectory()
             ? (await walkFiles(ctx, p, { maxDepth: 4 })).reduce((n, f) => n + f.size, 0)
-            : ((await statSafe(p))?.size ?? 0)
+            : ((await statQuiet(p))?.size ?? 0)
           ctx.emitAsset({
             kind: 'dataset',
             path: p,

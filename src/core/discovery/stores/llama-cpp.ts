@@ -2,7 +2,8 @@ import { basename, join } from 'node:path'
 import type { Locator } from '../types'
 import { baseDirs } from '../paths'
 import { scanFolderStore } from './folder-store'
-import { claimedOrUnder, envDir, guard, isDir, readdirSafe, uniq } from './fs-util'
+import { isDir } from '../../util/fs'
+import { claimedOrUnder, envDir, guard, readdirSafe, uniq } from './fs-util'
 import { scanHubCache } from './huggingface/hub-cache'
 
 /** `manifest=<org>=<repo>=<tag>.json` names the repos the flat cache holds files of. */

@@ -2,7 +2,8 @@ import { basename, extname, join } from 'node:path'
 import { parse } from 'yaml'
 import type { Locator } from '../types'
 import { scanFolderStore } from './folder-store'
-import { envDir, guard, isDir, isRecord, readTextBounded, readdirSafe, uniq } from './fs-util'
+import { isDir, readTextOrSkip } from '../../util/fs'
+import { envDir, guard, isRecord, readdirSafe, uniq, SMALL_FILE_CAP } from './fs-util'
 
 /**
  * LocalAI: `MODELS_PATH` or `./models` beside the binary ([k]): `*.gguf` plus `<name>.yaml` model
@@ -25,7 +26,7 @@ export const LOCALAI_LOCATOR: Locator = {
         const configs = new Map<string, string>()
         for (const e of await readdirSafe(ctx, root)) {
           if (!e.isFile() || !['.yaml', '.yml'].includes(extname(e.name))) continue
-          const text = await readTextBounded(ctx, join(root, e.name))
+          const text = await readTextOrSkip(ctx, join(root, e.name), SMALL_FILE_CAP)
           try {
             const doc: unknown = text ? parse(text, { maxAliasCount: 50 }) : undefined
             const params = isRecord(doc) && isRecord(doc.parameters) ? doc.parameters : undefined

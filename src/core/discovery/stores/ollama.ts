@@ -3,18 +3,8 @@ import { assetIdFor } from '../../engine/asset-id'
 import { sha256File } from '../../util/hash'
 import type { DiscoveryContext, Locator } from '../types'
 import { baseDirs } from '../paths'
-import {
-  envDir,
-  guard,
-  isDir,
-  isRecord,
-  num,
-  readJsonBounded,
-  readdirSafe,
-  statSafe,
-  str,
-  uniq,
-} from './fs-util'
+import { isDir, statQuiet } from '../../util/fs'
+import { envDir, guard, isRecord, num, readJsonBounded, readdirSafe, str, uniq } from './fs-util'
 
 const DIGEST = /^sha256[:-]([0-9a-fA-F]{64})$/
 const MODEL_LAYER = 'application/vnd.ollama.image.model'
@@ -42,7 +32,7 @@ export function ollamaDisplayName(host: string, ns: string, model: string, tag: 
 async function blobPath(modelsDir: string, hex: string): Promise<string | undefined> {
   for (const name of [`sha256-${hex}`, `sha256:${hex}`]) {
     const p = join(modelsDir, 'blobs', name)
-    if ((await statSafe(p))?.isFile()) return p
+    if ((await statQuiet(p))?.isFile()) return p
   }
   return undefined
 }
@@ -73,7 +63,7 @@ export async function scanOllamaStore(
   const blobsDir = join(modelsDir, 'blobs')
   let storeTotalBytes = 0
   for (const b of await readdirSafe(ctx, blobsDir)) {
-    if (b.isFile()) storeTotalBytes += (await statSafe(join(blobsDir, b.name)))?.size ?? 0
+    if (b.isFile()) storeTotalBytes += (await statQuiet(join(blobsDir, b.name)))?.size ?? 0
   }
   const manifestsDir = join(modelsDir, 'manifests')
   // host/ns/model/tag: four fixed levels, so no open-ended recursion.
@@ -217,7 +207,7 @@ async function checkBlob(
   layer: Layer,
   name: string,
 ): Promise<string | undefined> {
-  const st = await statSafe(blob)
+  const st = await statQuiet(blob)
   if (st && layer.size !== undefined && st.size !== layer.size) {
     ctx.emitFinding({
       ruleId: 'store.ollama-blob-tampered',
@@ -274,7 +264,7 @@ export async function findOllamaModel(
   const ns = m[1] ?? DEFAULT_NAMESPACE
   const tag = m[3] ?? 'latest'
   for (const dir of ollamaModelDirs(ctx)) {
-    if (!(await statSafe(join(dir, 'manifests', DEFAULT_HOST, ns, m[2], tag)))?.isFile()) continue
+    if (!(await statQuiet(join(dir, 'manifests', DEFAULT_HOST, ns, m[2], tag)))?.isFile()) continue
     const identity = `ollama:${DEFAULT_HOST}/${ns}/${m[2]}:${tag}`
     return { assetId: assetIdFor('model', identity), identity }
   }

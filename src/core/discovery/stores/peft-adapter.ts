@@ -1,7 +1,8 @@
 import { basename, dirname, isAbsolute, join } from 'node:path'
 import type { AssetLink, DetailValue } from '../../types'
 import type { DiscoveryContext, FileAnalyzer } from '../types'
-import { isDir, isFile, isRecord, num, readJsonBounded, str } from './fs-util'
+import { isDir, isFile } from '../../util/fs'
+import { isRecord, num, readJsonBounded, str } from './fs-util'
 import { findCachedHfRepo } from './huggingface/locations'
 
 /** Weight file names PEFT writes beside adapter_config.json, preferred first. */

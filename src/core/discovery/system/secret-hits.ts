@@ -1,17 +1,8 @@
 import type { SecretFileKind, SecretHit } from '../../secrets/index'
+import { secretAssetFromHit, secretFindingFromHit } from '../../secrets/index'
 import type { DiscoveryContext } from '../types'
 
 export type EmittedSecret = Readonly<{ assetId: string; line: number; path: string }>
-
-/** Same words as the secrets pass, so a key found by both yields the same finding id (same message). */
-const WHERE_WORDS: Readonly<Record<SecretHit['where'], string>> = {
-  code: 'code',
-  output: 'a notebook output',
-  comment: 'a comment',
-  history: 'shell history',
-  config: 'a config file',
-  env: 'an environment file',
-}
 
 /**
  * Runs the secrets engine on a token-bearing file and emits one `secret` asset and one finding per
@@ -35,30 +26,8 @@ export function scanSecrets(
   }
   const out: EmittedSecret[] = []
   for (const h of hits) {
-    const assetId = ctx.emitAsset({
-      kind: 'secret',
-      path,
-      identity: `${h.fingerprint}@${path}:${h.line}`,
-      name: `${h.provider} key`,
-      source,
-      details: {
-        provider: h.provider,
-        line: h.line,
-        redacted: h.redacted,
-        fingerprint: h.fingerprint,
-        ruleId: h.ruleId,
-        detector: h.detector,
-        where: h.where,
-      },
-    })
-    ctx.emitFinding({
-      ruleId: h.ruleId,
-      severity: h.severity,
-      message: `${h.provider} API key in ${WHERE_WORDS[h.where] ?? 'a file'}: ${path}:${h.line} (${h.redacted})`,
-      path,
-      line: h.line,
-      assetId,
-    })
+    const assetId = ctx.emitAsset(secretAssetFromHit(h, path, source))
+    ctx.emitFinding(secretFindingFromHit(h, path, assetId))
     out.push({ assetId, line: h.line, path })
   }
   return out

@@ -2,7 +2,7 @@ import { readdir, readlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ListeningSocket, SocketsPort } from '../types'
 import { runQuery } from './exec'
-import { readHead } from './fs-util'
+import { readHeadText } from '../../util/fs'
 
 /**
  * The production SocketsPort: which TCP sockets listen on this machine, and which process owns
@@ -110,7 +110,11 @@ async function linuxListening(proc: string): Promise<ListeningSocket[]> {
   const sockets: ProcSocket[] = []
   for (const f of ['tcp', 'tcp6']) {
     try {
-      sockets.push(...parseProcNetTcp(await readHead(join(proc, 'net', f), 4 * 1024 * 1024)))
+      sockets.push(
+        ...parseProcNetTcp(
+          await readHeadText(join(proc, 'net', f), 4 * 1024 * 1024, { stripBom: true }),
+        ),
+      )
     } catch {
       // tcp6 is absent when IPv6 is disabled.
     }
@@ -146,7 +150,7 @@ async function linuxListening(proc: string): Promise<ListeningSocket[]> {
   for (const pid of new Set(owner.values())) {
     const read = async (f: string): Promise<string | undefined> => {
       try {
-        return await readHead(join(proc, String(pid), f), CMDLINE_CAP)
+        return await readHeadText(join(proc, String(pid), f), CMDLINE_CAP, { stripBom: true })
       } catch {
         return undefined
       }

@@ -1,10 +1,10 @@
+import type * as Si from 'systeminformation'
 import type { SystemInfoPort } from '../types'
+import { runQuery } from './exec'
 
 /** systeminformation is loaded on first use only: a crawl that never asks for compute facts skips its load time. */
-let siModule: Promise<typeof import('systeminformation')> | undefined
-const loadSi = (): Promise<typeof import('systeminformation')> =>
-  (siModule ??= import('systeminformation'))
-import { runQuery } from './exec'
+let siModule: Promise<typeof Si> | undefined
+const loadSi = (): Promise<typeof Si> => (siModule ??= import('systeminformation'))
 
 type Graphics = Awaited<ReturnType<SystemInfoPort['graphics']>>
 type Controller = Graphics['controllers'][number]

@@ -3,6 +3,7 @@ import {
   ALLOW_EXACT,
   BUILTIN_MODULES,
   DENY_MODULES,
+  DENY_METHODS,
   DENY_NAMES,
   SAFE_BUILTINS,
   STRONG_COMPONENTS,
@@ -19,6 +20,9 @@ export type ImportVerdict =
 const DENY_MODULE_SET: ReadonlySet<string> = new Set(DENY_MODULES)
 const DENY_NAME_MAP: ReadonlyMap<string, ReadonlySet<string>> = new Map(
   Object.entries(DENY_NAMES).map(([m, ns]) => [m, new Set(ns)]),
+)
+const DENY_METHOD_MAP: ReadonlyMap<string, ReadonlySet<string>> = new Map(
+  Object.entries(DENY_METHODS).map(([m, ns]) => [m, new Set(ns)]),
 )
 const ALLOW_MAP: ReadonlyMap<string, ReadonlySet<string>> = new Map(
   Object.entries(ALLOW_EXACT).map(([m, ns]) => [m, new Set(ns)]),
@@ -65,6 +69,14 @@ export function classifyImport(rawModule: string, name: string): ImportVerdict {
   if (BUILTIN_MODULES.has(module)) {
     if (nameParts.length === 1 && SAFE_BUILTINS.has(name)) return { tier: 'allow' }
     return { tier: 'deny', callable, reason: 'builtins other than plain data types' }
+  }
+  const methods = DENY_METHOD_MAP.get(modParts[0]!)
+  if (methods && nameParts.length > 1 && methods.has(nameParts[nameParts.length - 1]!)) {
+    return {
+      tier: 'deny',
+      callable,
+      reason: `filesystem method ${nameParts[nameParts.length - 1]}`,
+    }
   }
   const denied = deniedModulePrefix([...modParts, ...nameParts])
   if (denied && modParts.length > 0) {

@@ -1,7 +1,18 @@
+import { findRule } from '../../rules'
 import type { ModelFinding } from '../types'
 
 /** Distinct findings kept per scanned stream; repeats are counted, not stored. */
 const MAX_DISTINCT = 500
+/**
+ * Critical/high findings are kept past MAX_DISTINCT (up to this hard bound): thousands of benign
+ * unknown imports must never push a `posix.system` call out of the report and the verdict.
+ */
+const MAX_SEVERE = 10_000
+
+function isSevere(ruleId: string): boolean {
+  const s = findRule(ruleId)?.severity
+  return s === 'critical' || s === 'high'
+}
 
 type Entry = { f: ModelFinding; count: number }
 
@@ -22,7 +33,7 @@ export class FindingSink {
       e.count++
       return
     }
-    if (this.byKey.size >= MAX_DISTINCT) {
+    if (this.byKey.size >= MAX_DISTINCT && (!isSevere(ruleId) || this.byKey.size >= MAX_SEVERE)) {
       this.dropped++
       return
     }

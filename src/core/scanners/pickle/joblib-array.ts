@@ -1,3 +1,4 @@
+import { npyTypeItemsize } from '../npy-dtype'
 import type { TextOf } from './gadgets'
 import type { V } from './values'
 import { T } from './values'
@@ -30,20 +31,7 @@ export function dtypeItemsize(text: TextOf, dtype: V): number | 'object' | undef
   const n = m[2] ? Number(m[2]) : 0
   if (kind === 'O') return 'object'
   if (typeof elsize === 'number' && elsize > 0) return elsize
-  switch (kind) {
-    case '?':
-      return 1
-    case 'b':
-    case 'B':
-      return n || 1
-    case 'U':
-      return 4 * n
-    case 'M':
-    case 'm':
-      return n || 8
-    default:
-      return n > 0 ? n : undefined
-  }
+  return npyTypeItemsize(kind, n)
 }
 
 /**

@@ -194,6 +194,34 @@ export const DENY_NAMES: Readonly<Record<string, readonly string[]>> = {
   ],
 }
 
+/**
+ * Methods reached through an allowed class that touch the filesystem (`pathlib.Path.write_text`,
+ * `pathlib.PosixPath.unlink`): the class itself is data, these calls are not.
+ */
+export const DENY_METHODS: Readonly<Record<string, readonly string[]>> = {
+  pathlib: [
+    'write_text',
+    'write_bytes',
+    'read_text',
+    'read_bytes',
+    'open',
+    'unlink',
+    'rmdir',
+    'rename',
+    'replace',
+    'touch',
+    'mkdir',
+    'chmod',
+    'lchmod',
+    'symlink_to',
+    'hardlink_to',
+    'link_to',
+    'glob',
+    'rglob',
+    'iterdir',
+  ],
+}
+
 /** builtins that may appear in data pickles; every other builtin (eval, getattr, open...) is denied. */
 export const SAFE_BUILTINS: ReadonlySet<string> = new Set([
   'bool',

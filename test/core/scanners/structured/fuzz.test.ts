@@ -25,18 +25,7 @@ import {
   MALICIOUS_TEMPLATES,
 } from '../../../fixtures/generators/structured/templates'
 import { buildTflite } from '../../../fixtures/generators/structured/tflite'
-
-/** Deterministic PRNG (mulberry32) so every run mutates the same way. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { makeRng, mutate } from '../../../helpers/prng'
 
 const FIXTURES: [string, Buffer][] = [
   [
@@ -77,49 +66,14 @@ const FIXTURES: [string, Buffer][] = [
   ['config.json', Buffer.from(JSON.stringify(kerasModel([lambdaLayerV3()])))],
 ]
 
-function mutate(src: Buffer, donor: Buffer, r: () => number): Buffer {
-  const b = Buffer.from(src)
-  const kind = Math.floor(r() * 5)
-  const pos = Math.floor(r() * b.length)
-  switch (kind) {
-    case 0: // bit flips
-      for (let i = 0, n = 1 + Math.floor(r() * 8); i < n; i++) {
-        const p = Math.floor(r() * b.length)
-        b[p] = b[p]! ^ (1 << Math.floor(r() * 8))
-      }
-      return b
-    case 1: // truncation
-      return b.subarray(0, pos)
-    case 2: {
-      // splice from another fixture
-      const from = Math.floor(r() * donor.length)
-      const len = Math.floor(r() * 64)
-      return Buffer.concat([
-        b.subarray(0, pos),
-        donor.subarray(from, from + len),
-        b.subarray(pos + Math.floor(r() * 64)),
-      ])
-    }
-    case 3: // large-value overwrite (lengths and counts)
-      for (let i = 0; i < 8 && pos + i < b.length; i++)
-        b[pos + i] = r() < 0.5 ? 0xff : Math.floor(r() * 256)
-      return b
-    default: // byte duplication
-      return Buffer.concat([
-        b.subarray(0, pos),
-        b.subarray(pos, pos + Math.floor(r() * 32)),
-        b.subarray(pos),
-      ])
-  }
-}
+const DONORS = FIXTURES.map(([, bytes]) => bytes)
 
 describe('structured parsers under mutation (fuzz)', () => {
   for (const [name, bytes] of FIXTURES) {
     it(`${name}: 300 mutants always give a result, never a throw or scanner error`, () => {
-      const r = rng(0xa15c0 ^ bytes.length)
+      const r = makeRng(0xa15c0 ^ bytes.length)
       for (let i = 0; i < 300; i++) {
-        const donor = FIXTURES[Math.floor(r() * FIXTURES.length)]![1]
-        const m = mutate(bytes, donor, r)
+        const m = mutate(bytes, r, { donors: DONORS })
         let res
         try {
           res = scanSource(bufferSource(m, name), {

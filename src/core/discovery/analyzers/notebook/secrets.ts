@@ -1,17 +1,7 @@
 import type { SecretHit } from '../../../secrets/index'
-import { secretAssetIdentity } from '../../../secrets/index'
+import { secretAssetFromHit, secretFindingFromHit } from '../../../secrets/index'
 import type { AssetLink } from '../../../types'
 import type { DiscoveryContext } from '../../types'
-
-/** Same wording as the secrets pass, so a notebook key reads like any other key. */
-const WHERE_WORDS: Readonly<Record<SecretHit['where'], string>> = {
-  code: 'code',
-  output: 'a notebook output',
-  comment: 'a comment',
-  history: 'shell history',
-  config: 'a config file',
-  env: 'an environment file',
-}
 
 /** Runs the secrets engine over notebook JSON; a failing scanner is a skipped entry, not a crash. */
 export function scanNotebookSecrets(
@@ -45,30 +35,8 @@ export function emitNotebookSecrets(
 ): AssetLink[] {
   const links: AssetLink[] = []
   for (const hit of hits) {
-    const assetId = ctx.emitAsset({
-      kind: 'secret',
-      path,
-      identity: secretAssetIdentity(hit, path),
-      name: `${hit.provider} key`,
-      source: 'notebook',
-      details: {
-        provider: hit.provider,
-        line: hit.line,
-        redacted: hit.redacted,
-        fingerprint: hit.fingerprint,
-        ruleId: hit.ruleId,
-        detector: hit.detector,
-        where: hit.where,
-      },
-    })
-    ctx.emitFinding({
-      ruleId: hit.ruleId,
-      severity: hit.severity,
-      message: `${hit.provider} API key in ${WHERE_WORDS[hit.where] ?? hit.where}: ${path}:${hit.line} (${hit.redacted})`,
-      path,
-      line: hit.line,
-      assetId,
-    })
+    const assetId = ctx.emitAsset(secretAssetFromHit(hit, path, 'notebook'))
+    ctx.emitFinding(secretFindingFromHit(hit, path, assetId))
     links.push({ to: assetId, relation: 'contains-secret' })
   }
   return links

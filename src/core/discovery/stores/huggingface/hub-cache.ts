@@ -4,16 +4,13 @@ import { sha256File } from '../../../util/hash'
 import type { AssetLink, DetailValue, Verdict } from '../../../types'
 import type { DiscoveryContext } from '../../types'
 import { worstVerdict } from '../folder-store'
+import { isInside, lstatQuiet, readTextOrSkip, statQuiet } from '../../../util/fs'
 import {
   claimedOrUnder,
-  isInside,
   isRecord,
   isScannableModelFile,
-  lstatSafe,
   readJsonBounded,
-  readTextBounded,
   readdirSafe,
-  statSafe,
   str,
   WALK_MAX_ENTRIES,
 } from '../fs-util'
@@ -47,7 +44,7 @@ async function readRefs(ctx: DiscoveryContext, repoDir: string): Promise<Record<
       const p = join(dir, e.name)
       if (e.isDirectory() && depth < 3) await visit(p, `${prefix}${e.name}/`, depth + 1)
       else if (e.isFile()) {
-        const commit = (await readTextBounded(ctx, p, 1024))?.trim()
+        const commit = (await readTextOrSkip(ctx, p, 1024))?.trim()
         if (commit && COMMIT.test(commit)) refs[`${prefix}${e.name}`] = commit
       }
     }
@@ -79,7 +76,7 @@ async function readSnapshot(
         } catch {
           continue
         }
-        const st = await statSafe(target)
+        const st = await statQuiet(target)
         if (!st?.isFile() || !isInside(target, repoDir)) {
           ctx.emitFinding({
             ruleId: 'store.hf-broken-link',
@@ -91,7 +88,7 @@ async function readSnapshot(
         out.push({ rel: r, target, size: st.size })
       } else if (e.isFile()) {
         // Windows without symlink rights copies files into the snapshot.
-        const st = await statSafe(p)
+        const st = await statQuiet(p)
         if (st) out.push({ rel: r, target: p, size: st.size })
       }
     }
@@ -103,7 +100,7 @@ async function readSnapshot(
 async function blobBytes(ctx: DiscoveryContext, repoDir: string): Promise<number> {
   let n = 0
   for (const e of await readdirSafe(ctx, join(repoDir, 'blobs'))) {
-    if (e.isFile()) n += (await lstatSafe(join(repoDir, 'blobs', e.name)))?.size ?? 0
+    if (e.isFile()) n += (await lstatQuiet(join(repoDir, 'blobs', e.name)))?.size ?? 0
   }
   return n
 }

@@ -3,7 +3,8 @@ import { assetIdFor } from '../../../engine/asset-id'
 import type { AssetKind } from '../../../types'
 import { baseDirs } from '../../paths'
 import type { DiscoveryContext } from '../../types'
-import { envDir, isDir, uniq } from '../fs-util'
+import { isDir } from '../../../util/fs'
+import { envDir, uniq } from '../fs-util'
 
 /** `HF_HOME` (default `$XDG_CACHE_HOME/huggingface`, else `~/.cache/huggingface`). */
 export function hfHomes(ctx: DiscoveryContext): string[] {

@@ -1,7 +1,7 @@
 import { realpath } from 'node:fs/promises'
 import { basename, delimiter, join } from 'node:path'
 import type { DiscoveryContext } from '../../types'
-import { isFile, listDir, readTextBounded } from '../fs-util'
+import { isFile, listDir, readTextBounded } from '../../../util/fs'
 
 /** Version files are a few hundred bytes. */
 const VERSION_CAP = 64 * 1024
@@ -17,7 +17,7 @@ export type Toolkits = Readonly<{
 }>
 
 async function readSmall(path: string): Promise<string | undefined> {
-  const r = await readTextBounded(path, VERSION_CAP)
+  const r = await readTextBounded(path, VERSION_CAP, { stripBom: true })
   return r.kind === 'ok' ? r.text : undefined
 }
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import type { DiscoveryContext, FileAnalyzer, Locator } from '../../types'
-import { envPath, isDir, readConfig } from '../fs-util'
+import { isDir } from '../../../util/fs'
+import { envPath, readConfig } from '../fs-util'
 import { emitPlatform, presentEnvKeys, type ConfigText, type CredentialKey } from './emit'
 import { keyLines, parseIni, sanitizeHost } from './ini'
 

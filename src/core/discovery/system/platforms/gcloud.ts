@@ -1,7 +1,8 @@
 import { join } from 'node:path'
 import { baseDirs } from '../../paths'
 import type { DiscoveryContext, Locator } from '../../types'
-import { envPath, isFile, listDir, readConfig } from '../fs-util'
+import { isFile, listDir } from '../../../util/fs'
+import { envPath, readConfig } from '../fs-util'
 import { emitPlatform, presentEnvKeys, type ConfigText, type CredentialKey } from './emit'
 import { keyLines, parseIni } from './ini'
 

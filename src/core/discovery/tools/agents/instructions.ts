@@ -1,7 +1,7 @@
 import { basename } from 'node:path'
 import type { DiscoveryContext } from '../../types'
 import type { DetailValue } from '../../../types'
-import { readTextBounded } from '../util/fs'
+import { readTextOrSkip } from '../../../util/fs'
 import { markHandled } from '../util/handled'
 import { describeMarker, injectionMarkers, isHiddenKind } from './injection'
 import type { Marker } from './injection'
@@ -60,7 +60,7 @@ export async function analyzeInstructionFile(
   path: string,
   meta: AgentFileMeta,
 ): Promise<string | undefined> {
-  const text = await readTextBounded(ctx, path, MAX_INSTRUCTION_BYTES)
+  const text = await readTextOrSkip(ctx, path, MAX_INSTRUCTION_BYTES)
   if (text === undefined) return undefined
   markHandled(ctx, path)
   const fm = frontMatter(text)

@@ -3,23 +3,18 @@ import type { BaseDirs } from '../../paths'
 import { baseDirs } from '../../paths'
 import type { DiscoveryContext, Locator } from '../../types'
 import { envDir } from '../util/env-path'
-import { listDir, scanningRealHome } from '../util/fs'
+import { listDir } from '../../../util/fs'
+import { scanningRealHome } from '../util/fs'
 import { analyzeInstructionFile } from './instructions'
 import type { AgentConfigType } from './instructions'
-import {
-  analyzeClaudeSettings,
-  analyzeCodexConfig,
-  analyzeGeminiSettings,
-  analyzeHooksFile,
-} from './settings'
+import type { AgentFileReader } from './readers'
+import { readAgentFile } from './readers'
 import { analyzeSkillsRoot } from './skills'
-
-type Reader = 'text' | 'claude-settings' | 'codex' | 'gemini' | 'hooks'
 
 type UserFile = Readonly<{
   client: string
   type: AgentConfigType
-  reader: Reader
+  reader: AgentFileReader
   paths: (d: BaseDirs, ctx: DiscoveryContext) => readonly string[]
   systemOnly?: boolean
   scope?: string
@@ -180,24 +175,11 @@ const USER_DIRS: readonly UserDir[] = [
 ]
 
 async function readUserFile(ctx: DiscoveryContext, f: UserFile, path: string): Promise<void> {
-  const meta = { client: f.client, type: f.type, scope: f.scope ?? 'user' }
-  switch (f.reader) {
-    case 'text':
-      await analyzeInstructionFile(ctx, path, meta)
-      return
-    case 'claude-settings':
-      await analyzeClaudeSettings(ctx, path, meta)
-      return
-    case 'codex':
-      await analyzeCodexConfig(ctx, path, meta)
-      return
-    case 'gemini':
-      await analyzeGeminiSettings(ctx, path, meta)
-      return
-    case 'hooks':
-      await analyzeHooksFile(ctx, path, meta)
-      return
-  }
+  await readAgentFile(ctx, f.reader, path, {
+    client: f.client,
+    type: f.type,
+    scope: f.scope ?? 'user',
+  })
 }
 
 /** Files with the given extensions in `dir` and one level of sub-folders (namespaced commands). */

@@ -1,16 +1,11 @@
 import { dirname } from 'node:path'
 import type { DiscoveryContext } from '../../types'
-import { analyzeInstructionFile } from './instructions'
 import type { AgentConfigType } from './instructions'
-import {
-  analyzeClaudeSettings,
-  analyzeCodexConfig,
-  analyzeGeminiSettings,
-  analyzeHooksFile,
-} from './settings'
+import type { AgentFileReader } from './readers'
+import { readAgentFile } from './readers'
 import { analyzeSkillDir } from './skills'
 
-type Handler = 'text' | 'claude-settings' | 'codex' | 'gemini' | 'hooks' | 'skill'
+type Handler = AgentFileReader | 'skill'
 
 type Route = Readonly<{
   test: RegExp
@@ -240,24 +235,6 @@ export async function analyzeAgentProjectFile(path: string, ctx: DiscoveryContex
     type: r.type,
     scope: `${r.local ? 'local' : 'project'}:${root}`,
   }
-  switch (r.handler) {
-    case 'text':
-      await analyzeInstructionFile(ctx, path, meta)
-      return
-    case 'claude-settings':
-      await analyzeClaudeSettings(ctx, path, meta)
-      return
-    case 'codex':
-      await analyzeCodexConfig(ctx, path, meta)
-      return
-    case 'gemini':
-      await analyzeGeminiSettings(ctx, path, meta)
-      return
-    case 'hooks':
-      await analyzeHooksFile(ctx, path, meta)
-      return
-    case 'skill':
-      await analyzeSkillDir(ctx, dirname(path), client, meta.scope)
-      return
-  }
+  if (r.handler === 'skill') await analyzeSkillDir(ctx, dirname(path), client, meta.scope)
+  else await readAgentFile(ctx, r.handler, path, meta)
 }

@@ -1,7 +1,8 @@
 import { basename } from 'node:path'
 import type { DiscoveryContext } from '../../types'
 import type { AssetLink, DetailValue, Severity } from '../../../types'
-import { readTextBounded } from '../util/fs'
+import { MAX_CONFIG_BYTES } from '../util/fs'
+import { readTextOrSkip } from '../../../util/fs'
 import { isObj, obj, parseConfig, str, strArray } from '../util/parse'
 import type { ConfigFormat, Obj } from '../util/parse'
 import { markHandled } from '../util/handled'
@@ -52,13 +53,32 @@ function find(
   e.ctx.emitFinding({ ruleId, severity, message, path: e.path, assetId })
 }
 
+/** The file's `agent-config` asset: client, type and scope, then what this reader found. */
+function emitConfigAsset(
+  e: Emit,
+  type: 'settings' | 'hooks',
+  details: Readonly<Record<string, DetailValue>>,
+  more: Readonly<{ identity?: string; links?: readonly AssetLink[] }> = {},
+): string {
+  const { ctx, path, meta } = e
+  return ctx.emitAsset({
+    kind: 'agent-config',
+    path,
+    ...(more.identity === undefined ? {} : { identity: more.identity }),
+    name: basename(path),
+    source: meta.client,
+    details: { client: meta.client, type, scope: meta.scope, ...details },
+    ...(more.links === undefined ? {} : { links: more.links }),
+  })
+}
+
 async function load(
   ctx: DiscoveryContext,
   path: string,
   format: ConfigFormat,
   client: string,
 ): Promise<{ text: string; doc: Obj } | undefined> {
-  const text = await readTextBounded(ctx, path)
+  const text = await readTextOrSkip(ctx, path, MAX_CONFIG_BYTES)
   if (text === undefined) return undefined
   const parsed = parseConfig(text, format)
   if (!parsed.ok) {
@@ -107,9 +127,6 @@ export async function analyzeClaudeSettings(
     relation: 'uses-secret',
   }))
   const details: Record<string, DetailValue> = {
-    client: meta.client,
-    type: 'settings',
-    scope: meta.scope,
     hooks: hooks.map((h) => ({
       event: h.event,
       matcher: h.matcher ?? null,
@@ -125,14 +142,7 @@ export async function analyzeClaudeSettings(
     enableAllProjectMcpServers: doc.enableAllProjectMcpServers === true,
   }
   if (typeof doc.model === 'string') details.model = doc.model
-  const assetId = ctx.emitAsset({
-    kind: 'agent-config',
-    path,
-    name: basename(path),
-    source: meta.client,
-    details,
-    links,
-  })
+  const assetId = emitConfigAsset(e, 'settings', details, { links })
   const projectScope = meta.scope !== 'user' && meta.scope !== 'managed'
   for (const h of hooks)
     find(
@@ -174,21 +184,13 @@ export async function analyzeHooksFile(
   if (!loaded) return
   markHandled(ctx, path)
   const hooks = hookCommands(loaded.doc.hooks)
-  const assetId = ctx.emitAsset({
-    kind: 'agent-config',
-    path,
-    name: basename(path),
-    source: meta.client,
-    details: {
-      client: meta.client,
-      type: 'hooks',
-      scope: meta.scope,
-      hooks: hooks.map((h) => ({ event: h.event, command: safeCommand(ctx, h.command, path) })),
-    },
+  const e: Emit = { ctx, path, meta }
+  const assetId = emitConfigAsset(e, 'hooks', {
+    hooks: hooks.map((h) => ({ event: h.event, command: safeCommand(ctx, h.command, path) })),
   })
   for (const h of hooks)
     find(
-      { ctx, path, meta },
+      e,
       assetId,
       'agent.hook-runs-command',
       `${meta.client} ${h.event} hook runs \`${safeCommand(ctx, h.command, path)}\``,
@@ -215,16 +217,11 @@ export async function analyzeCodexConfig(
   const trusted = Object.entries(obj(doc.projects))
     .filter(([, p]) => obj(p).trust_level === 'trusted')
     .map(([dir]) => dir)
-  const assetId = ctx.emitAsset({
-    kind: 'agent-config',
-    path,
-    identity: `agent-settings@${path}`,
-    name: basename(path),
-    source: meta.client,
-    details: {
-      client: meta.client,
-      type: 'settings',
-      scope: meta.scope,
+  const e: Emit = { ctx, path, meta }
+  const assetId = emitConfigAsset(
+    e,
+    'settings',
+    {
       profiles: profiles.map(([name, p]) => ({
         name,
         approvalPolicy: str(p.approval_policy) ?? null,
@@ -234,8 +231,8 @@ export async function analyzeCodexConfig(
       trustedProjects: trusted.slice(0, 100),
       model: str(doc.model) ?? null,
     },
-  })
-  const e: Emit = { ctx, path, meta }
+    { identity: `agent-settings@${path}` },
+  )
   for (const [name, p] of profiles) {
     const approval = str(p.approval_policy)
     const sandbox = str(p.sandbox_mode)
@@ -286,21 +283,13 @@ export async function analyzeGeminiSettings(
   const tools = obj(doc.tools)
   const autoAccept = doc.autoAccept === true || tools.autoAccept === true
   const allowed = [...strArray(tools.allowed), ...strArray(doc.allowedTools)]
-  const assetId = ctx.emitAsset({
-    kind: 'agent-config',
-    path,
-    identity: `agent-settings@${path}`,
-    name: basename(path),
-    source: meta.client,
-    details: {
-      client: meta.client,
-      type: 'settings',
-      scope: meta.scope,
-      autoAccept,
-      allowedTools: allowed.slice(0, 100),
-    },
-  })
   const e: Emit = { ctx, path, meta }
+  const assetId = emitConfigAsset(
+    e,
+    'settings',
+    { autoAccept, allowedTools: allowed.slice(0, 100) },
+    { identity: `agent-settings@${path}` },
+  )
   if (autoAccept)
     find(
       e,

@@ -1,7 +1,7 @@
 import { basename, extname, join } from 'node:path'
 import type { DiscoveryContext } from '../../types'
 import type { DetailValue } from '../../../types'
-import { listDir, readTextBounded } from '../util/fs'
+import { listDir, readTextOrSkip } from '../../../util/fs'
 import { markHandled } from '../util/handled'
 import { injectionMarkers } from './injection'
 import type { Marker } from './injection'
@@ -36,7 +36,7 @@ export async function analyzeSkillDir(
   scope: string,
 ): Promise<void> {
   const skillMd = join(dir, 'SKILL.md')
-  const text = await readTextBounded(ctx, skillMd, MAX_INSTRUCTION_BYTES)
+  const text = await readTextOrSkip(ctx, skillMd, MAX_INSTRUCTION_BYTES)
   if (text === undefined) return
   markHandled(ctx, skillMd)
   const fm = frontMatter(text)
@@ -58,7 +58,7 @@ export async function analyzeSkillDir(
   await walk(dir, 0)
   const found: [string, Marker[]][] = [[skillMd, injectionMarkers(text)]]
   for (const p of texts.slice(0, 20)) {
-    const t = await readTextBounded(ctx, p, MAX_INSTRUCTION_BYTES)
+    const t = await readTextOrSkip(ctx, p, MAX_INSTRUCTION_BYTES)
     if (t !== undefined) found.push([p, injectionMarkers(t)])
   }
   const markerKinds = [...new Set(found.flatMap(([, ms]) => ms.map((m) => m.kind)))]

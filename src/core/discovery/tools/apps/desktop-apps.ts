@@ -2,14 +2,8 @@ import { basename, join } from 'node:path'
 import { baseDirs } from '../../paths'
 import type { DiscoveryContext, Locator } from '../../types'
 import type { DetailValue } from '../../../types'
-import {
-  isDir,
-  listDir,
-  readHeadQuiet,
-  readTextBounded,
-  scanningRealHome,
-  statQuiet,
-} from '../util/fs'
+import { isDir, listDir, readHeadQuiet, readTextOrSkip, statQuiet } from '../../../util/fs'
+import { scanningRealHome } from '../util/fs'
 import { appForLinuxName, AI_APPS } from './app-table'
 import type { AppSpec } from './app-table'
 import { compareVersions, readPackageJson } from './metadata'
@@ -106,7 +100,7 @@ async function linuxApps(ctx: DiscoveryContext): Promise<void> {
     for (const ent of await listDir(ctx, dir)) {
       if (!ent.name.endsWith('.desktop')) continue
       const file = join(dir, ent.name)
-      const text = await readTextBounded(ctx, file, 256 * 1024)
+      const text = await readTextOrSkip(ctx, file, 256 * 1024)
       if (text === undefined) continue
       const name = desktopKey(text, 'Name') ?? ''
       const app = appForLinuxName(name) ?? appForLinuxName(basename(ent.name, '.desktop'))

@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { baseDirs } from '../../paths'
 import type { DiscoveryContext, Locator } from '../../types'
-import { listDir, readTextBounded } from '../util/fs'
+import { listDir, readTextOrSkip } from '../../../util/fs'
 import { obj, str } from '../util/parse'
 
 /** gh extensions that are AI assistants or model clients. */
@@ -18,7 +18,7 @@ async function locate(ctx: DiscoveryContext): Promise<void> {
     for (const ent of await listDir(ctx, root)) {
       if (!AI_GH_EXTENSION.test(ent.name)) continue
       const dir = join(root, ent.name)
-      const text = await readTextBounded(ctx, join(dir, 'manifest.yml'), 64 * 1024)
+      const text = await readTextOrSkip(ctx, join(dir, 'manifest.yml'), 64 * 1024)
       let m: Record<string, unknown> = {}
       try {
         m = text === undefined ? {} : { ...obj(parseYaml(text)) }

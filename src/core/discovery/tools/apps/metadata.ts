@@ -1,6 +1,6 @@
 import { basename, dirname, join } from 'node:path'
 import type { DiscoveryContext } from '../../types'
-import { listDir, readTextBounded } from '../util/fs'
+import { listDir, readTextOrSkip } from '../../../util/fs'
 import { obj, parseConfig, str } from '../util/parse'
 import { normalizePypi } from './tool-table'
 
@@ -10,7 +10,7 @@ export async function readPackageJson(
   ctx: DiscoveryContext,
   dir: string,
 ): Promise<PackageJson | undefined> {
-  const text = await readTextBounded(ctx, join(dir, 'package.json'), 1024 * 1024)
+  const text = await readTextOrSkip(ctx, join(dir, 'package.json'), 1024 * 1024)
   if (text === undefined) return undefined
   const parsed = parseConfig(text, 'json')
   if (!parsed.ok) return undefined

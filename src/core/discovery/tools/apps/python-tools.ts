@@ -3,7 +3,7 @@ import type { BaseDirs } from '../../paths'
 import { baseDirs } from '../../paths'
 import type { DiscoveryContext, Locator } from '../../types'
 import { envDir } from '../util/env-path'
-import { listDir } from '../util/fs'
+import { listDir } from '../../../util/fs'
 import { distInfos } from './metadata'
 import { AI_TOOLS, toolForPypi } from './tool-table'
 

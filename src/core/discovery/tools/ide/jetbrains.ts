@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import type { BaseDirs } from '../../paths'
 import { baseDirs } from '../../paths'
 import type { DiscoveryContext, Locator, Platform } from '../../types'
-import { listDir, readTextBounded } from '../util/fs'
+import { listDir, readTextOrSkip } from '../../../util/fs'
 import { jetbrainsAiPlugin } from './ai-extensions'
 
 /** Where JetBrains IDEs (and Android Studio) keep `<Product><version>` dirs, per platform. */
@@ -62,7 +62,7 @@ async function scanPluginsDir(
   for (const ent of await listDir(ctx, dir)) {
     if (!ent.isDirectory()) continue
     const pdir = join(dir, ent.name)
-    const xmlText = await readTextBounded(ctx, join(pdir, 'META-INF', 'plugin.xml'), 1024 * 1024)
+    const xmlText = await readTextOrSkip(ctx, join(pdir, 'META-INF', 'plugin.xml'), 1024 * 1024)
     const xml = xmlText === undefined ? {} : pluginXml(xmlText)
     const plugin = (xml.id && jetbrainsAiPlugin(xml.id)) || jetbrainsAiPlugin(ent.name)
     if (!plugin) continue

@@ -2,7 +2,8 @@ import { join } from 'node:path'
 import type { BaseDirs } from '../../paths'
 import { baseDirs } from '../../paths'
 import type { DiscoveryContext, Locator } from '../../types'
-import { listDir, readTextBounded } from '../util/fs'
+import { listDir, readTextOrSkip } from '../../../util/fs'
+import { MAX_CONFIG_BYTES } from '../util/fs'
 import { isObj, obj, parseConfig, str } from '../util/parse'
 import { vscodeAiExtension } from './ai-extensions'
 
@@ -48,7 +49,7 @@ async function manifestIndex(
   dir: string,
 ): Promise<Map<string, { id: string; version?: string }>> {
   const out = new Map<string, { id: string; version?: string }>()
-  const text = await readTextBounded(ctx, join(dir, 'extensions.json'))
+  const text = await readTextOrSkip(ctx, join(dir, 'extensions.json'), MAX_CONFIG_BYTES)
   if (text === undefined) return out
   const parsed = parseConfig(text, 'json')
   if (!parsed.ok || !Array.isArray(parsed.value)) return out
@@ -63,7 +64,7 @@ async function manifestIndex(
 
 /** Dirs VS Code marked for deletion after an update (`.obsolete`), which are not installed. */
 async function obsolete(ctx: DiscoveryContext, dir: string): Promise<Set<string>> {
-  const text = await readTextBounded(ctx, join(dir, '.obsolete'), 1024 * 1024)
+  const text = await readTextOrSkip(ctx, join(dir, '.obsolete'), 1024 * 1024)
   if (text === undefined) return new Set()
   const parsed = parseConfig(text, 'json')
   return new Set(parsed.ok && isObj(parsed.value) ? Object.keys(parsed.value) : [])
@@ -87,7 +88,7 @@ async function scanExtensionsDir(
     const ai = vscodeAiExtension(id)
     if (!ai) continue
     const extDir = join(dir, ent.name)
-    const pkgText = await readTextBounded(ctx, join(extDir, 'package.json'), 2 * 1024 * 1024)
+    const pkgText = await readTextOrSkip(ctx, join(extDir, 'package.json'), 2 * 1024 * 1024)
     const pkg = pkgText === undefined ? undefined : parseConfig(pkgText, 'json')
     const p = pkg?.ok ? obj(pkg.value) : {}
     const displayName = str(p.displayName)

@@ -1,7 +1,8 @@
 import { findNodeAtLocation, parseTree } from 'jsonc-parser'
 import type { DiscoveryContext } from '../../types'
 import type { AssetLink, DetailValue } from '../../../types'
-import { lineAt, lineOf, readTextBounded } from '../util/fs'
+import { readTextOrSkip } from '../../../util/fs'
+import { lineAt, lineOf, MAX_CONFIG_BYTES } from '../util/fs'
 import { markHandled } from '../util/handled'
 import { parseConfig } from '../util/parse'
 import type { ConfigFormat } from '../util/parse'
@@ -99,7 +100,7 @@ export async function analyzeMcpConfig(
   ctx: DiscoveryContext,
   src: McpSource,
 ): Promise<number | undefined> {
-  const text = await readTextBounded(ctx, src.path, src.maxBytes)
+  const text = await readTextOrSkip(ctx, src.path, src.maxBytes ?? MAX_CONFIG_BYTES)
   if (text === undefined) return undefined
   // settings.json of an editor is only an MCP config when it has an "mcp" block.
   if (src.shape === 'vscode-settings' && !/"mcp"\s*:/.test(text)) return 0

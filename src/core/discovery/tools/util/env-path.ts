@@ -1,5 +1,6 @@
 import type { DiscoveryContext } from '../../types'
-import { isInside, scanningRealHome } from './fs'
+import { isInside } from '../../../util/fs'
+import { scanningRealHome } from './fs'
 
 /**
  * An env override (CODEX_HOME, COPILOT_HOME, LLM_USER_PATH, ...) is honoured only when it points

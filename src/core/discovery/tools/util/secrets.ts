@@ -1,8 +1,13 @@
 import type { DiscoveryContext } from '../../types'
 import { assetIdFor } from '../../../engine/asset-id'
 import type { SecretFileKind, SecretHit } from '../../../secrets/index'
-import { secretAssetIdentity, secretFileKind } from '../../../secrets/index'
-import { isInside } from './fs'
+import {
+  secretAssetFromHit,
+  secretAssetIdentity,
+  secretFileKind,
+  secretFindingFromHit,
+} from '../../../secrets/index'
+import { isInside } from '../../../util/fs'
 
 export type { SecretHit }
 
@@ -56,30 +61,12 @@ export function emitSecretHits(
 ): Map<string, string> {
   const ids = new Map<string, string>()
   for (const hit of hits) {
-    const assetId = ctx.emitAsset({
-      kind: 'secret',
-      path,
-      identity: secretAssetIdentity(hit, path),
-      name: `${hit.provider} key`,
-      source,
-      details: {
-        provider: hit.provider,
-        line: hit.line,
-        redacted: hit.redacted,
-        fingerprint: hit.fingerprint,
-        ruleId: hit.ruleId,
-        detector: hit.detector,
-        where: hit.where,
-        foundBy: where,
-      },
-    })
+    const asset = secretAssetFromHit(hit, path, source)
+    const assetId = ctx.emitAsset({ ...asset, details: { ...asset.details, foundBy: where } })
     ctx.emitFinding({
-      ruleId: hit.ruleId,
-      severity: hit.severity,
+      ...secretFindingFromHit(hit, path, assetId),
+      // Not the pass's wording: the pass never emits these keys (outside its crawl), so no merge.
       message: `${hit.provider} key stored in plain text in ${where} (${hit.redacted})`,
-      path,
-      line: hit.line,
-      assetId,
     })
     if (!ids.has(hit.fingerprint)) ids.set(hit.fingerprint, assetId)
   }

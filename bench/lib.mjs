@@ -1,0 +1,54 @@
+// Shared plumbing of the benchmarks: where they write, how they bundle the TypeScript they
+// measure, and how they time it.
+import { mkdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/** The repository root. */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
+
+/** bench/.work (gitignored): generated inputs, bundles and outputs. */
+export const WORK = workDir()
+
+/** bench/.work or its subfolder `sub` (a benchmark's own), created. */
+export function workDir(sub) {
+  const dir = sub ? join(ROOT, 'bench', '.work', sub) : join(ROOT, 'bench', '.work')
+  mkdirSync(dir, { recursive: true })
+  return dir
+}
+
+/**
+ * Bundles a TypeScript entry (relative to the root) into one CommonJS file for Node and returns
+ * its path. `options` adds esbuild options (`external`, `packages: 'external'`, ...). esbuild is
+ * loaded only here, so a benchmark run with a prebuilt bundle needs no node_modules.
+ */
+export function bundle(entry, outfile, options = {}) {
+  const { buildSync } = createRequire(import.meta.url)('esbuild')
+  buildSync({
+    entryPoints: [join(ROOT, entry)],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    outfile,
+    logLevel: 'warning',
+    ...options,
+  })
+  return outfile
+}
+
+/** A start mark for msSince. */
+export function now() {
+  return process.hrtime.bigint()
+}
+
+/** Milliseconds since a `now()` mark. */
+export function msSince(t0) {
+  return Number(process.hrtime.bigint() - t0) / 1e6
+}
+
+/** Median of a list of numbers (the upper one of the middle two for an even count). */
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.floor(s.length / 2)]
+}

@@ -1,0 +1,243 @@
+import type { Dirent, Stats } from 'node:fs'
+import { constants } from 'node:fs'
+import { lstat, open, readdir, realpath, stat } from 'node:fs/promises'
+import { isAbsolute, relative } from 'node:path'
+import type { SkippedEntry, SkipReason } from '../types'
+
+/**
+ * Bounded, never-throwing filesystem helpers shared by the discovery locators (stores, system,
+ * tools). Every read stats the path first and refuses anything but a regular file: opening a FIFO
+ * for reading blocks until a writer appears, and a device can be endless. The byte bound is checked
+ * before any byte is read and enforced again by the read itself (a file may grow after the stat).
+ */
+
+/** Where skipped entries go (a DiscoveryContext, or anything with the same method). */
+export type SkipSink = Readonly<{ emitSkipped(entry: SkippedEntry): void }>
+
+/** errno codes that mean "nothing there": normal while probing, so they are not reported. */
+export const MISSING_CODES: ReadonlySet<string> = new Set(['ENOENT', 'ENOTDIR'])
+
+/** Non-blocking open: should a FIFO replace the file between stat and open, open must not hang. */
+const OPEN_FLAGS =
+  process.platform === 'win32' ? 'r' : constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)
+
+/** The errno code of a thrown fs error (`EACCES`, ...), if it has one. */
+export function errnoCode(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : undefined
+}
+
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e)
+}
+
+/**
+ * Maps an errno code to a skip reason. (The engine's walker has its own mapping with a macOS
+ * privacy-protection case and `error` as fallback; discovery reports `unreadable`.)
+ */
+export function fsSkipReason(code: string | undefined): SkipReason {
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission-denied'
+    case 'ENAMETOOLONG':
+      return 'path-too-long'
+    case 'ELOOP':
+      return 'symlink-loop'
+    case 'ENOENT':
+      return 'vanished'
+    case 'ENOTDIR':
+      return 'not-a-directory'
+    default:
+      return 'unreadable'
+  }
+}
+
+/** The skipped entry for an fs error, or undefined when its code is one of `quiet`. */
+export function fsSkipEntry(
+  path: string,
+  e: unknown,
+  quiet: ReadonlySet<string> = MISSING_CODES,
+): SkippedEntry | undefined {
+  const code = errnoCode(e)
+  if (code !== undefined && quiet.has(code)) return undefined
+  return { path, reason: fsSkipReason(code), code, message: errorMessage(e) }
+}
+
+/** Records an fs error as a skipped entry; missing paths (`quiet` codes) stay quiet. */
+export function reportFsError(
+  sink: SkipSink,
+  path: string,
+  e: unknown,
+  quiet: ReadonlySet<string> = MISSING_CODES,
+): void {
+  const entry = fsSkipEntry(path, e, quiet)
+  if (entry) sink.emitSkipped(entry)
+}
+
+export async function statQuiet(path: string): Promise<Stats | undefined> {
+  try {
+    return await stat(path)
+  } catch {
+    return undefined
+  }
+}
+
+export async function lstatQuiet(path: string): Promise<Stats | undefined> {
+  try {
+    return await lstat(path)
+  } catch {
+    return undefined
+  }
+}
+
+export async function realpathQuiet(path: string): Promise<string | undefined> {
+  try {
+    return await realpath(path)
+  } catch {
+    return undefined
+  }
+}
+
+/** True for a directory, following a symlink (install dirs and envs are often links). */
+export async function isDir(path: string): Promise<boolean> {
+  return (await statQuiet(path))?.isDirectory() === true
+}
+
+/** True for a regular file, following a symlink. */
+export async function isFile(path: string): Promise<boolean> {
+  return (await statQuiet(path))?.isFile() === true
+}
+
+/**
+ * Directory entries, or [] when the directory cannot be listed; errors other than the `quiet`
+ * ones become skipped entries when a sink is given.
+ */
+export async function listDir(
+  sink: SkipSink | undefined,
+  dir: string,
+  quiet: ReadonlySet<string> = MISSING_CODES,
+): Promise<Dirent[]> {
+  try {
+    return await readdir(dir, { withFileTypes: true })
+  } catch (e) {
+    if (sink) reportFsError(sink, dir, e, quiet)
+    return []
+  }
+}
+
+/** Reads at most `n` bytes of an already-vetted regular file. */
+async function readAtMost(path: string, n: number): Promise<Buffer> {
+  const fh = await open(path, OPEN_FLAGS)
+  try {
+    const buf = Buffer.alloc(n)
+    let got = 0
+    while (got < n) {
+      const { bytesRead } = await fh.read(buf, got, n - got, got)
+      if (bytesRead === 0) break
+      got += bytesRead
+    }
+    return buf.subarray(0, got)
+  } finally {
+    await fh.close()
+  }
+}
+
+/**
+ * The first `n` bytes of a regular file (never more, even if it grew since the stat). Throws for a
+ * FIFO, device or directory, and for fs errors.
+ */
+export async function readHead(path: string, n: number): Promise<Buffer> {
+  if (!(await stat(path)).isFile()) throw new Error(`${path} is not a regular file`)
+  return readAtMost(path, n)
+}
+
+export async function readHeadQuiet(path: string, n: number): Promise<Buffer | undefined> {
+  try {
+    return await readHead(path, n)
+  } catch {
+    return undefined
+  }
+}
+
+function decode(buf: Buffer, stripBom: boolean | undefined): string {
+  const text = buf.toString('utf8')
+  return stripBom ? text.replace(/^\uFEFF/, '') : text
+}
+
+/** The first `n` bytes of a regular file as UTF-8 text (see readHead). */
+export async function readHeadText(
+  path: string,
+  n: number,
+  opts: Readonly<{ stripBom?: boolean }> = {},
+): Promise<string> {
+  return decode(await readHead(path, n), opts.stripBom)
+}
+
+export type TextRead =
+  | Readonly<{ kind: 'ok'; text: string; size: number }>
+  /** Absent (a `quiet` errno code), or not a regular file (a directory, FIFO or device). */
+  | Readonly<{ kind: 'missing' }>
+  | Readonly<{ kind: 'too-large'; size: number }>
+  | Readonly<{ kind: 'error'; skip: SkippedEntry }>
+
+export type TextReadOptions = Readonly<{
+  /** Drop a leading UTF-8 byte order mark (hand-edited Windows configs have one). */
+  stripBom?: boolean
+  /** errno codes that count as missing; default ENOENT and ENOTDIR. */
+  quiet?: ReadonlySet<string>
+}>
+
+/**
+ * Reads a whole text file only after stat shows it is a regular file of at most `cap` bytes (the
+ * bound is checked before any byte is read). Never throws.
+ */
+export async function readTextBounded(
+  path: string,
+  cap: number,
+  opts: TextReadOptions = {},
+): Promise<TextRead> {
+  try {
+    const st = await stat(path)
+    if (!st.isFile()) return { kind: 'missing' }
+    if (st.size > cap) return { kind: 'too-large', size: st.size }
+    return { kind: 'ok', text: decode(await readAtMost(path, cap), opts.stripBom), size: st.size }
+  } catch (e) {
+    const skip = fsSkipEntry(path, e, opts.quiet)
+    return skip ? { kind: 'error', skip } : { kind: 'missing' }
+  }
+}
+
+/**
+ * readTextBounded for a locator that simply continues with `undefined`: an oversized or unreadable
+ * file becomes a skipped entry, a missing one stays quiet.
+ */
+export async function readTextOrSkip(
+  sink: SkipSink,
+  path: string,
+  cap: number,
+  opts: TextReadOptions = {},
+): Promise<string | undefined> {
+  const r = await readTextBounded(path, cap, opts)
+  switch (r.kind) {
+    case 'ok':
+      return r.text
+    case 'missing':
+      return undefined
+    case 'too-large':
+      sink.emitSkipped({
+        path,
+        reason: 'too-large',
+        message: `${r.size} bytes is over the ${cap}-byte cap for this file`,
+      })
+      return undefined
+    case 'error':
+      sink.emitSkipped(r.skip)
+      return undefined
+  }
+}
+
+/** Whether `p` is `root` or below it (a string test on normalised absolute paths). */
+export function isInside(p: string, root: string): boolean {
+  const rel = relative(root, p)
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))
+}
