@@ -1,3 +1,5 @@
+import Ajv from 'ajv'
+import addFormats from 'ajv-formats'
 import { spawnSync } from 'node:child_process'
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -90,6 +92,15 @@ describe('aiscout scan on a complete fake home', () => {
   afterAll(() => {
     rmSync(work, { recursive: true, force: true })
     for (const p of parts) rmSync(p, { recursive: true, force: true })
+  })
+
+  it('writes JSON that validates against the published schema', () => {
+    const ajv = new Ajv({ allErrors: true, strict: false })
+    addFormats(ajv)
+    const validate = ajv.compile(
+      JSON.parse(readFileSync(join(ROOT, 'resources/schemas/scan-output.schema.json'), 'utf8')),
+    )
+    expect(validate(out), JSON.stringify(validate.errors?.slice(0, 5))).toBe(true)
   })
 
   it('finds every kind of AI asset', () => {

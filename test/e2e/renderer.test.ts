@@ -35,14 +35,28 @@ describe.skipIf(!HAS_CHROMIUM)(
     })
 
     it('shows no scan, runs a scan in the worker on "Scan now", then shows the counts', async () => {
-      const { home } = makeFakeHome()
+      const { home, key } = makeFakeHome()
       const page: Page = await browser.newPage({ viewport: { width: 1000, height: 700 } })
-      const handlers = createHandlers({
+      const ipcPayloads: string[] = []
+      const realHandlers = createHandlers({
         dbPath: join(tmp, 'ui.db'),
         home,
         workerPath: WORKER,
-        emitProgress: progressEmitter(() => page),
+        emitProgress: (p) => {
+          ipcPayloads.push(JSON.stringify(p))
+          progressEmitter(() => page)(p)
+        },
       })
+      // Record every IPC reply so the test can prove no key crosses into the renderer.
+      const handlers: typeof realHandlers = {
+        'inventory:summary': async () => record(await realHandlers['inventory:summary']()),
+        'scan:start': async () => record(await realHandlers['scan:start']()),
+        'scan:cancel': async () => record(await realHandlers['scan:cancel']()),
+      }
+      function record<T>(v: T): T {
+        ipcPayloads.push(JSON.stringify(v))
+        return v
+      }
       const errors: string[] = []
       page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
       page.on('pageerror', (e) => errors.push(e.message))
@@ -63,6 +77,8 @@ describe.skipIf(!HAS_CHROMIUM)(
       mkdirSync(join(ROOT, 'test-results'), { recursive: true })
       await page.screenshot({ path: join(ROOT, 'test-results/renderer.png') })
       expect(errors).toEqual([])
+      expect(ipcPayloads.length).toBeGreaterThan(2)
+      expect(ipcPayloads.some((p) => p.includes(key))).toBe(false)
 
       // A reload reads the stored summary straight from SQLite.
       await page.reload()

@@ -55,7 +55,7 @@ export function makeTestContext(opts: {
     isClaimed: (p) =>
       claimedFiles.has(p) || [...claimedDirs].some((d) => p === d || p.startsWith(d + '/')),
     async addModel(path: string, o: AddModelOptions): Promise<AddedModel> {
-      const report = await scanModelFile(path, { knownSha256: o.knownSha256 })
+      const report = await scanModelFile(path, { knownSha256: o.knownSha256, fileName: o.fileName })
       const assetId = emitAsset({
         kind: 'model',
         path,

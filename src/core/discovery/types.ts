@@ -13,6 +13,12 @@ export type AddModelOptions = Readonly<{
   identity?: string
   /** Digest known by construction (HF LFS blob name, Ollama `sha256-<hex>` blob): recorded without rereading unless verification is asked for. */
   knownSha256?: string
+  /**
+   * The file's real name when the path is a content-addressed blob (HF `blobs/<sha>`): scanners
+   * that recognise files by name (tokenizer_config.json, chat_template.jinja) and the extension
+   * check use it.
+   */
+  fileName?: string
   details?: Details
   links?: NewAsset['links']
 }>

@@ -7,6 +7,7 @@ import { sha256File } from '../util/hash'
 export type ModelFileOptions = Readonly<{
   hash: boolean
   knownSha256?: string
+  fileName?: string
   verify: boolean
   cache: HashCache
   onHashed(bytes: number): void
@@ -22,7 +23,7 @@ export async function analyzeModelFile(
   path: string,
   o: ModelFileOptions,
 ): Promise<ModelFileReport> {
-  const report = await scanModelFile(path, { hash: false })
+  const report = await scanModelFile(path, { hash: false, fileName: o.fileName })
   if (report.error || !o.hash) {
     return o.knownSha256 && !report.error ? { ...report, sha256: o.knownSha256 } : report
   }

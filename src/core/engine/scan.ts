@@ -82,9 +82,6 @@ export type ScanSummary = Readonly<{
   stats: ScanStats
 }>
 
-/** Files whose names look like content digests (Ollama `sha256-<hex>`, HF blob ids) are sniffed. */
-const DIGEST_NAME = /^(sha256[-:])?[0-9a-f]{40,64}$/
-
 const NOT_MODEL_CONTENT = new Set(['text', 'json', 'notebook', 'unknown', 'tar', '7z'])
 
 const emptyStats = (): { -readonly [K in keyof ScanStats]: ScanStats[K] } => ({
@@ -178,9 +175,10 @@ export async function scan(
           }
         : a,
     )
-  const modelOpts = (knownSha256?: string) => ({
+  const modelOpts = (knownSha256?: string, fileName?: string) => ({
     hash,
     knownSha256,
+    fileName,
     verify: options.verifyDigests === true,
     cache,
     signal,
@@ -196,7 +194,7 @@ export async function scan(
   const addModel = async (path: string, o: AddModelOptions): Promise<AddedModel> => {
     claimedFiles.add(path)
     currentPath = path
-    const report = await analyzeModelFile(path, modelOpts(o.knownSha256))
+    const report = await analyzeModelFile(path, modelOpts(o.knownSha256, o.fileName))
     stats.modelsScanned++
     if (report.sha256 && !o.knownSha256) stats.filesHashed++
     const assetId = emitAsset({
@@ -316,7 +314,10 @@ export async function scan(
           })
         }
       }
-      const modelCandidate = MODEL_EXTENSIONS.has(ext) || (ext === '' && DIGEST_NAME.test(name))
+      // Content decides: files with a model extension, and extension-less files (Ollama and HF
+      // blobs, `weights`, renamed pickles), are sniffed; a binary model format found there is
+      // scanned and the missing extension reported.
+      const modelCandidate = MODEL_EXTENSIONS.has(ext) || ext === ''
       if (modelCandidate && !analyzersFor) {
         stats.candidates++
         pool.push(() => crawlModel(path, ext))

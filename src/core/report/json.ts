@@ -52,12 +52,24 @@ async function writeArray<T>(
   await sink.write(first ? ']' : '\n  ]')
 }
 
+/** A secret asset also carries its location and fingerprint at the top level (never the value). */
+function secretFields(a: Asset): object {
+  if (a.kind !== 'secret') return {}
+  const d = a.details
+  const out: Record<string, unknown> = {}
+  for (const k of ['provider', 'line', 'redacted', 'fingerprint'] as const) {
+    if (d[k] !== undefined && d[k] !== null) out[k] = d[k]
+  }
+  return out
+}
+
 /** Fixed key order; `identity` is the store's dedupe key and is not part of the contract. */
 export function assetJson(a: Asset): object {
   return {
     id: a.id,
     kind: a.kind,
     path: a.path,
+    ...secretFields(a),
     ...(a.name !== undefined ? { name: a.name } : {}),
     ...(a.version !== undefined ? { version: a.version } : {}),
     ...(a.format !== undefined ? { format: a.format } : {}),

@@ -14,6 +14,8 @@ export type ScanModelFileOptions = Readonly<{
   knownSha256?: string
   limits?: ScanLimits
   scanners?: readonly FormatScanner[]
+  /** The file's real name when `path` is a content-addressed blob. */
+  fileName?: string
 }>
 
 /** Tail bytes inspected for a zip end-of-central-directory record (polyglot detection). */
@@ -43,9 +45,14 @@ export async function scanModelFile(
     }
   }
   try {
-    const result = scanSource(src, { path, limits: opts.limits, scanners: opts.scanners })
+    const result = scanSource(src, {
+      path,
+      name: opts.fileName,
+      limits: opts.limits,
+      scanners: opts.scanners,
+    })
     const findings: ModelFinding[] = [...result.findings]
-    const mismatch = extensionMismatch(path, src)
+    const mismatch = extensionMismatch(opts.fileName ?? path, src)
     if (mismatch) findings.unshift(mismatch)
     const all = findings.map(withSeverity)
     let sha256 = opts.knownSha256

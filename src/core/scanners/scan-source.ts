@@ -16,6 +16,8 @@ export type ScanSourceOptions = Readonly<{
   /** Outer file path (for messages and for formats that look beside the file, e.g. ONNX external data). */
   path: string
   member?: string
+  /** Name to sniff by when the path is not the file's real name (content-addressed blobs). */
+  name?: string
   depth?: number
   limits?: ScanLimits
   /** Registry to use (tests may pass a subset); defaults to SCANNERS. */
@@ -47,7 +49,7 @@ export function scanSource(src: ByteSource, opts: ScanSourceOptions): FormatScan
   const limits = opts.limits ?? DEFAULT_LIMITS
   const depth = opts.depth ?? 0
   const scanners = opts.scanners ?? SCANNERS
-  const name = opts.member ?? opts.path
+  const name = opts.member ?? opts.name ?? opts.path
   const scanner = pickScanner(src, baseName(name), scanners)
   if (!scanner) {
     return {

@@ -181,6 +181,7 @@ export const MODEL_EXTENSIONS: ReadonlySet<string> = new Set([
   '.mar',
   '.model',
   '.mlmodel',
+  '.mlpackage',
   '.msgpack',
   '.llamafile',
   '.dat',

@@ -179,3 +179,66 @@ describe('paths beyond PATH_MAX', () => {
     db.close()
   })
 })
+
+describe('model stores through the engine', () => {
+  it('analyses a chat template stored as a content-addressed Hugging Face blob (CVE-2024-34359 class)', async () => {
+    const { fake, db } = setup()
+    const { createHash } = await import('node:crypto')
+    const { symlinkSync, mkdirSync } = await import('node:fs')
+    const template = "{{ cycler.__init__.__globals__.os.popen('id').read() }}"
+    const body = JSON.stringify({ chat_template: template, model_max_length: 4096 })
+    const sha = createHash('sha256').update(body).digest('hex')
+    const repo = join(fake.home, '.cache', 'huggingface', 'hub', 'models--acme--tiny')
+    const commit = 'c'.repeat(40)
+    write(join(repo, 'blobs', sha), body)
+    write(join(repo, 'refs', 'main'), commit)
+    mkdirSync(join(repo, 'snapshots', commit), { recursive: true })
+    symlinkSync(
+      join('..', '..', 'blobs', sha),
+      join(repo, 'snapshots', commit, 'tokenizer_config.json'),
+    )
+    await scan(db, { home: fake.home, env: {} })
+    const inv = openInventoryReader(db)
+    const blob = [...inv.assets()].find((a) => a.path === join(repo, 'blobs', sha))
+    expect(blob).toMatchObject({ kind: 'model', verdict: 'malicious', sha256: sha })
+    expect(
+      [...inv.findings()].some((f) => f.path === blob!.path && f.severity === 'critical'),
+    ).toBe(true)
+    db.close()
+  })
+})
+
+describe('content decides in the crawl', () => {
+  it('finds a pickle with no extension, reports the missing extension, and inventories a Core ML package', async () => {
+    const { fake, db } = setup()
+    const { maliciousPickle } = await import('../../fixtures/generators/fake-home')
+    const weights = join(fake.home, 'work', 'weights')
+    write(weights, maliciousPickle())
+    write(join(fake.home, 'work', 'LICENSE'), 'MIT License\n')
+    const manifest = join(fake.home, 'apps', 'Classifier.mlpackage', 'Manifest.json')
+    write(
+      manifest,
+      JSON.stringify({ fileFormatVersion: '1.0.0', itemInfoEntries: {}, rootModelIdentifier: 'x' }),
+    )
+    await scan(db, { home: fake.home, env: {} })
+    const inv = openInventoryReader(db)
+    const assets = [...inv.assets()]
+    expect(assets.find((a) => a.path === weights)).toMatchObject({
+      kind: 'model',
+      format: 'pickle',
+      verdict: 'malicious',
+    })
+    expect(
+      [...inv.findings()].some(
+        (f) => f.path === weights && f.ruleId === 'engine.extension-mismatch',
+      ),
+    ).toBe(true)
+    expect(assets.some((a) => a.path.endsWith('LICENSE'))).toBe(false)
+    expect(assets.find((a) => a.path === manifest)).toMatchObject({
+      kind: 'model',
+      format: 'coreml',
+      name: 'Classifier.mlpackage',
+    })
+    db.close()
+  })
+})

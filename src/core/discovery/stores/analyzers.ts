@@ -1,4 +1,5 @@
 import type { FileAnalyzer } from '../types'
+import { COREML_PACKAGE_ANALYZER } from './coreml-package'
 import { EXTRA_MODEL_PATHS_ANALYZER } from './extra-model-paths'
 import { MODEL_FOLDER_TEMPLATES_ANALYZER } from './model-folder-templates'
 import { PEFT_ADAPTER_ANALYZER } from './peft-adapter'
@@ -8,4 +9,5 @@ export const STORES_ANALYZERS: readonly FileAnalyzer[] = [
   PEFT_ADAPTER_ANALYZER,
   MODEL_FOLDER_TEMPLATES_ANALYZER,
   EXTRA_MODEL_PATHS_ANALYZER,
+  COREML_PACKAGE_ANALYZER,
 ]

@@ -255,6 +255,7 @@ async function emitRepo(
         name: `${repo.repoId}/${names[0]}`,
         version: current?.commit,
         knownSha256,
+        fileName: basename(names[0]!),
         details: {
           repoId: repo.repoId,
           files: names,
