@@ -56,20 +56,28 @@ function attachStage(db: Db): void {
   const attached = (db.prepare(`PRAGMA database_list`).all() as { name: string }[]).some(
     (d) => d.name === 'stage',
   )
-  if (!attached) db.exec(`ATTACH DATABASE '' AS stage`)
+  if (!attached) {
+    db.exec(`ATTACH DATABASE '' AS stage`)
+    // Staged rows are disposable (a killed scan just loses them): no journal, no syncs.
+    db.pragma('stage.journal_mode = OFF')
+    db.pragma('stage.synchronous = OFF')
+    db.pragma('stage.cache_size = -65536')
+  }
+  // Plain rowid tables without indexes: the writer deduplicates in memory (a Map of id → rowid),
+  // so inserts are appends and the merge sorts once.
   db.exec(`
     CREATE TABLE IF NOT EXISTS stage.staged_assets (
-      scan_id TEXT NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, path TEXT NOT NULL,
+      id TEXT NOT NULL, kind TEXT NOT NULL, path TEXT NOT NULL,
       name TEXT, version TEXT, format TEXT, sha256 TEXT, size_bytes INTEGER, source TEXT, verdict TEXT,
-      details TEXT NOT NULL, links TEXT NOT NULL,
-      PRIMARY KEY (scan_id, id)
+      details TEXT NOT NULL, links TEXT NOT NULL
     );
     CREATE TABLE IF NOT EXISTS stage.staged_findings (
-      scan_id TEXT NOT NULL, id TEXT NOT NULL, rule_id TEXT NOT NULL, severity TEXT NOT NULL,
+      id TEXT NOT NULL, rule_id TEXT NOT NULL, severity TEXT NOT NULL,
       title TEXT NOT NULL, message TEXT NOT NULL, path TEXT NOT NULL,
-      line INTEGER, asset_id TEXT, member TEXT, offset INTEGER, callable TEXT,
-      PRIMARY KEY (scan_id, id)
-    );`)
+      line INTEGER, asset_id TEXT, member TEXT, offset INTEGER, callable TEXT
+    );
+    DELETE FROM stage.staged_assets;
+    DELETE FROM stage.staged_findings;`)
 }
 
 export function beginScan(
@@ -88,28 +96,36 @@ export function beginScan(
     `INSERT INTO scans (id, started_at, status, roots, host) VALUES (?, ?, 'running', ?, ?)`,
   ).run(scanId, now.toISOString(), JSON.stringify(roots), JSON.stringify(host))
 
-  const insAsset = db.prepare(`
-    INSERT INTO stage.staged_assets (scan_id, id, kind, path, name, version, format, sha256, size_bytes, source, verdict, details, links)
-    VALUES (@scan_id, @id, @kind, @path, @name, @version, @format, @sha256, @size_bytes, @source, @verdict, @details, @links)
-    ON CONFLICT (scan_id, id) DO UPDATE SET
-      path = excluded.path, name = coalesce(excluded.name, name), version = coalesce(excluded.version, version),
-      format = coalesce(excluded.format, format), sha256 = coalesce(excluded.sha256, sha256),
-      size_bytes = coalesce(excluded.size_bytes, size_bytes), source = coalesce(excluded.source, source),
-      verdict = coalesce(excluded.verdict, verdict), details = json_patch(details, excluded.details),
-      links = excluded.links`)
-  const insFinding = db.prepare(`
-    INSERT OR REPLACE INTO stage.staged_findings (scan_id, id, rule_id, severity, title, message, path, line, asset_id, member, offset, callable)
-    VALUES (@scan_id, @id, @rule_id, @severity, @title, @message, @path, @line, @asset_id, @member, @offset, @callable)`)
+  const insAsset = db.prepare(
+    `INSERT INTO stage.staged_assets (id, kind, path, name, version, format, sha256, size_bytes, source, verdict, details, links)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  )
+  // A second emission of the same asset (a locator and the crawl, or a store and an analyzer)
+  // fills in what the first left empty and merges details; links are merged in memory.
+  const mergeAsset = db.prepare(
+    `UPDATE stage.staged_assets SET path = ?, name = coalesce(?, name), version = coalesce(?, version),
+       format = coalesce(?, format), sha256 = coalesce(?, sha256), size_bytes = coalesce(?, size_bytes),
+       source = coalesce(?, source), verdict = coalesce(?, verdict), details = json_patch(details, ?), links = ?
+     WHERE rowid = ?`,
+  )
+  const insFinding = db.prepare(
+    `INSERT INTO stage.staged_findings (id, rule_id, severity, title, message, path, line, asset_id, member, offset, callable)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  )
   const insSkipped = db.prepare(
     `INSERT INTO skipped (scan_id, path, reason, code, message) VALUES (?, ?, ?, ?, ?)`,
   )
 
+  type Row = unknown[]
   type Pending =
-    | { t: 'a'; row: Record<string, unknown> }
-    | { t: 'f'; row: Record<string, unknown> }
-    | { t: 's'; row: SkippedEntry }
+    { t: 'a'; id: string; row: Row } | { t: 'f'; row: Row } | { t: 's'; row: SkippedEntry }
   let pending: Pending[] = []
+  const pendingAssetIds = new Set<string>()
+  const rowById = new Map<string, number | bigint>()
+  const findingIds = new Set<string>()
   const linksById = new Map<string, AssetLink[]>()
+  /** Model/dataset ids by digest, to link copies of the same weights at the end. */
+  const idsBySha = new Map<string, Set<string>>()
   let nAssets = 0
   let nFindings = 0
   let nSkipped = 0
@@ -118,11 +134,17 @@ export function beginScan(
   const flush = db.transaction((rows: Pending[]) => {
     for (const p of rows) {
       switch (p.t) {
-        case 'a':
-          insAsset.run(p.row)
+        case 'a': {
+          const existing = rowById.get(p.id)
+          if (existing === undefined) rowById.set(p.id, insAsset.run(...p.row).lastInsertRowid)
+          else {
+            const r = p.row
+            mergeAsset.run(r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], existing)
+          }
           break
+        }
         case 'f':
-          insFinding.run(p.row)
+          insFinding.run(...p.row)
           break
         case 's':
           insSkipped.run(scanId, p.row.path, p.row.reason, p.row.code ?? null, p.row.message)
@@ -130,13 +152,15 @@ export function beginScan(
       }
     }
   })
+  const flushPending = (): void => {
+    const rows = pending
+    pending = []
+    pendingAssetIds.clear()
+    flush(rows)
+  }
   const push = (p: Pending): void => {
     pending.push(p)
-    if (pending.length >= BATCH) {
-      const rows = pending
-      pending = []
-      flush(rows)
-    }
+    if (pending.length >= BATCH) flushPending()
   }
 
   return {
@@ -145,23 +169,31 @@ export function beginScan(
       const id = assetIdFor(a.kind, a.identity ?? a.path)
       const links = mergeLinks(linksById.get(id), a.links)
       if (links.length) linksById.set(id, links)
+      if (a.sha256 && (a.kind === 'model' || a.kind === 'dataset')) {
+        const ids = idsBySha.get(a.sha256)
+        if (ids) ids.add(id)
+        else idsBySha.set(a.sha256, new Set([id]))
+      }
+      // The merge of a repeated emission needs the first row stored.
+      if (pendingAssetIds.has(id)) flushPending()
+      pendingAssetIds.add(id)
       push({
         t: 'a',
-        row: {
-          scan_id: scanId,
+        id,
+        row: [
           id,
-          kind: a.kind,
-          path: a.path,
-          name: a.name ?? null,
-          version: a.version ?? null,
-          format: a.format ?? null,
-          sha256: a.sha256 ?? null,
-          size_bytes: a.sizeBytes ?? null,
-          source: a.source ?? null,
-          verdict: a.verdict ?? null,
-          details: JSON.stringify(a.details ?? {}),
-          links: JSON.stringify(links),
-        },
+          a.kind,
+          a.path,
+          a.name ?? null,
+          a.version ?? null,
+          a.format ?? null,
+          a.sha256 ?? null,
+          a.sizeBytes ?? null,
+          a.source ?? null,
+          a.verdict ?? null,
+          a.details ? JSON.stringify(a.details) : '{}',
+          links.length ? JSON.stringify(links) : '[]',
+        ],
       })
       nAssets++
       return id
@@ -178,22 +210,23 @@ export function beginScan(
         f.assetId,
         f.message,
       ])
+      if (findingIds.has(id)) return id
+      findingIds.add(id)
       push({
         t: 'f',
-        row: {
-          scan_id: scanId,
+        row: [
           id,
-          rule_id: f.ruleId,
-          severity: f.severity ?? rule?.severity ?? 'medium',
-          title: f.title ?? rule?.title ?? f.ruleId,
-          message: f.message,
-          path: f.path,
-          line: f.line ?? null,
-          asset_id: f.assetId ?? null,
-          member: f.member ?? null,
-          offset: f.offset ?? null,
-          callable: f.callable ?? null,
-        },
+          f.ruleId,
+          f.severity ?? rule?.severity ?? 'medium',
+          f.title ?? rule?.title ?? f.ruleId,
+          f.message,
+          f.path,
+          f.line ?? null,
+          f.assetId ?? null,
+          f.member ?? null,
+          f.offset ?? null,
+          f.callable ?? null,
+        ],
       })
       nFindings++
       return id
@@ -206,36 +239,35 @@ export function beginScan(
     complete(stats) {
       if (finished) return
       finished = true
-      flush(pending)
-      pending = []
+      flushPending()
       const now = new Date().toISOString()
       db.transaction(() => {
-        linkDuplicates(db, scanId)
+        linkDuplicates(db, idsBySha, rowById)
         db.prepare(
           `INSERT INTO assets (id, kind, path, name, version, format, sha256, size_bytes, source, verdict, details, links, status, first_seen_scan, last_seen_scan)
-           SELECT id, kind, path, name, version, format, sha256, size_bytes, source, verdict, details, links, 'present', scan_id, scan_id
-           FROM stage.staged_assets WHERE scan_id = ?
+           SELECT id, kind, path, name, version, format, sha256, size_bytes, source, verdict, details, links, 'present', ?, ?
+           FROM stage.staged_assets WHERE true ORDER BY id
            ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, path = excluded.path, name = excluded.name,
              version = excluded.version, format = excluded.format, sha256 = excluded.sha256,
              size_bytes = excluded.size_bytes, source = excluded.source, verdict = excluded.verdict,
              details = excluded.details, links = excluded.links, status = 'present',
              last_seen_scan = excluded.last_seen_scan, gone_since = NULL`,
-        ).run(scanId)
+        ).run(scanId, scanId)
         db.prepare(
           `UPDATE assets SET status = 'gone', gone_since = ? WHERE status = 'present' AND last_seen_scan <> ?`,
         ).run(now, scanId)
         db.prepare(
           `INSERT INTO findings (id, rule_id, severity, title, message, path, line, asset_id, member, offset, callable, status, first_seen_scan, last_seen_scan)
-           SELECT id, rule_id, severity, title, message, path, line, asset_id, member, offset, callable, 'open', scan_id, scan_id
-           FROM stage.staged_findings WHERE scan_id = ?
+           SELECT id, rule_id, severity, title, message, path, line, asset_id, member, offset, callable, 'open', ?, ?
+           FROM stage.staged_findings WHERE true ORDER BY id
            ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, title = excluded.title,
              message = excluded.message, status = 'open', last_seen_scan = excluded.last_seen_scan`,
-        ).run(scanId)
+        ).run(scanId, scanId)
         db.prepare(
           `UPDATE findings SET status = 'resolved' WHERE status = 'open' AND last_seen_scan <> ?`,
         ).run(scanId)
-        db.prepare(`DELETE FROM stage.staged_assets WHERE scan_id = ?`).run(scanId)
-        db.prepare(`DELETE FROM stage.staged_findings WHERE scan_id = ?`).run(scanId)
+        db.prepare(`DELETE FROM stage.staged_assets`).run()
+        db.prepare(`DELETE FROM stage.staged_findings`).run()
         db.prepare(
           `UPDATE scans SET status = 'complete', finished_at = ?, stats = ? WHERE id = ?`,
         ).run(now, JSON.stringify(stats), scanId)
@@ -247,8 +279,8 @@ export function beginScan(
       finished = true
       pending = []
       db.transaction(() => {
-        db.prepare(`DELETE FROM stage.staged_assets WHERE scan_id = ?`).run(scanId)
-        db.prepare(`DELETE FROM stage.staged_findings WHERE scan_id = ?`).run(scanId)
+        db.prepare(`DELETE FROM stage.staged_assets`).run()
+        db.prepare(`DELETE FROM stage.staged_findings`).run()
         db.prepare(`UPDATE scans SET status = ?, finished_at = ?, error = ? WHERE id = ?`).run(
           status,
           new Date().toISOString(),
@@ -271,25 +303,25 @@ function mergeLinks(
 }
 
 /** Same weights in two places (two stores, a copy in Downloads): link every copy to the others. */
-function linkDuplicates(db: Db, scanId: string): void {
-  const groups = db
-    .prepare(
-      `SELECT sha256, json_group_array(id) AS ids FROM stage.staged_assets
-       WHERE scan_id = ? AND kind IN ('model','dataset') AND sha256 IS NOT NULL
-       GROUP BY sha256 HAVING count(*) > 1`,
-    )
-    .all(scanId) as { sha256: string; ids: string }[]
-  const get = db.prepare(`SELECT links FROM stage.staged_assets WHERE scan_id = ? AND id = ?`)
-  const set = db.prepare(`UPDATE stage.staged_assets SET links = ? WHERE scan_id = ? AND id = ?`)
-  for (const g of groups) {
-    const ids = JSON.parse(g.ids) as string[]
+function linkDuplicates(
+  db: Db,
+  idsBySha: ReadonlyMap<string, ReadonlySet<string>>,
+  rowById: ReadonlyMap<string, number | bigint>,
+): void {
+  const get = db.prepare(`SELECT links FROM stage.staged_assets WHERE rowid = ?`)
+  const set = db.prepare(`UPDATE stage.staged_assets SET links = ? WHERE rowid = ?`)
+  for (const group of idsBySha.values()) {
+    if (group.size < 2) continue
+    const ids = [...group]
     for (const id of ids) {
-      const row = get.get(scanId, id) as { links: string } | undefined
+      const rowid = rowById.get(id)
+      if (rowid === undefined) continue
+      const row = get.get(rowid) as { links: string } | undefined
       const links = mergeLinks(
         JSON.parse(row?.links ?? '[]') as AssetLink[],
         ids.filter((o) => o !== id).map((to) => ({ to, relation: 'same-weights' })),
       )
-      set.run(JSON.stringify(links), scanId, id)
+      set.run(JSON.stringify(links), rowid)
     }
   }
 }

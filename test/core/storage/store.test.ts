@@ -110,14 +110,48 @@ describe('inventory store (real SQLite file)', () => {
     }
     expect(row.status).toBe('interrupted')
     expect(
-      (
-        db2
-          .prepare(`SELECT count(*) AS n FROM stage.staged_assets WHERE scan_id = ?`)
-          .get(s2.scanId) as { n: number }
-      ).n,
+      (db2.prepare(`SELECT count(*) AS n FROM stage.staged_assets`).get() as { n: number }).n,
     ).toBe(0)
     s3.abort('interrupted')
     db2.close()
+  })
+
+  it('merges a repeated emission of one asset: later values fill gaps, details merge, links accumulate', () => {
+    const db = openDb(tmpDb())
+    const s = beginScan(db, host, ['/h'])
+    const a = s.addAsset({
+      kind: 'model',
+      path: '/h/m.gguf',
+      format: 'gguf',
+      details: { a: 1 },
+      links: [{ to: 'x', relation: 'r1' }],
+    })
+    const b = s.addAsset({
+      kind: 'model',
+      path: '/h/m.gguf',
+      name: 'named',
+      details: { b: 2 },
+      links: [{ to: 'y', relation: 'r2' }],
+    })
+    for (let i = 0; i < 2500; i++) s.addAsset({ kind: 'model', path: `/h/other${i}` })
+    s.addAsset({ kind: 'model', path: '/h/m.gguf', version: 'v1', details: { c: 3 } })
+    s.addFinding({ ruleId: 'model.invalid-structure', message: 'm', path: '/h/m.gguf' })
+    s.addFinding({ ruleId: 'model.invalid-structure', message: 'm', path: '/h/m.gguf' })
+    s.complete(stats)
+    expect(b).toBe(a)
+    const got = [...openInventoryReader(db).assets()].find((x) => x.id === a)!
+    expect(got).toMatchObject({
+      format: 'gguf',
+      name: 'named',
+      version: 'v1',
+      details: { a: 1, b: 2, c: 3 },
+    })
+    expect(got.links).toEqual([
+      { to: 'x', relation: 'r1' },
+      { to: 'y', relation: 'r2' },
+    ])
+    expect([...openInventoryReader(db).findings()]).toHaveLength(1)
+    db.close()
   })
 
   it('links assets with the same SHA-256 across stores', () => {

@@ -32,8 +32,6 @@ export const M0010_INITIAL: Migration = {
       last_seen_scan TEXT NOT NULL,
       gone_since TEXT
     );
-    CREATE INDEX assets_by_status_kind ON assets(status, kind, path);
-    CREATE INDEX assets_by_sha ON assets(sha256) WHERE sha256 IS NOT NULL;
     CREATE TABLE findings (
       id TEXT PRIMARY KEY,
       rule_id TEXT NOT NULL,
