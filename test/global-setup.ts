@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { chmodSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -9,6 +9,8 @@ import { join } from 'node:path'
  */
 export default function setup(): () => void {
   const dir = mkdtempSync(join(tmpdir(), 'aiscout-tests-'))
+  // Traversable by other users: one test scans as `nobody` to meet a real permission error.
+  chmodSync(dir, 0o755)
   process.env.TMPDIR = dir
   return () => {
     // Long-path fixtures cannot be removed through absolute paths; rm -rf descends relatively.
