@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createSecretsPass, secretFileKind } from '../../../src/core/secrets'
 import { RULES } from '../../../src/core/rules'
@@ -103,10 +104,20 @@ describe('secrets pass: assets and findings', () => {
     expect((await pass.analyzeFile(fifo, 'dotenv')).skipped[0]?.reason).toBe('excluded')
   })
 
-  it.skipIf(root)('an unreadable file is skipped with permission-denied', async () => {
+  it('an unreadable file is skipped with permission-denied (as a non-root user: root ignores modes)', () => {
     const p = put('locked/.env', `OPENAI_API_KEY=${key('openai-project')}\n`, 0o000)
-    const r = await createSecretsPass({ fingerprintKey: KEY, home }).analyzeFile(p, 'dotenv')
+    // Run the pass in a child process; as root it drops to `nobody` so the kernel really refuses.
+    const core = resolve(__dirname, '../../../out/core/index.js')
+    const script = `require(${JSON.stringify(core)}).createSecretsPass({ fingerprintKey: Buffer.alloc(32, 1), home: ${JSON.stringify(home)} })
+      .analyzeFile(${JSON.stringify(p)}, 'dotenv').then((r) => process.stdout.write(JSON.stringify(r)))`
+    for (let d = dirname(p); d.length > 1; d = dirname(d)) {
+      if (d.startsWith(tmpdir())) chmodSync(d, 0o755)
+    }
+    const uid = root ? 65534 : undefined
+    const out = execFileSync(process.execPath, ['-e', script], { uid, gid: uid, encoding: 'utf8' })
+    const r = JSON.parse(out) as { skipped: { reason: string }[]; assets: unknown[] }
     expect(r.skipped[0]?.reason).toBe('permission-denied')
+    expect(r.assets).toEqual([])
   })
 
   it('binary files yield nothing; large files are read in line-aligned chunks', async () => {
