@@ -10,7 +10,8 @@ export const USAGE = `AI Scout ${VERSION}: find and judge AI assets on this mach
 
 Usage:
   aiscout scan [--home DIR] [--root DIR]... [--exclude GLOB]... [--db FILE] [--no-hash]
-               [--verify-digests] [--run-versions] [--scan-env] [--identify-servers]
+               [--verify-digests] [--run-versions] [--scan-env] [--scan-source]
+               [--identify-servers]
                [--format table|json|sarif|cyclonedx|html|csv]
                [--out FILE] [--quiet]
   aiscout scan-model [--format table|json|sarif] [--out FILE] PATH...

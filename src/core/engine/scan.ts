@@ -1,7 +1,6 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs'
 import { basename, dirname } from 'node:path'
 import picomatch from 'picomatch'
-import { LOCATORS, FILE_ANALYZERS } from '../discovery/registry'
 import type {
   AddModelOptions,
   AddedModel,
@@ -17,9 +16,6 @@ import type { Db } from '../storage/db'
 import { createHashCache } from '../storage/hash-cache'
 import { beginScan, installationSecret } from '../storage/inventory-store'
 import type { NewAsset, NewFinding, ScanProgress, ScanStats, SkippedEntry } from '../types'
-import { resolveEnv } from '../discovery/env'
-import { createSocketsPort } from '../discovery/system/sockets'
-import { createSystemInfoPort } from '../discovery/system/system-info'
 import { hostInfo } from './host'
 import { assetIdFor } from './asset-id'
 import {
@@ -64,6 +60,12 @@ export type ScanOptions = Readonly<{
    * sniffed and header-scanned). Used by the crawl benchmark against fdfind.
    */
   crawlOnly?: boolean
+  /**
+   * Also read source files (`.py`, `.js`, `.ts`, …) for hard-coded keys (`--scan-source`). Off by
+   * default: a home holds tens of thousands of them, and keys live mostly in the configs, env
+   * files, histories and notebooks that are always read.
+   */
+  scanSource?: boolean
   /** Also look for AI keys in this process's environment variables (`--scan-env`). */
   scanEnvironment?: boolean
   /** Directory reader override (tests inject permission errors and races). */
@@ -115,7 +117,12 @@ export async function scan(
   const platform: Platform =
     options.platform ??
     (process.platform === 'darwin' ? 'darwin' : process.platform === 'win32' ? 'win32' : 'linux')
-  const env = await resolveEnv(home, options.env ?? process.env)
+  // Discovery (every locator, analyzer and parser library) is loaded only when the scan uses it:
+  // a crawl-only run does not pay for it.
+  const discovery = options.crawlOnly ? undefined : await loadDiscovery()
+  const env = discovery
+    ? await discovery.resolveEnv(home, options.env ?? process.env)
+    : (options.env ?? process.env)
   const hash = options.hash !== false
   const writer = beginScan(db, hostInfo(), roots)
   const cache = createHashCache(db)
@@ -243,14 +250,14 @@ export async function scan(
     secrets: secretScanner,
     // Production ports by default (systeminformation + nvidia-smi, /proc or lsof/netstat);
     // tests inject fakes.
-    systemInfo: options.systemInfo ?? createSystemInfoPort(),
-    sockets: options.sockets ?? createSocketsPort(),
+    systemInfo: options.systemInfo ?? discovery?.createSystemInfoPort() ?? NO_SYSTEM_INFO,
+    sockets: options.sockets ?? discovery?.createSocketsPort() ?? { listening: async () => [] },
   }
 
   try {
     // 1. Known locations first: stores claim their directories so the crawl skips them.
     if (!options.crawlOnly) {
-      for (const loc of options.locators ?? LOCATORS) {
+      for (const loc of options.locators ?? discovery?.LOCATORS ?? []) {
         if (signal?.aborted) break
         currentPath = loc.title
         progress()
@@ -269,7 +276,9 @@ export async function scan(
     // 2. The crawl.
     phase = 'crawling'
     progress(true)
-    const analyzers = options.crawlOnly ? [] : (options.analyzers ?? FILE_ANALYZERS)
+    const analyzers = options.crawlOnly
+      ? []
+      : (options.analyzers ?? discovery?.FILE_ANALYZERS ?? [])
     const secretsOn = !options.crawlOnly
     const byName = new Map<string, FileAnalyzer[]>()
     const byExt = new Map<string, FileAnalyzer[]>()
@@ -324,8 +333,9 @@ export async function scan(
       }
       // Jupyter checkpoint copies are covered by the notebook analyzer (linked to the notebook),
       // so the secrets pass does not report the same key twice.
-      const kind =
+      let kind =
         secretsOn && !path.includes('.ipynb_checkpoints') ? secretFileKind(path, home) : undefined
+      if (kind === 'source' && !options.scanSource) kind = undefined
       if (kind) {
         stats.candidates++
         pool.push(async () => {
@@ -548,4 +558,28 @@ function sniffFile(path: string, size: number): ReturnType<typeof sniffHead> | u
   } finally {
     if (fd !== undefined) closeSync(fd)
   }
+}
+
+async function loadDiscovery() {
+  const [registry, envMod, sockets, systemInfo] = await Promise.all([
+    import('../discovery/registry'),
+    import('../discovery/env'),
+    import('../discovery/system/sockets'),
+    import('../discovery/system/system-info'),
+  ])
+  return {
+    LOCATORS: registry.LOCATORS,
+    FILE_ANALYZERS: registry.FILE_ANALYZERS,
+    resolveEnv: envMod.resolveEnv,
+    createSocketsPort: sockets.createSocketsPort,
+    createSystemInfoPort: systemInfo.createSystemInfoPort,
+  }
+}
+
+/** Used only by crawl-only runs, which run no locator. */
+const NO_SYSTEM_INFO: SystemInfoPort = {
+  graphics: async () => ({ controllers: [] }),
+  cpu: async () => ({}),
+  mem: async () => ({ total: 0 }),
+  osInfo: async () => ({}),
 }

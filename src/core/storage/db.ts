@@ -33,7 +33,7 @@ export function openDb(
     }
     db.pragma('foreign_keys = ON')
     db.pragma('busy_timeout = 5000')
-    db.pragma('cache_size = -65536')
+    db.pragma('cache_size = -16384')
     if (!opts.readonly) migrate(db)
     else {
       // Read-only callers cannot migrate, but still refuse a database from the future.

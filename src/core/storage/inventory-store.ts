@@ -61,7 +61,7 @@ function attachStage(db: Db): void {
     // Staged rows are disposable (a killed scan just loses them): no journal, no syncs.
     db.pragma('stage.journal_mode = OFF')
     db.pragma('stage.synchronous = OFF')
-    db.pragma('stage.cache_size = -65536')
+    db.pragma('stage.cache_size = -16384')
   }
   // Plain rowid tables without indexes: the writer deduplicates in memory (a Map of id → rowid),
   // so inserts are appends and the merge sorts once.

@@ -129,7 +129,7 @@ export async function listDir(
 async function readAtMost(path: string, n: number): Promise<Buffer> {
   const fh = await open(path, OPEN_FLAGS)
   try {
-    const buf = Buffer.alloc(n)
+    const buf = Buffer.allocUnsafe(n)
     let got = 0
     while (got < n) {
       const { bytesRead } = await fh.read(buf, got, n - got, got)
@@ -200,7 +200,10 @@ export async function readTextBounded(
     const st = await stat(path)
     if (!st.isFile()) return { kind: 'missing' }
     if (st.size > cap) return { kind: 'too-large', size: st.size }
-    return { kind: 'ok', text: decode(await readAtMost(path, cap), opts.stripBom), size: st.size }
+    // Allocate for what the stat reported, never the cap: a 20 MiB cap must not cost 20 MiB per
+    // tiny file. A file that grew since the stat is cut at its stat size (still bounded).
+    const n = Math.min(cap, st.size)
+    return { kind: 'ok', text: decode(await readAtMost(path, n), opts.stripBom), size: st.size }
   } catch (e) {
     const skip = fsSkipEntry(path, e, opts.quiet)
     return skip ? { kind: 'error', skip } : { kind: 'missing' }
