@@ -147,6 +147,8 @@ export type ScanStats = Readonly<{
   bytesHashed: number
   filesHashed: number
   hashCacheHits: number
+  /** Model files whose static scan report was reused from the cache (unchanged identity). */
+  scanCacheHits?: number
   modelsScanned: number
   assets: number
   findings: number

@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs'
-import type { HashCache } from '../storage/hash-cache'
+import { RULES } from '../rules'
+import type { FileIdentity, HashCache } from '../storage/hash-cache'
 import { scanModelFile } from '../scanners/scan-file'
 import type { ModelFileReport } from '../scanners/types'
 import { sha256File } from '../util/hash'
@@ -12,38 +13,61 @@ export type ModelFileOptions = Readonly<{
   cache: HashCache
   onHashed(bytes: number): void
   onCacheHit(): void
+  onScanCacheHit?(): void
   signal?: AbortSignal
 }>
 
 /**
- * Static scan plus SHA-256 through the (dev, inode, size, mtime) cache: an unchanged file is
- * never reread; a digest known by construction is trusted unless verification is asked for.
+ * Version stamp of cached scan reports: a report written by other scanner rules is not reused.
+ * Bump SCANNER_REVISION when a scanner changes what it reports for the same bytes.
+ */
+const SCANNER_REVISION = 1
+const SCANNER_VERSION = `${SCANNER_REVISION}:${RULES.length}`
+
+/**
+ * Static scan plus SHA-256 through the (dev, inode, size, mtime) cache: an unchanged file is never
+ * reread (neither its bytes for hashing nor its headers for scanning); a digest known by
+ * construction is trusted unless verification is asked for.
  */
 export async function analyzeModelFile(
   path: string,
   o: ModelFileOptions,
 ): Promise<ModelFileReport> {
-  const report = await scanModelFile(path, { hash: false, fileName: o.fileName })
-  if (report.error || !o.hash) {
+  let id: FileIdentity | undefined
+  try {
+    const st = statSync(path, { bigint: true })
+    id = { dev: st.dev, ino: st.ino, size: Number(st.size), mtimeMs: Number(st.mtimeNs) / 1e6 }
+  } catch {
+    id = undefined
+  }
+  const cached = id ? o.cache.getEntry(id) : undefined
+  let report: ModelFileReport
+  if (cached?.report && cached.scanner === `${SCANNER_VERSION}:${o.fileName ?? ''}`) {
+    report = { ...(JSON.parse(cached.report) as ModelFileReport), path }
+    o.onScanCacheHit?.()
+  } else {
+    report = await scanModelFile(path, { hash: false, fileName: o.fileName })
+    if (id && !report.error) {
+      const { sha256: _omit, ...rest } = report
+      o.cache.putEntry(id, path, {
+        report: JSON.stringify(rest),
+        scanner: `${SCANNER_VERSION}:${o.fileName ?? ''}`,
+      })
+    }
+  }
+  if (report.error || !o.hash || !id) {
     return o.knownSha256 && !report.error ? { ...report, sha256: o.knownSha256 } : report
   }
   let sha256: string | undefined
   try {
-    const st = statSync(path, { bigint: true })
-    const id = {
-      dev: st.dev,
-      ino: st.ino,
-      size: Number(st.size),
-      mtimeMs: Number(st.mtimeNs) / 1e6,
-    }
     if (o.knownSha256 && !o.verify) {
       sha256 = o.knownSha256
     } else {
-      sha256 = o.cache.get(id)
+      sha256 = cached?.sha256
       if (sha256) o.onCacheHit()
       else {
         sha256 = await sha256File(path, o.onHashed, o.signal)
-        o.cache.put(id, path, sha256)
+        o.cache.putEntry(id, path, { sha256 })
       }
     }
   } catch {

@@ -93,6 +93,7 @@ const emptyStats = (): { -readonly [K in keyof ScanStats]: ScanStats[K] } => ({
   bytesHashed: 0,
   filesHashed: 0,
   hashCacheHits: 0,
+  scanCacheHits: 0,
   modelsScanned: 0,
   assets: 0,
   findings: 0,
@@ -195,6 +196,9 @@ export async function scan(
     },
     onCacheHit: () => {
       stats.hashCacheHits++
+    },
+    onScanCacheHit: () => {
+      stats.scanCacheHits = (stats.scanCacheHits ?? 0) + 1
     },
   })
 

@@ -7,29 +7,72 @@ export type FileIdentity = Readonly<{
   mtimeMs: number
 }>
 
+/** What is remembered about an unchanged file: its digest and its static scan report. */
+export type CachedFile = Readonly<{
+  sha256?: string
+  /** JSON of the ModelFileReport, valid only for the scanner version that wrote it. */
+  report?: string
+  scanner?: string
+}>
+
 /**
- * SHA-256 cache keyed by (device, inode, size, mtime): an unchanged file is never read twice.
- * Entries are written as soon as a hash is known, so an interrupted scan still saves its work.
+ * File cache keyed by (device, inode, size, mtime): an unchanged file is never read twice — not
+ * for its SHA-256 and not for its static scan. Entries are written as soon as they are known, so
+ * an interrupted scan still saves its work.
  */
 export type HashCache = Readonly<{
   get(id: FileIdentity): string | undefined
+  getEntry(id: FileIdentity): CachedFile | undefined
   put(id: FileIdentity, path: string, sha256: string): void
+  putEntry(id: FileIdentity, path: string, entry: CachedFile): void
 }>
 
 export function createHashCache(db: Db): HashCache {
-  const sel = db.prepare(`SELECT size, mtime_ms, sha256 FROM file_hashes WHERE dev = ? AND ino = ?`)
-  const ins = db.prepare(
-    `INSERT OR REPLACE INTO file_hashes (dev, ino, size, mtime_ms, sha256, path) VALUES (?, ?, ?, ?, ?, ?)`,
+  const sel = db.prepare(
+    `SELECT size, mtime_ms, sha256, report, scanner FROM file_hashes WHERE dev = ? AND ino = ?`,
   )
+  const upsert = db.prepare(
+    `INSERT INTO file_hashes (dev, ino, size, mtime_ms, sha256, report, scanner, path) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (dev, ino) DO UPDATE SET
+       sha256 = CASE WHEN size = excluded.size AND mtime_ms = excluded.mtime_ms THEN coalesce(excluded.sha256, sha256) ELSE excluded.sha256 END,
+       report = CASE WHEN size = excluded.size AND mtime_ms = excluded.mtime_ms THEN coalesce(excluded.report, report) ELSE excluded.report END,
+       scanner = CASE WHEN excluded.report IS NOT NULL THEN excluded.scanner
+                      WHEN size = excluded.size AND mtime_ms = excluded.mtime_ms THEN scanner ELSE NULL END,
+       size = excluded.size, mtime_ms = excluded.mtime_ms, path = excluded.path`,
+  )
+  const getEntry = (id: FileIdentity): CachedFile | undefined => {
+    const row = sel.get(String(id.dev), String(id.ino)) as
+      | {
+          size: number
+          mtime_ms: number
+          sha256: string | null
+          report: string | null
+          scanner: string | null
+        }
+      | undefined
+    if (!row || row.size !== id.size || row.mtime_ms !== id.mtimeMs) return undefined
+    return {
+      sha256: row.sha256 ?? undefined,
+      report: row.report ?? undefined,
+      scanner: row.scanner ?? undefined,
+    }
+  }
+  const putEntry = (id: FileIdentity, path: string, e: CachedFile): void => {
+    upsert.run(
+      String(id.dev),
+      String(id.ino),
+      id.size,
+      id.mtimeMs,
+      e.sha256 ?? null,
+      e.report ?? null,
+      e.scanner ?? null,
+      path,
+    )
+  }
   return {
-    get(id) {
-      const row = sel.get(String(id.dev), String(id.ino)) as
-        { size: number; mtime_ms: number; sha256: string } | undefined
-      if (!row || row.size !== id.size || row.mtime_ms !== id.mtimeMs) return undefined
-      return row.sha256
-    },
-    put(id, path, sha256) {
-      ins.run(String(id.dev), String(id.ino), id.size, id.mtimeMs, sha256, path)
-    },
+    getEntry,
+    putEntry,
+    get: (id) => getEntry(id)?.sha256,
+    put: (id, path, sha256) => putEntry(id, path, { sha256 }),
   }
 }

@@ -302,7 +302,12 @@ function mergeLinks(
   return out
 }
 
-/** Same weights in two places (two stores, a copy in Downloads): link every copy to the others. */
+const MAX_SAME_WEIGHT_LINKS = 16
+
+/**
+ * Same weights in two places (two stores, a copy in Downloads): link every copy to the others
+ * (up to MAX_SAME_WEIGHT_LINKS of them).
+ */
 function linkDuplicates(
   db: Db,
   idsBySha: ReadonlyMap<string, ReadonlySet<string>>,
@@ -319,7 +324,11 @@ function linkDuplicates(
       const row = get.get(rowid) as { links: string } | undefined
       const links = mergeLinks(
         JSON.parse(row?.links ?? '[]') as AssetLink[],
-        ids.filter((o) => o !== id).map((to) => ({ to, relation: 'same-weights' })),
+        // Bounded: a thousand identical files must not cost a million links.
+        ids
+          .filter((o) => o !== id)
+          .slice(0, MAX_SAME_WEIGHT_LINKS)
+          .map((to) => ({ to, relation: 'same-weights' })),
       )
       set.run(JSON.stringify(links), rowid)
     }

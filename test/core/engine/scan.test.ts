@@ -242,3 +242,21 @@ describe('content decides in the crawl', () => {
     db.close()
   })
 })
+
+describe('incremental rescans', () => {
+  it('reuses the static scan of unchanged model files and rescans a touched one', async () => {
+    const { fake, db } = setup()
+    const { statSync, utimesSync } = await import('node:fs')
+    const first = await scan(db, { home: fake.home, env: {} })
+    expect(first.stats.scanCacheHits).toBe(0)
+    const again = await scan(db, { home: fake.home, env: {} })
+    expect(again.stats.scanCacheHits).toBe(first.stats.modelsScanned)
+    const st = statSync(fake.paths.good)
+    utimesSync(fake.paths.good, st.atime, new Date(st.mtimeMs + 5000))
+    const third = await scan(db, { home: fake.home, env: {} })
+    expect(third.stats.scanCacheHits).toBe(first.stats.modelsScanned - 1)
+    const good = [...openInventoryReader(db).assets()].find((a) => a.path === fake.paths.good)
+    expect(good?.verdict).toBe('safe')
+    db.close()
+  })
+})

@@ -58,7 +58,9 @@ export const M0010_INITIAL: Migration = {
       ino TEXT NOT NULL,
       size INTEGER NOT NULL,
       mtime_ms REAL NOT NULL,
-      sha256 TEXT NOT NULL,
+      sha256 TEXT,
+      report TEXT,
+      scanner TEXT,
       path TEXT NOT NULL,
       PRIMARY KEY (dev, ino)
     ) WITHOUT ROWID;
