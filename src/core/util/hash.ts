@@ -44,6 +44,24 @@ try {
 }
 `
 
+/**
+ * One hashing worker at a time: each holds its own JS heap, and on the machines we target two
+ * cores are already busy with the walk and the hash; more workers add memory, not speed.
+ */
+let workerBusy = false
+const workerQueue: (() => void)[] = []
+async function withHashWorker<T>(fn: () => Promise<T>): Promise<T> {
+  if (workerBusy) await new Promise<void>((r) => workerQueue.push(r))
+  workerBusy = true
+  try {
+    return await fn()
+  } finally {
+    const next = workerQueue.shift()
+    if (next) next()
+    else workerBusy = false
+  }
+}
+
 /** SHA-256 of a file (native crypto, no WASM). `onBytes` reports progress; `signal` cancels. */
 export function sha256File(
   path: string,
