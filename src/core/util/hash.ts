@@ -75,7 +75,7 @@ export function sha256File(
     // Let the stream report the error.
   }
   return size >= WORKER_MIN_BYTES
-    ? hashInWorker(path, onBytes, signal)
+    ? withHashWorker(() => hashInWorker(path, onBytes, signal))
     : hashStream(path, onBytes, signal)
 }
 
