@@ -104,6 +104,12 @@ function hashInWorker(
   return new Promise((resolve, reject) => {
     const w = new Worker(HASH_WORKER, {
       eval: true,
+      // The worker only reads and hashes: a small heap keeps the scan's peak memory down.
+      resourceLimits: {
+        maxOldGenerationSizeMb: 16,
+        maxYoungGenerationSizeMb: 4,
+        codeRangeSizeMb: 4,
+      },
       workerData: { path, progressEvery: 64 * 1024 * 1024 },
     })
     const onAbort = (): void => {
