@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os'
 import { basename, join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { SkippedEntry, SkipReason } from '../types'
+import { fsSkipReason } from '../util/fs'
 
 export type WalkOptions = Readonly<{
   /** Return true to skip a directory (pruning, exclusions, claimed store dirs). */
@@ -35,23 +36,7 @@ export type ReaddirFn = (
 
 /** Maps an errno code to a skip reason the UI can explain. */
 export function skipReasonFor(code: string | undefined, platform: NodeJS.Platform): SkipReason {
-  switch (code) {
-    case 'EACCES':
-      return 'permission-denied'
-    case 'EPERM':
-      // macOS answers EPERM (not EACCES) for folders guarded by privacy protection (TCC).
-      return platform === 'darwin' ? 'privacy-protected' : 'permission-denied'
-    case 'ENAMETOOLONG':
-      return 'path-too-long'
-    case 'ELOOP':
-      return 'symlink-loop'
-    case 'ENOENT':
-      return 'vanished'
-    case 'ENOTDIR':
-      return 'not-a-directory'
-    default:
-      return 'error'
-  }
+  return fsSkipReason(code, { platform, fallback: 'error' })
 }
 
 function describe(reason: SkipReason, code: string | undefined): string {

@@ -31,14 +31,18 @@ export function errorMessage(e: unknown): string {
 }
 
 /**
- * Maps an errno code to a skip reason. (The engine's walker has its own mapping with a macOS
- * privacy-protection case and `error` as fallback; discovery reports `unreadable`.)
+ * Maps an errno code to a skip reason. macOS answers EPERM (not EACCES) for folders guarded by
+ * privacy protection (TCC), so with `platform: 'darwin'` EPERM is `privacy-protected`.
  */
-export function fsSkipReason(code: string | undefined): SkipReason {
+export function fsSkipReason(
+  code: string | undefined,
+  opts: Readonly<{ platform?: NodeJS.Platform; fallback?: SkipReason }> = {},
+): SkipReason {
   switch (code) {
     case 'EACCES':
-    case 'EPERM':
       return 'permission-denied'
+    case 'EPERM':
+      return opts.platform === 'darwin' ? 'privacy-protected' : 'permission-denied'
     case 'ENAMETOOLONG':
       return 'path-too-long'
     case 'ELOOP':
@@ -48,7 +52,7 @@ export function fsSkipReason(code: string | undefined): SkipReason {
     case 'ENOTDIR':
       return 'not-a-directory'
     default:
-      return 'unreadable'
+      return opts.fallback ?? 'unreadable'
   }
 }
 
