@@ -131,13 +131,37 @@ export function beginScan(
   let nSkipped = 0
   let finished = false
 
+  // New assets go in by MULTI rows per statement (fewer calls across the JS/SQLite boundary).
+  // The table only grows during a scan, so the rows of one statement get consecutive rowids.
+  const MULTI = 64
+  const insAssetMulti = db.prepare(
+    `INSERT INTO stage.staged_assets (id, kind, path, name, version, format, sha256, size_bytes, source, verdict, details, links)
+     VALUES ${Array(MULTI).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+  )
   const flush = db.transaction((rows: Pending[]) => {
+    let batch: Pending[] = []
+    const insertBatch = (): void => {
+      if (batch.length === MULTI) {
+        const last = BigInt(
+          insAssetMulti.run(...batch.flatMap((b) => b.row as Row)).lastInsertRowid,
+        )
+        batch.forEach((b, i) => {
+          if (b.t === 'a') rowById.set(b.id, last - BigInt(MULTI - 1 - i))
+        })
+      } else {
+        for (const b of batch)
+          if (b.t === 'a') rowById.set(b.id, insAsset.run(...b.row).lastInsertRowid)
+      }
+      batch = []
+    }
     for (const p of rows) {
       switch (p.t) {
         case 'a': {
           const existing = rowById.get(p.id)
-          if (existing === undefined) rowById.set(p.id, insAsset.run(...p.row).lastInsertRowid)
-          else {
+          if (existing === undefined) {
+            batch.push(p)
+            if (batch.length === MULTI) insertBatch()
+          } else {
             const r = p.row
             mergeAsset.run(r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], existing)
           }
@@ -151,6 +175,7 @@ export function beginScan(
           break
       }
     }
+    insertBatch()
   })
   const flushPending = (): void => {
     const rows = pending
