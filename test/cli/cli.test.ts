@@ -100,9 +100,23 @@ describe('aiscout scan', () => {
     for (const f of readdirSync(tmp).filter((n) => n.startsWith('scan.db'))) {
       expect(readFileSync(join(tmp, f)).includes(Buffer.from(fake.key)), f).toBe(false)
     }
-    const secret = json.assets.find((a) => a.kind === 'secret')
+    const secret = json.assets.find((a) => a.kind === 'secret') as
+      | {
+          path: string
+          details: Record<string, unknown>
+          provider?: string
+          line?: number
+          redacted?: string
+          fingerprint?: string
+        }
+      | undefined
     expect(secret?.details.redacted).toMatch(/^sk-proj-.*…/)
     expect(secret?.details.fingerprint).toMatch(/^[0-9a-f]{64}$/)
+    // The documented top-level fields of a secret asset.
+    expect(secret).toMatchObject({ path: fake.paths.env, line: 2 })
+    expect(secret?.provider).toMatch(/openai/i)
+    expect(secret?.redacted).toBe(secret?.details.redacted)
+    expect(secret?.fingerprint).toBe(secret?.details.fingerprint)
   })
 
   it('prints a human table by default', () => {
