@@ -1,4 +1,5 @@
 import { assetIdFor } from '../../src/core/engine/asset-id'
+import { addedModel, modelRecords } from '../../src/core/engine/model-files'
 import type {
   AddModelOptions,
   AddedModel,
@@ -56,31 +57,11 @@ export function makeTestContext(opts: {
       claimedFiles.has(p) || [...claimedDirs].some((d) => p === d || p.startsWith(d + '/')),
     async addModel(path: string, o: AddModelOptions): Promise<AddedModel> {
       const report = await scanModelFile(path, { knownSha256: o.knownSha256, fileName: o.fileName })
-      const assetId = emitAsset({
-        kind: 'model',
-        path,
-        identity: o.identity,
-        name: o.name,
-        version: o.version,
-        format: report.format,
-        sha256: report.sha256,
-        sizeBytes: report.sizeBytes,
-        source: o.source,
-        verdict: report.verdict,
-        details: { ...(report.metadata ?? {}), ...(o.details ?? {}) },
-        links: o.links,
-      })
-      for (const f of report.findings)
-        findings.push({ ...f, path, assetId, title: undefined, severity: f.severity })
+      const records = modelRecords(path, report, o)
+      const assetId = emitAsset(records.asset)
+      findings.push(...records.findings(assetId))
       claimedFiles.add(path)
-      return {
-        assetId,
-        verdict: report.verdict,
-        format: report.format,
-        sha256: report.sha256,
-        sizeBytes: report.sizeBytes,
-        metadata: report.metadata,
-      }
+      return addedModel(assetId, report)
     },
     secrets: opts.secrets ?? noSecrets,
     systemInfo: opts.systemInfo ?? {

@@ -1,8 +1,11 @@
 import { statSync } from 'node:fs'
+import { basename } from 'node:path'
+import type { AddModelOptions, AddedModel } from '../discovery/types'
 import { RULES } from '../rules'
 import type { FileIdentity, HashCache } from '../storage/hash-cache'
 import { scanModelFile } from '../scanners/scan-file'
 import type { ModelFileReport } from '../scanners/types'
+import type { NewAsset, NewFinding } from '../types'
 import { sha256File } from '../util/hash'
 
 export type ModelFileOptions = Readonly<{
@@ -74,4 +77,43 @@ export async function analyzeModelFile(
     // Vanished or unreadable between scan and hash: keep the scan result without a digest.
   }
   return { ...report, sha256 }
+}
+
+/**
+ * The model asset and findings for one scanned file, as every `addModel` records them (the
+ * engine and the test context share this so they cannot drift apart).
+ */
+export function modelRecords(
+  path: string,
+  report: ModelFileReport,
+  o: AddModelOptions,
+): Readonly<{ asset: NewAsset; findings: (assetId: string) => NewFinding[] }> {
+  return {
+    asset: {
+      kind: 'model',
+      path,
+      identity: o.identity,
+      name: o.name ?? basename(path),
+      version: o.version,
+      format: report.format,
+      sha256: report.sha256,
+      sizeBytes: report.sizeBytes,
+      source: o.source,
+      verdict: report.verdict,
+      details: { ...(report.metadata ?? {}), ...(o.details ?? {}) },
+      links: o.links,
+    },
+    findings: (assetId) => report.findings.map((f) => ({ ...f, path, assetId })),
+  }
+}
+
+export function addedModel(assetId: string, report: ModelFileReport): AddedModel {
+  return {
+    assetId,
+    verdict: report.verdict,
+    format: report.format,
+    sha256: report.sha256,
+    sizeBytes: report.sizeBytes,
+    metadata: report.metadata,
+  }
 }

@@ -26,7 +26,7 @@ import {
   secretFileKind,
 } from './integrations'
 import { createJobPool } from './job-pool'
-import { analyzeModelFile } from './model-files'
+import { addedModel, analyzeModelFile, modelRecords } from './model-files'
 import { createLongPathAliases } from './long-paths'
 import { isPrunedDir } from './prune'
 import { normaliseRoots } from './roots'
@@ -208,31 +208,10 @@ export async function scan(
     const report = await analyzeModelFile(path, modelOpts(o.knownSha256, o.fileName))
     stats.modelsScanned++
     if (report.sha256 && !o.knownSha256) stats.filesHashed++
-    const assetId = emitAsset({
-      kind: 'model',
-      path,
-      identity: o.identity,
-      name: o.name ?? basename(path),
-      version: o.version,
-      format: report.format,
-      sha256: report.sha256,
-      sizeBytes: report.sizeBytes,
-      source: o.source,
-      verdict: report.verdict,
-      details: { ...(report.metadata ?? {}), ...(o.details ?? {}) },
-      links: o.links,
-    })
-    for (const f of report.findings) {
-      emitFinding({ ...f, path, assetId })
-    }
-    return {
-      assetId,
-      verdict: report.verdict,
-      format: report.format,
-      sha256: report.sha256,
-      sizeBytes: report.sizeBytes,
-      metadata: report.metadata,
-    }
+    const records = modelRecords(path, report, o)
+    const assetId = emitAsset(records.asset)
+    for (const f of records.findings(assetId)) emitFinding(f)
+    return addedModel(assetId, report)
   }
 
   const ctx: DiscoveryContext = {

@@ -2,6 +2,7 @@ import { constants } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { StringDecoder } from 'node:string_decoder'
 import type { SkipReason, SkippedEntry } from '../types'
+import { fsSkipReason } from '../util/fs'
 
 /** Whole-file read limit for text; larger text files are read in chunks. */
 export const WHOLE_READ_LIMIT = 2 * 1024 * 1024
@@ -14,24 +15,14 @@ const OPEN_FLAGS =
 /** A line longer than this is cut: key context never needs more. */
 const MAX_CARRY = 64 * 1024
 
+/**
+ * The shared errno mapping, except that a candidate replaced by a directory is left out
+ * (`excluded`) and one whose parent became a file has vanished for this pass.
+ */
 export function skipReasonOf(code: string | undefined): SkipReason {
-  switch (code) {
-    case 'ENOENT':
-    case 'ENOTDIR':
-      return 'vanished'
-    case 'EACCES':
-      return 'permission-denied'
-    case 'EPERM':
-      return process.platform === 'darwin' ? 'privacy-protected' : 'permission-denied'
-    case 'ENAMETOOLONG':
-      return 'path-too-long'
-    case 'ELOOP':
-      return 'symlink-loop'
-    case 'EISDIR':
-      return 'excluded'
-    default:
-      return 'unreadable'
-  }
+  if (code === 'EISDIR') return 'excluded'
+  if (code === 'ENOTDIR') return 'vanished'
+  return fsSkipReason(code, { platform: process.platform })
 }
 
 export function skipped(path: string, err: unknown): SkippedEntry {
