@@ -16,8 +16,9 @@ function sha256Hex(s: string): string {
   return oneShot ? oneShot('sha256', s, 'hex') : createHash('sha256').update(s).digest('hex')
 }
 
+/** Digest of the parts, each followed by NUL (ids are unchanged from the streaming form). */
 export function findingIdFor(parts: readonly (string | number | undefined)[]): string {
-  const h = createHash('sha256')
-  for (const p of parts) h.update(String(p ?? '')).update('\0')
-  return h.digest('hex').slice(0, 32)
+  let s = ''
+  for (const p of parts) s += `${p ?? ''}\0`
+  return sha256Hex(s).slice(0, 32)
 }

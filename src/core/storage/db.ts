@@ -28,6 +28,9 @@ export function openDb(
   }
   try {
     if (!opts.readonly) {
+      // 8 KiB pages: about a fifth less time merging a scan into the inventory than 4 KiB (bench
+      // "inventory writes"). Takes effect only on a new, empty database; must precede WAL mode.
+      db.pragma('page_size = 8192')
       db.pragma('journal_mode = WAL')
       db.pragma('synchronous = NORMAL')
     }

@@ -14,7 +14,11 @@ import type {
 import type { Db } from './db'
 
 /** Rows are flushed in batches so the store keeps ≥100k rows/s without holding a scan in memory. */
-const BATCH = 2000
+const BATCH = 2048
+/** Asset rows per multi-row INSERT. */
+const MULTI = 64
+/** Staged asset columns: rowid, then the 12 asset fields. */
+const ASSET_COLS = 13
 
 export type ScanWriter = Readonly<{
   scanId: string
@@ -64,7 +68,8 @@ function attachStage(db: Db): void {
     db.pragma('stage.cache_size = -16384')
   }
   // Plain rowid tables without indexes: the writer deduplicates in memory (a Map of id → rowid),
-  // so inserts are appends and the merge sorts once.
+  // so inserts are appends. The merge reads them in rowid order: measured, sorting by id first
+  // cost more than it saved on first scans and rescans alike.
   db.exec(`
     CREATE TABLE IF NOT EXISTS stage.staged_assets (
       id TEXT NOT NULL, kind TEXT NOT NULL, path TEXT NOT NULL,
@@ -97,8 +102,16 @@ export function beginScan(
   ).run(scanId, now.toISOString(), JSON.stringify(roots), JSON.stringify(host))
 
   const insAsset = db.prepare(
-    `INSERT INTO stage.staged_assets (id, kind, path, name, version, format, sha256, size_bytes, source, verdict, details, links)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO stage.staged_assets (rowid, id, kind, path, name, version, format, sha256, size_bytes, source, verdict, details, links)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  )
+  // New assets go in MULTI rows per statement, their values bound from one flat array (fewer
+  // calls across the JS/SQLite boundary, no per-row arrays). The writer numbers the staged rows
+  // itself (1, 2, ...: the stage is emptied when a scan begins), so it knows a row's rowid
+  // before the row is written and inserts are appends.
+  const insAssetMulti = db.prepare(
+    `INSERT INTO stage.staged_assets (rowid, id, kind, path, name, version, format, sha256, size_bytes, source, verdict, details, links)
+     VALUES ${Array(MULTI).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
   )
   // A second emission of the same asset (a locator and the crawl, or a store and an analyzer)
   // fills in what the first left empty and merges details; links are merged in memory.
@@ -116,98 +129,81 @@ export function beginScan(
     `INSERT INTO skipped (scan_id, path, reason, code, message) VALUES (?, ?, ?, ?, ?)`,
   )
 
-  type Row = unknown[]
-  type Pending =
-    { t: 'a'; id: string; row: Row } | { t: 'f'; row: Row } | { t: 's'; row: SkippedEntry }
-  let pending: Pending[] = []
-  const pendingAssetIds = new Set<string>()
-  const rowById = new Map<string, number | bigint>()
+  /** Full chunks of MULTI asset rows (flat values), then the chunk being filled (`inCur` rows). */
+  let chunks: unknown[][] = []
+  let cur: unknown[] = new Array<unknown>(MULTI * ASSET_COLS)
+  let inCur = 0
+  let findingRows: unknown[][] = []
+  let skippedRows: SkippedEntry[] = []
+  let buffered = 0
+  /** Staged rowid of every asset id of this scan: dedupe without an index on the stage. */
+  const rowById = new Map<string, number>()
+  /** Rowids up to this one are written; later ones wait in the buffers. */
+  let lastRowid = 0
+  let writtenRowid = 0
   const findingIds = new Set<string>()
   const linksById = new Map<string, AssetLink[]>()
-  /** Model/dataset ids by digest, to link copies of the same weights at the end. */
-  const idsBySha = new Map<string, Set<string>>()
+  /** Model/dataset ids by digest (one id, or several once a copy turns up), to link copies. */
+  const idsBySha = new Map<string, string | string[]>()
   let nAssets = 0
   let nFindings = 0
   let nSkipped = 0
   let finished = false
 
-  // New assets go in by MULTI rows per statement (fewer calls across the JS/SQLite boundary).
-  // The table only grows during a scan, so the rows of one statement get consecutive rowids.
-  const MULTI = 64
-  const insAssetMulti = db.prepare(
-    `INSERT INTO stage.staged_assets (id, kind, path, name, version, format, sha256, size_bytes, source, verdict, details, links)
-     VALUES ${Array(MULTI).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+  const writeBuffers = db.transaction(
+    (
+      full: readonly unknown[][],
+      tail: readonly unknown[],
+      tailRows: number,
+      findings: readonly unknown[][],
+      skipped: readonly SkippedEntry[],
+    ) => {
+      for (const chunk of full) insAssetMulti.run(chunk)
+      for (let i = 0; i < tailRows; i++)
+        insAsset.run(tail.slice(i * ASSET_COLS, (i + 1) * ASSET_COLS))
+      for (const f of findings) insFinding.run(f)
+      for (const s of skipped) insSkipped.run(scanId, s.path, s.reason, s.code ?? null, s.message)
+    },
   )
-  const flush = db.transaction((rows: Pending[]) => {
-    let batch: Pending[] = []
-    const insertBatch = (): void => {
-      if (batch.length === MULTI) {
-        const last = BigInt(
-          insAssetMulti.run(...batch.flatMap((b) => b.row as Row)).lastInsertRowid,
-        )
-        batch.forEach((b, i) => {
-          if (b.t === 'a') rowById.set(b.id, last - BigInt(MULTI - 1 - i))
-        })
-      } else {
-        for (const b of batch)
-          if (b.t === 'a') rowById.set(b.id, insAsset.run(...b.row).lastInsertRowid)
-      }
-      batch = []
-    }
-    for (const p of rows) {
-      switch (p.t) {
-        case 'a': {
-          const existing = rowById.get(p.id)
-          if (existing === undefined) {
-            batch.push(p)
-            if (batch.length === MULTI) insertBatch()
-          } else {
-            const r = p.row
-            mergeAsset.run(r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], existing)
-          }
-          break
-        }
-        case 'f':
-          insFinding.run(...p.row)
-          break
-        case 's':
-          insSkipped.run(scanId, p.row.path, p.row.reason, p.row.code ?? null, p.row.message)
-          break
-      }
-    }
-    insertBatch()
-  })
-  const flushPending = (): void => {
-    const rows = pending
-    pending = []
-    pendingAssetIds.clear()
-    flush(rows)
+  /** Writes everything buffered (a partly filled chunk row by row). */
+  const flushAll = (): void => {
+    if (buffered === 0) return
+    writeBuffers(chunks, cur, inCur, findingRows, skippedRows)
+    chunks = []
+    cur = new Array<unknown>(MULTI * ASSET_COLS)
+    inCur = 0
+    findingRows = []
+    skippedRows = []
+    buffered = 0
+    writtenRowid = lastRowid
   }
-  const push = (p: Pending): void => {
-    pending.push(p)
-    if (pending.length >= BATCH) flushPending()
+  const counted = (): void => {
+    if (++buffered >= BATCH) flushAll()
   }
-
   return {
     scanId,
     addAsset(a) {
       const id = assetIdFor(a.kind, a.identity ?? a.path)
-      const links = mergeLinks(linksById.get(id), a.links)
-      if (links.length) linksById.set(id, links)
+      let links = linksById.get(id)
+      if (a.links?.length) {
+        links = mergeLinks(links, a.links)
+        linksById.set(id, links)
+      }
       if (a.sha256 && (a.kind === 'model' || a.kind === 'dataset')) {
         const ids = idsBySha.get(a.sha256)
-        if (ids) ids.add(id)
-        else idsBySha.set(a.sha256, new Set([id]))
+        if (ids === undefined) idsBySha.set(a.sha256, id)
+        else if (typeof ids === 'string') {
+          if (ids !== id) idsBySha.set(a.sha256, [ids, id])
+        } else if (!ids.includes(id)) ids.push(id)
       }
-      // The merge of a repeated emission needs the first row stored.
-      if (pendingAssetIds.has(id)) flushPending()
-      pendingAssetIds.add(id)
-      push({
-        t: 'a',
-        id,
-        row: [
-          id,
-          a.kind,
+      const details = a.details ? JSON.stringify(a.details) : '{}'
+      const linksJson = links?.length ? JSON.stringify(links) : '[]'
+      nAssets++
+      const staged = rowById.get(id)
+      if (staged !== undefined) {
+        // The merge of a repeated emission needs the first row stored.
+        if (staged > writtenRowid) flushAll()
+        mergeAsset.run(
           a.path,
           a.name ?? null,
           a.version ?? null,
@@ -216,11 +212,34 @@ export function beginScan(
           a.sizeBytes ?? null,
           a.source ?? null,
           a.verdict ?? null,
-          a.details ? JSON.stringify(a.details) : '{}',
-          links.length ? JSON.stringify(links) : '[]',
-        ],
-      })
-      nAssets++
+          details,
+          linksJson,
+          staged,
+        )
+        return id
+      }
+      const rowid = ++lastRowid
+      rowById.set(id, rowid)
+      const at = inCur * ASSET_COLS
+      cur[at] = rowid
+      cur[at + 1] = id
+      cur[at + 2] = a.kind
+      cur[at + 3] = a.path
+      cur[at + 4] = a.name ?? null
+      cur[at + 5] = a.version ?? null
+      cur[at + 6] = a.format ?? null
+      cur[at + 7] = a.sha256 ?? null
+      cur[at + 8] = a.sizeBytes ?? null
+      cur[at + 9] = a.source ?? null
+      cur[at + 10] = a.verdict ?? null
+      cur[at + 11] = details
+      cur[at + 12] = linksJson
+      if (++inCur === MULTI) {
+        chunks.push(cur)
+        cur = new Array<unknown>(MULTI * ASSET_COLS)
+        inCur = 0
+      }
+      counted()
       return id
     },
     addFinding(f) {
@@ -237,41 +256,40 @@ export function beginScan(
       ])
       if (findingIds.has(id)) return id
       findingIds.add(id)
-      push({
-        t: 'f',
-        row: [
-          id,
-          f.ruleId,
-          f.severity ?? rule?.severity ?? 'medium',
-          f.title ?? rule?.title ?? f.ruleId,
-          f.message,
-          f.path,
-          f.line ?? null,
-          f.assetId ?? null,
-          f.member ?? null,
-          f.offset ?? null,
-          f.callable ?? null,
-        ],
-      })
+      findingRows.push([
+        id,
+        f.ruleId,
+        f.severity ?? rule?.severity ?? 'medium',
+        f.title ?? rule?.title ?? f.ruleId,
+        f.message,
+        f.path,
+        f.line ?? null,
+        f.assetId ?? null,
+        f.member ?? null,
+        f.offset ?? null,
+        f.callable ?? null,
+      ])
       nFindings++
+      counted()
       return id
     },
     addSkipped(s) {
-      push({ t: 's', row: s })
+      skippedRows.push(s)
       nSkipped++
+      counted()
     },
     counts: () => ({ assets: nAssets, findings: nFindings, skipped: nSkipped }),
     complete(stats) {
       if (finished) return
       finished = true
-      flushPending()
+      flushAll()
       const now = new Date().toISOString()
       db.transaction(() => {
         linkDuplicates(db, idsBySha, rowById)
         db.prepare(
           `INSERT INTO assets (id, kind, path, name, version, format, sha256, size_bytes, source, verdict, details, links, status, first_seen_scan, last_seen_scan)
            SELECT id, kind, path, name, version, format, sha256, size_bytes, source, verdict, details, links, 'present', ?, ?
-           FROM stage.staged_assets WHERE true ORDER BY id
+           FROM stage.staged_assets WHERE true
            ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, path = excluded.path, name = excluded.name,
              version = excluded.version, format = excluded.format, sha256 = excluded.sha256,
              size_bytes = excluded.size_bytes, source = excluded.source, verdict = excluded.verdict,
@@ -284,7 +302,7 @@ export function beginScan(
         db.prepare(
           `INSERT INTO findings (id, rule_id, severity, title, message, path, line, asset_id, member, offset, callable, status, first_seen_scan, last_seen_scan)
            SELECT id, rule_id, severity, title, message, path, line, asset_id, member, offset, callable, 'open', ?, ?
-           FROM stage.staged_findings WHERE true ORDER BY id
+           FROM stage.staged_findings WHERE true
            ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, title = excluded.title,
              message = excluded.message, status = 'open', last_seen_scan = excluded.last_seen_scan`,
         ).run(scanId, scanId)
@@ -302,7 +320,11 @@ export function beginScan(
     abort(status, error) {
       if (finished) return
       finished = true
-      pending = []
+      chunks = []
+      cur = []
+      inCur = 0
+      findingRows = []
+      skippedRows = []
       db.transaction(() => {
         db.prepare(`DELETE FROM stage.staged_assets`).run()
         db.prepare(`DELETE FROM stage.staged_findings`).run()
@@ -335,14 +357,14 @@ const MAX_SAME_WEIGHT_LINKS = 16
  */
 function linkDuplicates(
   db: Db,
-  idsBySha: ReadonlyMap<string, ReadonlySet<string>>,
-  rowById: ReadonlyMap<string, number | bigint>,
+  idsBySha: ReadonlyMap<string, string | readonly string[]>,
+  rowById: ReadonlyMap<string, number>,
 ): void {
   const get = db.prepare(`SELECT links FROM stage.staged_assets WHERE rowid = ?`)
   const set = db.prepare(`UPDATE stage.staged_assets SET links = ? WHERE rowid = ?`)
   for (const group of idsBySha.values()) {
-    if (group.size < 2) continue
-    const ids = [...group]
+    if (typeof group === 'string') continue
+    const ids = group
     for (const id of ids) {
       const rowid = rowById.get(id)
       if (rowid === undefined) continue

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { assetIdFor } from '../../../src/core/engine/asset-id'
 import { openDb } from '../../../src/core/storage/db'
 import { createHashCache } from '../../../src/core/storage/hash-cache'
 import { beginScan, installationSecret } from '../../../src/core/storage/inventory-store'
@@ -39,6 +40,7 @@ describe('inventory store (real SQLite file)', () => {
     const db = openDb(file)
     expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION)
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
+    expect(db.pragma('page_size', { simple: true })).toBe(8192)
     db.close()
     // Reopening is idempotent.
     const again = openDb(file)
@@ -168,6 +170,24 @@ describe('inventory store (real SQLite file)', () => {
     const assets = [...openInventoryReader(db).assets()]
     expect(assets.find((a) => a.id === x)!.links).toEqual([{ to: y, relation: 'same-weights' }])
     expect(assets.find((a) => a.id === y)!.links).toEqual([{ to: x, relation: 'same-weights' }])
+    db.close()
+  })
+
+  it('links copies staged thousands of rows apart, never an asset to itself', () => {
+    const db = openDb(tmpDb())
+    const s = beginScan(db, host, ['/h'])
+    const x = s.addAsset({ kind: 'model', path: '/h/a.gguf', sha256: 'ee' })
+    s.addAsset({ kind: 'model', path: '/h/a.gguf', sha256: 'ee' }) // the same asset again
+    for (let i = 0; i < 3000; i++) s.addAsset({ kind: 'model', path: `/h/n${i}`, sha256: `${i}` })
+    const y = s.addAsset({ kind: 'dataset', path: '/h/b.bin', sha256: 'ee' })
+    const z = s.addAsset({ kind: 'tool', path: '/h/c', sha256: 'ee' }) // not weights: not linked
+    s.complete(stats)
+    const assets = new Map([...openInventoryReader(db).assets()].map((a) => [a.id, a]))
+    expect(assets.size).toBe(3003)
+    expect(assets.get(x)!.links).toEqual([{ to: y, relation: 'same-weights' }])
+    expect(assets.get(y)!.links).toEqual([{ to: x, relation: 'same-weights' }])
+    expect(assets.get(z)!.links).toEqual([])
+    expect(assets.get(assetIdFor('model', '/h/n7'))!.links).toEqual([])
     db.close()
   })
 
