@@ -9,6 +9,8 @@ import type {
   SystemInfoPort,
 } from '../../src/core/discovery/types'
 import { scanModelFile } from '../../src/core/scanners/scan-file'
+import type { FileMemo } from '../../src/core/storage/file-memo'
+import { NO_MEMO } from '../../src/core/storage/file-memo'
 import type { SecretScanner } from '../../src/core/secrets/index'
 import type { NewAsset, NewFinding, SkippedEntry } from '../../src/core/types'
 
@@ -26,6 +28,7 @@ export function makeTestContext(opts: {
   sockets?: readonly ListeningSocket[]
   secrets?: SecretScanner
   runVersionCommands?: boolean
+  memo?: FileMemo
 }) {
   const assets: CollectedAsset[] = []
   const findings: NewFinding[] = []
@@ -64,6 +67,7 @@ export function makeTestContext(opts: {
       return addedModel(assetId, report)
     },
     secrets: opts.secrets ?? noSecrets,
+    memo: opts.memo ?? NO_MEMO,
     systemInfo: opts.systemInfo ?? {
       graphics: async () => ({ controllers: [] }),
       cpu: async () => ({ brand: 'Test CPU', cores: 4 }),

@@ -1,4 +1,5 @@
 import type { SecretScanner } from '../secrets/index'
+import type { FileMemo } from '../storage/file-memo'
 import type { Details, NewAsset, NewFinding, SkippedEntry, Verdict } from '../types'
 
 export type Platform = 'linux' | 'darwin' | 'win32'
@@ -89,6 +90,8 @@ export type DiscoveryContext = Readonly<{
   /** Scans (statically), hashes (with the cache) and records a model file; returns its asset id and verdict. */
   addModel(path: string, opts: AddModelOptions): Promise<AddedModel>
   secrets: SecretScanner
+  /** What analyses derived from unchanged files in earlier scans (they are then not reread). */
+  memo: FileMemo
   systemInfo: SystemInfoPort
   sockets: SocketsPort
 }>
@@ -97,6 +100,12 @@ export type DiscoveryContext = Readonly<{
 export type Locator = Readonly<{
   id: string
   title: string
+  /**
+   * Claims no paths and reads nothing the crawl writes (system probes: GPUs, listening sockets),
+   * so it runs beside the other locators and the crawl instead of before them: its waiting on
+   * child processes and sockets then costs a scan no wall time.
+   */
+  besideCrawl?: boolean
   locate(ctx: DiscoveryContext): Promise<void>
 }>
 

@@ -1,8 +1,8 @@
-import { statSync } from 'node:fs'
 import { basename } from 'node:path'
 import type { AddModelOptions, AddedModel } from '../discovery/types'
 import { RULES } from '../rules'
 import type { FileIdentity, HashCache } from '../storage/hash-cache'
+import { fileIdentity } from '../storage/hash-cache'
 import { scanModelFile } from '../scanners/scan-file'
 import type { ModelFileReport } from '../scanners/types'
 import type { NewAsset, NewFinding } from '../types'
@@ -36,13 +36,7 @@ export async function analyzeModelFile(
   path: string,
   o: ModelFileOptions,
 ): Promise<ModelFileReport> {
-  let id: FileIdentity | undefined
-  try {
-    const st = statSync(path, { bigint: true })
-    id = { dev: st.dev, ino: st.ino, size: Number(st.size), mtimeMs: Number(st.mtimeNs) / 1e6 }
-  } catch {
-    id = undefined
-  }
+  const id: FileIdentity | undefined = fileIdentity(path)
   const cached = id ? o.cache.getEntry(id) : undefined
   let report: ModelFileReport
   if (cached?.report && cached.scanner === `${SCANNER_VERSION}:${o.fileName ?? ''}`) {

@@ -13,6 +13,7 @@ import type {
 } from '../discovery/types'
 import { HEAD_BYTES, MODEL_EXTENSIONS, sniffHead } from '../scanners/sniff'
 import type { Db } from '../storage/db'
+import { createFileMemo } from '../storage/file-memo'
 import { createHashCache } from '../storage/hash-cache'
 import { beginScan, installationSecret } from '../storage/inventory-store'
 import type { NewAsset, NewFinding, ScanProgress, ScanStats, SkippedEntry } from '../types'
@@ -130,7 +131,8 @@ export async function scan(
   const stats = emptyStats()
   const fingerprintKey = installationSecret(db)
   const secretScanner = createSecretScanner({ fingerprintKey })
-  const secretsPass = createSecretsPass({ fingerprintKey, home, scanner: secretScanner })
+  const memo = createFileMemo(db)
+  const secretsPass = createSecretsPass({ fingerprintKey, home, scanner: secretScanner, memo })
 
   let lastProgress = 0
   let currentPath: string | undefined
@@ -231,29 +233,36 @@ export async function scan(
     isClaimed,
     addModel,
     secrets: secretScanner,
+    memo,
     // Production ports by default (systeminformation + nvidia-smi, /proc or lsof/netstat);
     // tests inject fakes.
     systemInfo: options.systemInfo ?? discovery?.createSystemInfoPort() ?? NO_SYSTEM_INFO,
     sockets: options.sockets ?? discovery?.createSocketsPort() ?? { listening: async () => [] },
   }
 
+  const runLocator = async (loc: Locator): Promise<void> => {
+    try {
+      await loc.locate(ctx)
+    } catch (e) {
+      skip({
+        path: `locator:${loc.id}`,
+        reason: 'error',
+        message: `${loc.title}: ${(e as Error).message ?? String(e)}`,
+      })
+    }
+  }
+  const locators = options.crawlOnly ? [] : (options.locators ?? discovery?.LOCATORS ?? [])
+  // System probes wait on child processes and sockets: they run beside everything else.
+  const beside = Promise.all(locators.filter((l) => l.besideCrawl).map(runLocator))
+
   try {
     // 1. Known locations first: stores claim their directories so the crawl skips them.
-    if (!options.crawlOnly) {
-      for (const loc of options.locators ?? discovery?.LOCATORS ?? []) {
-        if (signal?.aborted) break
-        currentPath = loc.title
-        progress()
-        try {
-          await loc.locate(ctx)
-        } catch (e) {
-          skip({
-            path: `locator:${loc.id}`,
-            reason: 'error',
-            message: `${loc.title}: ${(e as Error).message ?? String(e)}`,
-          })
-        }
-      }
+    for (const loc of locators) {
+      if (signal?.aborted) break
+      if (loc.besideCrawl) continue
+      currentPath = loc.title
+      progress()
+      await runLocator(loc)
     }
 
     // 2. The crawl.
@@ -291,10 +300,21 @@ export async function scan(
 
     const onFile = (path: string, name: string): void => {
       stats.filesSeen++
-      if (isExcluded(real(path), name) || claimedFiles.has(path)) return
       const dot = name.lastIndexOf('.')
       const ext = dot > 0 ? name.slice(dot).toLowerCase() : ''
       const analyzersFor = byName.get(name) ?? byExt.get(ext)
+      const modelCandidate = !analyzersFor && (ext === '' || MODEL_EXTENSIONS.has(ext))
+      // Jupyter checkpoint copies are covered by the notebook analyzer (linked to the notebook),
+      // so the secrets pass does not report the same key twice.
+      let kind =
+        secretsOn && !path.includes('.ipynb_checkpoints') ? secretFileKind(path, home) : undefined
+      if (kind === 'source' && !options.scanSource) kind = undefined
+      // Most files are none of these: they cost a name lookup, nothing more.
+      if (!analyzersFor && !modelCandidate && !kind) {
+        progress()
+        return
+      }
+      if (isExcluded(real(path), name) || claimedFiles.has(path)) return
       if (analyzersFor) {
         stats.candidates++
         for (const a of analyzersFor) {
@@ -309,16 +329,10 @@ export async function scan(
       // Content decides: files with a model extension, and extension-less files (Ollama and HF
       // blobs, `weights`, renamed pickles), are sniffed; a binary model format found there is
       // scanned and the missing extension reported.
-      const modelCandidate = MODEL_EXTENSIONS.has(ext) || ext === ''
-      if (modelCandidate && !analyzersFor) {
+      if (modelCandidate) {
         stats.candidates++
         pool.push(() => crawlModel(path, ext))
       }
-      // Jupyter checkpoint copies are covered by the notebook analyzer (linked to the notebook),
-      // so the secrets pass does not report the same key twice.
-      let kind =
-        secretsOn && !path.includes('.ipynb_checkpoints') ? secretFileKind(path, home) : undefined
-      if (kind === 'source' && !options.scanSource) kind = undefined
       if (kind) {
         stats.candidates++
         pool.push(async () => {
@@ -467,6 +481,7 @@ export async function scan(
     phase = 'analyzing'
     progress(true)
     await pool.idle()
+    await beside
     aliases.dispose()
     if (!signal?.aborted && secretsOn) {
       const end = secretsPass.finish()
@@ -501,10 +516,19 @@ export async function scan(
     }
   } catch (e) {
     aliases.dispose()
+    try {
+      cache.flush()
+      memo.flush()
+    } catch {
+      // The scan's own error is the one to report.
+    }
     writer.abort('failed', (e as Error).message)
     throw e
   }
 
+  // Digests, reports and remembered analyses of this scan are kept even when it was cancelled.
+  cache.flush()
+  memo.flush()
   if (signal?.aborted) {
     writer.abort('interrupted', 'cancelled')
     stats.durationMs = Date.now() - t0

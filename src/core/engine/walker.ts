@@ -1,8 +1,6 @@
 import type { Dirent } from 'node:fs'
-import { readdirSync } from 'node:fs'
-import { availableParallelism } from 'node:os'
-import { basename, join } from 'node:path'
-import { Worker } from 'node:worker_threads'
+import { readdir, readdirSync } from 'node:fs'
+import { basename } from 'node:path'
 import type { SkippedEntry, SkipReason } from '../types'
 import { fsSkipReason } from '../util/fs'
 
@@ -15,10 +13,12 @@ export type WalkOptions = Readonly<{
   /** A directory whose absolute path is beyond PATH_MAX; when absent it is recorded as skipped. */
   onTooLong?(path: string): void
   onDir?(path: string): void
-  /** Callback-reader concurrency (only with an injected `readdir`, or `concurrency: 0` to use fs.readdir). */
+  /** Callback-reader concurrency (only with an injected `readdir`). */
   concurrency?: number
-  /** Force this many reader threads from the start (default: synchronous, moving to 2-4 threads when reads are slow). */
-  workers?: number
+  /** Most directory reads in flight on the thread pool beside the caller's own (0: none). */
+  inFlight?: number
+  /** false: only the thread pool reads (the walk also switches to that when reads turn slow). */
+  readOnCaller?: boolean
   /** Back-pressure: while this returns true no new directory is opened. */
   shouldPause?(): boolean
   /** Resolves when the consumer has drained enough to continue. */
@@ -58,266 +58,147 @@ function describe(reason: SkipReason, code: string | undefined): string {
   }
 }
 
-/** Entry types as sent back by a directory reader. */
-const T_OTHER = 0
-const T_FILE = 1
-const T_DIR = 2
-
-/**
- * One directory read: its entries are `names[start..end)` / `types[start..end)` (shared arrays of
- * a whole batch, so nothing is copied per directory), or the errno code that stopped it.
- */
-type DirResult = Readonly<{
-  dir: string
-  code?: string
-  names?: readonly string[]
-  types?: ArrayLike<number>
-  start?: number
-  end?: number
-}>
-
-/** Something that reads batches of directories and calls back with their results. */
-type DirReader = Readonly<{
-  /** How many batches may be in flight at once. */
-  slots: number
-  /** Dirs per batch (1 for the callback reader). */
-  batch(queued: number): number
-  read(dirs: readonly string[], cb: (results: readonly DirResult[]) => void): void
-  close(): void
-}>
-
-/**
- * Reads directories in worker threads with readdirSync. Measured on the project's VMs: the async
- * fs.readdir path costs about twice the CPU of readdirSync (one thread hand-off per directory),
- * while a single synchronous walker is slow on a cold cache. Several workers reading batches
- * synchronously keep several directory reads in flight at the CPU cost of a synchronous walk.
- */
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads')
-const { readdirSync } = require('node:fs')
-parentPort.on('message', (dirs) => {
-  // One string of NUL-separated names (NUL cannot occur in a file name) and one byte per entry:
-  // far cheaper to post than arrays of small strings.
-  const names = []
-  const types = []
-  const counts = new Int32Array(dirs.length)
-  const codes = new Array(dirs.length)
-  for (let d = 0; d < dirs.length; d++) {
-    try {
-      const es = readdirSync(dirs[d], { withFileTypes: true })
-      counts[d] = es.length
-      for (const e of es) {
-        names.push(e.name)
-        types.push(e.isFile() ? ${T_FILE} : e.isDirectory() ? ${T_DIR} : ${T_OTHER})
-      }
-    } catch (e) {
-      counts[d] = -1
-      codes[d] = (e && e.code) || 'EIO'
-    }
-  }
-  parentPort.postMessage({ dirs, codes, counts, names: names.join('\\0'), types: Uint8Array.from(types) })
-})
-`
-
-type WorkerBatch = Readonly<{
-  dirs: readonly string[]
-  codes: readonly (string | undefined)[]
-  counts: Int32Array
-  names: string
-  types: Uint8Array
-}>
-
-function unpack(b: WorkerBatch): DirResult[] {
-  const all = b.names.length ? b.names.split('\0') : []
-  const out: DirResult[] = []
-  let at = 0
-  for (let d = 0; d < b.dirs.length; d++) {
-    const n = b.counts[d]!
-    if (n < 0) {
-      out.push({ dir: b.dirs[d]!, code: b.codes[d] ?? 'EIO' })
-      continue
-    }
-    out.push({ dir: b.dirs[d]!, names: all, types: b.types, start: at, end: at + n })
-    at += n
-  }
-  return out
-}
-
-function workerReader(count: number): DirReader {
-  const idle: Worker[] = []
-  const all: Worker[] = []
-  for (let i = 0; i < count; i++) {
-    const w = new Worker(WORKER_SOURCE, { eval: true })
-    all.push(w)
-    idle.push(w)
-  }
-  return {
-    slots: count,
-    batch: (queued) => Math.max(1, Math.min(64, Math.ceil(queued / count))),
-    read(dirs, cb) {
-      const w = idle.pop()!
-      w.once('message', (batch: WorkerBatch) => {
-        idle.push(w)
-        cb(unpack(batch))
-      })
-      w.postMessage(dirs)
-    },
-    close() {
-      for (const w of all) void w.terminate()
-    },
-  }
-}
-
-/**
- * Reads on the calling thread with readdirSync, a batch at a time, and yields to the event loop
- * between batches (so hashing and analysis jobs keep running). `onSlow` reports the mean time per
- * directory so the walk can move to worker threads when the disk, not the CPU, is the limit.
- */
-function syncReader(onTiming: (dirs: number, ns: bigint) => void): DirReader {
-  return {
-    slots: 1,
-    batch: (queued) => Math.min(256, queued),
-    read(dirs, cb) {
-      const out: DirResult[] = []
-      const t0 = process.hrtime.bigint()
-      for (const dir of dirs) {
-        try {
-          const es = readdirSync(dir, { withFileTypes: true })
-          const names = new Array<string>(es.length)
-          const types = new Uint8Array(es.length)
-          for (let i = 0; i < es.length; i++) {
-            const e = es[i]!
-            names[i] = e.name
-            types[i] = e.isFile() ? T_FILE : e.isDirectory() ? T_DIR : T_OTHER
-          }
-          out.push({ dir, names, types })
-        } catch (e) {
-          out.push({ dir, code: (e as NodeJS.ErrnoException).code ?? 'EIO' })
-        }
-      }
-      onTiming(dirs.length, process.hrtime.bigint() - t0)
-      setImmediate(() => cb(out))
-    },
-    close() {},
-  }
-}
-
-/** Mean readdir time per directory above which the disk is cold and workers take over. */
-const COLD_NS_PER_DIR = 150_000n
-
-function callbackReader(readdirFn: ReaddirFn, limit: number): DirReader {
-  return {
-    slots: limit,
-    batch: () => 1,
-    read(dirs, cb) {
-      const dir = dirs[0]!
-      readdirFn(dir, (err, entries) => {
-        if (err) cb([{ dir, code: err.code ?? 'EIO' }])
-        else
-          cb([
-            {
-              dir,
-              names: entries.map((e) => e.name),
-              types: entries.map((e) => (e.isFile() ? T_FILE : e.isDirectory() ? T_DIR : T_OTHER)),
-            },
-          ])
-      })
-    },
-    close() {},
-  }
-}
+/** Mean readdirSync time per directory above which the disk is cold and only the pool reads. */
+const COLD_NS_PER_DIR = 150_000
+/** The caller yields to the event loop (analysis jobs, finished pool reads) after this long. */
+const SLICE_NS = 1_000_000
+/** Pool reads in flight beside the caller (measured best on a warm 300k-file home: 256-512). */
+const IN_FLIGHT = 256
 
 /**
  * Concurrent directory walk. Directory symlinks are never followed (so no loops), every error is
  * recorded as a skipped entry and the walk goes on, and results are streamed to the callbacks
  * instead of being collected.
+ *
+ * Measured on the project's 2-core VMs (bench "crawl + classify"): the kernel's work in the
+ * directory reads is most of the cost, so a walk on one thread takes about twice fd's wall time
+ * whatever the JavaScript does. The calling thread reads synchronously in short slices (the
+ * cheapest per directory) while up to IN_FLIGHT reads run on libuv's thread pool beside it; their
+ * entries are handled when the caller yields. Worker threads were tried instead and cost more
+ * CPU (a thread to start, every name copied between threads). When reads turn slow (a cold disk)
+ * the caller stops reading and the pool alone keeps many reads in flight.
  */
 export function walk(roots: readonly string[], opts: WalkOptions): Promise<void> {
   const platform = opts.platform ?? process.platform
-  // Warm cache: a synchronous reader costs the least CPU. Cold cache (slow reads): several
-  // worker threads keep reads in flight. The walk starts synchronous and switches when reads
-  // turn out slow, unless told otherwise (tests inject a reader; `workers` forces threads).
-  let switchToWorkers = false
-  const sync = syncReader((dirs, ns) => {
-    if (dirs >= 16 && ns / BigInt(dirs) > COLD_NS_PER_DIR) switchToWorkers = true
-  })
-  let reader: DirReader = opts.readdir
-    ? callbackReader(opts.readdir, Math.max(1, opts.concurrency ?? 8))
-    : opts.workers !== undefined && opts.workers > 0
-      ? workerReader(opts.workers)
-      : sync
+  const sep = platform === 'win32' ? '\\' : '/'
   const queue: string[] = [...roots]
-  let active = 0
+  const readdirFn = opts.readdir
+  const limit = readdirFn ? Math.max(1, opts.concurrency ?? 8) : (opts.inFlight ?? IN_FLIGHT)
+  let readOnCaller = !readdirFn && opts.readOnCaller !== false
+  if (!readOnCaller && limit === 0) readOnCaller = true
+  let inflight = 0
+  let scheduled = false
   let draining = false
+  let done = false
+  /** Finished pool reads (directory, then its entries or the error), handled by the next pump. */
+  const ready: (string | Dirent[] | NodeJS.ErrnoException)[] = []
+
+  const fail = (dir: string, code: string | undefined): void => {
+    if (code === 'ENAMETOOLONG' && opts.onTooLong) {
+      opts.onTooLong(dir)
+      return
+    }
+    const reason = skipReasonFor(code, platform)
+    opts.onSkip({ path: dir, reason, code, message: describe(reason, code) })
+  }
+  const handle = (dir: string, entries: readonly Dirent[]): void => {
+    opts.onDir?.(dir)
+    const parentName = basename(dir)
+    // Plain concatenation: `dir` is already normalised, and path.join per entry was a tenth of
+    // the walk's CPU.
+    const prefix = dir.endsWith(sep) ? dir : dir + sep
+    for (const e of entries) {
+      const name = e.name
+      if (e.isDirectory()) {
+        const p = prefix + name
+        if (!opts.skipDir(p, name, parentName)) queue.push(p)
+      } else if (e.isFile()) {
+        opts.onFile(prefix + name, name, dir)
+      }
+      // Symlinks (to files or dirs), sockets, FIFOs and devices are not followed or read.
+    }
+  }
+  const read =
+    readdirFn ??
+    ((dir: string, cb: Parameters<ReaddirFn>[1]) => readdir(dir, { withFileTypes: true }, cb))
+
   return new Promise<void>((resolvePromise) => {
-    const finish = (): void => {
-      reader.close()
-      resolvePromise()
+    const schedule = (): void => {
+      if (scheduled || done) return
+      scheduled = true
+      setImmediate(pump)
+    }
+    const issue = (): void => {
+      // The pool takes up to half of the queue (all of it when the caller does not read).
+      const keep = readOnCaller ? Math.ceil(queue.length / 2) : 0
+      while (inflight < limit && queue.length > keep) {
+        const dir = queue.pop()!
+        inflight++
+        read(dir, (err, entries) => {
+          inflight--
+          ready.push(dir, err ?? entries)
+          schedule()
+        })
+      }
     }
     const pump = (): void => {
-      if (opts.signal?.aborted) {
-        queue.length = 0
-        if (active === 0) finish()
-        return
+      scheduled = false
+      if (done) return
+      for (let i = 0; i < ready.length; i += 2) {
+        const dir = ready[i] as string
+        const r = ready[i + 1]!
+        if (Array.isArray(r)) handle(dir, r)
+        else fail(dir, (r as NodeJS.ErrnoException).code ?? 'EIO')
       }
-      if (opts.shouldPause?.() && opts.waitForDrain) {
+      ready.length = 0
+      if (opts.signal?.aborted) queue.length = 0
+      else if (opts.shouldPause?.() && opts.waitForDrain) {
         if (!draining) {
           draining = true
           void opts.waitForDrain().then(() => {
             draining = false
-            pump()
+            schedule()
           })
         }
         return
       }
-      if (switchToWorkers && reader === sync && active === 0) {
-        switchToWorkers = false
-        reader = workerReader(defaultWorkers())
-      }
-      while (active < reader.slots && queue.length > 0) {
-        const n = reader.batch(queue.length)
-        const dirs = queue.splice(Math.max(0, queue.length - n), n)
-        active++
-        reader.read(dirs, (results) => {
-          active--
-          for (const r of results) handle(r)
-          pump()
-        })
-      }
-      if (active === 0 && queue.length === 0) finish()
-    }
-    const handle = (r: DirResult): void => {
-      if (r.code !== undefined) {
-        if (r.code === 'ENAMETOOLONG' && opts.onTooLong) {
-          opts.onTooLong(r.dir)
-          return
+      issue()
+      if (readOnCaller && queue.length > 0) {
+        const t0 = process.hrtime.bigint()
+        let n = 0
+        let ns = 0
+        while (queue.length > 0) {
+          const dir = queue.pop()!
+          let entries: Dirent[]
+          try {
+            entries = readdirSync(dir, { withFileTypes: true })
+          } catch (e) {
+            fail(dir, (e as NodeJS.ErrnoException).code ?? 'EIO')
+            continue
+          } finally {
+            n++
+          }
+          handle(dir, entries)
+          if ((n & 15) === 0) {
+            ns = Number(process.hrtime.bigint() - t0)
+            if (ns > SLICE_NS || opts.shouldPause?.()) break
+          }
         }
-        const reason = skipReasonFor(r.code, platform)
-        opts.onSkip({ path: r.dir, reason, code: r.code, message: describe(reason, r.code) })
+        ns = Number(process.hrtime.bigint() - t0)
+        // A cold disk: synchronous reads would block the caller (and the analysis jobs on its
+        // event loop); the pool alone keeps reads in flight.
+        if (n >= 16 && ns / n > COLD_NS_PER_DIR && limit > 0) readOnCaller = false
+        issue()
+        schedule()
         return
       }
-      const dir = r.dir
-      opts.onDir?.(dir)
-      const parentName = basename(dir)
-      const names = r.names!
-      const types = r.types!
-      const end = r.end ?? names.length
-      for (let i = r.start ?? 0; i < end; i++) {
-        const name = names[i]!
-        const t = types[i]
-        if (t === T_DIR) {
-          const p = join(dir, name)
-          if (!opts.skipDir(p, name, parentName)) queue.push(p)
-        } else if (t === T_FILE) {
-          opts.onFile(join(dir, name), name, dir)
-        }
-        // Symlinks (to files or dirs), sockets, FIFOs and devices are not followed or read.
+      // (A reader may call back synchronously: its result waits in `ready` for the next pump.)
+      if (inflight === 0 && queue.length === 0 && ready.length === 0) {
+        done = true
+        resolvePromise()
       }
+      // Otherwise the next finished pool read schedules the next pump.
     }
     pump()
   })
-}
-
-function defaultWorkers(): number {
-  return Math.min(4, Math.max(2, availableParallelism()))
 }

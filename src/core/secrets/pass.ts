@@ -1,9 +1,13 @@
+import { createHash } from 'node:crypto'
+import type { FileMemo } from '../storage/file-memo'
+import { NO_MEMO } from '../storage/file-memo'
 import type { NewAsset, NewFinding, SkippedEntry } from '../types'
 import { isFixturePath } from './decoys'
 import { secretAssetFromHit, secretAssetIdentity, secretFindingFromHit } from './hit-records'
 import { createGitContext } from './git-context'
 import type { GitStatus } from './git-context'
 import { readText } from './read-bounded'
+import { SECRET_RULE_DEFS } from './rules'
 import type { InternalScanner, SecretScanner } from './scanner'
 import { createSecretScanner } from './scanner'
 import type { SecretFileKind, SecretHit } from './types'
@@ -22,6 +26,17 @@ export type SecretsPass = Readonly<{
   /** Cross-file checks at the end of the scan (same key in several places). */
   finish(): { findings: NewFinding[]; findingAssets: (string | undefined)[] }
 }>
+
+/**
+ * Bump when the scanner reports different hits for the same bytes in a way the rule table does
+ * not show; the stamp also changes with every rule edit, so remembered hits never outlive rules.
+ */
+const HITS_REVISION = 1
+/** Namespace stamp of remembered secret hits (see storage/file-memo.ts). */
+export const SECRET_HITS_STAMP = `${HITS_REVISION}.${createHash('sha256')
+  .update(JSON.stringify(SECRET_RULE_DEFS))
+  .digest('hex')
+  .slice(0, 12)}`
 
 /** Template .env files are meant to be committed. */
 function isEnvTemplate(path: string): boolean {
@@ -42,7 +57,10 @@ export function createSecretsPass(opts: {
   fingerprintKey: Uint8Array
   home: string
   scanner?: SecretScanner
+  /** Hits of unchanged files from earlier scans (the files are then not read again). */
+  memo?: FileMemo
 }): SecretsPass {
+  const memo = opts.memo ?? NO_MEMO
   const scanner = (opts.scanner ?? createSecretScanner(opts)) as SecretScanner &
     Partial<InternalScanner>
   const git = createGitContext(opts.home)
@@ -61,13 +79,30 @@ export function createSecretsPass(opts: {
 
   async function analyze(path: string, kind: SecretFileKind): Promise<SecretFileResult> {
     const result: SecretFileResult = { assets: [], findings: [], findingAssets: [], skipped: [] }
-    const read = await readText(path, kind === 'notebook')
-    if (!read.ok) {
-      if (read.skipped) result.skipped.push(read.skipped)
-      return result
-    }
-    const hits: SecretHit[] = []
-    for (const c of read.chunks) hits.push(...scanChunk(c.text, path, kind, c.lineOffset))
+    // The bytes decide the hits (remembered for an unchanged file); mode bits and git state are
+    // checked fresh every scan, since chmod or a new .gitignore rule leaves the mtime alone.
+    const remembered = await memo.remember(
+      path,
+      `secret-hits:${kind}:${SECRET_HITS_STAMP}`,
+      async (): Promise<{ hits: SecretHit[]; mode: number } | undefined> => {
+        const read = await readText(path, kind === 'notebook')
+        if (!read.ok) {
+          if (read.skipped) result.skipped.push(read.skipped)
+          return undefined
+        }
+        const found: SecretHit[] = []
+        for (const c of read.chunks) found.push(...scanChunk(c.text, path, kind, c.lineOffset))
+        return { hits: found, mode: read.mode }
+      },
+    )
+    if (remembered.value === undefined) return result
+    // A renamed file keeps its inode and mtime: remembered hits take the path it has now.
+    const hits = remembered.cached
+      ? remembered.value.hits.map((h) => (h.path === undefined ? h : { ...h, path }))
+      : remembered.value.hits
+    const mode = remembered.cached
+      ? (remembered.mode ?? remembered.value.mode)
+      : remembered.value.mode
 
     for (const h of hits) {
       const identity = secretAssetIdentity(h, path)
@@ -86,12 +121,12 @@ export function createSecretsPass(opts: {
       result.findingAssets.push(firstId)
     }
     if (first) {
-      const loose = read.mode & 0o077
+      const loose = mode & 0o077
       if (posix && loose) {
         posture({
           ruleId: 'posture.key-file-permissions',
-          severity: read.mode & 0o004 ? 'high' : 'medium',
-          message: `${path} holds ${describe(hits)} and is readable by ${read.mode & 0o004 ? 'all users' : 'its group'} (mode ${(read.mode & 0o777).toString(8).padStart(4, '0')})`,
+          severity: mode & 0o004 ? 'high' : 'medium',
+          message: `${path} holds ${describe(hits)} and is readable by ${mode & 0o004 ? 'all users' : 'its group'} (mode ${(mode & 0o777).toString(8).padStart(4, '0')})`,
           path,
           line: first.line,
         })

@@ -6,7 +6,12 @@ import { scan } from '../../../src/core/engine/scan'
 import { openDb } from '../../../src/core/storage/db'
 import { openInventoryReader } from '../../../src/core/storage/inventory-reader'
 import type { ScanProgress } from '../../../src/core/types'
-import { makeFakeHome, safetensors, write } from '../../fixtures/generators/fake-home'
+import {
+  fakeOpenAiKey,
+  makeFakeHome,
+  safetensors,
+  write,
+} from '../../fixtures/generators/fake-home'
 
 const cleanup: string[] = []
 afterEach(() => cleanup.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })))
@@ -257,6 +262,67 @@ describe('incremental rescans', () => {
     expect(third.stats.scanCacheHits).toBe(first.stats.modelsScanned - 1)
     const good = [...openInventoryReader(db).assets()].find((a) => a.path === fake.paths.good)
     expect(good?.verdict).toBe('safe')
+    db.close()
+  })
+
+  it('does not reread an unchanged notebook or .env file, and rereads one whose mtime changed', async () => {
+    const { fake, db } = setup()
+    const { chmodSync, utimesSync } = await import('node:fs')
+    const nb = join(fake.home, 'work', 'memo.ipynb')
+    const env = join(fake.home, 'work', 'app', '.env')
+    const notebook = (key: string) =>
+      JSON.stringify({
+        cells: [
+          {
+            cell_type: 'code',
+            source: [`import openai\nclient = openai.OpenAI(api_key="${key}")\n`],
+          },
+        ],
+        metadata: {},
+        nbformat: 4,
+        nbformat_minor: 5,
+      })
+    const [a, b] = [fakeOpenAiKey(501), fakeOpenAiKey(777)]
+    write(nb, notebook(a))
+    write(env, `OPENAI_API_KEY=${a}\n`, 0o644)
+    // Whole-second mtimes, so that putting one back below restores it exactly.
+    const stamp = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000)
+    for (const path of [nb, env]) utimesSync(path, stamp, stamp)
+    const secretsAt = (path: string) =>
+      [...openInventoryReader(db).assets()]
+        .filter((x) => x.kind === 'secret' && x.path === path)
+        .map((x) => String(x.details?.fingerprint ?? x.id))
+    await scan(db, { home: fake.home, env: {} })
+    const before = { nb: secretsAt(nb), env: secretsAt(env) }
+    expect(before.nb).toHaveLength(1)
+    expect(before.env).toHaveLength(1)
+    const postureOf = () =>
+      [...openInventoryReader(db).findings()].filter(
+        (f) => f.ruleId === 'posture.key-file-permissions' && f.path === env,
+      )
+    expect(postureOf()).toHaveLength(1)
+
+    // Same length, same inode, mtime put back: the files look unchanged, so the remembered
+    // analysis stands (proof that the bytes were not read again) ...
+    const keep = (path: string, text: string) => {
+      writeFileSync(path, text)
+      utimesSync(path, stamp, stamp)
+    }
+    keep(nb, notebook(b))
+    keep(env, `OPENAI_API_KEY=${b}\n`)
+    // ... while the mode is checked afresh: chmod leaves the mtime alone.
+    chmodSync(env, 0o600)
+    await scan(db, { home: fake.home, env: {} })
+    expect(secretsAt(nb)).toEqual(before.nb)
+    expect(secretsAt(env)).toEqual(before.env)
+    expect(postureOf()).toHaveLength(0)
+
+    // A new mtime: both are read again and the new key replaces the old one.
+    for (const path of [nb, env]) utimesSync(path, stamp, new Date(stamp.getTime() + 5000))
+    await scan(db, { home: fake.home, env: {} })
+    expect(secretsAt(nb)).not.toEqual(before.nb)
+    expect(secretsAt(env)).not.toEqual(before.env)
+    expect(secretsAt(nb)).toHaveLength(1)
     db.close()
   })
 })

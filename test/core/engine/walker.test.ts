@@ -131,6 +131,63 @@ describe('walker', () => {
   })
 })
 
+describe('walker readers', () => {
+  // 1,200 directories: enough for the caller to yield and the pool to take part.
+  const big = join(base, 'big')
+  const expected: string[] = []
+  for (let i = 0; i < 40; i++) {
+    for (let j = 0; j < 30; j++) {
+      const dir = join(big, `p${i}`, `src${j}`)
+      mkdirSync(dir, { recursive: true })
+      writeFileSync(join(dir, 'w.safetensors'), 'x')
+      expected.push(join(dir, 'w.safetensors'))
+    }
+  }
+  mkdirSync(join(big, 'p0', 'node_modules', 'x'), { recursive: true })
+  writeFileSync(join(big, 'p0', 'node_modules', 'x', 'skip.pt'), 'x')
+  expected.sort()
+
+  it.each([
+    ['the caller and the thread pool (default)', {}],
+    ['the caller alone', { inFlight: 0 }],
+    ['the thread pool alone', { readOnCaller: false }],
+    ['a pool of one', { readOnCaller: false, inFlight: 1 }],
+  ])('finds every file exactly once reading on %s', async (_name, extra) => {
+    let dirs = 0
+    const { files, skipped } = await collect([big], { ...extra, onDir: () => dirs++ })
+    expect(files).toEqual(expected)
+    expect(new Set(files).size).toBe(files.length)
+    expect(dirs).toBe(1 + 40 + 40 * 30) // the root, p*, p*/src*; p0/node_modules is pruned
+    expect(skipped).toEqual([])
+  })
+
+  it('records a missing root and a root that is a file, on the caller and on the pool', async () => {
+    const file = join(base, 'a-file')
+    writeFileSync(file, 'x')
+    for (const extra of [{}, { readOnCaller: false }]) {
+      const { skipped } = await collect([join(base, 'missing'), file], extra)
+      expect(skipped.map((s) => [s.path, s.reason]).sort()).toEqual(
+        [
+          [join(base, 'missing'), 'vanished'],
+          [file, 'not-a-directory'],
+        ].sort(),
+      )
+    }
+  })
+
+  it('stops reading when the signal aborts', async () => {
+    const ac = new AbortController()
+    let n = 0
+    const { files } = await collect([big], {
+      signal: ac.signal,
+      onDir: () => {
+        if (++n === 50) ac.abort()
+      },
+    })
+    expect(files.length).toBeLessThan(expected.length)
+  })
+})
+
 describe('roots', () => {
   it('deduplicates roots and drops a root inside another', () => {
     const d = join(base, 'roots')

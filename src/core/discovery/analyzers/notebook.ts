@@ -1,7 +1,10 @@
 import { basename, dirname, join } from 'node:path'
 import { assetIdFor } from '../../engine/asset-id'
 import { isFile, readTextBounded } from '../../util/fs'
-import type { AssetLink, DetailValue } from '../../types'
+import { RULES } from '../../rules'
+import type { SecretHit } from '../../secrets/index'
+import { SECRET_HITS_STAMP } from '../../secrets/pass'
+import type { AssetLink, DetailValue, NewFinding, SkippedEntry } from '../../types'
 import type { DiscoveryContext, FileAnalyzer } from '../types'
 import { findCachedHfRepo } from '../stores/huggingface/locations'
 import { findOllamaModel } from '../stores/ollama'
@@ -60,50 +63,114 @@ async function readBounded(
 async function analyzeNotebook(path: string, ctx: DiscoveryContext): Promise<void> {
   const main = checkpointMain(path)
   if (main && (await isFile(main))) return // handled (and claimed) with its main notebook
-  const read = await readBounded(ctx, path)
-  if (!read) return
+  const digest = (await ctx.memo.remember(path, NOTEBOOK_NS, () => digestNotebook(ctx, path))).value
+  if (!digest) return
   const assetId = assetIdFor('notebook', path)
+  for (const k of digest.skips) ctx.emitSkipped({ ...k, path })
+  const hits = digest.secretHits.map((h) => ({ ...h, path }))
+  const links: AssetLink[] = emitNotebookSecrets(ctx, path, hits)
+  const checkpoints: string[] = []
+  if (!main) {
+    const cp = checkpointFor(path)
+    const cpHits = (await isFile(cp))
+      ? (await ctx.memo.remember(cp, CHECKPOINT_NS, () => digestCheckpoint(ctx, cp))).value
+      : undefined
+    if (cpHits) {
+      checkpoints.push(cp)
+      ctx.claimFile(cp)
+      const known = new Set(hits.map((h) => h.fingerprint))
+      for (const k of cpHits.skips) ctx.emitSkipped({ ...k, path: cp })
+      const extra = cpHits.secretHits
+        .filter((h) => !known.has(h.fingerprint))
+        .map((h) => ({ ...h, path: cp }))
+      links.push(...emitNotebookSecrets(ctx, cp, extra))
+    }
+  }
+  // Links to cached models and datasets depend on what is installed now: looked up every scan.
+  for (const id of digest.refs.hfModelIds) {
+    const cached = await findCachedHfRepo(ctx, id)
+    if (cached) links.push({ to: cached.assetId, relation: 'references-model' })
+  }
+  for (const ref of digest.refs.ollamaModels) {
+    const found = await findOllamaModel(ctx, ref)
+    if (found) links.push({ to: found.assetId, relation: 'references-model' })
+  }
+  for (const id of digest.refs.datasetIds) {
+    const cached = await findCachedHfRepo(ctx, id, 'dataset')
+    if (cached) links.push({ to: cached.assetId, relation: 'references-dataset' })
+  }
+  const details: Record<string, DetailValue> = { ...digest.details }
+  if (checkpoints.length > 0) details.checkpoints = checkpoints
+  if (main) {
+    details.checkpointOf = main
+    details.orphanCheckpoint = true
+  }
+  details.secretCount = links.filter((l) => l.relation === 'contains-secret').length
+  ctx.emitAsset({
+    kind: 'notebook',
+    path,
+    name: basename(path),
+    format: 'ipynb',
+    sizeBytes: digest.size,
+    source: 'crawl',
+    details,
+    links,
+  })
+  for (const f of digest.findings) ctx.emitFinding({ ...f, path, assetId })
+}
+
+/**
+ * Bump when the notebook checks report something different for the same bytes. The secret rule
+ * stamp and the rule count are part of the namespace too.
+ */
+const NOTEBOOK_REVISION = 1
+const NOTEBOOK_NS = `notebook:${NOTEBOOK_REVISION}.${RULES.length}.${SECRET_HITS_STAMP}`
+const CHECKPOINT_NS = `notebook-secrets:${SECRET_HITS_STAMP}`
+
+/** A skipped entry without its path (remembered values never carry paths: files get renamed). */
+type PathlessSkip = Omit<SkippedEntry, 'path'>
+
+/** Everything the notebook analysis derives from a notebook's bytes alone. */
+type NotebookDigest = Readonly<{
+  size: number
+  details: Record<string, DetailValue>
+  refs: Readonly<{ hfModelIds: string[]; ollamaModels: string[]; datasetIds: string[] }>
+  findings: Omit<NewFinding, 'path' | 'assetId'>[]
+  secretHits: SecretHit[]
+  skips: PathlessSkip[]
+}>
+
+/** Collects what scanNotebookSecrets would emit as skipped, so it is remembered with the hits. */
+function collecting(ctx: DiscoveryContext, skips: PathlessSkip[]): DiscoveryContext {
+  return {
+    ...ctx,
+    emitSkipped: ({ path: _path, ...rest }) => {
+      skips.push(rest)
+    },
+  }
+}
+
+function pathless(hits: readonly SecretHit[]): SecretHit[] {
+  return hits.map(({ path: _path, ...rest }) => rest)
+}
+
+async function digestNotebook(
+  ctx: DiscoveryContext,
+  path: string,
+): Promise<NotebookDigest | undefined> {
+  const read = await readBounded(ctx, path)
+  if (!read) return undefined
+  const skips: PathlessSkip[] = []
   let parsed: ParsedNotebook | undefined
   let parseError: string | undefined
   try {
     parsed = parseNotebook(read.text)
   } catch (e) {
     parseError = (e as Error).message
-    ctx.emitSkipped({
-      path,
-      reason: 'unreadable',
-      message: `not valid notebook JSON: ${parseError}`,
-    })
+    skips.push({ reason: 'unreadable', message: `not valid notebook JSON: ${parseError}` })
   }
-  const hits = scanNotebookSecrets(ctx, read.text, path)
-  const links: AssetLink[] = emitNotebookSecrets(ctx, path, hits)
-  const checkpoints: string[] = []
-  if (!main) {
-    const cp = checkpointFor(path)
-    const cpRead = (await isFile(cp)) ? await readBounded(ctx, cp) : undefined
-    if (cpRead) {
-      checkpoints.push(cp)
-      ctx.claimFile(cp)
-      const known = new Set(hits.map((h) => h.fingerprint))
-      const extra = scanNotebookSecrets(ctx, cpRead.text, cp).filter(
-        (h) => !known.has(h.fingerprint),
-      )
-      links.push(...emitNotebookSecrets(ctx, cp, extra))
-    }
-  }
+  const secretHits = pathless(scanNotebookSecrets(collecting(ctx, skips), read.text, path))
   const facts = parsed ? analyzeCode(parsed.cells) : undefined
-  for (const id of facts?.hfModelIds ?? []) {
-    const cached = await findCachedHfRepo(ctx, id)
-    if (cached) links.push({ to: cached.assetId, relation: 'references-model' })
-  }
-  for (const ref of facts?.ollamaModels ?? []) {
-    const found = await findOllamaModel(ctx, ref)
-    if (found) links.push({ to: found.assetId, relation: 'references-model' })
-  }
-  for (const id of facts?.datasetIds ?? []) {
-    const cached = await findCachedHfRepo(ctx, id, 'dataset')
-    if (cached) links.push({ to: cached.assetId, relation: 'references-dataset' })
-  }
   const details: Record<string, DetailValue> = {}
   if (parsed) {
     details.kernel = parsed.kernel.name ?? null
@@ -122,34 +189,37 @@ async function analyzeNotebook(path: string, ctx: DiscoveryContext): Promise<voi
     details.pipInstallUrls = facts.pipInstalls.slice(0, 50)
   }
   if (parseError) details.parseError = parseError
-  if (checkpoints.length > 0) details.checkpoints = checkpoints
-  if (main) {
-    details.checkpointOf = main
-    details.orphanCheckpoint = true
-  }
-  details.secretCount = links.filter((l) => l.relation === 'contains-secret').length
-  ctx.emitAsset({
-    kind: 'notebook',
-    path,
-    name: basename(path),
-    format: 'ipynb',
-    sizeBytes: read.size,
-    source: 'crawl',
-    details,
-    links,
-  })
-  for (const h of facts?.hits ?? []) {
+  const findings = (facts?.hits ?? []).map((h) => {
     const cell = parsed?.cells.find((c) => c.index === h.cell)
-    const line = cell?.fileLines[h.cellLine]
-    ctx.emitFinding({
+    return {
       ruleId: h.ruleId,
       severity: h.severity,
       message: `Cell ${h.cell + 1}, line ${h.cellLine + 1}: ${h.message}`,
-      path,
-      line,
-      assetId,
-    })
+      line: cell?.fileLines[h.cellLine],
+    }
+  })
+  return {
+    size: read.size,
+    details,
+    refs: {
+      hfModelIds: facts?.hfModelIds ?? [],
+      ollamaModels: facts?.ollamaModels ?? [],
+      datasetIds: facts?.datasetIds ?? [],
+    },
+    findings,
+    secretHits,
+    skips,
   }
+}
+
+async function digestCheckpoint(
+  ctx: DiscoveryContext,
+  cp: string,
+): Promise<Pick<NotebookDigest, 'secretHits' | 'skips'> | undefined> {
+  const read = await readBounded(ctx, cp)
+  if (!read) return undefined
+  const skips: PathlessSkip[] = []
+  return { secretHits: pathless(scanNotebookSecrets(collecting(ctx, skips), read.text, cp)), skips }
 }
 
 export const NOTEBOOK_ANALYZER: FileAnalyzer = {

@@ -42,8 +42,11 @@ export class Memo {
     let pg = this.pages[p]
     if (!pg) {
       pg = {
-        kinds: new Uint8Array(PAGE),
-        offs: this.wideOffsets ? new Float64Array(PAGE) : new Uint32Array(PAGE),
+        // A small pickle (most of them) can only index a small page: no 320 KiB to zero.
+        kinds: new Uint8Array(Math.min(PAGE, this.denseCap)),
+        offs: this.wideOffsets
+          ? new Float64Array(Math.min(PAGE, this.denseCap))
+          : new Uint32Array(Math.min(PAGE, this.denseCap)),
       }
       this.pages[p] = pg
     }

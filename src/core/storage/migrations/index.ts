@@ -1,9 +1,10 @@
 import type Database from 'better-sqlite3'
 import { M0010_INITIAL } from './0010-initial'
+import { M0020_FILE_MEMOS } from './0020-file-memos'
 import type { Migration } from './types'
 
 /** Ordered migrations. Never edit a shipped one; add the next number. */
-export const MIGRATIONS: readonly Migration[] = [M0010_INITIAL]
+export const MIGRATIONS: readonly Migration[] = [M0010_INITIAL, M0020_FILE_MEMOS]
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version
 

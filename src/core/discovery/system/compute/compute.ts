@@ -176,6 +176,7 @@ async function locateCompute(ctx: DiscoveryContext, opts: ComputeOptions): Promi
 export function createComputeLocator(opts: ComputeOptions = {}): Locator {
   return {
     id: 'compute',
+    besideCrawl: true,
     title: 'GPUs, NPUs, CPU, memory and AI toolkits',
     locate: (ctx) => locateCompute(ctx, opts),
   }

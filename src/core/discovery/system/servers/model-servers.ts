@@ -149,6 +149,7 @@ async function locateModelServers(ctx: DiscoveryContext, opts: ModelServerOption
 export function createModelServerLocator(opts: ModelServerOptions = {}): Locator {
   return {
     id: 'model-servers',
+    besideCrawl: true,
     title: 'Local model servers, notebooks and MCP HTTP servers listening on TCP',
     locate: (ctx) => locateModelServers(ctx, opts),
   }
