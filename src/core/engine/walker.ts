@@ -1,6 +1,8 @@
 import type { Dirent } from 'node:fs'
-import { readdir, readdirSync } from 'node:fs'
+import { readdirSync } from 'node:fs'
 import { basename } from 'node:path'
+import type { MessagePort } from 'node:worker_threads'
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads'
 import type { SkippedEntry, SkipReason } from '../types'
 import { fsSkipReason } from '../util/fs'
 
@@ -15,9 +17,12 @@ export type WalkOptions = Readonly<{
   onDir?(path: string): void
   /** Callback-reader concurrency (only with an injected `readdir`). */
   concurrency?: number
-  /** Most directory reads in flight on the thread pool beside the caller's own (0: none). */
-  inFlight?: number
-  /** false: only the thread pool reads (the walk also switches to that when reads turn slow). */
+  /**
+   * Reader threads beside the calling thread: 0 for none. Default: one, started once the walk has
+   * read SPAWN_AFTER_DIRS directories (a small tree never pays for a thread).
+   */
+  helpers?: number
+  /** false: only helper threads read (the walk also switches to that when reads turn slow). */
   readOnCaller?: boolean
   /** Back-pressure: while this returns true no new directory is opened. */
   shouldPause?(): boolean
@@ -58,12 +63,71 @@ function describe(reason: SkipReason, code: string | undefined): string {
   }
 }
 
-/** Mean readdirSync time per directory above which the disk is cold and only the pool reads. */
+/** Mean readdirSync time per directory above which the disk is cold and only helpers read. */
 const COLD_NS_PER_DIR = 150_000
-/** The caller yields to the event loop (analysis jobs, finished pool reads) after this long. */
-const SLICE_NS = 1_000_000
-/** Pool reads in flight beside the caller (measured best on a warm 300k-file home: 256-512). */
-const IN_FLIGHT = 256
+/** The caller yields to the event loop (analysis jobs, helper answers) after this long. */
+const SLICE_NS = 2_000_000
+/** A small tree never pays for a thread: the helper starts once the caller has read this many. */
+const SPAWN_AFTER_DIRS = 256
+/** Most directories handed to a helper at once. */
+const MAX_BATCH = 128
+/** Helpers while reads are slow (several reads in flight keep a cold disk busy). */
+const COLD_HELPERS = 4
+
+/** Entry types as a helper sends them back. */
+const T_OTHER = 0
+const T_FILE = 1
+const T_DIR = 2
+
+/**
+ * A helper thread reads batches of directories with readdirSync and answers on its own
+ * MessagePort, so the caller picks answers up synchronously (receiveMessageOnPort) between its
+ * own reads instead of waiting for the event loop. Names travel as one NUL-separated string (NUL
+ * cannot occur in a file name) with one type byte per entry: far cheaper to post than arrays of
+ * small strings.
+ */
+const HELPER_SOURCE = `
+const { workerData } = require('node:worker_threads')
+const { readdirSync } = require('node:fs')
+const port = workerData.port
+port.on('message', (joined) => {
+  const dirs = joined.split('\\0')
+  const names = []
+  const types = []
+  const counts = new Int32Array(dirs.length)
+  const codes = []
+  for (let d = 0; d < dirs.length; d++) {
+    try {
+      const es = readdirSync(dirs[d], { withFileTypes: true })
+      counts[d] = es.length
+      for (const e of es) {
+        names.push(e.name)
+        types.push(e.isFile() ? ${T_FILE} : e.isDirectory() ? ${T_DIR} : ${T_OTHER})
+      }
+    } catch (e) {
+      counts[d] = -1
+      codes.push(d, (e && e.code) || 'EIO')
+    }
+  }
+  port.postMessage({ codes, counts, names: names.join('\\0'), types: Uint8Array.from(types) })
+})
+`
+
+/** A helper's answer for the batch it was sent (the caller keeps the directory list). */
+type HelperBatch = Readonly<{
+  /** Index in the batch and errno code, for each directory that could not be read. */
+  codes: readonly (number | string)[]
+  counts: Int32Array
+  names: string
+  types: Uint8Array
+}>
+
+type Helper = {
+  readonly worker: Worker
+  readonly port: MessagePort
+  /** The directories it is reading now (given back to the queue if the thread dies). */
+  batch: string[] | undefined
+}
 
 /**
  * Concurrent directory walk. Directory symlinks are never followed (so no loops), every error is
@@ -73,25 +137,16 @@ const IN_FLIGHT = 256
  * Measured on the project's 2-core VMs (bench "crawl + classify"): the kernel's work in the
  * directory reads is most of the cost, so a walk on one thread takes about twice fd's wall time
  * whatever the JavaScript does. The calling thread reads synchronously in short slices (the
- * cheapest per directory) while up to IN_FLIGHT reads run on libuv's thread pool beside it; their
- * entries are handled when the caller yields. Worker threads were tried instead and cost more
- * CPU (a thread to start, every name copied between threads). When reads turn slow (a cold disk)
- * the caller stops reading and the pool alone keeps many reads in flight.
+ * cheapest per directory) and, on a tree of any size, one helper thread reads batches beside it;
+ * the caller collects its answers between its own reads. Alternatives measured and dropped:
+ * fs.readdir on libuv's pool (four pool threads on two cores: more CPU, caller left idle) and
+ * async reads alone (about twice the CPU). When reads turn slow (a cold disk) the caller stops
+ * reading and more helpers keep several reads in flight.
  */
 export function walk(roots: readonly string[], opts: WalkOptions): Promise<void> {
   const platform = opts.platform ?? process.platform
   const sep = platform === 'win32' ? '\\' : '/'
   const queue: string[] = [...roots]
-  const readdirFn = opts.readdir
-  const limit = readdirFn ? Math.max(1, opts.concurrency ?? 8) : (opts.inFlight ?? IN_FLIGHT)
-  let readOnCaller = !readdirFn && opts.readOnCaller !== false
-  if (!readOnCaller && limit === 0) readOnCaller = true
-  let inflight = 0
-  let scheduled = false
-  let draining = false
-  let done = false
-  /** Finished pool reads (directory, then its entries or the error), handled by the next pump. */
-  const ready: (string | Dirent[] | NodeJS.ErrnoException)[] = []
 
   const fail = (dir: string, code: string | undefined): void => {
     if (code === 'ENAMETOOLONG' && opts.onTooLong) {
@@ -101,103 +156,253 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
     const reason = skipReasonFor(code, platform)
     opts.onSkip({ path: dir, reason, code, message: describe(reason, code) })
   }
+  const entry = (
+    prefix: string,
+    dir: string,
+    parentName: string,
+    name: string,
+    t: number,
+  ): void => {
+    if (t === T_DIR) {
+      const p = prefix + name
+      if (!opts.skipDir(p, name, parentName)) queue.push(p)
+    } else if (t === T_FILE) opts.onFile(prefix + name, name, dir)
+  }
   const handle = (dir: string, entries: readonly Dirent[]): void => {
     opts.onDir?.(dir)
     const parentName = basename(dir)
-    // Plain concatenation: `dir` is already normalised, and path.join per entry was a tenth of
-    // the walk's CPU.
     const prefix = dir.endsWith(sep) ? dir : dir + sep
-    for (const e of entries) {
-      const name = e.name
-      if (e.isDirectory()) {
-        const p = prefix + name
-        if (!opts.skipDir(p, name, parentName)) queue.push(p)
-      } else if (e.isFile()) {
-        opts.onFile(prefix + name, name, dir)
+    for (const e of entries)
+      entry(
+        prefix,
+        dir,
+        parentName,
+        e.name,
+        e.isFile() ? T_FILE : e.isDirectory() ? T_DIR : T_OTHER,
+      )
+  }
+  const handleBatch = (dirs: readonly string[], b: HelperBatch): void => {
+    const all = b.names.length ? b.names.split('\0') : []
+    const codes = new Map<number, string>()
+    for (let i = 0; i < b.codes.length; i += 2) codes.set(b.codes[i] as number, `${b.codes[i + 1]}`)
+    let at = 0
+    for (let d = 0; d < dirs.length; d++) {
+      const n = b.counts[d]!
+      const dir = dirs[d]!
+      if (n < 0) {
+        fail(dir, codes.get(d) ?? 'EIO')
+        continue
       }
-      // Symlinks (to files or dirs), sockets, FIFOs and devices are not followed or read.
+      opts.onDir?.(dir)
+      const parentName = basename(dir)
+      const prefix = dir.endsWith(sep) ? dir : dir + sep
+      for (let i = at; i < at + n; i++) entry(prefix, dir, parentName, all[i]!, b.types[i]!)
+      at += n
     }
   }
-  const read =
-    readdirFn ??
-    ((dir: string, cb: Parameters<ReaddirFn>[1]) => readdir(dir, { withFileTypes: true }, cb))
+  if (opts.readdir) return callbackWalk(queue, opts, handle, fail)
 
+  const helpers: Helper[] = []
+  const wanted = opts.helpers ?? 1
+  let readOnCaller = opts.readOnCaller !== false
+  let callerDirs = 0
+  let inflight = 0
+  let waiting = false
+  let draining = false
+  let done = false
   return new Promise<void>((resolvePromise) => {
-    const schedule = (): void => {
-      if (scheduled || done) return
-      scheduled = true
-      setImmediate(pump)
+    const finish = (): void => {
+      if (done) return
+      done = true
+      for (const h of helpers) {
+        h.port.close()
+        void h.worker.terminate()
+      }
+      resolvePromise()
     }
-    const issue = (): void => {
-      // The pool takes up to half of the queue (all of it when the caller does not read).
-      const keep = readOnCaller ? Math.ceil(queue.length / 2) : 0
-      while (inflight < limit && queue.length > keep) {
-        const dir = queue.pop()!
-        inflight++
-        read(dir, (err, entries) => {
-          inflight--
-          ready.push(dir, err ?? entries)
-          schedule()
+    const answered = (h: Helper, batch: HelperBatch): void => {
+      const dirs = h.batch ?? []
+      h.batch = undefined
+      inflight--
+      handleBatch(dirs, batch)
+    }
+    const resume = (): void => {
+      if (waiting) {
+        waiting = false
+        pump()
+      }
+    }
+    const spawn = (count: number): void => {
+      while (helpers.length < count) {
+        const { port1, port2 } = new MessageChannel()
+        let worker: Worker
+        try {
+          worker = new Worker(HELPER_SOURCE, {
+            eval: true,
+            workerData: { port: port2 },
+            transferList: [port2],
+          })
+        } catch {
+          // No threads here (a locked-down runtime): the caller reads everything.
+          port1.close()
+          return
+        }
+        worker.unref()
+        const h: Helper = { worker, port: port1, batch: undefined }
+        // Answers not picked up synchronously arrive here (while the caller waits or yields).
+        port1.on('message', (batch: HelperBatch) => {
+          answered(h, batch)
+          resume()
         })
+        const lost = (): void => {
+          // A helper that dies (out of memory, killed) gives its directories back: the caller
+          // reads them, and everything after, itself.
+          const at = helpers.indexOf(h)
+          if (done || at < 0) return
+          helpers.splice(at, 1)
+          h.port.close()
+          if (h.batch) {
+            queue.push(...h.batch)
+            h.batch = undefined
+            inflight--
+          }
+          readOnCaller = true
+          resume()
+        }
+        worker.on('error', lost)
+        worker.on('exit', lost)
+        helpers.push(h)
+      }
+    }
+    const collect = (): void => {
+      for (const h of helpers) {
+        if (!h.batch) continue
+        const m = receiveMessageOnPort(h.port)
+        if (m) answered(h, m.message as HelperBatch)
+      }
+    }
+    const feed = (): void => {
+      const share = helpers.length + (readOnCaller ? 1 : 0)
+      for (const h of helpers) {
+        if (h.batch || queue.length === 0) continue
+        // Keep a directory for the caller.
+        if (readOnCaller && queue.length < 2) return
+        const n = Math.max(1, Math.min(MAX_BATCH, Math.floor(queue.length / share)))
+        h.batch = queue.splice(queue.length - n, n)
+        // One string rather than an array of strings: cheaper to post.
+        h.port.postMessage(h.batch.join('\0'))
+        inflight++
       }
     }
     const pump = (): void => {
-      scheduled = false
       if (done) return
-      for (let i = 0; i < ready.length; i += 2) {
-        const dir = ready[i] as string
-        const r = ready[i + 1]!
-        if (Array.isArray(r)) handle(dir, r)
-        else fail(dir, (r as NodeJS.ErrnoException).code ?? 'EIO')
+      if (opts.signal?.aborted) {
+        queue.length = 0
+        if (inflight === 0) finish()
+        else waiting = true
+        return
       }
-      ready.length = 0
-      if (opts.signal?.aborted) queue.length = 0
-      else if (opts.shouldPause?.() && opts.waitForDrain) {
+      collect()
+      if (opts.shouldPause?.() && opts.waitForDrain) {
         if (!draining) {
           draining = true
           void opts.waitForDrain().then(() => {
             draining = false
-            schedule()
+            pump()
           })
         }
         return
       }
-      issue()
+      if (!readOnCaller && helpers.length === 0) spawn(Math.max(1, wanted))
+      // Helpers only (readOnCaller: false) with none left alive: the caller reads after all.
+      if (!readOnCaller && helpers.length === 0) readOnCaller = true
+      feed()
       if (readOnCaller && queue.length > 0) {
         const t0 = process.hrtime.bigint()
         let n = 0
         let ns = 0
         while (queue.length > 0) {
           const dir = queue.pop()!
-          let entries: Dirent[]
+          n++
+          let es: Dirent[]
           try {
-            entries = readdirSync(dir, { withFileTypes: true })
+            es = readdirSync(dir, { withFileTypes: true })
           } catch (e) {
             fail(dir, (e as NodeJS.ErrnoException).code ?? 'EIO')
             continue
-          } finally {
-            n++
           }
-          handle(dir, entries)
-          if ((n & 15) === 0) {
+          handle(dir, es)
+          if ((n & 7) === 0) {
+            collect()
+            feed()
             ns = Number(process.hrtime.bigint() - t0)
             if (ns > SLICE_NS || opts.shouldPause?.()) break
           }
         }
         ns = Number(process.hrtime.bigint() - t0)
-        // A cold disk: synchronous reads would block the caller (and the analysis jobs on its
-        // event loop); the pool alone keeps reads in flight.
-        if (n >= 16 && ns / n > COLD_NS_PER_DIR && limit > 0) readOnCaller = false
-        issue()
-        schedule()
+        callerDirs += n
+        if (n >= 16 && ns / n > COLD_NS_PER_DIR) {
+          // A cold disk: synchronous reads would block the caller (and the analysis jobs on its
+          // event loop); helpers keep several reads in flight instead.
+          readOnCaller = false
+          spawn(Math.max(COLD_HELPERS, wanted))
+        } else if (
+          wanted > 0 &&
+          helpers.length === 0 &&
+          queue.length > 0 &&
+          (opts.helpers !== undefined || callerDirs >= SPAWN_AFTER_DIRS)
+        ) {
+          spawn(wanted)
+        }
+        feed()
+        setImmediate(pump)
         return
       }
-      // (A reader may call back synchronously: its result waits in `ready` for the next pump.)
-      if (inflight === 0 && queue.length === 0 && ready.length === 0) {
-        done = true
-        resolvePromise()
+      if (inflight === 0 && queue.length === 0) {
+        finish()
+        return
       }
-      // Otherwise the next finished pool read schedules the next pump.
+      // Nothing to read here: the next helper answer resumes the walk.
+      waiting = true
+    }
+    pump()
+  })
+}
+
+function callbackWalk(
+  queue: string[],
+  opts: WalkOptions,
+  handle: (dir: string, entries: readonly Dirent[]) => void,
+  fail: (dir: string, code: string | undefined) => void,
+): Promise<void> {
+  const readdirFn = opts.readdir!
+  const limit = Math.max(1, opts.concurrency ?? 8)
+  let active = 0
+  let scheduled = false
+  const ready: (string | Dirent[] | NodeJS.ErrnoException)[] = []
+  return new Promise<void>((resolvePromise) => {
+    const pump = (): void => {
+      scheduled = false
+      for (let i = 0; i < ready.length; i += 2) {
+        const r = ready[i + 1]!
+        if (Array.isArray(r)) handle(ready[i] as string, r)
+        else fail(ready[i] as string, (r as NodeJS.ErrnoException).code ?? 'EIO')
+      }
+      ready.length = 0
+      if (opts.signal?.aborted) queue.length = 0
+      while (active < limit && queue.length > 0) {
+        const dir = queue.pop()!
+        active++
+        readdirFn(dir, (err, entries) => {
+          active--
+          ready.push(dir, err ?? entries)
+          if (!scheduled) {
+            scheduled = true
+            setImmediate(pump)
+          }
+        })
+      }
+      if (active === 0 && queue.length === 0 && ready.length === 0) resolvePromise()
     }
     pump()
   })

@@ -28,8 +28,8 @@ export type FileMemo = Readonly<{
 
 /** A memo that remembers nothing (tests, and callers without an inventory). */
 export const NO_MEMO: FileMemo = {
-  async remember(path, _ns, compute) {
-    return { value: await compute(), cached: false, mode: fileIdentity(path)?.mode }
+  async remember(_path, _ns, compute) {
+    return { value: await compute(), cached: false }
   },
   flush() {},
 }

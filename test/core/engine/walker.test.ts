@@ -132,7 +132,7 @@ describe('walker', () => {
 })
 
 describe('walker readers', () => {
-  // 1,200 directories: enough for the caller to yield and the pool to take part.
+  // 1,200 directories: enough for the caller to yield and start its helper.
   const big = join(base, 'big')
   const expected: string[] = []
   for (let i = 0; i < 40; i++) {
@@ -148,10 +148,11 @@ describe('walker readers', () => {
   expected.sort()
 
   it.each([
-    ['the caller and the thread pool (default)', {}],
-    ['the caller alone', { inFlight: 0 }],
-    ['the thread pool alone', { readOnCaller: false }],
-    ['a pool of one', { readOnCaller: false, inFlight: 1 }],
+    ['the caller and a helper thread (default)', {}],
+    ['the caller and a helper from the first directory', { helpers: 1 }],
+    ['the caller alone', { helpers: 0 }],
+    ['a helper thread alone', { readOnCaller: false }],
+    ['three helper threads', { readOnCaller: false, helpers: 3 }],
   ])('finds every file exactly once reading on %s', async (_name, extra) => {
     let dirs = 0
     const { files, skipped } = await collect([big], { ...extra, onDir: () => dirs++ })
@@ -161,7 +162,7 @@ describe('walker readers', () => {
     expect(skipped).toEqual([])
   })
 
-  it('records a missing root and a root that is a file, on the caller and on the pool', async () => {
+  it('records a missing root and a root that is a file, on the caller and on a helper', async () => {
     const file = join(base, 'a-file')
     writeFileSync(file, 'x')
     for (const extra of [{}, { readOnCaller: false }]) {
