@@ -1,67 +1,12 @@
 import type { Dirent } from 'node:fs'
 import { readdirSync } from 'node:fs'
 import { basename } from 'node:path'
-import type { MessagePort } from 'node:worker_threads'
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads'
-import type { SkippedEntry, SkipReason } from '../types'
-import { fsSkipReason } from '../util/fs'
-
-export type WalkOptions = Readonly<{
-  /** Return true to skip a directory (pruning, exclusions, claimed store dirs). */
-  skipDir(path: string, name: string, parentName: string): boolean
-  /** Called for each regular file; must be cheap (name lookups only). */
-  onFile(path: string, name: string, dir: string): void
-  onSkip(entry: SkippedEntry): void
-  /** A directory whose absolute path is beyond PATH_MAX; when absent it is recorded as skipped. */
-  onTooLong?(path: string): void
-  onDir?(path: string): void
-  /** Callback-reader concurrency (only with an injected `readdir`). */
-  concurrency?: number
-  /**
-   * Reader threads beside the calling thread: 0 for none. Default: one, started once the walk has
-   * read SPAWN_AFTER_DIRS directories (a small tree never pays for a thread).
-   */
-  helpers?: number
-  /** false: only helper threads read (the walk also switches to that when reads turn slow). */
-  readOnCaller?: boolean
-  /** Back-pressure: while this returns true no new directory is opened. */
-  shouldPause?(): boolean
-  /** Resolves when the consumer has drained enough to continue. */
-  waitForDrain?(): Promise<void>
-  signal?: AbortSignal
-  platform?: NodeJS.Platform
-  /** Directory reader (tests inject failures and races; production uses fs.readdir). */
-  readdir?: ReaddirFn
-}>
-
-export type ReaddirFn = (
-  path: string,
-  cb: (err: NodeJS.ErrnoException | null, entries: Dirent[]) => void,
-) => void
-
-/** Maps an errno code to a skip reason the UI can explain. */
-export function skipReasonFor(code: string | undefined, platform: NodeJS.Platform): SkipReason {
-  return fsSkipReason(code, { platform, fallback: 'error' })
-}
-
-function describe(reason: SkipReason, code: string | undefined): string {
-  switch (reason) {
-    case 'permission-denied':
-      return 'Permission denied: AI Scout cannot read this folder'
-    case 'privacy-protected':
-      return 'Protected by macOS privacy settings: grant AI Scout Full Disk Access to include it'
-    case 'path-too-long':
-      return 'Path longer than the operating system limit'
-    case 'symlink-loop':
-      return 'Too many levels of symbolic links'
-    case 'vanished':
-      return 'Removed while the scan was running'
-    case 'not-a-directory':
-      return 'Replaced by a file while the scan was running'
-    default:
-      return `Could not read (${code ?? 'unknown error'})`
-  }
-}
+import { callbackWalk } from './callback-walk'
+import type { Helper, HelperBatch } from './helper'
+import { HELPER_SOURCE, T_DIR, T_FILE, T_OTHER } from './helper'
+import { describeSkip, skipReasonFor } from './skips'
+import type { WalkOptions } from './types'
 
 /** Mean readdirSync time per directory above which the disk is cold and only helpers read. */
 const COLD_NS_PER_DIR = 150_000
@@ -80,61 +25,6 @@ const MAX_BATCH = 128
 /** Helpers while reads are slow (several reads in flight keep a cold disk busy). */
 const COLD_HELPERS = 4
 
-/** Entry types as a helper sends them back. */
-const T_OTHER = 0
-const T_FILE = 1
-const T_DIR = 2
-
-/**
- * A helper thread reads batches of directories with readdirSync and answers on its own
- * MessagePort, so the caller picks answers up synchronously (receiveMessageOnPort) between its
- * own reads instead of waiting for the event loop. Names travel as one NUL-separated string (NUL
- * cannot occur in a file name) with one type byte per entry: far cheaper to post than arrays of
- * small strings.
- */
-const HELPER_SOURCE = `
-const { workerData } = require('node:worker_threads')
-const { readdirSync } = require('node:fs')
-const port = workerData.port
-port.on('message', (joined) => {
-  const dirs = joined.split('\\0')
-  const names = []
-  const types = []
-  const counts = new Int32Array(dirs.length)
-  const codes = []
-  for (let d = 0; d < dirs.length; d++) {
-    try {
-      const es = readdirSync(dirs[d], { withFileTypes: true })
-      counts[d] = es.length
-      for (const e of es) {
-        names.push(e.name)
-        types.push(e.isFile() ? ${T_FILE} : e.isDirectory() ? ${T_DIR} : ${T_OTHER})
-      }
-    } catch (e) {
-      counts[d] = -1
-      codes.push(d, (e && e.code) || 'EIO')
-    }
-  }
-  port.postMessage({ codes, counts, names: names.join('\\0'), types: Uint8Array.from(types) })
-})
-`
-
-/** A helper's answer for the batch it was sent (the caller keeps the directory list). */
-type HelperBatch = Readonly<{
-  /** Index in the batch and errno code, for each directory that could not be read. */
-  codes: readonly (number | string)[]
-  counts: Int32Array
-  names: string
-  types: Uint8Array
-}>
-
-type Helper = {
-  readonly worker: Worker
-  readonly port: MessagePort
-  /** The directories it is reading now (given back to the queue if the thread dies). */
-  batch: string[] | undefined
-}
-
 /**
  * Concurrent directory walk. Directory symlinks are never followed (so no loops), every error is
  * recorded as a skipped entry and the walk goes on, and results are streamed to the callbacks
@@ -143,8 +33,9 @@ type Helper = {
  * Measured on the project's 2-core VMs (bench "crawl + classify"): the kernel's work in the
  * directory reads is most of the cost, so a walk on one thread takes about twice fd's wall time
  * whatever the JavaScript does. The calling thread reads synchronously in short slices (the
- * cheapest per directory) and, on a tree of any size, one helper thread reads batches beside it;
- * the caller collects its answers between its own reads. Alternatives measured and dropped:
+ * cheapest per directory) and, once a tree proves bigger than a few hundred folders and reading
+ * is most of what the caller does, one helper thread reads batches beside it; the caller collects
+ * its answers between its own reads. Alternatives measured and dropped:
  * fs.readdir on libuv's pool (four pool threads on two cores: more CPU, caller left idle) and
  * async reads alone (about twice the CPU). When reads turn slow (a cold disk) the caller stops
  * reading and more helpers keep several reads in flight.
@@ -160,7 +51,7 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
       return
     }
     const reason = skipReasonFor(code, platform)
-    opts.onSkip({ path: dir, reason, code, message: describe(reason, code) })
+    opts.onSkip({ path: dir, reason, code, message: describeSkip(reason, code) })
   }
   const entry = (
     prefix: string,
@@ -378,45 +269,6 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
       }
       // Nothing to read here: the next helper answer resumes the walk.
       waiting = true
-    }
-    pump()
-  })
-}
-
-function callbackWalk(
-  queue: string[],
-  opts: WalkOptions,
-  handle: (dir: string, entries: readonly Dirent[]) => void,
-  fail: (dir: string, code: string | undefined) => void,
-): Promise<void> {
-  const readdirFn = opts.readdir!
-  const limit = Math.max(1, opts.concurrency ?? 8)
-  let active = 0
-  let scheduled = false
-  const ready: (string | Dirent[] | NodeJS.ErrnoException)[] = []
-  return new Promise<void>((resolvePromise) => {
-    const pump = (): void => {
-      scheduled = false
-      for (let i = 0; i < ready.length; i += 2) {
-        const r = ready[i + 1]!
-        if (Array.isArray(r)) handle(ready[i] as string, r)
-        else fail(ready[i] as string, (r as NodeJS.ErrnoException).code ?? 'EIO')
-      }
-      ready.length = 0
-      if (opts.signal?.aborted) queue.length = 0
-      while (active < limit && queue.length > 0) {
-        const dir = queue.pop()!
-        active++
-        readdirFn(dir, (err, entries) => {
-          active--
-          ready.push(dir, err ?? entries)
-          if (!scheduled) {
-            scheduled = true
-            setImmediate(pump)
-          }
-        })
-      }
-      if (active === 0 && queue.length === 0 && ready.length === 0) resolvePromise()
     }
     pump()
   })
