@@ -162,6 +162,23 @@ describe('walker readers', () => {
     expect(skipped).toEqual([])
   })
 
+  it.each([
+    [
+      'exits',
+      `require('node:worker_threads').workerData.port.on('message', () => process.exit(3))`,
+    ],
+    [
+      'throws',
+      `require('node:worker_threads').workerData.port.on('message', () => { throw new Error('boom') })`,
+    ],
+  ])('loses no folder when a helper thread %s mid-batch', async (_how, source) => {
+    for (const extra of [{ helpers: 1 }, { readOnCaller: false }]) {
+      const { files, skipped } = await collect([big], { ...extra, helperSource: source })
+      expect(files).toEqual(expected)
+      expect(skipped).toEqual([])
+    }
+  })
+
   it('records a missing root and a root that is a file, on the caller and on a helper', async () => {
     const file = join(base, 'a-file')
     writeFileSync(file, 'x')

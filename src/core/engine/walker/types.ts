@@ -27,6 +27,8 @@ export type WalkOptions = Readonly<{
   platform?: NodeJS.Platform
   /** Directory reader (tests inject failures and races; production uses fs.readdir). */
   readdir?: ReaddirFn
+  /** The helper thread's source (tests inject a helper that dies; production uses helper.ts). */
+  helperSource?: string
 }>
 
 export type ReaddirFn = (

@@ -102,6 +102,8 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
   const helpers: Helper[] = []
   const wanted = opts.helpers ?? 1
   let readOnCaller = opts.readOnCaller !== false
+  /** Set when a helper died: the caller reads the rest itself (no helper is started again). */
+  let helperLost = false
   let callerDirs = 0
   const walkStart = process.hrtime.bigint()
   let readingNs = 0
@@ -136,7 +138,7 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
         const { port1, port2 } = new MessageChannel()
         let worker: Worker
         try {
-          worker = new Worker(HELPER_SOURCE, {
+          worker = new Worker(opts.helperSource ?? HELPER_SOURCE, {
             eval: true,
             workerData: { port: port2 },
             transferList: [port2],
@@ -169,6 +171,7 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
             inflight--
           }
           readOnCaller = true
+          helperLost = true
           resume()
         }
         worker.on('error', lost)
@@ -215,7 +218,7 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
         }
         return
       }
-      if (!readOnCaller && helpers.length === 0) spawn(Math.max(1, wanted))
+      if (!readOnCaller && helpers.length === 0 && !helperLost) spawn(Math.max(1, wanted))
       // Helpers only (readOnCaller: false) with none left alive: the caller reads after all.
       if (!readOnCaller && helpers.length === 0) readOnCaller = true
       feed()
@@ -244,13 +247,14 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
         ns = Number(process.hrtime.bigint() - t0)
         callerDirs += n
         readingNs += ns
-        if (n >= 16 && ns / n > COLD_NS_PER_DIR) {
+        if (n >= 16 && ns / n > COLD_NS_PER_DIR && wanted > 0 && !helperLost) {
           // A cold disk: synchronous reads would block the caller (and the analysis jobs on its
           // event loop); helpers keep several reads in flight instead.
           readOnCaller = false
           spawn(Math.max(COLD_HELPERS, wanted))
         } else if (
           wanted > 0 &&
+          !helperLost &&
           helpers.length === 0 &&
           queue.length > 0 &&
           (opts.helpers !== undefined ||
