@@ -264,4 +264,27 @@ describe('notebook analyzer', () => {
     expect(f?.line).toBe(1)
     expect(f?.message).toMatch(/^Cell 1, line 2:/)
   })
+
+  it('keeps no credential from a pip install URL in the inventory (details or finding)', async () => {
+    const s = setup('pip-creds')
+    const token = `ghp_${randomBytes(18).toString('hex')}`
+    const nb = writeNotebook(
+      join(s.home, 'work', 'creds.ipynb'),
+      notebookJson([
+        codeCell([
+          `!pip install git+https://builder:${token}@github.com/acme/tools.git@v1#egg=tools`,
+          `%pip install "https://pkgs.example.com/simple/x.whl?api_key=${token}"`,
+        ]),
+      ]),
+    )
+    await NOTEBOOK_ANALYZER.analyze(nb, s.ctx)
+    const stored = JSON.stringify({ assets: s.assets, findings: s.findings })
+    expect(stored).not.toContain(token)
+    const urls = s.assets.find((a) => a.kind === 'notebook')?.details?.pipInstallUrls
+    expect(urls).toEqual([
+      'git+https://redacted:redacted@github.com/acme/tools.git@v1',
+      'https://pkgs.example.com/simple/x.whl?api_key=redacted',
+    ])
+    expect(s.findings.filter((f) => f.ruleId === 'notebook.pip-install-url')).toHaveLength(2)
+  })
 })

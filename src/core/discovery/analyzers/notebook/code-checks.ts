@@ -1,4 +1,5 @@
 import type { Severity } from '../../../types'
+import { redactUrl } from '../../tools/util/secrets'
 import type { NotebookCell } from './parse'
 
 /** A check hit inside one cell (line is 0-based within the cell). */
@@ -216,7 +217,8 @@ export function analyzeCode(cells: readonly NotebookCell[]): CodeFacts {
       }
       if (PIP_INSTALL.test(line)) {
         for (const m of line.matchAll(URL_SPEC)) {
-          const url = m[0].replace(/["']+$/, '')
+          // `git+https://user:token@host/...` must not carry its token into the inventory.
+          const url = redactUrl(m[0].replace(/["']+$/, ''))!
           pip.push(url)
           const plain = /^(?:git\+)?http:\/\//i.test(url)
           hits.push({

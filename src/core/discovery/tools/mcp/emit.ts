@@ -12,6 +12,7 @@ import {
   looksSecretName,
   passOwnsSecrets,
   passSecretIds,
+  redactUrl,
   scanSecrets,
 } from '../util/secrets'
 import type { SecretHit } from '../util/secrets'
@@ -60,20 +61,6 @@ function redactArgs(ctx: DiscoveryContext, args: readonly string[], path: string
     if (i > 0 && SECRET_FLAG.test(args[i - 1]!) && !isReference(a)) return '[redacted]'
     return scanSecrets(ctx, a, path, 'text').length > 0 ? '[redacted]' : a
   })
-}
-
-function redactUrl(url: string | undefined): string | undefined {
-  if (!url) return undefined
-  try {
-    const u = new URL(url)
-    if (u.username) u.username = 'redacted'
-    if (u.password) u.password = 'redacted'
-    for (const k of [...u.searchParams.keys()])
-      if (looksSecretName(k) || k.toLowerCase() === 'key') u.searchParams.set(k, 'redacted')
-    return u.toString()
-  } catch {
-    return url.replace(/[?#].*$/, '')
-  }
 }
 
 /** Literal values (not references, not paths or flags) held under secret-looking names. */

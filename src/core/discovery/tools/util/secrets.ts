@@ -93,3 +93,21 @@ const SECRETISH_NAME =
 export function looksSecretName(name: string): boolean {
   return SECRETISH_NAME.test(name)
 }
+
+/**
+ * A URL safe to store: userinfo (`user:token@`) and secret-looking query values replaced by
+ * `redacted`; an unparsable one loses its query and fragment.
+ */
+export function redactUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined
+  try {
+    const u = new URL(url)
+    if (u.username) u.username = 'redacted'
+    if (u.password) u.password = 'redacted'
+    for (const k of [...u.searchParams.keys()])
+      if (looksSecretName(k) || k.toLowerCase() === 'key') u.searchParams.set(k, 'redacted')
+    return u.toString()
+  } catch {
+    return url.replace(/[?#].*$/, '')
+  }
+}
