@@ -253,7 +253,7 @@ export async function scan(
   }
   const locators = options.crawlOnly ? [] : (options.locators ?? discovery?.LOCATORS ?? [])
   // System probes wait on child processes and sockets: they run beside everything else.
-  const beside = Promise.all(locators.filter((l) => l.besideCrawl).map(runLocator))
+  const beside = Promise.allSettled(locators.filter((l) => l.besideCrawl).map(runLocator))
 
   try {
     // 1. Known locations first: stores claim their directories so the crawl skips them.
@@ -514,8 +514,13 @@ export async function scan(
         }
       }
     }
+    // Digests, reports and remembered analyses of this scan are kept even when it was cancelled.
+    cache.flush()
+    memo.flush()
   } catch (e) {
     aliases.dispose()
+    // The system probes may still be emitting: let them finish before the scan is closed.
+    await beside
     try {
       cache.flush()
       memo.flush()
@@ -526,9 +531,6 @@ export async function scan(
     throw e
   }
 
-  // Digests, reports and remembered analyses of this scan are kept even when it was cancelled.
-  cache.flush()
-  memo.flush()
   if (signal?.aborted) {
     writer.abort('interrupted', 'cancelled')
     stats.durationMs = Date.now() - t0

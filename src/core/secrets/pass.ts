@@ -32,7 +32,7 @@ export type SecretsPass = Readonly<{
  * not show; the stamp also changes with every rule edit, so remembered hits never outlive rules.
  */
 const HITS_REVISION = 1
-/** Namespace stamp of remembered secret hits (see storage/file-memo.ts). */
+/** Version of remembered secret hits (see storage/file-memo.ts). */
 export const SECRET_HITS_STAMP = `${HITS_REVISION}.${createHash('sha256')
   .update(JSON.stringify(SECRET_RULE_DEFS))
   .digest('hex')
@@ -83,7 +83,7 @@ export function createSecretsPass(opts: {
     // checked fresh every scan, since chmod or a new .gitignore rule leaves the mtime alone.
     const remembered = await memo.remember(
       path,
-      `secret-hits:${kind}:${SECRET_HITS_STAMP}`,
+      { ns: `secret-hits:${kind}`, version: SECRET_HITS_STAMP },
       async (): Promise<{ hits: SecretHit[]; mode: number } | undefined> => {
         const read = await readText(path, kind === 'notebook')
         if (!read.ok) {
@@ -96,10 +96,7 @@ export function createSecretsPass(opts: {
       },
     )
     if (remembered.value === undefined) return result
-    // A renamed file keeps its inode and mtime: remembered hits take the path it has now.
-    const hits = remembered.cached
-      ? remembered.value.hits.map((h) => (h.path === undefined ? h : { ...h, path }))
-      : remembered.value.hits
+    const hits = remembered.value.hits
     const mode = remembered.cached
       ? (remembered.mode ?? remembered.value.mode)
       : remembered.value.mode

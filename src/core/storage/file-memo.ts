@@ -11,15 +11,24 @@ export type Remembered<T> = Readonly<{
   mode?: number
 }>
 
+/** Which analysis a remembered value belongs to, and the version of what produced it. */
+export type MemoKey = Readonly<{
+  /** The analysis (`secret-hits:dotenv`, `notebook`): one row per file and analysis. */
+  ns: string
+  /** The producer's rules and code revision: a value from another version is not reused. */
+  version: string
+}>
+
 /**
- * Remembers what an analysis derived from a file's bytes, by (device, inode) and namespace, valid
- * while size and mtime are unchanged: an unchanged notebook or .env file is not read again. The
- * namespace names the analysis and its version (a changed rule set must not reuse old results).
+ * Remembers what an analysis derived from a file's bytes, by (device, inode) and analysis, valid
+ * while size, mtime, path and the producer's version are unchanged: an unchanged notebook or .env
+ * file is not read again. The path counts because some results depend on it (a key under a
+ * fixture folder is a decoy): a renamed or hard-linked file is analysed again.
  */
 export type FileMemo = Readonly<{
   remember<T>(
     path: string,
-    ns: string,
+    key: MemoKey,
     compute: () => Promise<T | undefined>,
   ): Promise<Remembered<T>>
   /** Commits what is pending (the scan calls it when it ends, however it ends). */
@@ -28,7 +37,7 @@ export type FileMemo = Readonly<{
 
 /** A memo that remembers nothing (tests, and callers without an inventory). */
 export const NO_MEMO: FileMemo = {
-  async remember(_path, _ns, compute) {
+  async remember(_path, _key, compute) {
     return { value: await compute(), cached: false }
   },
   flush() {},
@@ -36,16 +45,20 @@ export const NO_MEMO: FileMemo = {
 
 export function createFileMemo(db: Db): FileMemo {
   const sel = db.prepare(
-    `SELECT size, mtime_ms, value FROM file_memos WHERE dev = ? AND ino = ? AND ns = ?`,
+    `SELECT version, size, mtime_ms, path, value FROM file_memos WHERE dev = ? AND ino = ? AND ns = ?`,
   )
   const upsert = db.prepare(
-    `INSERT INTO file_memos (dev, ino, ns, size, mtime_ms, value, path) VALUES (?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (dev, ino, ns) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms,
-       value = excluded.value, path = excluded.path`,
+    `INSERT INTO file_memos (dev, ino, ns, version, size, mtime_ms, path, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (dev, ino, ns) DO UPDATE SET version = excluded.version, size = excluded.size,
+       mtime_ms = excluded.mtime_ms, path = excluded.path, value = excluded.value`,
   )
   const writes = createBatchedWrites(db, upsert)
   return {
-    async remember<T>(path: string, ns: string, compute: () => Promise<T | undefined>) {
+    async remember<T>(
+      path: string,
+      { ns, version }: MemoKey,
+      compute: () => Promise<T | undefined>,
+    ) {
       const id = fileIdentity(path)
       const dev = id ? String(id.dev) : ''
       const ino = id ? String(id.ino) : ''
@@ -53,8 +66,15 @@ export function createFileMemo(db: Db): FileMemo {
       if (id?.isFile) {
         if (writes.has(key)) writes.flush()
         const row = sel.get(dev, ino, ns) as
-          { size: number; mtime_ms: number; value: string } | undefined
-        if (row && row.size === id.size && row.mtime_ms === id.mtimeMs) {
+          | { version: string; size: number; mtime_ms: number; path: string; value: string }
+          | undefined
+        if (
+          row &&
+          row.version === version &&
+          row.path === path &&
+          row.size === id.size &&
+          row.mtime_ms === id.mtimeMs
+        ) {
           try {
             return { value: JSON.parse(row.value) as T, cached: true, mode: id.mode }
           } catch {
@@ -67,7 +87,7 @@ export function createFileMemo(db: Db): FileMemo {
         // Kept only when the file did not change while it was read.
         const after = fileIdentity(path)
         if (after && sameIdentity(id, after)) {
-          writes.put(key, [dev, ino, ns, id.size, id.mtimeMs, JSON.stringify(value), path])
+          writes.put(key, [dev, ino, ns, version, id.size, id.mtimeMs, path, JSON.stringify(value)])
         }
       }
       return { value, cached: false, mode: id?.mode }

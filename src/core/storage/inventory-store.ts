@@ -184,6 +184,8 @@ export function beginScan(
     scanId,
     addAsset(a) {
       const id = assetIdFor(a.kind, a.identity ?? a.path)
+      // Late emissions (a probe still running when the scan ended) are dropped, not written.
+      if (finished) return id
       let links = linksById.get(id)
       if (a.links?.length) {
         links = mergeLinks(links, a.links)
@@ -254,7 +256,7 @@ export function beginScan(
         f.assetId,
         f.message,
       ])
-      if (findingIds.has(id)) return id
+      if (finished || findingIds.has(id)) return id
       findingIds.add(id)
       findingRows.push([
         id,
@@ -274,6 +276,7 @@ export function beginScan(
       return id
     },
     addSkipped(s) {
+      if (finished) return
       skippedRows.push(s)
       nSkipped++
       counted()
@@ -325,6 +328,7 @@ export function beginScan(
       inCur = 0
       findingRows = []
       skippedRows = []
+      buffered = 0
       db.transaction(() => {
         db.prepare(`DELETE FROM stage.staged_assets`).run()
         db.prepare(`DELETE FROM stage.staged_findings`).run()

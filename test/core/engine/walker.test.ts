@@ -193,6 +193,11 @@ describe('walker readers', () => {
     }
   })
 
+  it('joins paths with the host separator whatever platform the scan models', async () => {
+    const { files } = await collect([big], { platform: 'win32' })
+    expect(files).toEqual(expected)
+  })
+
   it('stops reading when the signal aborts', async () => {
     const ac = new AbortController()
     let n = 0

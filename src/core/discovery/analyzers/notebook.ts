@@ -63,7 +63,8 @@ async function readBounded(
 async function analyzeNotebook(path: string, ctx: DiscoveryContext): Promise<void> {
   const main = checkpointMain(path)
   if (main && (await isFile(main))) return // handled (and claimed) with its main notebook
-  const digest = (await ctx.memo.remember(path, NOTEBOOK_NS, () => digestNotebook(ctx, path))).value
+  const digest = (await ctx.memo.remember(path, NOTEBOOK_MEMO, () => digestNotebook(ctx, path)))
+    .value
   if (!digest) return
   const assetId = assetIdFor('notebook', path)
   for (const k of digest.skips) ctx.emitSkipped({ ...k, path })
@@ -73,7 +74,7 @@ async function analyzeNotebook(path: string, ctx: DiscoveryContext): Promise<voi
   if (!main) {
     const cp = checkpointFor(path)
     const cpHits = (await isFile(cp))
-      ? (await ctx.memo.remember(cp, CHECKPOINT_NS, () => digestCheckpoint(ctx, cp))).value
+      ? (await ctx.memo.remember(cp, CHECKPOINT_MEMO, () => digestCheckpoint(ctx, cp))).value
       : undefined
     if (cpHits) {
       checkpoints.push(cp)
@@ -121,11 +122,14 @@ async function analyzeNotebook(path: string, ctx: DiscoveryContext): Promise<voi
 
 /**
  * Bump when the notebook checks report something different for the same bytes. The secret rule
- * stamp and the rule count are part of the namespace too.
+ * stamp and the rule count are part of the version too.
  */
-const NOTEBOOK_REVISION = 1
-const NOTEBOOK_NS = `notebook:${NOTEBOOK_REVISION}.${RULES.length}.${SECRET_HITS_STAMP}`
-const CHECKPOINT_NS = `notebook-secrets:${SECRET_HITS_STAMP}`
+const NOTEBOOK_REVISION = 2 // 2: pip install URLs are stored redacted
+const NOTEBOOK_MEMO = {
+  ns: 'notebook',
+  version: `${NOTEBOOK_REVISION}.${RULES.length}.${SECRET_HITS_STAMP}`,
+}
+const CHECKPOINT_MEMO = { ns: 'notebook-checkpoint-secrets', version: SECRET_HITS_STAMP }
 
 /** A skipped entry without its path (remembered values never carry paths: files get renamed). */
 type PathlessSkip = Omit<SkippedEntry, 'path'>

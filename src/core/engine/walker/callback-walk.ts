@@ -15,6 +15,7 @@ export function callbackWalk(
   const limit = Math.max(1, opts.concurrency ?? 8)
   let active = 0
   let scheduled = false
+  let draining = false
   const ready: (string | Dirent[] | NodeJS.ErrnoException)[] = []
   return new Promise<void>((resolvePromise) => {
     const pump = (): void => {
@@ -26,6 +27,16 @@ export function callbackWalk(
       }
       ready.length = 0
       if (opts.signal?.aborted) queue.length = 0
+      else if (opts.shouldPause?.() && opts.waitForDrain) {
+        if (!draining) {
+          draining = true
+          void opts.waitForDrain().then(() => {
+            draining = false
+            pump()
+          })
+        }
+        return
+      }
       while (active < limit && queue.length > 0) {
         const dir = queue.pop()!
         active++

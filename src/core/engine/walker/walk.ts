@@ -1,6 +1,6 @@
 import type { Dirent } from 'node:fs'
 import { readdirSync } from 'node:fs'
-import { basename } from 'node:path'
+import { basename, sep as pathSep } from 'node:path'
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads'
 import { callbackWalk } from './callback-walk'
 import type { Helper, HelperBatch } from './helper'
@@ -42,7 +42,8 @@ const COLD_HELPERS = 4
  */
 export function walk(roots: readonly string[], opts: WalkOptions): Promise<void> {
   const platform = opts.platform ?? process.platform
-  const sep = platform === 'win32' ? '\\' : '/'
+  // The host's separator (the paths are the host's), whatever platform the scan models.
+  const sep = pathSep
   const queue: string[] = [...roots]
 
   const fail = (dir: string, code: string | undefined): void => {
@@ -226,6 +227,7 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
         const t0 = process.hrtime.bigint()
         let n = 0
         let ns = 0
+        let entries = 0
         while (queue.length > 0) {
           const dir = queue.pop()!
           n++
@@ -236,6 +238,7 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
             fail(dir, (e as NodeJS.ErrnoException).code ?? 'EIO')
             continue
           }
+          entries += es.length
           handle(dir, es)
           if ((n & 7) === 0) {
             collect()
@@ -247,7 +250,9 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
         ns = Number(process.hrtime.bigint() - t0)
         callerDirs += n
         readingNs += ns
-        if (n >= 16 && ns / n > COLD_NS_PER_DIR && wanted > 0 && !helperLost) {
+        // Per folder, with every 20 entries counted as one more: handling the entries of a big
+        // warm folder must not look like a slow disk.
+        if (n >= 16 && ns / (n + entries / 20) > COLD_NS_PER_DIR && wanted > 0 && !helperLost) {
           // A cold disk: synchronous reads would block the caller (and the analysis jobs on its
           // event loop); helpers keep several reads in flight instead.
           readOnCaller = false

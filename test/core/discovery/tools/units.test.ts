@@ -12,7 +12,7 @@ import {
 import { mcpProjectSource } from '../../../../src/core/discovery/tools/mcp/project'
 import type { McpServer } from '../../../../src/core/discovery/tools/mcp/types'
 import { parseConfig } from '../../../../src/core/discovery/tools/util/parse'
-import { isReference } from '../../../../src/core/discovery/tools/util/secrets'
+import { isReference, redactUrl } from '../../../../src/core/discovery/tools/util/secrets'
 import { DISCOVERY_TOOLS_RULES } from '../../../../src/core/rules/discovery-tools-rules'
 import { RULES } from '../../../../src/core/rules/index'
 
@@ -101,6 +101,24 @@ describe('remote and access checks', () => {
         home,
       ),
     ).toBeUndefined()
+  })
+})
+
+describe('URL redaction', () => {
+  it('removes userinfo and secret-looking query values, also from URLs the parser refuses', () => {
+    const tok = ['glpat', 'x'.repeat(20)].join('-')
+    expect(redactUrl(`https://ci:${tok}@example.com/simple/?token=${tok}&v=1`)).toBe(
+      'https://redacted:redacted@example.com/simple/?token=redacted&v=1',
+    )
+    // scp-style git remotes and an out-of-range port make `new URL` throw.
+    for (const raw of [
+      `git+https://oauth2:${tok}@gitlab.com:group/r.git`,
+      `https://user:${tok}@host:99999/x?key=${tok}`,
+    ]) {
+      const out = redactUrl(raw)!
+      expect(out).not.toContain(tok)
+      expect(out).toContain('//redacted@')
+    }
   })
 })
 

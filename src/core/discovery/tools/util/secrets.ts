@@ -96,7 +96,7 @@ export function looksSecretName(name: string): boolean {
 
 /**
  * A URL safe to store: userinfo (`user:token@`) and secret-looking query values replaced by
- * `redacted`; an unparsable one loses its query and fragment.
+ * `redacted`; an unparsable one loses its query and fragment, and its userinfo.
  */
 export function redactUrl(url: string | undefined): string | undefined {
   if (!url) return undefined
@@ -108,6 +108,7 @@ export function redactUrl(url: string | undefined): string | undefined {
       if (looksSecretName(k) || k.toLowerCase() === 'key') u.searchParams.set(k, 'redacted')
     return u.toString()
   } catch {
-    return url.replace(/[?#].*$/, '')
+    // Unparsable (a scp-style git URL, a bad port): the credential part goes by pattern.
+    return url.replace(/[?#].*$/, '').replace(/\/\/[^/@\s]*@/, '//redacted@')
   }
 }
