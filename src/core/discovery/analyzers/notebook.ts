@@ -67,8 +67,8 @@ async function analyzeNotebook(path: string, ctx: DiscoveryContext): Promise<voi
     .value
   if (!digest) return
   const assetId = assetIdFor('notebook', path)
-  for (const k of digest.skips) ctx.emitSkipped({ ...k, path })
-  const hits = digest.secretHits.map((h) => ({ ...h, path }))
+  for (const k of digest.skips) ctx.emitSkipped(k)
+  const hits = digest.secretHits
   const links: AssetLink[] = emitNotebookSecrets(ctx, path, hits)
   const checkpoints: string[] = []
   if (!main) {
@@ -80,10 +80,8 @@ async function analyzeNotebook(path: string, ctx: DiscoveryContext): Promise<voi
       checkpoints.push(cp)
       ctx.claimFile(cp)
       const known = new Set(hits.map((h) => h.fingerprint))
-      for (const k of cpHits.skips) ctx.emitSkipped({ ...k, path: cp })
-      const extra = cpHits.secretHits
-        .filter((h) => !known.has(h.fingerprint))
-        .map((h) => ({ ...h, path: cp }))
+      for (const k of cpHits.skips) ctx.emitSkipped(k)
+      const extra = cpHits.secretHits.filter((h) => !known.has(h.fingerprint))
       links.push(...emitNotebookSecrets(ctx, cp, extra))
     }
   }
@@ -131,9 +129,6 @@ const NOTEBOOK_MEMO = {
 }
 const CHECKPOINT_MEMO = { ns: 'notebook-checkpoint-secrets', version: SECRET_HITS_STAMP }
 
-/** A skipped entry without its path (remembered values never carry paths: files get renamed). */
-type PathlessSkip = Omit<SkippedEntry, 'path'>
-
 /** Everything the notebook analysis derives from a notebook's bytes alone. */
 type NotebookDigest = Readonly<{
   size: number
@@ -141,21 +136,12 @@ type NotebookDigest = Readonly<{
   refs: Readonly<{ hfModelIds: string[]; ollamaModels: string[]; datasetIds: string[] }>
   findings: Omit<NewFinding, 'path' | 'assetId'>[]
   secretHits: SecretHit[]
-  skips: PathlessSkip[]
+  skips: SkippedEntry[]
 }>
 
 /** Collects what scanNotebookSecrets would emit as skipped, so it is remembered with the hits. */
-function collecting(ctx: DiscoveryContext, skips: PathlessSkip[]): DiscoveryContext {
-  return {
-    ...ctx,
-    emitSkipped: ({ path: _path, ...rest }) => {
-      skips.push(rest)
-    },
-  }
-}
-
-function pathless(hits: readonly SecretHit[]): SecretHit[] {
-  return hits.map(({ path: _path, ...rest }) => rest)
+function collecting(ctx: DiscoveryContext, skips: SkippedEntry[]): DiscoveryContext {
+  return { ...ctx, emitSkipped: (s) => skips.push(s) }
 }
 
 async function digestNotebook(
@@ -164,16 +150,16 @@ async function digestNotebook(
 ): Promise<NotebookDigest | undefined> {
   const read = await readBounded(ctx, path)
   if (!read) return undefined
-  const skips: PathlessSkip[] = []
+  const skips: SkippedEntry[] = []
   let parsed: ParsedNotebook | undefined
   let parseError: string | undefined
   try {
     parsed = parseNotebook(read.text)
   } catch (e) {
     parseError = (e as Error).message
-    skips.push({ reason: 'unreadable', message: `not valid notebook JSON: ${parseError}` })
+    skips.push({ path, reason: 'unreadable', message: `not valid notebook JSON: ${parseError}` })
   }
-  const secretHits = pathless(scanNotebookSecrets(collecting(ctx, skips), read.text, path))
+  const secretHits = scanNotebookSecrets(collecting(ctx, skips), read.text, path)
   const facts = parsed ? analyzeCode(parsed.cells) : undefined
   const details: Record<string, DetailValue> = {}
   if (parsed) {
@@ -222,8 +208,8 @@ async function digestCheckpoint(
 ): Promise<Pick<NotebookDigest, 'secretHits' | 'skips'> | undefined> {
   const read = await readBounded(ctx, cp)
   if (!read) return undefined
-  const skips: PathlessSkip[] = []
-  return { secretHits: pathless(scanNotebookSecrets(collecting(ctx, skips), read.text, cp)), skips }
+  const skips: SkippedEntry[] = []
+  return { secretHits: scanNotebookSecrets(collecting(ctx, skips), read.text, cp), skips }
 }
 
 export const NOTEBOOK_ANALYZER: FileAnalyzer = {
