@@ -57,8 +57,9 @@ export type ScanOptions = Readonly<{
   locators?: readonly Locator[]
   analyzers?: readonly FileAnalyzer[]
   /**
-   * Crawl and classify only: no locators, file analyzers or secrets pass (model files are still
-   * sniffed and header-scanned). Used by the crawl benchmark against fdfind.
+   * Crawl and classify only: no locators, file analyzers, secrets pass or model scanners. Model
+   * candidates are classified by their content (magic bytes, header shape) and recorded with the
+   * coarse format found. Used by the crawl benchmark against fdfind.
    */
   crawlOnly?: boolean
   /**
@@ -421,6 +422,18 @@ export async function scan(
       }
       if (NOT_MODEL_CONTENT.has(coarse)) return
       if (coarse === 'protobuf' && ext === '') return
+      if (options.crawlOnly) {
+        // Classified by content; the model scanners (measured by their own benchmarks) do not run.
+        emitAsset({
+          kind: 'model',
+          path,
+          name: basename(path),
+          format: coarse,
+          sizeBytes: st.size,
+          source: 'crawl',
+        })
+        return
+      }
       const report = await analyzeModelFile(path, modelOpts())
       stats.modelsScanned++
       if (report.sha256) stats.filesHashed++

@@ -6,8 +6,8 @@ import { execFileSync } from 'node:child_process'
 import { afterAll, describe, expect, it } from 'vitest'
 import { isPrunedDir } from '../../../src/core/engine/prune'
 import { normaliseRoots } from '../../../src/core/engine/roots'
-import type { ReaddirFn } from '../../../src/core/engine/walker'
-import { walk } from '../../../src/core/engine/walker'
+import type { DirReaderAddon, ReaddirFn } from '../../../src/core/engine/walker'
+import { loadDirReader, readListing, walk } from '../../../src/core/engine/walker'
 import type { SkippedEntry } from '../../../src/core/types'
 
 const base = mkdtempSync(join(tmpdir(), 'aiscout-walk-'))
@@ -27,20 +27,23 @@ function collect(roots: string[], extra: Partial<Parameters<typeof walk>[1]> = {
   }).then(() => ({ files: files.sort(), skipped }))
 }
 
-describe('walker', () => {
+/** Both ways the walk reads a real directory: the native reader and readdirSync + Workers. */
+const READERS = [['the native reader', 'addon'] as const, ['readdirSync', 'js'] as const]
+
+describe.each(READERS)('walker reading with %s', (_name, reader) => {
   it('does not follow directory symlinks, so a symlink loop terminates', async () => {
-    const d = join(base, 'loop')
+    const d = join(base, `loop-${reader}`)
     mkdirSync(join(d, 'a', 'b'), { recursive: true })
     writeFileSync(join(d, 'a', 'b', 'f.gguf'), 'x')
     symlinkSync(join(d, 'a'), join(d, 'a', 'b', 'back'))
     symlinkSync('self', join(d, 'self'))
-    const { files, skipped } = await collect([d])
+    const { files, skipped } = await collect([d], { reader })
     expect(files).toEqual([join(d, 'a', 'b', 'f.gguf')])
     expect(skipped).toEqual([])
   })
 
   it('prunes node_modules, .git and non-AI caches but keeps AI caches', async () => {
-    const d = join(base, 'prune')
+    const d = join(base, `prune-${reader}`)
     for (const p of [
       'node_modules/x/m.pkl',
       '.git/objects/ab/cd',
@@ -51,10 +54,62 @@ describe('walker', () => {
       mkdirSync(join(d, p, '..'), { recursive: true })
       writeFileSync(join(d, p), 'x')
     }
-    const { files } = await collect([d])
+    const { files } = await collect([d], { reader })
     expect(files).toEqual([join(d, '.cache/huggingface/hub/m.bin'), join(d, 'proj/model.pt')])
   })
 
+  it('lists odd names (spaces, newlines, non-ASCII) and big folders exactly as readdirSync does', async () => {
+    const d = join(base, `names-${reader}`)
+    mkdirSync(join(d, 'sub dir'), { recursive: true })
+    const odd = ['a b.gguf', 'line\nbreak.pt', 'ünïcødé-模型.safetensors', '.hidden', '-dash']
+    for (const n of odd) writeFileSync(join(d, 'sub dir', n), 'x')
+    // Past the reader's first 64 KiB buffer: 4,000 names of 40 bytes.
+    mkdirSync(join(d, 'many'))
+    for (let i = 0; i < 4000; i++) writeFileSync(join(d, 'many', `f${i}`.padEnd(40, '_')), '')
+    const { files, skipped } = await collect([d], { reader })
+    const want = [
+      ...odd.map((n) => join(d, 'sub dir', n)),
+      ...Array.from({ length: 4000 }, (_, i) => join(d, 'many', `f${i}`.padEnd(40, '_'))),
+    ].sort()
+    expect(files).toEqual(want)
+    expect(skipped).toEqual([])
+  })
+
+  it('records a missing root and a root that is a file', async () => {
+    const file = join(base, `a-file-${reader}`)
+    writeFileSync(file, 'x')
+    const { skipped } = await collect([join(base, 'missing'), file], { reader })
+    expect(skipped.map((s) => [s.path, s.reason, s.code]).sort()).toEqual(
+      [
+        [join(base, 'missing'), 'vanished', 'ENOENT'],
+        [file, 'not-a-directory', 'ENOTDIR'],
+      ].sort(),
+    )
+  })
+
+  it('walks long paths below the limit and, without an alias handler, records a subtree beyond PATH_MAX (4096) as skipped', async () => {
+    const d = join(base, `deep-${reader}`)
+    mkdirSync(d, { recursive: true })
+    // Build with relative cd steps: absolute paths over 4096 bytes cannot be created directly.
+    const seg = 'd'.repeat(200)
+    execFileSync('bash', [
+      '-c',
+      `cd "${d}" && for i in $(seq 1 24); do mkdir ${seg} && cd ${seg}; done && echo x > deep.gguf`,
+    ])
+    execFileSync('bash', [
+      '-c',
+      `cd "${d}" && mkdir -p ${seg}/${seg}/${seg} && echo x > ${seg}/${seg}/${seg}/ok.gguf`,
+    ])
+    const { files, skipped } = await collect([d], { reader })
+    expect(files).toContain(join(d, seg, seg, seg, 'ok.gguf'))
+    expect(skipped.some((s) => s.reason === 'path-too-long' && s.code === 'ENAMETOOLONG')).toBe(
+      true,
+    )
+    expect(skipped.every((s) => s.path.length > 4000)).toBe(true)
+  })
+})
+
+describe('walker', () => {
   it('records an unreadable directory (injected EACCES) as skipped and walks on', async () => {
     const d = join(base, 'denied')
     mkdirSync(join(d, 'secret'), { recursive: true })
@@ -110,25 +165,6 @@ describe('walker', () => {
       expect.objectContaining({ path: join(d, 'gone'), reason: 'vanished', code: 'ENOENT' }),
     ])
   })
-
-  it('walks long paths below the limit and, without an alias handler, records a subtree beyond PATH_MAX (4096) as skipped', async () => {
-    const d = join(base, 'deep')
-    mkdirSync(d, { recursive: true })
-    // Build with relative cd steps: absolute paths over 4096 bytes cannot be created directly.
-    const seg = 'd'.repeat(200)
-    execFileSync('bash', [
-      '-c',
-      `cd "${d}" && for i in $(seq 1 24); do mkdir ${seg} && cd ${seg}; done && echo x > deep.gguf`,
-    ])
-    execFileSync('bash', [
-      '-c',
-      `cd "${d}" && mkdir -p ${seg}/${seg}/${seg} && echo x > ${seg}/${seg}/${seg}/ok.gguf`,
-    ])
-    const { files, skipped } = await collect([d])
-    expect(files).toContain(join(d, seg, seg, seg, 'ok.gguf'))
-    expect(skipped.some((s) => s.reason === 'path-too-long')).toBe(true)
-    expect(skipped.every((s) => s.path.length > 4000)).toBe(true)
-  })
 })
 
 describe('walker readers', () => {
@@ -147,13 +183,19 @@ describe('walker readers', () => {
   writeFileSync(join(big, 'p0', 'node_modules', 'x', 'skip.pt'), 'x')
   expected.sort()
 
-  it.each([
-    ['the caller and a helper thread (default)', {}],
-    ['the caller and a helper from the first directory', { helpers: 1 }],
-    ['the caller alone', { helpers: 0 }],
-    ['a helper thread alone', { readOnCaller: false }],
-    ['three helper threads', { readOnCaller: false, helpers: 3 }],
-  ])('finds every file exactly once reading on %s', async (_name, extra) => {
+  it.each(
+    READERS.flatMap(([readerName, reader]) =>
+      (
+        [
+          ['the caller and a side reader (default)', {}],
+          ['the caller and a side reader from the first directory', { helpers: 1 }],
+          ['the caller alone', { helpers: 0 }],
+          ['a side reader alone', { readOnCaller: false }],
+          ['three side readers', { readOnCaller: false, helpers: 3 }],
+        ] as const
+      ).map(([how, extra]) => [`${how}, with ${readerName}`, { ...extra, reader }] as const),
+    ),
+  )('finds every file exactly once reading on %s', async (_name, extra) => {
     let dirs = 0
     const { files, skipped } = await collect([big], { ...extra, onDir: () => dirs++ })
     expect(files).toEqual(expected)
@@ -179,17 +221,48 @@ describe('walker readers', () => {
     }
   })
 
-  it('records a missing root and a root that is a file, on the caller and on a helper', async () => {
-    const file = join(base, 'a-file')
-    writeFileSync(file, 'x')
-    for (const extra of [{}, { readOnCaller: false }]) {
-      const { skipped } = await collect([join(base, 'missing'), file], extra)
-      expect(skipped.map((s) => [s.path, s.reason]).sort()).toEqual(
+  it.each(READERS)(
+    'records a missing root and a root that is a file on a side reader (%s)',
+    async (_name, reader) => {
+      const file = join(base, `b-file-${reader}`)
+      writeFileSync(file, 'x')
+      const { skipped } = await collect([join(base, 'missing'), file], {
+        reader,
+        readOnCaller: false,
+      })
+      expect(skipped.map((s) => [s.path, s.reason, s.code]).sort()).toEqual(
         [
-          [join(base, 'missing'), 'vanished'],
-          [file, 'not-a-directory'],
+          [join(base, 'missing'), 'vanished', 'ENOENT'],
+          [file, 'not-a-directory', 'ENOTDIR'],
         ].sort(),
       )
+    },
+  )
+
+  const real = loadDirReader()
+  // A wrapper around the built reader that fails the way a batch too big for memory would.
+  const failing = (how: 'callback' | 'take' | 'readDirs'): DirReaderAddon => ({
+    readDirs: (paths) => {
+      if (how === 'readDirs') throw new Error('out of memory reading directories')
+      return real!.readDirs(paths)
+    },
+    start: (paths, done) =>
+      real!.start(paths, (listing) => done(how === 'callback' ? undefined : listing)),
+    take: (h) => {
+      if (how === 'take') throw new Error('out of memory reading directories')
+      return how === 'callback' ? undefined : real!.take(h)
+    },
+  })
+  it.each([
+    ['its pool batch fails', 'callback'],
+    ['picking up a finished batch fails', 'take'],
+    ['a read on the calling thread fails', 'readDirs'],
+  ] as const)('loses no folder when the native reader %s', async (_how, how) => {
+    expect(real, 'the native reader is built by npm run build').toBeDefined()
+    for (const extra of [{ helpers: 1 }, { readOnCaller: false }]) {
+      const { files, skipped } = await collect([big], { ...extra, dirReader: failing(how) })
+      expect(files).toEqual(expected)
+      expect(skipped).toEqual([])
     }
   })
 
@@ -198,16 +271,76 @@ describe('walker readers', () => {
     expect(files).toEqual(expected)
   })
 
-  it('stops reading when the signal aborts', async () => {
+  it.each(READERS)('stops reading when the signal aborts (%s)', async (_name, reader) => {
     const ac = new AbortController()
     let n = 0
     const { files } = await collect([big], {
+      reader,
       signal: ac.signal,
       onDir: () => {
         if (++n === 50) ac.abort()
       },
     })
     expect(files.length).toBeLessThan(expected.length)
+  })
+})
+
+describe('native directory reader', () => {
+  it.skipIf(process.platform === 'win32')(
+    'is built for this platform (Linux and macOS; Windows uses readdirSync)',
+    () => {
+      expect(loadDirReader()).toBeDefined()
+    },
+  )
+
+  it('reports an unreadable folder by errno without a partial listing', () => {
+    const a = loadDirReader()!
+    const d = join(base, 'native-raw')
+    mkdirSync(join(d, 'x'), { recursive: true })
+    writeFileSync(join(d, 'f'), '')
+    symlinkSync('x', join(d, 'link'))
+    const listing = a.readDirs([d, join(d, 'nope')].join('\0'))
+    const seen: string[] = []
+    readListing([d, join(d, 'nope')], listing, {
+      dir: (p) => seen.push(`dir ${p}`),
+      entry: (name, t) => seen.push(`${String.fromCharCode(t)} ${name}`),
+      failed: (p, code) => seen.push(`failed ${p} ${code}`),
+    })
+    expect(seen[0]).toBe(`dir ${d}`)
+    expect(seen.slice(1, 4).sort()).toEqual(['d x', 'f f', 'o link'])
+    expect(seen.slice(4)).toEqual([`failed ${join(d, 'nope')} ENOENT`])
+    expect(listing.endsWith(`/${String(2)}\0`)).toBe(true) // ENOENT's number on Linux and macOS
+  })
+
+  it('rejects bad arguments with an error, never a crash', () => {
+    const a = loadDirReader()!
+    expect(() => a.readDirs(5 as unknown as string)).toThrow(/NUL-separated paths/)
+    expect(() => a.start('x', undefined as unknown as () => void)).toThrow(/callback/)
+    expect(a.take({})).toBeUndefined()
+  })
+})
+
+describe('readListing', () => {
+  it('maps errno numbers and names, and fails every folder a cut listing does not cover', () => {
+    const seen: string[] = []
+    const v = {
+      dir: (p: string) => seen.push(`dir ${p}`),
+      entry: (name: string, t: number) => seen.push(`${String.fromCharCode(t)} ${name}`),
+      failed: (p: string, code: string) => seen.push(`failed ${p} ${code}`),
+    }
+    readListing(['/a', '/b', '/c', '/d', '/e'], 'fx\0/\0/13\0/EPERM\0dy\0', v)
+    expect(seen).toEqual(
+      [
+        'dir /a',
+        'f x',
+        '/',
+        'failed /b EACCES',
+        'failed /c EPERM',
+        'dir /d',
+        'd y',
+        'failed /e EIO',
+      ].filter((x) => x !== '/'),
+    )
   })
 })
 

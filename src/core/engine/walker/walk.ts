@@ -1,18 +1,27 @@
 import type { Dirent } from 'node:fs'
 import { readdirSync } from 'node:fs'
 import { basename, sep as pathSep } from 'node:path'
-import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads'
+import type { DirReaderAddon } from './addon'
+import { loadDirReader } from './addon'
 import { callbackWalk } from './callback-walk'
-import type { Helper, HelperBatch } from './helper'
-import { HELPER_SOURCE, T_DIR, T_FILE, T_OTHER } from './helper'
+import { HELPER_SOURCE } from './helper'
+import type { SideReader, SideReaderEvents } from './readers'
+import { addonReader, workerReader } from './readers'
+import type { ListingVisitor } from './readout'
+import { readListing, TYPE_DIR, TYPE_FILE } from './readout'
 import { describeSkip, skipReasonFor } from './skips'
 import type { WalkOptions } from './types'
 
-/** Mean readdirSync time per directory above which the disk is cold and only helpers read. */
+/** Mean read time per directory above which the disk is cold and only side readers read. */
 const COLD_NS_PER_DIR = 150_000
-/** The caller yields to the event loop (analysis jobs, helper answers) after this long. */
+/** The caller yields to the event loop (analysis jobs, side readers' answers) after this long. */
 const SLICE_NS = 2_000_000
-/** A small tree never pays for a thread: the helper starts once the caller has read this many. */
+/** Directories the caller reads per native call. */
+const CALLER_BATCH = 8
+/**
+ * Without the native reader, the side reader is a Worker (its own V8 isolate): a small tree never
+ * pays for one. It starts once the caller has read this many directories ...
+ */
 const SPAWN_AFTER_DIRS = 256
 /**
  * ... and only while reading is most of what the caller does: when analysis jobs (notebooks, keys,
@@ -20,10 +29,10 @@ const SPAWN_AFTER_DIRS = 256
  * add its memory (about 25 MiB of peak RSS on the 300k-file home).
  */
 const SPAWN_MIN_READING_SHARE = 0.6
-/** Most directories handed to a helper at once. */
+/** Most directories handed to a side reader at once. */
 const MAX_BATCH = 128
-/** Helpers while reads are slow (several reads in flight keep a cold disk busy). */
-const COLD_HELPERS = 4
+/** Side readers while reads are slow (several reads in flight keep a cold disk busy). */
+const COLD_READERS = 4
 
 /**
  * Concurrent directory walk. Directory symlinks are never followed (so no loops), every error is
@@ -33,12 +42,13 @@ const COLD_HELPERS = 4
  * Measured on the project's 2-core VMs (bench "crawl + classify"): the kernel's work in the
  * directory reads is most of the cost, so a walk on one thread takes about twice fd's wall time
  * whatever the JavaScript does. The calling thread reads synchronously in short slices (the
- * cheapest per directory) and, once a tree proves bigger than a few hundred folders and reading
- * is most of what the caller does, one helper thread reads batches beside it; the caller collects
- * its answers between its own reads. Alternatives measured and dropped:
- * fs.readdir on libuv's pool (four pool threads on two cores: more CPU, caller left idle) and
- * async reads alone (about twice the CPU). When reads turn slow (a cold disk) the caller stops
- * reading and more helpers keep several reads in flight.
+ * cheapest per directory) and one side reader reads batches beside it; the caller collects its
+ * answers between its own reads. The reads go through the native reader (dir-reader.c: one
+ * string per batch, side batches on libuv's pool) where it was built; elsewhere through
+ * readdirSync and a helper Worker, started only for a tree bigger than a few hundred folders.
+ * Alternatives measured and dropped: fs.readdir on libuv's pool, one call per folder (more CPU,
+ * caller left idle) and async reads alone (about twice the CPU). When reads turn slow (a cold
+ * disk) the caller stops reading and more side readers keep several reads in flight.
  */
 export function walk(roots: readonly string[], opts: WalkOptions): Promise<void> {
   const platform = opts.platform ?? process.platform
@@ -54,57 +64,71 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
     const reason = skipReasonFor(code, platform)
     opts.onSkip({ path: dir, reason, code, message: describeSkip(reason, code) })
   }
-  const entry = (
-    prefix: string,
-    dir: string,
-    parentName: string,
-    name: string,
-    t: number,
-  ): void => {
-    if (t === T_DIR) {
-      const p = prefix + name
-      if (!opts.skipDir(p, name, parentName)) queue.push(p)
-    } else if (t === T_FILE) opts.onFile(prefix + name, name, dir)
+  let curDir = ''
+  let curPrefix = ''
+  let curParent = ''
+  const visitor: ListingVisitor = {
+    dir(dir) {
+      opts.onDir?.(dir)
+      curDir = dir
+      curParent = basename(dir)
+      curPrefix = dir.endsWith(sep) ? dir : dir + sep
+    },
+    entry(name, type) {
+      if (type === TYPE_DIR) {
+        const p = curPrefix + name
+        if (!opts.skipDir(p, name, curParent)) queue.push(p)
+      } else if (type === TYPE_FILE) opts.onFile(curPrefix + name, name, curDir)
+    },
+    failed: fail,
   }
   const handle = (dir: string, entries: readonly Dirent[]): void => {
-    opts.onDir?.(dir)
-    const parentName = basename(dir)
-    const prefix = dir.endsWith(sep) ? dir : dir + sep
+    visitor.dir(dir)
     for (const e of entries)
-      entry(
-        prefix,
-        dir,
-        parentName,
-        e.name,
-        e.isFile() ? T_FILE : e.isDirectory() ? T_DIR : T_OTHER,
-      )
-  }
-  const handleBatch = (dirs: readonly string[], b: HelperBatch): void => {
-    const all = b.names.length ? b.names.split('\0') : []
-    const codes = new Map<number, string>()
-    for (let i = 0; i < b.codes.length; i += 2) codes.set(b.codes[i] as number, `${b.codes[i + 1]}`)
-    let at = 0
-    for (let d = 0; d < dirs.length; d++) {
-      const n = b.counts[d]!
-      const dir = dirs[d]!
-      if (n < 0) {
-        fail(dir, codes.get(d) ?? 'EIO')
-        continue
-      }
-      opts.onDir?.(dir)
-      const parentName = basename(dir)
-      const prefix = dir.endsWith(sep) ? dir : dir + sep
-      for (let i = at; i < at + n; i++) entry(prefix, dir, parentName, all[i]!, b.types[i]!)
-      at += n
-    }
+      visitor.entry(e.name, e.isFile() ? TYPE_FILE : e.isDirectory() ? TYPE_DIR : 0)
   }
   if (opts.readdir) return callbackWalk(queue, opts, handle, fail)
 
-  const helpers: Helper[] = []
+  const addon: DirReaderAddon | undefined =
+    opts.reader === 'js' || opts.helperSource !== undefined
+      ? undefined
+      : (opts.dirReader ?? loadDirReader())
+  if (opts.reader === 'addon' && !addon) {
+    return Promise.reject(new Error('the native directory reader is not built (npm run build)'))
+  }
+  /** Reads one directory on the calling thread with readdirSync; returns its entry count. */
+  const readJs = (dir: string): number => {
+    let es: Dirent[]
+    try {
+      es = readdirSync(dir, { withFileTypes: true })
+    } catch (e) {
+      fail(dir, (e as NodeJS.ErrnoException).code ?? 'EIO')
+      return 0
+    }
+    handle(dir, es)
+    return es.length
+  }
+  /** Reads directories on the calling thread; returns their entry count. */
+  const readOnThisThread = (dirs: readonly string[]): number => {
+    if (addon) {
+      let listing: string | undefined
+      try {
+        listing = addon.readDirs(dirs.join('\0'))
+      } catch {
+        // Too big for one string or out of memory: one folder at a time, the JavaScript way.
+      }
+      if (listing !== undefined) return readListing(dirs, listing, visitor)
+    }
+    let n = 0
+    for (const d of dirs) n += readJs(d)
+    return n
+  }
+
+  const readers: SideReader[] = []
   const wanted = opts.helpers ?? 1
   let readOnCaller = opts.readOnCaller !== false
-  /** Set when a helper died: the caller reads the rest itself (no helper is started again). */
-  let helperLost = false
+  /** Set when a side reader was lost: the caller reads the rest itself (none is started again). */
+  let readerLost = false
   let callerDirs = 0
   const walkStart = process.hrtime.bigint()
   let readingNs = 0
@@ -116,17 +140,14 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
     const finish = (): void => {
       if (done) return
       done = true
-      for (const h of helpers) {
-        h.port.close()
-        void h.worker.terminate()
-      }
+      for (const r of readers) r.close()
       resolvePromise()
     }
-    const answered = (h: Helper, batch: HelperBatch): void => {
-      const dirs = h.batch ?? []
-      h.batch = undefined
+    const answered = (r: SideReader, listing: string): void => {
+      const dirs = r.batch ?? []
+      r.batch = undefined
       inflight--
-      handleBatch(dirs, batch)
+      readListing(dirs, listing, visitor)
     }
     const resume = (): void => {
       if (waiting) {
@@ -134,70 +155,55 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
         pump()
       }
     }
+    const events: SideReaderEvents = {
+      answered: (r, listing) => {
+        if (done) return
+        answered(r, listing)
+        resume()
+      },
+      lost: (r) => {
+        // A reader that dies (a Worker out of memory or killed, a batch the addon cannot hold)
+        // gives its directories back: the caller reads them, and everything after, itself.
+        const at = readers.indexOf(r)
+        if (done || at < 0) return
+        readers.splice(at, 1)
+        r.close()
+        if (r.batch) {
+          queue.push(...r.batch)
+          r.batch = undefined
+          inflight--
+        }
+        readOnCaller = true
+        readerLost = true
+        resume()
+      },
+    }
     const spawn = (count: number): void => {
-      while (helpers.length < count) {
-        const { port1, port2 } = new MessageChannel()
-        let worker: Worker
-        try {
-          worker = new Worker(opts.helperSource ?? HELPER_SOURCE, {
-            eval: true,
-            workerData: { port: port2 },
-            transferList: [port2],
-            // A small heap keeps the scan's peak RSS down; a folder too big for it kills the
-            // helper, which gives the folder back to the caller (below).
-            resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 },
-          })
-        } catch {
-          // No threads here (a locked-down runtime): the caller reads everything.
-          port1.close()
-          return
-        }
-        worker.unref()
-        const h: Helper = { worker, port: port1, batch: undefined }
-        // Answers not picked up synchronously arrive here (while the caller waits or yields).
-        port1.on('message', (batch: HelperBatch) => {
-          answered(h, batch)
-          resume()
-        })
-        const lost = (): void => {
-          // A helper that dies (out of memory, killed) gives its directories back: the caller
-          // reads them, and everything after, itself.
-          const at = helpers.indexOf(h)
-          if (done || at < 0) return
-          helpers.splice(at, 1)
-          h.port.close()
-          if (h.batch) {
-            queue.push(...h.batch)
-            h.batch = undefined
-            inflight--
-          }
-          readOnCaller = true
-          helperLost = true
-          resume()
-        }
-        worker.on('error', lost)
-        worker.on('exit', lost)
-        helpers.push(h)
+      while (readers.length < count) {
+        const r = addon
+          ? addonReader(addon, events)
+          : workerReader(opts.helperSource ?? HELPER_SOURCE, events)
+        if (!r) return
+        readers.push(r)
       }
     }
     const collect = (): void => {
-      for (const h of helpers) {
-        if (!h.batch) continue
-        const m = receiveMessageOnPort(h.port)
-        if (m) answered(h, m.message as HelperBatch)
+      for (const r of readers) {
+        if (!r.batch) continue
+        const listing = r.poll()
+        if (listing !== undefined) answered(r, listing)
       }
     }
     const feed = (): void => {
-      const share = helpers.length + (readOnCaller ? 1 : 0)
-      for (const h of helpers) {
-        if (h.batch || queue.length === 0) continue
+      const share = readers.length + (readOnCaller ? 1 : 0)
+      for (const r of readers) {
+        if (r.batch || queue.length === 0) continue
         // Keep a directory for the caller.
         if (readOnCaller && queue.length < 2) return
         const n = Math.max(1, Math.min(MAX_BATCH, Math.floor(queue.length / share)))
-        h.batch = queue.splice(queue.length - n, n)
-        // One string rather than an array of strings: cheaper to post.
-        h.port.postMessage(h.batch.join('\0'))
+        r.batch = queue.splice(queue.length - n, n)
         inflight++
+        r.send(r.batch.join('\0'))
       }
     }
     const pump = (): void => {
@@ -219,9 +225,11 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
         }
         return
       }
-      if (!readOnCaller && helpers.length === 0 && !helperLost) spawn(Math.max(1, wanted))
-      // Helpers only (readOnCaller: false) with none left alive: the caller reads after all.
-      if (!readOnCaller && helpers.length === 0) readOnCaller = true
+      // The native side reader costs nothing until it reads: it is there from the start.
+      if ((addon || !readOnCaller) && readers.length === 0 && !readerLost)
+        spawn(Math.max(1, wanted))
+      // Side readers only (readOnCaller: false) with none left: the caller reads after all.
+      if (!readOnCaller && readers.length === 0) readOnCaller = true
       feed()
       if (readOnCaller && queue.length > 0) {
         const t0 = process.hrtime.bigint()
@@ -229,18 +237,15 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
         let ns = 0
         let entries = 0
         while (queue.length > 0) {
-          const dir = queue.pop()!
-          n++
-          let es: Dirent[]
-          try {
-            es = readdirSync(dir, { withFileTypes: true })
-          } catch (e) {
-            fail(dir, (e as NodeJS.ErrnoException).code ?? 'EIO')
-            continue
+          if (addon) {
+            const k = Math.min(CALLER_BATCH, queue.length)
+            n += k
+            entries += readOnThisThread(queue.splice(queue.length - k, k))
+          } else {
+            n++
+            entries += readJs(queue.pop()!)
           }
-          entries += es.length
-          handle(dir, es)
-          if ((n & 7) === 0) {
+          if (addon || (n & 7) === 0) {
             collect()
             feed()
             ns = Number(process.hrtime.bigint() - t0)
@@ -252,15 +257,16 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
         readingNs += ns
         // Per folder, with every 20 entries counted as one more: handling the entries of a big
         // warm folder must not look like a slow disk.
-        if (n >= 16 && ns / (n + entries / 20) > COLD_NS_PER_DIR && wanted > 0 && !helperLost) {
+        if (n >= 16 && ns / (n + entries / 20) > COLD_NS_PER_DIR && wanted > 0 && !readerLost) {
           // A cold disk: synchronous reads would block the caller (and the analysis jobs on its
-          // event loop); helpers keep several reads in flight instead.
+          // event loop); side readers keep several reads in flight instead.
           readOnCaller = false
-          spawn(Math.max(COLD_HELPERS, wanted))
+          spawn(Math.max(COLD_READERS, wanted))
         } else if (
+          !addon &&
           wanted > 0 &&
-          !helperLost &&
-          helpers.length === 0 &&
+          !readerLost &&
+          readers.length === 0 &&
           queue.length > 0 &&
           (opts.helpers !== undefined ||
             (callerDirs >= SPAWN_AFTER_DIRS &&
@@ -276,7 +282,7 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
         finish()
         return
       }
-      // Nothing to read here: the next helper answer resumes the walk.
+      // Nothing to read here: the next side reader's answer resumes the walk.
       waiting = true
     }
     pump()
