@@ -1,4 +1,5 @@
-import { lstat, open } from 'node:fs/promises'
+import { lstatSync, statSync } from 'node:fs'
+import { open } from 'node:fs/promises'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { parseGitIndex } from './git-index'
 import type { IgnorePattern } from './gitignore'
@@ -23,9 +24,14 @@ export type GitStatus = Readonly<{
   ignored: boolean
 }>
 
+// Most of the paths asked about (.git in every parent, .gitignore in every folder) do not exist:
+// a synchronous stat that answers "missing" without an exception (throwIfNoEntry) is far cheaper
+// than a rejected fs.promises call, which builds an error with its stack.
 async function readSmall(path: string, max: number): Promise<Buffer | undefined> {
   let fh
   try {
+    const pre = statSync(path, { throwIfNoEntry: false })
+    if (!pre?.isFile() || pre.size > max) return undefined
     fh = await open(path, 'r')
     const st = await fh.stat()
     if (!st.isFile() || st.size > max) return undefined
@@ -52,9 +58,9 @@ export function createGitContext(home: string): GitContext {
       p = (async (): Promise<Repo | undefined> => {
         const dotGit = join(dir, '.git')
         try {
-          const st = await lstat(dotGit)
-          if (st.isDirectory()) return { root: dir, gitDir: dotGit }
-          if (st.isFile()) {
+          const st = lstatSync(dotGit, { throwIfNoEntry: false })
+          if (st?.isDirectory()) return { root: dir, gitDir: dotGit }
+          if (st?.isFile()) {
             // Worktrees and submodules: `.git` is a file `gitdir: <path>`.
             const text = (await readSmall(dotGit, 4096))?.toString('utf8') ?? ''
             const m = /^gitdir:\s*(.+)$/m.exec(text)

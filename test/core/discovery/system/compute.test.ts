@@ -1,5 +1,5 @@
 import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { arch, cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createComputeLocator } from '../../../../src/core/discovery/system/compute/compute'
@@ -9,7 +9,10 @@ import {
 } from '../../../../src/core/discovery/system/compute/toolkits'
 import {
   mergeNvidiaSmi,
+  createSystemInfoPort,
+  parseCpuinfo,
   parseNvidiaSmiCsv,
+  parseOsRelease,
 } from '../../../../src/core/discovery/system/system-info'
 import { makeTestContext } from '../../../helpers/discovery-context'
 import { fakeSystemInfo, makeSystemRoot } from '../../../fixtures/generators/homes/system-compute'
@@ -171,4 +174,64 @@ describe('driver and toolkit version files', () => {
     expect(parseRocmVersion('6.0.2-115\n')).toBe('6.0.2')
     expect(parseRocmVersion('garbage')).toBeUndefined()
   })
+})
+
+describe('CPU and OS facts read without spawning a process (Linux)', () => {
+  it('reads the vendor, a short brand and physical cores from /proc/cpuinfo text', () => {
+    // Two sockets, two cores each, two threads per core: 8 logical, 4 physical.
+    const block = (cpu: number, socket: number, core: number) =>
+      [
+        `processor\t: ${cpu}`,
+        'vendor_id\t: GenuineIntel',
+        'model name\t: Intel(R) Xeon(R) Gold 6000 CPU @ 2.10GHz',
+        `physical id\t: ${socket}`,
+        `core id\t\t: ${core}`,
+        '',
+      ].join('\n')
+    const text = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => block(i, i >> 2, (i >> 1) & 1)).join('\n')
+    expect(parseCpuinfo(text, 8)).toEqual({
+      manufacturer: 'Intel',
+      brand: 'Xeon Gold 6000',
+      cores: 8,
+      physicalCores: 4,
+    })
+    expect(parseCpuinfo('vendor_id : AuthenticAMD\nmodel name : AMD EPYC Processor\n', 2)).toEqual({
+      manufacturer: 'AMD',
+      brand: 'EPYC',
+      cores: 2,
+      physicalCores: 2,
+    })
+  })
+
+  it('gives up (systeminformation answers) when the kernel does not name the model', () => {
+    expect(parseCpuinfo('processor : 0\nBogoMIPS : 48.00\nCPU implementer : 0x41\n', 4)).toBe(
+      undefined,
+    )
+    expect(parseCpuinfo('', 4)).toBe(undefined)
+  })
+
+  it('reads the distribution from os-release, quoted or not', () => {
+    expect(
+      parseOsRelease('PRETTY_NAME="Example Linux 7 (Quiet)"\nNAME="Example Linux"\nVERSION_ID=7\n'),
+    ).toEqual({ distro: 'Example Linux', release: '7' })
+    expect(parseOsRelease("NAME='Other'\n# comment\nVERSION_ID='2.1'")).toEqual({
+      distro: 'Other',
+      release: '2.1',
+    })
+    expect(parseOsRelease('garbage')).toEqual({ distro: undefined, release: undefined })
+  })
+
+  it.runIf(process.platform === 'linux')(
+    'answers cpu, mem and osInfo on this Linux machine with plausible values',
+    async () => {
+      const port = createSystemInfoPort({ probeNvidiaSmi: false })
+      const [c, m, o] = await Promise.all([port.cpu(), port.mem(), port.osInfo()])
+      expect(c.cores).toBe(cpus().length)
+      expect(c.physicalCores).toBeGreaterThan(0)
+      expect(c.physicalCores).toBeLessThanOrEqual(c.cores!)
+      expect(c.brand).toBeTruthy()
+      expect(m.total).toBe(totalmem())
+      expect(o).toEqual(expect.objectContaining({ platform: 'linux', arch: arch() }))
+    },
+  )
 })
