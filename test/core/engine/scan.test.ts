@@ -248,6 +248,27 @@ describe('content decides in the crawl', () => {
   })
 })
 
+describe('crawl-only runs (the crawl benchmark)', () => {
+  it('classify model candidates by content without scanning them, and run nothing else', async () => {
+    const { fake, db } = setup()
+    const s = await scan(db, { home: fake.home, env: {}, crawlOnly: true, hash: false })
+    expect(s.status).toBe('complete')
+    const assets = [...openInventoryReader(db).assets()]
+    const byPath = new Map(assets.map((a) => [a.path, a]))
+    // A pickle named .safetensors is a pickle; the real safetensors file is safetensors.
+    expect(byPath.get(fake.paths.evil)?.format).toBe('pickle')
+    expect(byPath.get(fake.paths.good)?.format).toBe('safetensors')
+    // Decoys are not models, and pruned folders are not walked.
+    for (const p of [fake.paths.textPt, fake.paths.randomBin, fake.paths.nodeModulesModel])
+      expect(byPath.has(p)).toBe(false)
+    // No scanner ran (no verdict, no finding), and no analyzer or secrets pass either.
+    expect(assets.every((a) => a.kind === 'model' && a.verdict === undefined)).toBe(true)
+    expect(s.stats.modelsScanned).toBe(0)
+    expect(s.stats.findings).toBe(0)
+    db.close()
+  })
+})
+
 describe('incremental rescans', () => {
   it('reuses the static scan of unchanged model files and rescans a touched one', async () => {
     const { fake, db } = setup()
