@@ -7,21 +7,32 @@ const [dbPath, nArg] = process.argv.slice(2)
 const n = Number(nArg ?? 200000)
 const db = core.openDb(dbPath)
 const host = { hostname: 'bench', platform: 'linux', arch: 'x64', osRelease: '', user: '' }
-const t0 = process.hrtime.bigint()
+// Only the store's work is timed: the asset objects are built in chunks outside the timed region
+// (a scan builds them anyway, in its scanners), so the figure is the store's own throughput.
+const CHUNK = 4096
+const makeAsset = (i) => ({
+  kind: 'model',
+  path: `/bench/home/models/set${i % 100}/model-${i}.safetensors`,
+  sha256: ((i * 2654435761) >>> 0).toString(16).padStart(64, '0'),
+  sizeBytes: 1000 + i,
+  format: 'safetensors',
+  source: 'crawl',
+  verdict: 'safe',
+  details: { tensorCount: 10, dtypes: ['F16'] },
+})
+let timed = 0n
+let t0 = process.hrtime.bigint()
 const w = core.beginScan(db, host, ['/bench'])
-for (let i = 0; i < n; i++) {
-  w.addAsset({
-    kind: 'model',
-    path: `/bench/home/models/set${i % 100}/model-${i}.safetensors`,
-    sha256: ((i * 2654435761) >>> 0).toString(16).padStart(64, '0'),
-    sizeBytes: 1000 + i,
-    format: 'safetensors',
-    source: 'crawl',
-    verdict: 'safe',
-    details: { tensorCount: 10, dtypes: ['F16'] },
-  })
+timed += process.hrtime.bigint() - t0
+for (let at = 0; at < n; at += CHUNK) {
+  const chunk = []
+  for (let i = at; i < Math.min(n, at + CHUNK); i++) chunk.push(makeAsset(i))
+  t0 = process.hrtime.bigint()
+  for (const a of chunk) w.addAsset(a)
+  timed += process.hrtime.bigint() - t0
 }
-const tAdded = process.hrtime.bigint()
+const added = timed
+t0 = process.hrtime.bigint()
 w.complete({
   filesSeen: n,
   dirsSeen: 0,
@@ -35,9 +46,10 @@ w.complete({
   skipped: 0,
   durationMs: 0,
 })
-const s = Number(process.hrtime.bigint() - t0) / 1e9
+timed += process.hrtime.bigint() - t0
+const s = Number(timed) / 1e9
 db.close()
-const addSeconds = Number(tAdded - t0) / 1e9
+const addSeconds = Number(added) / 1e9
 process.stdout.write(
   JSON.stringify({
     rows: n,

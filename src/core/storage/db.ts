@@ -27,6 +27,9 @@ export function openDb(
     throw new StoreError(`cannot open inventory database ${file}: ${(e as Error).message}`)
   }
   try {
+    // First: every statement after it (the WAL switch and migrations too) waits for another
+    // process's lock instead of failing at once.
+    db.pragma('busy_timeout = 5000')
     if (!opts.readonly) {
       // 8 KiB pages: about a fifth less time merging a scan into the inventory than 4 KiB (bench
       // "inventory writes"). Takes effect only on a new, empty database; must precede WAL mode.
@@ -35,7 +38,6 @@ export function openDb(
       db.pragma('synchronous = NORMAL')
     }
     db.pragma('foreign_keys = ON')
-    db.pragma('busy_timeout = 5000')
     db.pragma('cache_size = -16384')
     if (!opts.readonly) migrate(db)
     else {

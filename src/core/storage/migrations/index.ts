@@ -24,7 +24,13 @@ export class NewerDatabaseError extends Error {
   }
 }
 
-/** Applies pending migrations, each in its own transaction; refuses a database from the future. */
+/**
+ * Applies pending migrations, each in its own transaction; refuses a database from the future.
+ * Each transaction takes the write lock first (BEGIN IMMEDIATE) and reads the version again
+ * under it: two processes creating the same new inventory at once (the CLI and the app on their
+ * first run) would otherwise both apply a migration, and the second would fail on the tables
+ * the first made.
+ */
 export function migrate(
   db: Database.Database,
   migrations: readonly Migration[] = MIGRATIONS,
@@ -40,9 +46,12 @@ export function migrate(
   for (const m of migrations) {
     if (m.version <= current) continue
     db.transaction(() => {
+      const now = db.pragma('user_version', { simple: true }) as number
+      if (now > latest) throw new NewerDatabaseError(now, latest)
+      if (now >= m.version) return // applied by another process since we looked
       db.exec(m.up)
       db.pragma(`user_version = ${m.version}`)
-    })()
+    }).immediate()
   }
   return db.pragma('user_version', { simple: true }) as number
 }
