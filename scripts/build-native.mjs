@@ -43,7 +43,6 @@ const flags = [
   '-std=c11',
   '-Wall',
   '-Wextra',
-  '-Werror',
   '-fPIC',
   '-fvisibility=hidden',
   '-DNAPI_VERSION=8',

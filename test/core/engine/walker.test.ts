@@ -253,6 +253,27 @@ describe('walker readers', () => {
       return how === 'callback' ? undefined : real!.take(h)
     },
   })
+  it('reads on the caller alone with helpers: 0, and beside it on the pool by default', async () => {
+    const counting = () => {
+      const c = { starts: 0, reader: undefined as unknown as DirReaderAddon }
+      c.reader = {
+        readDirs: (p) => real!.readDirs(p),
+        start: (p, done) => {
+          c.starts++
+          return real!.start(p, done)
+        },
+        take: (h) => real!.take(h),
+      }
+      return c
+    }
+    const alone = counting()
+    expect((await collect([big], { helpers: 0, dirReader: alone.reader })).files).toEqual(expected)
+    expect(alone.starts).toBe(0)
+    const beside = counting()
+    expect((await collect([big], { dirReader: beside.reader })).files).toEqual(expected)
+    expect(beside.starts).toBeGreaterThan(0)
+  })
+
   it.each([
     ['its pool batch fails', 'callback'],
     ['picking up a finished batch fails', 'take'],

@@ -226,8 +226,10 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
         return
       }
       // The native side reader costs nothing until it reads: it is there from the start.
-      if ((addon || !readOnCaller) && readers.length === 0 && !readerLost)
-        spawn(Math.max(1, wanted))
+      if (readers.length === 0 && !readerLost) {
+        if (!readOnCaller) spawn(Math.max(1, wanted))
+        else if (addon && wanted > 0) spawn(wanted)
+      }
       // Side readers only (readOnCaller: false) with none left: the caller reads after all.
       if (!readOnCaller && readers.length === 0) readOnCaller = true
       feed()
