@@ -1,5 +1,5 @@
 import { dirname, isAbsolute, join, resolve } from 'node:path'
-import { parse } from 'yaml'
+import { parseYaml } from '../../util/yaml'
 import type { DiscoveryContext, FileAnalyzer } from '../types'
 import { scanFolderStore } from './folder-store'
 import { isDir, readTextOrSkip } from '../../util/fs'
@@ -27,7 +27,7 @@ export async function readExtraModelPaths(
   if (text === undefined) return []
   let doc: unknown
   try {
-    doc = parse(text, { maxAliasCount: 50 })
+    doc = parseYaml(text, { maxAliasCount: 50 })
   } catch (e) {
     ctx.emitFinding({
       ruleId: 'store.bad-manifest',

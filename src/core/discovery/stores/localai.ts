@@ -1,5 +1,5 @@
 import { basename, extname, join } from 'node:path'
-import { parse } from 'yaml'
+import { parseYaml } from '../../util/yaml'
 import type { Locator } from '../types'
 import { scanFolderStore } from './folder-store'
 import { isDir, readTextOrSkip } from '../../util/fs'
@@ -28,7 +28,7 @@ export const LOCALAI_LOCATOR: Locator = {
           if (!e.isFile() || !['.yaml', '.yml'].includes(extname(e.name))) continue
           const text = await readTextOrSkip(ctx, join(root, e.name), SMALL_FILE_CAP)
           try {
-            const doc: unknown = text ? parse(text, { maxAliasCount: 50 }) : undefined
+            const doc: unknown = text ? parseYaml(text, { maxAliasCount: 50 }) : undefined
             const params = isRecord(doc) && isRecord(doc.parameters) ? doc.parameters : undefined
             const model = params && typeof params.model === 'string' ? params.model : undefined
             const name =

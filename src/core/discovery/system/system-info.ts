@@ -3,6 +3,7 @@ import type * as Si from 'systeminformation'
 import { readHeadText, readTextBounded } from '../../util/fs'
 import type { SystemInfoPort } from '../types'
 import { runQuery } from './exec'
+import { graphicsInWorker } from './si-worker'
 
 /** systeminformation is loaded on first use only: a crawl that never asks for compute facts skips its load time. */
 let siModule: Promise<typeof Si> | undefined
@@ -139,7 +140,9 @@ function once<T>(f: () => Promise<T>): () => Promise<T> {
 export function createSystemInfoPort(opts: SystemInfoOptions = {}): SystemInfoPort {
   const probeSmi = opts.probeNvidiaSmi ?? true
   const graphics = once(async (): Promise<Graphics> => {
-    const g = await (await loadSi()).graphics().catch(() => ({ controllers: [] }))
+    const g = await graphicsInWorker<Si.Systeminformation.GraphicsData>()
+      .catch(async () => (await loadSi()).graphics())
+      .catch(() => ({ controllers: [] }))
     const controllers: Controller[] = g.controllers.map((c) => ({
       vendor: c.vendor || undefined,
       model: c.model || c.name || undefined,

@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs'
 import { arch, cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
+import si from 'systeminformation'
 import { describe, expect, it } from 'vitest'
 import { createComputeLocator } from '../../../../src/core/discovery/system/compute/compute'
 import {
@@ -14,6 +15,7 @@ import {
   parseNvidiaSmiCsv,
   parseOsRelease,
 } from '../../../../src/core/discovery/system/system-info'
+import { graphicsInWorker } from '../../../../src/core/discovery/system/si-worker'
 import { makeTestContext } from '../../../helpers/discovery-context'
 import { fakeSystemInfo, makeSystemRoot } from '../../../fixtures/generators/homes/system-compute'
 
@@ -234,4 +236,17 @@ describe('CPU and OS facts read without spawning a process (Linux)', () => {
       expect(o).toEqual(expect.objectContaining({ platform: 'linux', arch: arch() }))
     },
   )
+})
+
+describe('the GPU query in a worker thread', () => {
+  it('answers what systeminformation answers on this thread', async () => {
+    const direct = await si.graphics()
+    expect(await graphicsInWorker()).toEqual(JSON.parse(JSON.stringify(direct)))
+  })
+
+  it('rejects (and the port falls back to this thread) when the worker cannot load the library', async () => {
+    await expect(
+      graphicsInWorker(60_000, join(tmpdir(), 'no-such-systeminformation.js')),
+    ).rejects.toThrow(/Cannot find module/)
+  })
 })

@@ -1,5 +1,5 @@
 import { delimiter, join } from 'node:path'
-import { parse } from 'yaml'
+import { parseYaml } from '../../../util/yaml'
 import type { DiscoveryContext, Locator } from '../../types'
 import { isRealHome, readConfig } from '../fs-util'
 import { emitPlatform, presentEnvKeys, type CredentialKey } from './emit'
@@ -43,7 +43,7 @@ async function reportKubeconfig(ctx: DiscoveryContext, path: string): Promise<vo
   if (text === undefined) return
   let doc: Named
   try {
-    const parsed: unknown = parse(text, { maxAliasCount: 50, prettyErrors: false })
+    const parsed: unknown = parseYaml(text, { maxAliasCount: 50, prettyErrors: false })
     if (typeof parsed !== 'object' || parsed === null) throw new Error('not a mapping')
     doc = parsed as Named
   } catch (e) {

@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { parse as parseYaml } from 'yaml'
+import { parseYaml } from '../../../util/yaml'
 import { baseDirs } from '../../paths'
 import type { DiscoveryContext, Locator } from '../../types'
 import { listDir, readTextOrSkip } from '../../../util/fs'

@@ -1,7 +1,7 @@
 import { parse as parseJsonc, printParseErrorCode } from 'jsonc-parser'
 import type { ParseError } from 'jsonc-parser'
 import { parse as parseToml } from 'smol-toml'
-import { parse as parseYaml } from 'yaml'
+import { parseYaml } from '../../../util/yaml'
 
 export type ConfigFormat = 'json' | 'jsonc' | 'yaml' | 'toml'
 

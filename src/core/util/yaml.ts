@@ -1,0 +1,21 @@
+import { createRequire } from 'node:module'
+import type * as YamlModule from 'yaml'
+
+let yaml: typeof YamlModule | undefined
+
+/**
+ * yaml's `parse`, with the library loaded on first use: loading it costs about 20 ms, and most
+ * scans of a home with no YAML config (no kubeconfig, no ComfyUI or LocalAI files) never need it.
+ * The require is resolved from this module's own location, so it works from the sources (tests),
+ * the CLI bundle and the Electron bundle alike.
+ */
+export function parseYaml(
+  text: string,
+  options?: YamlModule.ParseOptions &
+    YamlModule.DocumentOptions &
+    YamlModule.SchemaOptions &
+    YamlModule.ToJSOptions,
+): unknown {
+  yaml ??= createRequire(__filename)('yaml') as typeof YamlModule
+  return yaml.parse(text, options)
+}
