@@ -185,9 +185,10 @@ function foundation() {
     median(os) / median(nd) >= 0.9,
   )
 
-  // Median of three, each on a fresh file after `sync`: the hashing and model scans above leave
-  // gigabytes of writeback that would otherwise land in the store's checkpoint fsync.
-  const stores = [0, 1, 2].map(() => {
+  // Median of five, each on a fresh file after `sync`: the hashing and model scans above leave
+  // gigabytes of writeback that would otherwise land in the store's checkpoint fsync, and the
+  // merge's writes vary by up to 1.8x between runs on these VMs.
+  const stores = [0, 1, 2, 3, 4].map(() => {
     clean(db('store'))
     execFileSync('sync')
     return JSON.parse(
@@ -198,10 +199,12 @@ function foundation() {
       ]).stdout,
     )
   })
-  const st = stores.sort((x, y) => x.rowsPerSecond - y.rowsPerSecond)[1]
+  stores.sort((x, y) => x.rowsPerSecond - y.rowsPerSecond)
+  const st = stores[2]
+  const k = (r) => fmt(r.rowsPerSecond / 1000, 0)
   report(
     `inventory writes (${st.rows} assets, one scan, staged + merged)`,
-    `${fmt(st.rowsPerSecond / 1000, 0)}k rows/s (streaming ${fmt(st.streamRowsPerSecond / 1000, 0)}k/s before the merge)`,
+    `${k(st)}k rows/s (runs ${k(stores[0])}k–${k(stores[4])}k; streaming ${fmt(st.streamRowsPerSecond / 1000, 0)}k/s before the merge)`,
     '≥ 100k rows/s',
     st.rowsPerSecond >= 100_000,
   )

@@ -62,6 +62,10 @@ function attachStage(db: Db): void {
   )
   if (!attached) {
     db.exec(`ATTACH DATABASE '' AS stage`)
+    // 16 KiB pages (set before the first table): staging 200k rows is 5-10% faster end to end
+    // than with the default 4 KiB (bench "inventory writes"); the cache below is in bytes, so
+    // memory is unchanged.
+    db.pragma('stage.page_size = 16384')
     // Staged rows are disposable (a killed scan just loses them): no journal, no syncs.
     db.pragma('stage.journal_mode = OFF')
     db.pragma('stage.synchronous = OFF')

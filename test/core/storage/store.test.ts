@@ -41,6 +41,11 @@ describe('inventory store (real SQLite file)', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION)
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
     expect(db.pragma('page_size', { simple: true })).toBe(8192)
+    // A scan's private stage uses bigger pages (it is never read by anything else).
+    beginScan(db, { hostname: 'h', platform: 'linux', arch: 'x64', osRelease: '', user: '' }, [
+      '/',
+    ]).abort('interrupted', 'test')
+    expect(db.pragma('stage.page_size', { simple: true })).toBe(16384)
     db.close()
     // Reopening is idempotent.
     const again = openDb(file)
