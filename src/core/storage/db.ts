@@ -34,7 +34,7 @@ export function openDb(
       // 8 KiB pages: about a fifth less time merging a scan into the inventory than 4 KiB (bench
       // "inventory writes"). Takes effect only on a new, empty database; must precede WAL mode.
       db.pragma('page_size = 8192')
-      db.pragma('journal_mode = WAL')
+      switchToWal(db)
       db.pragma('synchronous = NORMAL')
     }
     db.pragma('foreign_keys = ON')
@@ -52,6 +52,30 @@ export function openDb(
       throw new StoreError(`inventory database ${file} is not usable: ${e.message}`)
     }
     throw e
+  }
+}
+
+/**
+ * SQLite answers SQLITE_BUSY at once, whatever busy_timeout says, when another connection holds a
+ * lock while this one changes the journal mode: processes creating the same new inventory at
+ * once (the CLI and the app on their first run) would fail here. Retried for up to 5 s.
+ */
+function switchToWal(db: Db): void {
+  const deadline = Date.now() + 5000
+  const pause = new Int32Array(new SharedArrayBuffer(4))
+  for (;;) {
+    let mode: unknown
+    try {
+      mode = db.pragma('journal_mode = WAL', { simple: true })
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw e
+    }
+    // An in-memory database keeps its 'memory' journal.
+    if (mode === 'wal' || mode === 'memory') return
+    if (mode !== undefined && Date.now() > deadline) {
+      throw new StoreError(`cannot switch the inventory database to WAL mode (still ${mode})`)
+    }
+    Atomics.wait(pause, 0, 0, 5 + Math.floor(Math.random() * 10))
   }
 }
 

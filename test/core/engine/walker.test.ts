@@ -28,7 +28,12 @@ function collect(roots: string[], extra: Partial<Parameters<typeof walk>[1]> = {
 }
 
 /** Both ways the walk reads a real directory: the native reader and readdirSync + Workers. */
-const READERS = [['the native reader', 'addon'] as const, ['readdirSync', 'js'] as const]
+const READERS = [
+  // The native reader is built on Linux and macOS (a missing build fails the test below that
+  // checks it); Windows reads with readdirSync only.
+  ...(process.platform === 'win32' ? [] : [['the native reader', 'addon'] as const]),
+  ['readdirSync', 'js'] as const,
+]
 
 describe.each(READERS)('walker reading with %s', (_name, reader) => {
   it('does not follow directory symlinks, so a symlink loop terminates', async () => {
@@ -240,52 +245,87 @@ describe('walker readers', () => {
   )
 
   const real = loadDirReader()
-  // A wrapper around the built reader that fails the way a batch too big for memory would.
-  const failing = (how: 'callback' | 'take' | 'readDirs'): DirReaderAddon => ({
-    readDirs: (paths) => {
-      if (how === 'readDirs') throw new Error('out of memory reading directories')
-      return real!.readDirs(paths)
-    },
-    start: (paths, done) =>
-      real!.start(paths, (listing) => done(how === 'callback' ? undefined : listing)),
-    take: (h) => {
-      if (how === 'take') throw new Error('out of memory reading directories')
-      return how === 'callback' ? undefined : real!.take(h)
-    },
-  })
-  it('reads on the caller alone with helpers: 0, and beside it on the pool by default', async () => {
-    const counting = () => {
-      const c = { starts: 0, reader: undefined as unknown as DirReaderAddon }
-      c.reader = {
-        readDirs: (p) => real!.readDirs(p),
-        start: (p, done) => {
-          c.starts++
-          return real!.start(p, done)
-        },
-        take: (h) => real!.take(h),
-      }
-      return c
+  // A wrapper around the built reader that fails the way a batch too big for memory would, and
+  // counts the failures it injected (each case below must inject at least one).
+  const failing = (how: 'callback' | 'take' | 'readDirs') => {
+    const f = { injected: 0, reader: undefined as unknown as DirReaderAddon }
+    f.reader = {
+      readDirs: (paths) => {
+        if (how === 'readDirs') {
+          f.injected++
+          throw new Error('out of memory reading directories')
+        }
+        return real!.readDirs(paths)
+      },
+      start: (paths, done) =>
+        real!.start(paths, (listing) => {
+          if (how === 'callback') f.injected++
+          done(how === 'callback' ? undefined : listing)
+        }),
+      take: (h) => {
+        if (how === 'take') {
+          f.injected++
+          throw new Error('out of memory reading directories')
+        }
+        return how === 'callback' ? undefined : real!.take(h)
+      },
     }
-    const alone = counting()
-    expect((await collect([big], { helpers: 0, dirReader: alone.reader })).files).toEqual(expected)
-    expect(alone.starts).toBe(0)
-    const beside = counting()
-    expect((await collect([big], { dirReader: beside.reader })).files).toEqual(expected)
-    expect(beside.starts).toBeGreaterThan(0)
-  })
+    return f
+  }
+  const noAddon = process.platform === 'win32' // not built there: nothing to count or fail
+  it.skipIf(noAddon)(
+    'reads on the caller alone with helpers: 0, and beside it on the pool by default',
+    async () => {
+      const counting = () => {
+        const c = { starts: 0, reader: undefined as unknown as DirReaderAddon }
+        c.reader = {
+          readDirs: (p) => real!.readDirs(p),
+          start: (p, done) => {
+            c.starts++
+            return real!.start(p, done)
+          },
+          take: (h) => real!.take(h),
+        }
+        return c
+      }
+      const alone = counting()
+      expect((await collect([big], { helpers: 0, dirReader: alone.reader })).files).toEqual(
+        expected,
+      )
+      expect(alone.starts).toBe(0)
+      const beside = counting()
+      expect((await collect([big], { dirReader: beside.reader })).files).toEqual(expected)
+      expect(beside.starts).toBeGreaterThan(0)
+    },
+  )
 
-  it.each([
-    ['its pool batch fails', 'callback'],
-    ['picking up a finished batch fails', 'take'],
-    ['a read on the calling thread fails', 'readDirs'],
-  ] as const)('loses no folder when the native reader %s', async (_how, how) => {
+  it.skipIf(noAddon).each([
+    ['its pool batch fails', 'callback', [{ helpers: 1 }, { readOnCaller: false }]],
+    // take() runs when the caller collects between its own reads.
+    ['picking up a finished batch fails', 'take', [{ helpers: 1 }]],
+    ['a read on the calling thread fails', 'readDirs', [{ helpers: 0 }, { helpers: 1 }]],
+  ] as const)('loses no folder when the native reader %s', async (_how, how, configs) => {
     expect(real, 'the native reader is built by npm run build').toBeDefined()
-    for (const extra of [{ helpers: 1 }, { readOnCaller: false }]) {
-      const { files, skipped } = await collect([big], { ...extra, dirReader: failing(how) })
+    for (const extra of configs) {
+      const f = failing(how)
+      const { files, skipped } = await collect([big], { ...extra, dirReader: f.reader })
+      expect(f.injected, JSON.stringify(extra)).toBeGreaterThan(0)
       expect(files).toEqual(expected)
       expect(skipped).toEqual([])
     }
   })
+
+  it.each(READERS)(
+    'refuses a root holding a NUL (it would shift a batch onto other folders) (%s)',
+    async (_name, reader) => {
+      const bad = `${join(big, 'p1')}\0${join(big, 'p2')}`
+      const { files, skipped } = await collect([bad, join(big, 'p3')], { reader })
+      expect(files).toEqual(expected.filter((f) => f.startsWith(join(big, 'p3') + '/')))
+      expect(skipped).toEqual([
+        expect.objectContaining({ path: bad, reason: 'error', code: 'ERR_INVALID_ARG_VALUE' }),
+      ])
+    },
+  )
 
   it('joins paths with the host separator whatever platform the scan models', async () => {
     const { files } = await collect([big], { platform: 'win32' })
@@ -306,13 +346,11 @@ describe('walker readers', () => {
   })
 })
 
-describe('native directory reader', () => {
-  it.skipIf(process.platform === 'win32')(
-    'is built for this platform (Linux and macOS; Windows uses readdirSync)',
-    () => {
-      expect(loadDirReader()).toBeDefined()
-    },
-  )
+// Not built on Windows (scripts/build-native.mjs): the crawl there reads with readdirSync.
+describe.skipIf(process.platform === 'win32')('native directory reader (Linux, macOS)', () => {
+  it('is built for this platform', () => {
+    expect(loadDirReader()).toBeDefined()
+  })
 
   it('reports an unreadable folder by errno without a partial listing', () => {
     const a = loadDirReader()!

@@ -19,6 +19,8 @@ export type DirReaderAddon = Readonly<{
 const CANDIDATES: readonly (readonly string[])[] = [
   // The bundles: out/cli, out/core, out/main (in a packaged app, from app.asar.unpacked).
   ['..', 'addons', 'dir-reader.node'],
+  // Code the Electron build splits into a shared chunk: out/main/chunks.
+  ['..', '..', 'addons', 'dir-reader.node'],
   // The sources, as the tests run them: src/core/engine/walker -> out/addons.
   ['..', '..', '..', '..', 'out', 'addons', 'dir-reader.node'],
 ]

@@ -20,6 +20,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,9 @@ static char type_of(DIR *d, const struct dirent *e) {
 }
 
 static void read_one(out_buf *b, const char *path) {
+  /* Once a record could not be written the batch is unusable (records are matched to folders
+   * by position): nothing more is written, and the caller gets an error for the whole batch. */
+  if (b->oom) return;
   DIR *d = opendir(path);
   if (!d) {
     put_error(b, errno);
@@ -102,7 +106,8 @@ static void read_one(out_buf *b, const char *path) {
   closedir(d);
   if (err) {
     /* A directory that fails part-way is reported as unreadable, without a partial listing
-     * (the same as readdirSync). */
+     * (the same as readdirSync). The flag was clear on entry, so clearing it here only forgives
+     * this directory's failed grow. */
     b->len = start;
     b->oom = 0;
     put_error(b, err);
@@ -178,6 +183,9 @@ static napi_value read_dirs(napi_env env, napi_callback_info info) {
  * thread (complete, take) and the JavaScript handle (its finalizer), and freed when the last of
  * the work and the handle lets go of it. `done` is the only field the two threads share.
  */
+/* Marks the handles start() returns, so take() never treats another addon's external as a job. */
+static const napi_type_tag JOB_TAG = {0x6169736375742d64ULL, 0x69722d7265616472ULL};
+
 typedef struct {
   napi_async_work work;
   napi_ref callback;
@@ -256,7 +264,8 @@ static napi_value start(napi_env env, napi_callback_info info) {
   if (napi_create_reference(env, argv[1], 1, &j->callback) != napi_ok ||
       napi_create_string_utf8(env, "aiscout-dir-reader", NAPI_AUTO_LENGTH, &name) != napi_ok ||
       napi_create_async_work(env, NULL, name, execute, complete, j, &j->work) != napi_ok ||
-      napi_create_external(env, j, finalize_handle, NULL, &handle) != napi_ok) {
+      napi_create_external(env, j, finalize_handle, NULL, &handle) != napi_ok ||
+      napi_type_tag_object(env, handle, &JOB_TAG) != napi_ok) {
     napi_throw_error(env, NULL, "cannot start a directory read");
     return NULL; /* leaks one small job on a broken runtime rather than risk a double free */
   }
@@ -274,7 +283,10 @@ static napi_value take(napi_env env, napi_callback_info info) {
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   napi_get_undefined(env, &result);
   void *data = NULL;
-  if (argc < 1 || napi_get_value_external(env, argv[0], &data) != napi_ok || !data) return result;
+  bool ours = false;
+  if (argc < 1 || napi_check_object_type_tag(env, argv[0], &JOB_TAG, &ours) != napi_ok || !ours ||
+      napi_get_value_external(env, argv[0], &data) != napi_ok || !data)
+    return result;
   job *j = data;
   if (j->taken || !__atomic_load_n(&j->done, __ATOMIC_ACQUIRE)) return result;
   j->taken = 1;

@@ -31,8 +31,13 @@ const SPAWN_AFTER_DIRS = 256
 const SPAWN_MIN_READING_SHARE = 0.6
 /** Most directories handed to a side reader at once. */
 const MAX_BATCH = 128
-/** Side readers while reads are slow (several reads in flight keep a cold disk busy). */
+/**
+ * Side readers while reads are slow (several reads in flight keep a cold disk busy). Native
+ * batches run on libuv's pool (four threads by default): one thread stays free for the analysis
+ * jobs' own file reads.
+ */
 const COLD_READERS = 4
+const COLD_POOL_READERS = 3
 
 /**
  * Concurrent directory walk. Directory symlinks are never followed (so no loops), every error is
@@ -54,7 +59,7 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
   const platform = opts.platform ?? process.platform
   // The host's separator (the paths are the host's), whatever platform the scan models.
   const sep = pathSep
-  const queue: string[] = [...roots]
+  const queue: string[] = []
 
   const fail = (dir: string, code: string | undefined): void => {
     if (code === 'ENAMETOOLONG' && opts.onTooLong) {
@@ -63,6 +68,12 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
     }
     const reason = skipReasonFor(code, platform)
     opts.onSkip({ path: dir, reason, code, message: describeSkip(reason, code) })
+  }
+  for (const root of roots) {
+    // Batches travel NUL-separated, and no real path holds a NUL: such a root (only the library
+    // API can pass one) is refused, so that it cannot shift a batch's listings onto other folders.
+    if (root.includes('\0')) fail(root, 'ERR_INVALID_ARG_VALUE')
+    else queue.push(root)
   }
   let curDir = ''
   let curPrefix = ''
@@ -203,7 +214,12 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
         const n = Math.max(1, Math.min(MAX_BATCH, Math.floor(queue.length / share)))
         r.batch = queue.splice(queue.length - n, n)
         inflight++
-        r.send(r.batch.join('\0'))
+        try {
+          r.send(r.batch.join('\0'))
+        } catch {
+          // The reader could not take the batch (out of memory): it is lost, the batch goes back.
+          events.lost(r)
+        }
       }
     }
     const pump = (): void => {
@@ -263,7 +279,7 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
           // A cold disk: synchronous reads would block the caller (and the analysis jobs on its
           // event loop); side readers keep several reads in flight instead.
           readOnCaller = false
-          spawn(Math.max(COLD_READERS, wanted))
+          spawn(Math.max(addon ? COLD_POOL_READERS : COLD_READERS, wanted))
         } else if (
           !addon &&
           wanted > 0 &&
