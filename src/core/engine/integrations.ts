@@ -5,7 +5,7 @@ export {
   createSecretScanner,
   createSecretsPass,
   scanEnvironment,
-  secretAssetIdentity,
+  secretAssetFromHit,
   secretFileKind,
 } from '../secrets'
 export type { SecretFileKind, SecretScanner, SecretsPass } from '../secrets'

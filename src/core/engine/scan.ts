@@ -23,7 +23,7 @@ import {
   createSecretScanner,
   createSecretsPass,
   scanEnvironment,
-  secretAssetIdentity,
+  secretAssetFromHit,
   secretFileKind,
 } from './integrations'
 import { createJobPool } from './job-pool'
@@ -502,21 +502,7 @@ export async function scan(
       if (options.scanEnvironment) {
         for (const hit of scanEnvironment(env, secretScanner)) {
           const path = hit.path ?? 'env'
-          const assetId = emitAsset({
-            kind: 'secret',
-            path,
-            identity: secretAssetIdentity(hit, path),
-            name: `${hit.provider} key`,
-            source: 'environment',
-            details: {
-              provider: hit.provider,
-              line: hit.line,
-              redacted: hit.redacted,
-              fingerprint: hit.fingerprint,
-              ruleId: hit.ruleId,
-              where: hit.where,
-            },
-          })
+          const assetId = emitAsset(secretAssetFromHit(hit, path, 'environment'))
           emitFinding({
             ruleId: hit.ruleId,
             severity: hit.severity,

@@ -248,6 +248,29 @@ describe('content decides in the crawl', () => {
   })
 })
 
+describe('keys in the environment (--scan-env)', () => {
+  it('records one redacted secret asset with its finding, and never the value', async () => {
+    const { fake, db } = setup()
+    const key = fakeOpenAiKey(7)
+    await scan(db, { home: fake.home, env: { OPENAI_API_KEY: key }, scanEnvironment: true })
+    const r = openInventoryReader(db)
+    const envAssets = [...r.assets()].filter((a) => a.source === 'environment')
+    expect(envAssets).toHaveLength(1)
+    const a = envAssets[0]!
+    expect(a).toMatchObject({ kind: 'secret', path: 'env:OPENAI_API_KEY' })
+    expect(a.details).toMatchObject({
+      provider: expect.any(String),
+      fingerprint: expect.any(String),
+    })
+    expect(String(a.details.redacted)).not.toContain(key)
+    const f = [...r.findings()].filter((x) => x.assetId === a.id)
+    expect(f).toHaveLength(1)
+    expect(f[0]!.message).toMatch(/environment variable OPENAI_API_KEY/)
+    expect(JSON.stringify([...r.assets(), ...r.findings()])).not.toContain(key)
+    db.close()
+  })
+})
+
 describe('crawl-only runs (the crawl benchmark)', () => {
   it('classify model candidates by content without scanning them, and run nothing else', async () => {
     const { fake, db } = setup()

@@ -1,4 +1,5 @@
 import type { Dirent } from 'node:fs'
+import { createDrainGate } from './drain'
 import type { WalkOptions } from './types'
 
 /**
@@ -15,9 +16,9 @@ export function callbackWalk(
   const limit = Math.max(1, opts.concurrency ?? 8)
   let active = 0
   let scheduled = false
-  let draining = false
   const ready: (string | Dirent[] | NodeJS.ErrnoException)[] = []
   return new Promise<void>((resolvePromise) => {
+    const paused = createDrainGate(opts, () => pump())
     const pump = (): void => {
       scheduled = false
       for (let i = 0; i < ready.length; i += 2) {
@@ -27,16 +28,7 @@ export function callbackWalk(
       }
       ready.length = 0
       if (opts.signal?.aborted) queue.length = 0
-      else if (opts.shouldPause?.() && opts.waitForDrain) {
-        if (!draining) {
-          draining = true
-          void opts.waitForDrain().then(() => {
-            draining = false
-            pump()
-          })
-        }
-        return
-      }
+      else if (paused()) return
       while (active < limit && queue.length > 0) {
         const dir = queue.pop()!
         active++

@@ -4,6 +4,7 @@ import { basename, sep as pathSep } from 'node:path'
 import type { DirReaderAddon } from './addon'
 import { loadDirReader } from './addon'
 import { callbackWalk } from './callback-walk'
+import { createDrainGate } from './drain'
 import { HELPER_SOURCE } from './helper'
 import type { SideReader, SideReaderEvents } from './readers'
 import { addonReader, workerReader } from './readers'
@@ -145,7 +146,6 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
   let readingNs = 0
   let inflight = 0
   let waiting = false
-  let draining = false
   let done = false
   return new Promise<void>((resolvePromise) => {
     const finish = (): void => {
@@ -222,6 +222,7 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
         }
       }
     }
+    const paused = createDrainGate(opts, () => pump())
     const pump = (): void => {
       if (done) return
       if (opts.signal?.aborted) {
@@ -231,16 +232,7 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
         return
       }
       collect()
-      if (opts.shouldPause?.() && opts.waitForDrain) {
-        if (!draining) {
-          draining = true
-          void opts.waitForDrain().then(() => {
-            draining = false
-            pump()
-          })
-        }
-        return
-      }
+      if (paused()) return
       // The native side reader costs nothing until it reads: it is there from the start.
       if (readers.length === 0 && !readerLost) {
         if (!readOnCaller) spawn(Math.max(1, wanted))
