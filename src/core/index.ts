@@ -15,3 +15,27 @@ export { createSecretScanner, createSecretsPass, secretFileKind } from './secret
 export { writeReport, REPORT_FORMATS } from './report'
 export type { InventoryReader } from './inventory'
 export * from './types'
+export {
+  SETTINGS_SECTIONS,
+  SETTINGS_SECTION_IDS,
+  readSettings,
+  writeSettingsSection,
+  explainSettings,
+  isSettingsSection,
+  scanOptionsFromSettings,
+  SettingsError,
+} from './settings'
+export type { Settings, SettingsSectionId, RunOverrides } from './settings'
+export {
+  acceptRisk,
+  reopenRisk,
+  acceptanceOf as storedAcceptance,
+  activeAcceptances,
+  isExpired,
+  acceptedSql,
+  AcceptRiskError,
+  MAX_NOTE_LENGTH,
+} from './risk/accepted-risk'
+export type { AcceptedRisk } from './risk/accepted-risk'
+export { compileSchema } from './util/schema'
+export type { Checker } from './util/schema'

@@ -1,4 +1,7 @@
+import type { AcceptedRisk } from './risk/accepted-risk'
 import type { Asset, Finding, HostInfo, ScanStats, SkippedEntry } from './types'
+
+export type { AcceptedRisk } from './risk/accepted-risk'
 
 export const INVENTORY_SCHEMA_VERSION = 1
 
@@ -22,7 +25,17 @@ export type InventoryReader = Readonly<{
   assets(): Iterable<Asset>
   findings(): Iterable<Finding>
   skipped(): Iterable<SkippedEntry>
+  /**
+   * Findings whose risk a user accepted (in force now), by finding id. Reports show them as
+   * accepted and leave them out of open counts. Absent: nothing is accepted.
+   */
+  accepted?: ReadonlyMap<string, AcceptedRisk>
 }>
+
+/** The acceptance covering finding `f`, if any. */
+export function acceptanceOf(inv: InventoryReader, f: Finding): AcceptedRisk | undefined {
+  return inv.accepted?.get(f.id)
+}
 
 /** An in-memory reader (tests, small scans). */
 export function arrayInventory(
@@ -32,6 +45,7 @@ export function arrayInventory(
     assets: readonly Asset[]
     findings: readonly Finding[]
     skipped: readonly SkippedEntry[]
+    accepted?: readonly AcceptedRisk[]
   }>,
 ): InventoryReader {
   return {
@@ -41,5 +55,6 @@ export function arrayInventory(
     assets: () => data.assets,
     findings: () => data.findings,
     skipped: () => data.skipped,
+    ...(data.accepted ? { accepted: new Map(data.accepted.map((a) => [a.findingId, a])) } : {}),
   }
 }

@@ -1,6 +1,8 @@
 import { existsSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { scan } from '../../core/engine/scan'
+import { acceptanceOf } from '../../core/inventory'
+import { readSettings, scanOptionsFromSettings } from '../../core/settings'
 import { openInventoryReader } from '../../core/storage/inventory-reader'
 import { atLeast } from '../../core/types'
 import { oneOf, parseArgs, UsageError } from '../args'
@@ -37,6 +39,23 @@ export async function runScan(argv: readonly string[], io: Io): Promise<number> 
   for (const r of roots) if (!isDir(r)) throw new UsageError(`--root ${r} is not a directory`)
   const { db } = openCliDb(io, flags.db as string | undefined)
   try {
+    // The settings saved in this inventory (the desktop app's Settings screen) apply here too;
+    // flags add to them for this run.
+    const opts = scanOptionsFromSettings(readSettings(db), {
+      roots,
+      exclude: flags.exclude as string[] | undefined,
+      hash: flags.hash !== false,
+      verifyDigests: flags['verify-digests'] === true,
+      runVersions: flags['run-versions'] === true,
+      scanEnv: flags['scan-env'] === true,
+      scanSource: flags['scan-source'] === true,
+      identifyServers: flags['identify-servers'] === true,
+    })
+    const scanRoots = opts.roots.filter((r) => {
+      if (isDir(r)) return true
+      io.stderr.write(`aiscout: saved scan root ${r} is not a directory any more; skipped\n`)
+      return false
+    })
     const ac = new AbortController()
     const onSigint = (): void => ac.abort()
     process.once('SIGINT', onSigint)
@@ -47,14 +66,14 @@ export async function runScan(argv: readonly string[], io: Io): Promise<number> 
         db,
         {
           home,
-          roots,
-          exclude: flags.exclude as string[] | undefined,
-          hash: flags.hash !== false,
-          verifyDigests: flags['verify-digests'] === true,
-          runVersionCommands: flags['run-versions'] === true,
-          scanEnvironment: flags['scan-env'] === true,
-          scanSource: flags['scan-source'] === true,
-          identifyServers: flags['identify-servers'] === true,
+          roots: scanRoots,
+          exclude: opts.exclude,
+          hash: opts.hash,
+          verifyDigests: opts.verifyDigests,
+          runVersionCommands: opts.runVersionCommands,
+          scanEnvironment: opts.scanEnvironment,
+          scanSource: opts.scanSource,
+          identifyServers: opts.identifyServers,
           env: io.env,
         },
         {
@@ -75,11 +94,12 @@ export async function runScan(argv: readonly string[], io: Io): Promise<number> 
     }
     const inv = openInventoryReader(db)
     await emitInventory(io, inv, format, flags.out as string | undefined, {
-      repoRoot: repoRootOf(roots),
+      repoRoot: repoRootOf(scanRoots),
     })
+    // Findings whose risk a user accepted do not fail the run.
     let worst = false
     for (const f of inv.findings()) {
-      if (atLeast(f.severity, 'medium')) {
+      if (atLeast(f.severity, 'medium') && !acceptanceOf(inv, f)) {
         worst = true
         break
       }

@@ -1,4 +1,5 @@
 import type { InventoryReader } from '../inventory'
+import { acceptanceOf } from '../inventory'
 import type { Asset, Severity } from '../types'
 import { severityRank } from '../types'
 import type { ReportOptions } from './common'
@@ -6,7 +7,8 @@ import { detailText, presentAssets } from './common'
 import { createSink } from './sink'
 
 /**
- * One row per asset for spreadsheet users. Fixed columns first, then one `details.<key>` column per
+ * One row per asset for spreadsheet users (`findings`/`maxSeverity` count open findings;
+ * `acceptedFindings` those whose risk a user accepted). Fixed columns first, then one `details.<key>` column per
  * detail key seen in the inventory (sorted, so a spreadsheet filter works per field); nested values
  * are JSON text. Past MAX_DETAIL_COLUMNS keys, the rest go to one `details.other` JSON column so a
  * hostile or odd inventory cannot blow the header up.
@@ -31,6 +33,7 @@ const FIXED = [
   'findings',
   'maxSeverity',
   'links',
+  'acceptedFindings',
 ] as const
 
 export async function writeCsv(
@@ -39,14 +42,17 @@ export async function writeCsv(
   opts: ReportOptions,
 ): Promise<void> {
   // Pass 1 (findings): count and worst severity per asset; bounded by the number of findings.
-  const perAsset = new Map<string, { n: number; max: Severity }>()
+  // Accepted findings are counted apart and do not raise maxSeverity.
+  const perAsset = new Map<string, { n: number; max?: Severity; accepted: number }>()
   for (const f of inv.findings()) {
     if (f.assetId === undefined) continue
-    const cur = perAsset.get(f.assetId)
-    if (!cur) perAsset.set(f.assetId, { n: 1, max: f.severity })
+    let cur = perAsset.get(f.assetId)
+    if (!cur) perAsset.set(f.assetId, (cur = { n: 0, accepted: 0 }))
+    if (acceptanceOf(inv, f)) cur.accepted++
     else {
       cur.n++
-      if (severityRank(f.severity) > severityRank(cur.max)) cur.max = f.severity
+      if (cur.max === undefined || severityRank(f.severity) > severityRank(cur.max))
+        cur.max = f.severity
     }
   }
   // Pass 2 (assets): the union of detail keys, capped.
@@ -82,6 +88,7 @@ export async function writeCsv(
       f?.n ?? 0,
       f?.max,
       a.links.map((l) => `${l.relation}:${l.to}`).join(' '),
+      f?.accepted ?? 0,
     ]
     for (const k of detailKeys) row.push(detailText(a.details[k]))
     if (overflow) row.push(otherDetails(a, keys))

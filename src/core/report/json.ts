@@ -1,4 +1,5 @@
-import type { InventoryReader } from '../inventory'
+import type { AcceptedRisk, InventoryReader } from '../inventory'
+import { acceptanceOf } from '../inventory'
 import type { Asset, Finding, SkippedEntry } from '../types'
 import type { ReportOptions } from './common'
 import { presentAssets } from './common'
@@ -30,7 +31,7 @@ export async function writeJson(
   )
   await writeArray(sink, 'assets', presentAssets(inv, opts.includeGone), assetJson)
   await sink.write(',\n')
-  await writeArray(sink, 'findings', inv.findings(), findingJson)
+  await writeArray(sink, 'findings', inv.findings(), (f) => findingJson(f, acceptanceOf(inv, f)))
   await sink.write(',\n')
   await writeArray(sink, 'skipped', inv.skipped(), skippedJson)
   await sink.write('\n}\n')
@@ -82,7 +83,8 @@ export function assetJson(a: Asset): object {
   }
 }
 
-export function findingJson(f: Finding): object {
+/** An accepted finding carries who accepted it, when, why and until when. */
+export function findingJson(f: Finding, accepted?: AcceptedRisk): object {
   return {
     id: f.id,
     ruleId: f.ruleId,
@@ -95,6 +97,16 @@ export function findingJson(f: Finding): object {
     ...(f.member !== undefined ? { member: f.member } : {}),
     ...(f.offset !== undefined ? { offset: f.offset } : {}),
     ...(f.callable !== undefined ? { callable: f.callable } : {}),
+    ...(accepted ? { accepted: acceptedJson(accepted) } : {}),
+  }
+}
+
+export function acceptedJson(a: AcceptedRisk): object {
+  return {
+    note: a.note,
+    acceptedBy: a.acceptedBy,
+    acceptedAt: a.acceptedAt,
+    ...(a.expiresAt !== undefined ? { expiresAt: a.expiresAt } : {}),
   }
 }
 

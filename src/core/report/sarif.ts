@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { pathToFileURL } from 'node:url'
-import type { InventoryReader } from '../inventory'
+import type { AcceptedRisk, InventoryReader } from '../inventory'
+import { acceptanceOf } from '../inventory'
 import type { Finding, Severity } from '../types'
 import type { ReportOptions, RuleText } from './common'
 import { TOOL_NAME, pathUri, relativeInside, ruleText, securitySeverity, sha256Hex } from './common'
@@ -82,7 +83,13 @@ export async function writeSarif(
   let first = true
   for (const f of inv.findings()) {
     const info = f.assetId !== undefined ? assetInfo.get(f.assetId) : undefined
-    const result = sarifResult(f, ruleIndex.get(f.ruleId) ?? 0, info, opts.repoRoot)
+    const result = sarifResult(
+      f,
+      ruleIndex.get(f.ruleId) ?? 0,
+      info,
+      opts.repoRoot,
+      acceptanceOf(inv, f),
+    )
     await sink.write(`${first ? '\n' : ',\n'}        ${JSON.stringify(result)}`)
     first = false
   }
@@ -139,6 +146,7 @@ function sarifResult(
   ruleIndex: number,
   asset: { sha256?: string; binary: boolean } | undefined,
   repoRoot: string | undefined,
+  accepted?: AcceptedRisk,
 ): object {
   const rel = repoRoot ? relativeInside(repoRoot, f.path) : undefined
   const artifactLocation =
@@ -166,6 +174,23 @@ function sarifResult(
     message: { text: where ? `${f.message} (${where})` : f.message },
     locations: [{ physicalLocation: { artifactLocation, region: { startLine } } }],
     partialFingerprints: { primaryLocationLineHash: fp },
+    // SARIF's own way to say a user accepted a result: code-scanning tools show it as dismissed.
+    ...(accepted
+      ? {
+          suppressions: [
+            {
+              kind: 'external',
+              status: 'accepted',
+              justification: accepted.note,
+              properties: {
+                acceptedBy: accepted.acceptedBy,
+                acceptedAt: accepted.acceptedAt,
+                ...(accepted.expiresAt !== undefined ? { expiresAt: accepted.expiresAt } : {}),
+              },
+            },
+          ],
+        }
+      : {}),
     properties: {
       severity: f.severity,
       ...(sec !== undefined ? { 'security-severity': sec } : {}),

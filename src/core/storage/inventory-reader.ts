@@ -12,6 +12,7 @@ import type {
   SkipReason,
   Verdict,
 } from '../types'
+import { activeAcceptances } from '../risk/accepted-risk'
 import type { Db } from './db'
 
 type AssetRow = {
@@ -91,6 +92,7 @@ export function openInventoryReader(db: Db, opts: { includeGone?: boolean } = {}
     schemaVersion: INVENTORY_SCHEMA_VERSION,
     host,
     scan,
+    accepted: activeAcceptances(db),
     *assets() {
       for (const r of db.prepare(assetSql).iterate() as IterableIterator<AssetRow>)
         yield rowToAsset(r)

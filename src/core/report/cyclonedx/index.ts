@@ -2,6 +2,7 @@ import { CycloneDxValidationError } from './errors'
 import { randomUUID } from 'node:crypto'
 import * as CDX from '@cyclonedx/cyclonedx-library'
 import type { InventoryReader } from '../../inventory'
+import { acceptanceOf } from '../../inventory'
 import type { ReportOptions } from '../common'
 import { TOOL_NAME, isGone, safeAsset } from '../common'
 import { createSink } from '../sink'
@@ -102,7 +103,7 @@ function* batches(
   batch = []
   for (const f of inv.findings()) {
     const ref = f.assetId !== undefined && !left.has(f.assetId) ? f.assetId : hostRef
-    batch.push(findingVulnerability(f, ref, factory))
+    batch.push(findingVulnerability(f, ref, factory, acceptanceOf(inv, f)))
     if (batch.length >= BATCH) {
       yield ['vulnerabilities', batch]
       batch = []

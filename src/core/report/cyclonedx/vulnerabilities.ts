@@ -1,4 +1,5 @@
 import * as CDX from '@cyclonedx/cyclonedx-library'
+import type { AcceptedRisk } from '../../inventory'
 import type { Finding, Severity } from '../../types'
 import { TOOL_NAME, ruleText } from '../common'
 import { NS } from './components'
@@ -30,12 +31,15 @@ function advisoryUrl(id: string): string | undefined {
 /**
  * A finding as a 1.6 vulnerability: id = rule id, our tool as source, rating with the finding's
  * severity, CWEs and advisories from the rule table, why/fix as detail/recommendation, and
- * `affects[].ref` = the asset's bom-ref (the host device when the finding has no asset).
+ * `affects[].ref` = the asset's bom-ref (the host device when the finding has no asset). A finding
+ * whose risk a user accepted gets a VEX analysis: exploitable, response will_not_fix, the user's
+ * note as detail, and who/when/until as properties.
  */
 export function findingVulnerability(
   f: Finding,
   affectsRef: string,
   factory: CDX.Serialize.JSON.Normalize.Factory,
+  accepted?: AcceptedRisk,
 ): Json {
   const r = ruleText(f.ruleId, f)
   const V = CDX.Models.Vulnerability
@@ -71,5 +75,15 @@ export function findingVulnerability(
   prop('member', f.member)
   prop('offset', f.offset)
   prop('callable', f.callable)
+  if (accepted) {
+    v.analysis = new V.Analysis({
+      state: CDX.Enums.Vulnerability.AnalysisState.Exploitable,
+      detail: accepted.note,
+    })
+    v.analysis.response.add(CDX.Enums.Vulnerability.AnalysisResponse.WillNotFix)
+    prop('accepted_by', accepted.acceptedBy)
+    prop('accepted_at', accepted.acceptedAt)
+    prop('accepted_until', accepted.expiresAt)
+  }
   return factory.makeForVulnerability().normalize(v, { sortLists: false }) as unknown as Json
 }

@@ -1,4 +1,5 @@
 import type { InventoryReader } from '../../inventory'
+import { acceptanceOf } from '../../inventory'
 import type { AssetKind, Severity, SkipReason } from '../../types'
 import { ASSET_KINDS, severityRank } from '../../types'
 import type { ReportOptions, RuleText } from '../common'
@@ -14,7 +15,14 @@ import {
 import { createSink } from '../sink'
 import { barChart, donut } from './charts'
 import { esc, markup, raw } from './escape'
-import { KIND_LABELS, findingRow, inventoryHeader, inventoryRow, ruleCard } from './sections'
+import {
+  KIND_LABELS,
+  acceptedRow,
+  findingRow,
+  inventoryHeader,
+  inventoryRow,
+  ruleCard,
+} from './sections'
 import { CSS, SEVERITY_COLORS } from './styles'
 
 /** Rows per table before the report points at the CSV/JSON export (keeps the file openable). */
@@ -48,7 +56,13 @@ export async function writeHtml(
   }
   const bySev = emptySeverityCounts()
   const rules = new Map<string, { rule: RuleText; count: number; worst: Severity }>()
+  // Accepted findings are listed on their own and counted in no severity total.
+  let acceptedCount = 0
   for (const f of inv.findings()) {
+    if (acceptanceOf(inv, f)) {
+      acceptedCount++
+      continue
+    }
     bySev[f.severity]++
     const cur = rules.get(f.ruleId)
     if (!cur) rules.set(f.ruleId, { rule: ruleText(f.ruleId, f), count: 1, worst: f.severity })
@@ -86,6 +100,8 @@ export async function writeHtml(
       <h2>Summary</h2>
       <nav class="toc">
         <a href="#findings">Findings</a>${raw(
+          acceptedCount ? '<a href="#accepted">Accepted risk</a>' : '',
+        )}${raw(
           kindsPresent
             .map((k) => markup`<a href="#kind-${k}">${KIND_LABELS[k]} (${byKind[k]})</a>`)
             .join(''),
@@ -100,7 +116,12 @@ export async function writeHtml(
         <div class="card ${urgent ? 'alert' : 'ok'}">
           <div class="k">Critical + high</div>
           <div class="v">${urgent.toLocaleString('en-US')}</div>
-          <div class="s">${findingCount.toLocaleString('en-US')} findings in all</div>
+          <div class="s">
+            ${findingCount.toLocaleString('en-US')} open
+            finding${findingCount === 1 ? '' : 's'}${
+              acceptedCount ? ` · ${acceptedCount.toLocaleString('en-US')} accepted` : ''
+            }
+          </div>
         </div>
         <div class="card">
           <div class="k">Models</div>
@@ -217,7 +238,7 @@ export async function writeHtml(
     for (const s of SEVERITY_ORDER) {
       if (!bySev[s]) continue
       for (const f of inv.findings()) {
-        if (f.severity !== s) continue
+        if (f.severity !== s || acceptanceOf(inv, f)) continue
         if (rows >= MAX_FINDING_ROWS) break
         await sink.write(findingRow(f))
         rows++
@@ -227,6 +248,7 @@ export async function writeHtml(
     if (findingCount > rows) await sink.write(truncNote(findingCount - rows, 'findings'))
   }
   await sink.write('</section>\n')
+  if (acceptedCount) await writeAccepted(inv, sink, acceptedCount)
 
   // Inventory: one table per kind present.
   for (const kind of kindsPresent) {
@@ -278,6 +300,32 @@ async function writeSkipped(
   }
   await sink.write('</tbody></table></details>\n')
   if (total > rows) await sink.write(truncNote(total - rows, 'rows'))
+  await sink.write('</section>\n')
+}
+
+/** Findings a user accepted, with the reason they gave: reviewers see every exception. */
+async function writeAccepted(
+  inv: InventoryReader,
+  sink: ReturnType<typeof createSink>,
+  total: number,
+): Promise<void> {
+  await sink.write(
+    `<section id="accepted"><h2>Accepted risk <span class="muted">(${total})</span></h2>` +
+      `<p class="muted">Findings a user reviewed and accepted. They are not counted as open while the acceptance lasts.</p>` +
+      `<div class="tablewrap"><table><thead><tr><th>Severity</th><th>Finding</th><th>Location</th><th>Accepted</th></tr></thead><tbody>\n`,
+  )
+  let rows = 0
+  for (const s of SEVERITY_ORDER) {
+    for (const f of inv.findings()) {
+      const a = f.severity === s ? acceptanceOf(inv, f) : undefined
+      if (!a) continue
+      if (rows >= MAX_FINDING_ROWS) break
+      await sink.write(acceptedRow(f, a))
+      rows++
+    }
+  }
+  await sink.write('</tbody></table></div>\n')
+  if (total > rows) await sink.write(truncNote(total - rows, 'accepted findings'))
   await sink.write('</section>\n')
 }
 

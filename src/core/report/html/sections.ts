@@ -1,3 +1,4 @@
+import type { AcceptedRisk } from '../../inventory'
 import type { Asset, AssetKind, Finding, Severity } from '../../types'
 import type { RuleText } from '../common'
 import { detailText, formatBytes } from '../common'
@@ -103,4 +104,15 @@ export function ruleCard(r: RuleText, severity: Severity, count: number, color: 
     <p class="why"><b>Why it matters.</b> ${r.why}</p>
     <p class="fix"><b>How to fix.</b> ${r.fix}</p>
   </div> `
+}
+
+/** An accepted finding: what it is, where, and who accepted it, why and until when. */
+export function acceptedRow(f: Finding, a: AcceptedRisk): string {
+  const until = a.expiresAt ? `until ${a.expiresAt.slice(0, 10)}` : 'until reopened'
+  return (
+    markup`<tr class="accepted"><td>${raw(sevPill(f.severity))}</td>` +
+    markup`<td><b>${f.title}</b><div class="muted">${f.ruleId}</div></td>` +
+    markup`<td><div class="path">${f.path}</div></td>` +
+    markup`<td><span class="verdict v-accepted">accepted</span> ${a.note}<div class="muted">by ${a.acceptedBy} on ${a.acceptedAt.slice(0, 10)}, ${until}</div></td></tr>\n`
+  )
 }

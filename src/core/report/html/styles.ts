@@ -42,7 +42,7 @@ nav.toc a{background:#eef0fb;color:var(--accent);padding:4px 10px;border-radius:
 .pill{display:inline-block;padding:1px 9px;border-radius:999px;font-size:11.5px;font-weight:650;color:#fff;text-transform:uppercase;letter-spacing:.04em;white-space:nowrap}
 .sev-critical{background:#b42318}.sev-high{background:#e8590c}.sev-medium{background:#d4a106}.sev-low{background:#2f7fd1}.sev-info{background:#8b95a5}
 .verdict{display:inline-block;padding:1px 8px;border-radius:6px;font-size:12px;font-weight:600}
-.v-malicious{background:#fde8e7;color:#b42318}.v-suspicious{background:#fff1e0;color:#b54708}.v-safe{background:#e3f6ef;color:#0f7a5f}.v-invalid{background:#eef1f5;color:#475467}
+.v-malicious{background:#fde8e7;color:#b42318}.v-suspicious{background:#fff1e0;color:#b54708}.v-safe{background:#e3f6ef;color:#0f7a5f}.v-invalid{background:#eef1f5;color:#475467}.v-accepted{background:#eef0fb;color:#3b30b8}
 .rule{border:1px solid var(--line);border-left:5px solid var(--sevc,#8b95a5);border-radius:10px;padding:14px 16px;margin-bottom:12px}
 .rule h4{margin:0 0 6px;font-size:15px;display:flex;gap:10px;align-items:center;flex-wrap:wrap}
 .rule .count{color:var(--muted);font-weight:500;font-size:13px}

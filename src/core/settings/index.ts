@@ -1,0 +1,16 @@
+export {
+  SETTINGS_SECTIONS,
+  SETTINGS_SECTION_IDS,
+  ScanSettingsSchema,
+  ProbeSettingsSchema,
+} from './schema'
+export type { Settings, SettingsSectionId, ScanSettings, ProbeSettings } from './schema'
+export {
+  readSettings,
+  writeSettingsSection,
+  explainSettings,
+  isSettingsSection,
+  SettingsError,
+} from './store'
+export { scanOptionsFromSettings } from './scan-options'
+export type { RunOverrides, SettingsScanOptions } from './scan-options'
