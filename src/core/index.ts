@@ -35,7 +35,7 @@ export {
   acceptedSql,
   AcceptRiskError,
   MAX_NOTE_LENGTH,
-} from './risk/accepted-risk'
-export type { AcceptedRisk } from './risk/accepted-risk'
+} from './storage/accepted-risks'
+export type { AcceptedRisk } from './storage/accepted-risks'
 export { compileSchema } from './util/schema'
 export type { Checker } from './util/schema'

@@ -1,7 +1,7 @@
-import type { AcceptedRisk } from './risk/accepted-risk'
+import type { AcceptedRisk } from './storage/accepted-risks'
 import type { Asset, Finding, HostInfo, ScanStats, SkippedEntry } from './types'
 
-export type { AcceptedRisk } from './risk/accepted-risk'
+export type { AcceptedRisk } from './storage/accepted-risks'
 
 export const INVENTORY_SCHEMA_VERSION = 1
 

@@ -3,8 +3,13 @@ export {
   SETTINGS_SECTION_IDS,
   ScanSettingsSchema,
   ProbeSettingsSchema,
-} from './schema'
-export type { Settings, SettingsSectionId, ScanSettings, ProbeSettings } from './schema'
+} from '../../shared/settings'
+export type {
+  Settings,
+  SettingsSectionId,
+  ScanSettings,
+  ProbeSettings,
+} from '../../shared/settings'
 export {
   readSettings,
   writeSettingsSection,

@@ -1,4 +1,4 @@
-import type { Settings } from './schema'
+import type { Settings } from '../../shared/settings'
 
 /** What a single run asks for on top of the stored settings (CLI flags, the app's "rescan"). */
 export type RunOverrides = Readonly<{

@@ -1,8 +1,8 @@
 import type { Db } from '../storage/db'
 import { compileSchema } from '../util/schema'
 import type { Checker } from '../util/schema'
-import { SETTINGS_SECTIONS, SETTINGS_SECTION_IDS } from './schema'
-import type { Settings, SettingsSectionId } from './schema'
+import { SETTINGS_SECTIONS, SETTINGS_SECTION_IDS } from '../../shared/settings'
+import type { Settings, SettingsSectionId } from '../../shared/settings'
 
 export class SettingsError extends Error {}
 

@@ -12,7 +12,7 @@ import type {
   SkipReason,
   Verdict,
 } from '../types'
-import { activeAcceptances } from '../risk/accepted-risk'
+import { activeAcceptances } from './accepted-risks'
 import type { Db } from './db'
 
 type AssetRow = {

@@ -59,6 +59,16 @@ describe('settings stored in the inventory database', () => {
     db.close()
   })
 
+  it('accepts only absolute roots (POSIX, a Windows drive, a UNC share)', () => {
+    const db = openDb(tmpDb())
+    const roots = (r: string) => ({ roots: [r], exclude: [], hash: true, verifyDigests: false })
+    for (const ok of ['/srv/models', 'C:\\Models', 'd:/models', '\\\\nas\\share'])
+      expect(() => writeSettingsSection(db, 'scan', roots(ok))).not.toThrow()
+    for (const bad of ['models', './models', 'C:models', ''])
+      expect(() => writeSettingsSection(db, 'scan', roots(bad))).toThrow(SettingsError)
+    db.close()
+  })
+
   it('falls back to the defaults for a row that is not valid JSON or not valid settings', () => {
     const db = openDb(tmpDb())
     db.prepare(`INSERT INTO app_settings (section, value, updated_at) VALUES (?, ?, ?)`).run(

@@ -8,7 +8,7 @@ import {
   acceptanceOf,
   activeAcceptances,
   reopenRisk,
-} from '../../../src/core/risk/accepted-risk'
+} from '../../../src/core/storage/accepted-risks'
 import { openDb } from '../../../src/core/storage/db'
 import { beginScan } from '../../../src/core/storage/inventory-store'
 import { openInventoryReader } from '../../../src/core/storage/inventory-reader'

@@ -1,4 +1,4 @@
-import type { Db } from '../storage/db'
+import type { Db } from './db'
 
 /** A user's decision to accept a finding's risk, with the reason they gave. */
 export type AcceptedRisk = Readonly<{

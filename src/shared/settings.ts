@@ -8,8 +8,15 @@ import type { Static, TSchema } from 'typebox'
  * registry line, and the app's Settings screen renders it from its own panel.
  */
 
-/** A folder or path as the user gave it: absolute, bounded (PATH_MAX on Linux is 4096 bytes). */
-const PathString = Type.String({ minLength: 1, maxLength: 4096 })
+/**
+ * An absolute folder path (POSIX, a Windows drive or a UNC share), bounded by PATH_MAX on Linux
+ * (4096 bytes): a relative root would depend on whichever directory a process started in.
+ */
+const PathString = Type.String({
+  minLength: 1,
+  maxLength: 4096,
+  pattern: '^(/|[A-Za-z]:[\\\\/]|\\\\\\\\)',
+})
 
 export const ScanSettingsSchema = Type.Object(
   {
