@@ -5,6 +5,7 @@
 export { scan } from './engine/scan'
 export type { ScanHooks, ScanOptions, ScanSummary } from './engine/scan'
 export { openDb, defaultDbPath, StoreError } from './storage/db'
+export { NewerDatabaseError } from './storage/migrations'
 export type { Db } from './storage/db'
 export { beginScan, installationSecret } from './storage/inventory-store'
 export { openInventoryReader, NoScanError } from './storage/inventory-reader'
@@ -13,6 +14,7 @@ export { sha256File } from './util/hash'
 export { RULES, findRule, getRule } from './rules'
 export { createSecretScanner, createSecretsPass, secretFileKind } from './secrets'
 export { writeReport, REPORT_FORMATS } from './report'
+export type { ReportFormat } from './report'
 export type { InventoryReader } from './inventory'
 export * from './types'
 export {
@@ -37,5 +39,6 @@ export {
   MAX_NOTE_LENGTH,
 } from './storage/accepted-risks'
 export type { AcceptedRisk } from './storage/accepted-risks'
+export { clearInventory } from './storage/clear'
 export { compileSchema } from './util/schema'
 export type { Checker } from './util/schema'

@@ -1,95 +1,247 @@
-import { Worker } from 'node:worker_threads'
-import { openDb } from '../core/storage/db'
-import type { ScanProgress } from '../core/types'
-import type { IpcHandlers, ScanOutcome } from '../shared/ipc'
-import { readSummary } from './summary'
-import type { WorkerControl, WorkerMessage, WorkerRequest } from './worker-protocol'
+import { statSync } from 'node:fs'
+import type { ScanProgress } from '../core'
+import type {
+  AppInfo,
+  AppStatus,
+  EventChannel,
+  IpcEvents,
+  IpcHandlers,
+  ItemRef,
+} from '../shared/ipc'
+import { createDbClient } from './db-client'
+import type { DbClient } from './db-client'
+import { buildDiagnostics } from './diagnostics'
+import { busy, invalid, notFound } from './errors'
+import type { SaveDialogRequest } from './export-flow'
+import { runExport } from './export-flow'
+import type { AppLog } from './log'
+import { createScanRunner } from './scan-runner'
+import type { ScanRunner } from './scan-runner'
+import { externalUrlVerdict } from './security'
 
+/** What the handler table needs from its host: Electron main, or the browser tests. */
 export type HandlerDeps = Readonly<{
   dbPath: string
   home: string
-  /** Path of the built scan worker (out/main/scan-worker.js). */
-  workerPath: string
-  /** Electron-ABI better-sqlite3 binding, undefined under plain Node. */
+  /** The OS user: recorded as who accepted a risk. */
+  user: string
+  hostname: string
+  /** Built workers: out/main/scan-worker.js and out/main/db-worker.js. */
+  scanWorkerPath: string
+  dbWorkerPath: string
+  /** Electron-ABI better-sqlite3 binding; undefined under plain Node. */
   nativeBinding?: string
-  emitProgress(p: ScanProgress): void
+  app: Readonly<{
+    version: string
+    platform: string
+    arch: string
+    versions: AppInfo['versions']
+    nativeReader: boolean
+  }>
+  log: AppLog
+  /** main → renderer events (webContents.send in Electron). */
+  emit<E extends EventChannel>(channel: E, payload: IpcEvents[E]): void
+  /** The OS integrations: Electron's shell, clipboard and dialogs in the app. */
+  os: Readonly<{
+    revealInFolder(path: string): void
+    openExternal(url: string): Promise<void>
+    copyText(text: string): void
+    pickFolder(title: string): Promise<string | undefined>
+    pickSavePath(req: SaveDialogRequest): Promise<string | undefined>
+    /** The HTML report printed to PDF by Chromium. */
+    printToPdf(htmlPath: string, pdfPath: string): Promise<void>
+  }>
+  scratchDir(): string
+  defaultExportDir: string
+  /** What other shells (the watcher, sync) add to the status line and tray. */
+  statusExtras?(): Pick<AppStatus, 'watcher' | 'sync'>
+}>
+
+export type AppHandlers = Readonly<{
+  handlers: IpcHandlers
+  scans: ScanRunner
+  db: DbClient
+  /** Recomputes the status and sends it to the renderer (status line, later the tray). */
+  refreshStatus(): Promise<AppStatus>
+  close(): Promise<void>
 }>
 
 /**
- * The IPC handler table: pure Node (no electron import), registered by Electron main with
- * ipcMain.handle and by the browser tests through page.exposeBinding, so both run the same code.
+ * The IPC handler table: plain Node (no electron import). Electron main registers it with
+ * ipcMain.handle behind the router (sender check, argument validation); the browser tests
+ * install the same table in the page. Inventory queries run in the database worker, scans in
+ * the scan worker: nothing here touches SQLite on the calling thread.
  */
-export function createHandlers(deps: HandlerDeps): IpcHandlers {
-  let running: Worker | undefined
-  return {
-    async 'inventory:summary'() {
-      const db = openDb(deps.dbPath, { nativeBinding: deps.nativeBinding })
-      try {
-        return readSummary(db, deps.dbPath)
-      } finally {
-        db.close()
-      }
+export function createHandlers(deps: HandlerDeps): AppHandlers {
+  const db = createDbClient({
+    workerPath: deps.dbWorkerPath,
+    dbPath: deps.dbPath,
+    user: deps.user,
+    home: deps.home,
+    ...(deps.nativeBinding ? { nativeBinding: deps.nativeBinding } : {}),
+    onFailure: (op, detail) => deps.log.error(`db:${op}`, detail),
+  })
+
+  const status = async (): Promise<AppStatus> => {
+    const counts = await db.call('status')
+    return { scan: scans.state(), ...counts, ...(deps.statusExtras?.() ?? {}) }
+  }
+  const refreshStatus = async (): Promise<AppStatus> => {
+    const s = await status()
+    deps.emit('status:changed', s)
+    return s
+  }
+  const changed = (reason: IpcEvents['inventory:changed']['reason']): void => {
+    deps.emit('inventory:changed', { reason })
+    void refreshStatus().catch((e: unknown) => deps.log.error('status', String(e)))
+  }
+
+  const scans = createScanRunner({
+    workerPath: deps.scanWorkerPath,
+    dbPath: deps.dbPath,
+    home: deps.home,
+    ...(deps.nativeBinding ? { nativeBinding: deps.nativeBinding } : {}),
+    onProgress: (p: ScanProgress) => deps.emit('scan:progress', p),
+    onState: (s) => {
+      deps.emit('scan:state', s)
+      if (!s.running && s.last?.kind === 'failed') deps.log.error('scan', s.last.message)
     },
-    async 'scan:start'() {
-      if (running)
-        return { kind: 'failed', message: 'a scan is already running' } satisfies ScanOutcome
-      const req: WorkerRequest = {
-        type: 'scan',
-        dbPath: deps.dbPath,
-        home: deps.home,
-        nativeBinding: deps.nativeBinding,
-      }
-      const worker = new Worker(deps.workerPath, { workerData: req })
-      running = worker
-      try {
-        const outcome = await new Promise<ScanOutcome>((resolve) => {
-          let settled = false
-          const settle = (o: ScanOutcome): void => {
-            if (!settled) {
-              settled = true
-              resolve(o)
-            }
-          }
-          worker.on('message', (m: WorkerMessage) => {
-            switch (m.type) {
-              case 'progress':
-                deps.emitProgress(m.progress)
-                break
-              case 'done':
-                if (m.status === 'interrupted') settle({ kind: 'interrupted', scanId: m.scanId })
-                else {
-                  const db = openDb(deps.dbPath, { nativeBinding: deps.nativeBinding })
-                  try {
-                    settle({
-                      kind: 'complete',
-                      scanId: m.scanId,
-                      summary: readSummary(db, deps.dbPath),
-                    })
-                  } finally {
-                    db.close()
-                  }
-                }
-                break
-              case 'error':
-                settle({ kind: 'failed', message: m.message })
-                break
-            }
-          })
-          worker.on('error', (e) => settle({ kind: 'failed', message: e.message }))
-          worker.on('exit', (code) =>
-            settle({ kind: 'failed', message: `scan worker exited with code ${code}` }),
-          )
-        })
-        return outcome
-      } finally {
-        running = undefined
-        void worker.terminate()
-      }
+    onComplete: () => changed('scan'),
+  })
+
+  /** The path behind an asset or finding the page names: never a path the page made up. */
+  const pathOf = async (ref: ItemRef): Promise<string> => {
+    if ('assetId' in ref) return (await db.call('getAsset', ref.assetId)).asset.path
+    return (await db.call('getFinding', ref.findingId)).finding.path
+  }
+  const isFsPath = (p: string): boolean =>
+    p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\')
+
+  const appInfo = async (): Promise<AppInfo> => {
+    const info = await db.call('dbInfo').catch(() => undefined)
+    return {
+      name: 'AI Scout',
+      version: deps.app.version,
+      platform: deps.app.platform,
+      arch: deps.app.arch,
+      versions: { ...deps.app.versions, ...(info?.sqlite ? { sqlite: info.sqlite } : {}) },
+      dbPath: deps.dbPath,
+      ...(info?.sizeBytes !== undefined ? { dbSizeBytes: info.sizeBytes } : {}),
+      logPath: deps.log.path,
+      nativeReader: deps.app.nativeReader,
+      recentErrors: deps.log.recent(),
+    }
+  }
+
+  const handlers: IpcHandlers = {
+    'app:info': appInfo,
+    async 'app:diagnostics'() {
+      const [info, overview, settings] = await Promise.all([
+        appInfo(),
+        db.call('overview').catch(() => undefined),
+        db.call('getSettings').catch(() => undefined),
+      ])
+      return { text: buildDiagnostics({ info, overview, settings, scan: scans.state() }) }
+    },
+    'overview:get': () => db.call('overview'),
+    async 'scan:start'(req) {
+      return scans.start(req)
     },
     async 'scan:cancel'() {
-      if (!running) return false
-      running.postMessage({ type: 'cancel' } satisfies WorkerControl)
+      return scans.cancel()
+    },
+    async 'scan:state'() {
+      return scans.state()
+    },
+    'assets:list': (q) => db.call('listAssets', q),
+    'assets:get': ({ id }) => db.call('getAsset', id),
+    'findings:groups': (f) => db.call('findingGroups', f),
+    'findings:list': (q) => db.call('listFindings', q),
+    'findings:get': ({ id }) => db.call('getFinding', id),
+    async 'risk:accept'(req) {
+      const r = await db.call('acceptRisk', req)
+      changed('risk')
+      return r
+    },
+    async 'risk:reopen'({ findingId }) {
+      const r = await db.call('reopenRisk', findingId)
+      if (!r) throw notFound('This finding was not accepted.')
+      changed('risk')
+      return r
+    },
+    'model:report': ({ assetId }) => db.job('modelReport', assetId),
+    'history:list': ({ limit }) => db.call('listScans', limit ?? 20),
+    'settings:get': () => db.call('getSettings'),
+    async 'settings:update'(u) {
+      const v = await db.call('updateSettings', u)
+      changed('settings')
+      return v
+    },
+    async 'settings:pick-folder'({ title }) {
+      return (await deps.os.pickFolder(title ?? 'Choose a folder to scan')) ?? null
+    },
+    async 'inventory:clear'() {
+      if (scans.running()) throw busy('A scan is running. Cancel it before clearing the inventory.')
+      await db.call('clearInventory')
+      changed('clear')
       return true
+    },
+    async 'export:save'({ format, includeGone }) {
+      return runExport(
+        format,
+        { includeGone: includeGone === true },
+        {
+          pickSavePath: deps.os.pickSavePath,
+          writeReport: async (f, path, o) => {
+            await db.job('writeReport', {
+              format: f,
+              path,
+              includeGone: o.includeGone,
+              toolVersion: deps.app.version,
+            })
+          },
+          printToPdf: deps.os.printToPdf,
+          scratchDir: deps.scratchDir,
+          defaultDir: deps.defaultExportDir,
+          hostname: deps.hostname,
+          now: () => new Date(),
+        },
+      )
+    },
+    async 'shell:reveal'(ref) {
+      const p = await pathOf(ref)
+      if (!isFsPath(p))
+        throw invalid(
+          'This item has no file on disk (it was found in the environment or a system probe).',
+        )
+      try {
+        statSync(p)
+      } catch {
+        throw notFound(`${p} is not there any more. Rescan to update the inventory.`)
+      }
+      deps.os.revealInFolder(p)
+      return true
+    },
+    async 'shell:open-external'(url) {
+      const v = externalUrlVerdict(url)
+      if (!v.ok) throw invalid(`Not opened: ${v.reason}.`)
+      await deps.os.openExternal(v.url)
+      return true
+    },
+    async 'clipboard:write'(what) {
+      deps.os.copyText('text' in what ? what.text : await pathOf(what))
+      return true
+    },
+    'status:get': status,
+  }
+  return {
+    handlers,
+    scans,
+    db,
+    refreshStatus,
+    async close() {
+      await scans.close()
+      await db.close()
     },
   }
 }

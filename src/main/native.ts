@@ -1,15 +1,31 @@
 import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, sep } from 'node:path'
 
 /**
  * better-sqlite3 is compiled for one ABI at a time: node_modules keeps the Node build (CLI,
  * tests, server) and the desktop app loads its own Electron-ABI copy made by
- * scripts/electron-native.mjs. Returns undefined under plain Node.
+ * scripts/electron-native.mjs into native/electron-abi<N>/ (development: under the app folder;
+ * packaged: electron-builder copies it to resources/native/). Returns undefined under plain Node
+ * or when the copy is missing (the app then says so instead of crashing on an ABI mismatch).
  */
-export function sqliteNativeBinding(baseDir: string): string | undefined {
-  const electron = process.versions.electron
-  if (!electron) return undefined
-  const abi = process.versions.modules
-  const p = join(baseDir, 'native', `electron-abi${abi}`, 'better_sqlite3.node')
+export function sqliteNativeBinding(
+  baseDir: string,
+  versions: Readonly<{ electron?: string; modules: string }> = process.versions,
+): string | undefined {
+  if (!versions.electron) return undefined
+  const p = join(baseDir, 'native', `electron-abi${versions.modules}`, 'better_sqlite3.node')
   return existsSync(p) ? p : undefined
+}
+
+/**
+ * Where the native directory reader sits in a given layout. In a packaged app the code runs from
+ * resources/app.asar, but a .node file cannot be loaded from inside an asar archive: it is
+ * unpacked next to it (electron-builder.yml `asarUnpack: out/addons/**`) and loaded from
+ * resources/app.asar.unpacked/out/addons. The walker's loader applies the same rewrite.
+ */
+export function dirReaderAddonPath(mainDir: string): string {
+  return join(mainDir, '..', 'addons', 'dir-reader.node').replace(
+    `app.asar${sep}`,
+    `app.asar.unpacked${sep}`,
+  )
 }

@@ -1,11 +1,13 @@
+import { statSync } from 'node:fs'
 import { parentPort, workerData } from 'node:worker_threads'
-import { scan } from '../core/engine/scan'
-import { openDb } from '../core/storage/db'
+import { openDb, readSettings, scan, scanOptionsFromSettings } from '../core'
 import type { WorkerControl, WorkerMessage, WorkerRequest } from './worker-protocol'
 
 /**
  * Scan worker: keeps the synchronous SQLite writes and file parsing off the Electron main
- * thread. One scan per worker; the main process starts a new worker for the next scan.
+ * thread. One scan per worker; the main process starts a new worker for the next scan. The
+ * settings saved in the inventory (roots, exclusions, hashing, probes) apply, merged the same
+ * way the CLI merges them.
  */
 async function run(req: WorkerRequest): Promise<void> {
   const post = (m: WorkerMessage): void => parentPort!.postMessage(m)
@@ -16,16 +18,44 @@ async function run(req: WorkerRequest): Promise<void> {
   let db
   try {
     db = openDb(req.dbPath, { nativeBinding: req.nativeBinding })
+    const opts = scanOptionsFromSettings(readSettings(db))
+    // A saved root that is gone (unmounted disk, deleted folder) is reported, not fatal.
+    const missingRoots = opts.roots.filter((r) => !isDir(r))
+    post({ type: 'started', missingRoots })
     const summary = await scan(
       db,
-      { home: req.home },
+      {
+        home: req.home,
+        roots: opts.roots.filter((r) => !missingRoots.includes(r)),
+        exclude: opts.exclude,
+        hash: opts.hash,
+        verifyDigests: opts.verifyDigests,
+        runVersionCommands: opts.runVersionCommands,
+        identifyServers: opts.identifyServers,
+        scanSource: opts.scanSource,
+        scanEnvironment: opts.scanEnvironment,
+      },
       { signal: ac.signal, onProgress: (progress) => post({ type: 'progress', progress }) },
     )
-    post({ type: 'done', scanId: summary.scanId, status: summary.status })
+    post({
+      type: 'done',
+      scanId: summary.scanId,
+      status: summary.status,
+      stats: summary.stats,
+      missingRoots,
+    })
   } catch (e) {
     post({ type: 'error', message: (e as Error).message ?? String(e) })
   } finally {
     db?.close()
+  }
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory()
+  } catch {
+    return false
   }
 }
 

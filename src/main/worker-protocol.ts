@@ -1,4 +1,4 @@
-import type { ScanProgress } from '../core/types'
+import type { ScanProgress, ScanStats } from '../core'
 
 /** Messages between the main process and the scan worker (a discriminated union per direction). */
 export type WorkerRequest = Readonly<{
@@ -6,11 +6,20 @@ export type WorkerRequest = Readonly<{
   dbPath: string
   home: string
   nativeBinding?: string
+  /** Files or folders to rescan; absent: a full scan. */
+  paths?: readonly string[]
 }>
 
 export type WorkerMessage =
+  | Readonly<{ type: 'started'; missingRoots: readonly string[] }>
   | Readonly<{ type: 'progress'; progress: ScanProgress }>
-  | Readonly<{ type: 'done'; scanId: string; status: 'complete' | 'interrupted' }>
+  | Readonly<{
+      type: 'done'
+      scanId: string
+      status: 'complete' | 'interrupted'
+      stats: ScanStats
+      missingRoots: readonly string[]
+    }>
   | Readonly<{ type: 'error'; message: string }>
 
 /** Sent to the worker to cancel the running scan. */

@@ -1,59 +1,519 @@
 /**
- * The one IPC contract between the Electron main process, the preload bridge and the renderer.
- * Types only (no runtime imports), so every side can import it.
+ * The one IPC contract between Electron main, the preload bridge and the renderer.
+ *
+ * - Channel names and preload method names: ipc-channels.ts (import-free, for the preload).
+ * - Arguments: a TypeBox schema per channel in IPC_ARGS. Main validates every call against it
+ *   (Ajv) before a handler runs, so a wrong type, an unknown field or an oversized string gets
+ *   an `invalid-argument` reply and never reaches core.
+ * - Results: IpcResults. Every reply is an IpcReply envelope: handlers never throw across IPC.
+ *
+ * The renderer imports types only from here (`import type`), so the schema library stays out of
+ * its bundle.
  */
-import type { AssetKind, ScanProgress, Severity } from '../core/types'
+import { Type } from 'typebox'
+import type { Static, TSchema } from 'typebox'
+import { ASSET_KINDS, SEVERITIES } from '../core/types'
+import type {
+  AssetKind,
+  Details,
+  ScanPhase,
+  ScanProgress,
+  ScanStats,
+  Severity,
+  Verdict,
+} from '../core/types'
+import type { EventChannel, InvokeChannel } from './ipc-channels'
+import type { EVENT_METHODS, INVOKE_METHODS } from './ipc-channels'
+import { SETTINGS_SECTIONS } from './settings'
+import type { Settings, SettingsSectionId } from './settings'
 
-export type InventorySummary = Readonly<{
-  hasScan: boolean
-  scanId?: string
-  finishedAt?: string
+export { INVOKE_CHANNELS, EVENT_CHANNELS, INVOKE_METHODS, EVENT_METHODS } from './ipc-channels'
+export type { InvokeChannel, EventChannel } from './ipc-channels'
+
+// ---------------------------------------------------------------------------------------------
+// Argument schemas
+
+const strict = { additionalProperties: false } as const
+/** Asset ids (`model:3f2a…`) and finding ids (hex): short, printable, no path characters. */
+const Id = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9:_.-]+$' })
+const Kind = Type.Enum(ASSET_KINDS)
+const Sev = Type.Enum(SEVERITIES)
+const VerdictS = Type.Enum(['malicious', 'suspicious', 'safe', 'invalid'] as const)
+/** Free text typed into a search box. */
+const SearchText = Type.String({ maxLength: 200 })
+/** Opaque keyset cursor handed out by a previous page. */
+const Cursor = Type.String({ minLength: 1, maxLength: 4096 })
+const Limit = Type.Integer({ minimum: 1, maximum: 500 })
+const Dir = Type.Enum(['asc', 'desc'] as const)
+
+export const ASSET_SORT_KEYS = [
+  'name',
+  'path',
+  'kind',
+  'format',
+  'size',
+  'source',
+  'verdict',
+  'findings',
+  'firstSeen',
+] as const
+export type AssetSortKey = (typeof ASSET_SORT_KEYS)[number]
+
+export const AssetQuerySchema = Type.Object(
+  {
+    kinds: Type.Optional(Type.Array(Kind, { minItems: 1, maxItems: ASSET_KINDS.length })),
+    text: Type.Optional(SearchText),
+    verdict: Type.Optional(VerdictS),
+    /** Only assets with an open finding at or above this severity. */
+    minSeverity: Type.Optional(Sev),
+    status: Type.Optional(Type.Enum(['present', 'gone', 'all'] as const)),
+    sort: Type.Optional(Type.Object({ key: Type.Enum(ASSET_SORT_KEYS), dir: Dir }, strict)),
+    /** Continue after the page that returned this cursor. */
+    cursor: Type.Optional(Cursor),
+    /** Start at this row of the sorted result (a jump in a long list) instead of a cursor. */
+    at: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000 })),
+    limit: Type.Optional(Limit),
+  },
+  strict,
+)
+export type AssetQuery = Static<typeof AssetQuerySchema>
+
+export const FINDING_STATES = ['open', 'accepted', 'resolved'] as const
+export type FindingState = (typeof FINDING_STATES)[number]
+
+export const FindingFilterSchema = Type.Object(
+  {
+    /** Default: open. `all` is every state. */
+    state: Type.Optional(Type.Enum([...FINDING_STATES, 'all'] as const)),
+    severities: Type.Optional(Type.Array(Sev, { minItems: 1, maxItems: SEVERITIES.length })),
+    ruleId: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    assetId: Type.Optional(Id),
+    text: Type.Optional(SearchText),
+  },
+  strict,
+)
+export type FindingFilter = Static<typeof FindingFilterSchema>
+
+export const FindingQuerySchema = Type.Object(
+  {
+    filter: FindingFilterSchema,
+    cursor: Type.Optional(Cursor),
+    limit: Type.Optional(Limit),
+  },
+  strict,
+)
+export type FindingQuery = Static<typeof FindingQuerySchema>
+
+export const AcceptRiskSchema = Type.Object(
+  {
+    findingId: Id,
+    /** Why the risk is accepted: required, a paragraph at most. */
+    note: Type.String({ minLength: 1, maxLength: 2000, pattern: '\\S' }),
+    /** ISO date-time after which the finding counts as open again. */
+    expiresAt: Type.Optional(
+      Type.String({
+        maxLength: 40,
+        pattern:
+          '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,3})?)?(Z|[+-]\\d{2}:\\d{2})?)?$',
+      }),
+    ),
+  },
+  strict,
+)
+export type AcceptRiskRequest = Static<typeof AcceptRiskSchema>
+
+export const EXPORT_FORMATS = ['html', 'pdf', 'json', 'csv', 'cyclonedx', 'sarif'] as const
+export type ExportFormat = (typeof EXPORT_FORMATS)[number]
+
+export type SettingsUpdate = {
+  [K in SettingsSectionId]: { section: K; value: Settings[K] }
+}[SettingsSectionId]
+/** One section, replaced whole, validated against that section's own schema. */
+const SettingsUpdateSchema = Type.Unsafe<SettingsUpdate>(
+  Type.Union(
+    (Object.keys(SETTINGS_SECTIONS) as SettingsSectionId[]).map((id) =>
+      Type.Object({ section: Type.Literal(id), value: SETTINGS_SECTIONS[id].schema }, strict),
+    ),
+  ),
+)
+
+/** What the user may reveal or copy: an item the inventory knows, never a path the page makes up. */
+const ItemRef = Type.Union([
+  Type.Object({ assetId: Id }, strict),
+  Type.Object({ findingId: Id }, strict),
+])
+export type ItemRef = Static<typeof ItemRef>
+
+/** No arguments. (An empty `Type.Tuple` is not valid draft-07: `items` may not be empty.) */
+const None = Type.Unsafe<[]>({ type: 'array', maxItems: 0 })
+
+/** Every channel's argument list. `satisfies` keeps it in step with the channel table. */
+export const IPC_ARGS = {
+  'app:info': None,
+  'app:diagnostics': None,
+  'overview:get': None,
+  'scan:start': Type.Tuple([
+    Type.Object(
+      {
+        /** Rescan only these files or folders (a scoped scan); absent: a full scan. */
+        paths: Type.Optional(
+          Type.Array(Type.String({ minLength: 1, maxLength: 4096 }), { minItems: 1, maxItems: 64 }),
+        ),
+      },
+      strict,
+    ),
+  ]),
+  'scan:cancel': None,
+  'scan:state': None,
+  'assets:list': Type.Tuple([AssetQuerySchema]),
+  'assets:get': Type.Tuple([Type.Object({ id: Id }, strict)]),
+  'findings:groups': Type.Tuple([FindingFilterSchema]),
+  'findings:list': Type.Tuple([FindingQuerySchema]),
+  'findings:get': Type.Tuple([Type.Object({ id: Id }, strict)]),
+  'risk:accept': Type.Tuple([AcceptRiskSchema]),
+  'risk:reopen': Type.Tuple([Type.Object({ findingId: Id }, strict)]),
+  'model:report': Type.Tuple([Type.Object({ assetId: Id }, strict)]),
+  'history:list': Type.Tuple([Type.Object({ limit: Type.Optional(Limit) }, strict)]),
+  'settings:get': None,
+  'settings:update': Type.Tuple([SettingsUpdateSchema]),
+  'settings:pick-folder': Type.Tuple([
+    Type.Object({ title: Type.Optional(Type.String({ maxLength: 120 })) }, strict),
+  ]),
+  'inventory:clear': Type.Tuple([
+    // The renderer must send the phrase the user typed: a stray call cannot wipe the inventory.
+    Type.Object({ confirm: Type.Literal('clear inventory') }, strict),
+  ]),
+  'export:save': Type.Tuple([
+    Type.Object(
+      {
+        format: Type.Enum(EXPORT_FORMATS),
+        includeGone: Type.Optional(Type.Boolean()),
+      },
+      strict,
+    ),
+  ]),
+  'shell:reveal': Type.Tuple([ItemRef]),
+  'shell:open-external': Type.Tuple([Type.String({ minLength: 8, maxLength: 2048 })]),
+  'clipboard:write': Type.Tuple([
+    Type.Union([
+      ItemRef,
+      Type.Object({ text: Type.String({ minLength: 1, maxLength: 20_000 }) }, strict),
+    ]),
+  ]),
+  'status:get': None,
+} as const satisfies Record<InvokeChannel, TSchema>
+
+// ---------------------------------------------------------------------------------------------
+// Results
+
+export type AppInfo = Readonly<{
+  name: string
+  version: string
+  platform: string
+  arch: string
+  versions: Readonly<{ node: string; electron?: string; chrome?: string; sqlite?: string }>
   dbPath: string
-  assets: Readonly<Partial<Record<AssetKind, number>>>
-  findings: Readonly<Partial<Record<Severity, number>>>
+  dbSizeBytes?: number
+  logPath: string
+  /** The native directory reader is loaded (else the JavaScript reader crawls). */
+  nativeReader: boolean
+  recentErrors: readonly AppError[]
+}>
+
+export type AppError = Readonly<{ at: string; where: string; message: string }>
+
+export type Diagnostics = Readonly<{ text: string }>
+
+export type ScanSummaryDto = Readonly<{
+  id: string
+  status: 'running' | 'complete' | 'interrupted' | 'failed'
+  startedAt: string
+  finishedAt?: string
+  durationMs?: number
+  roots: readonly string[]
+  stats?: ScanStats
+  error?: string
+  /** Scoped scans cover some paths only. */
+  scope?: 'full' | 'paths'
+}>
+
+export type FindingRow = Readonly<{
+  id: string
+  ruleId: string
+  severity: Severity
+  title: string
+  message: string
+  path: string
+  line?: number
+  member?: string
+  offset?: number
+  callable?: string
+  assetId?: string
+  assetKind?: AssetKind
+  assetName?: string
+  state: FindingState
+  accepted?: AcceptedRiskDto
+  firstSeenAt?: string
+}>
+
+export type AcceptedRiskDto = Readonly<{
+  findingId: string
+  note: string
+  acceptedBy: string
+  acceptedAt: string
+  expiresAt?: string
+  /** The acceptance lapsed: the finding counts as open again. */
+  expired: boolean
+}>
+
+export type Overview = Readonly<{
+  lastScan?: ScanSummaryDto
+  /** A scan after the last complete one that did not complete (cancelled, failed). */
+  lastAttempt?: ScanSummaryDto
   totalAssets: number
-  totalFindings: number
+  assetsByKind: Readonly<Partial<Record<AssetKind, number>>>
+  openBySeverity: Readonly<Record<Severity, number>>
+  accepted: number
+  models: Readonly<{ count: number; bytes: number; malicious: number; suspicious: number }>
+  /** The worst open findings (critical and high first), a handful. */
+  top: readonly FindingRow[]
+  /** Changes since the user last opened the Overview (from the change log). */
+  newSince?: Readonly<{ since?: string; assetsAdded: number; findingsOpened: number }>
 }>
 
 export type ScanOutcome =
-  | Readonly<{ kind: 'complete'; scanId: string; summary: InventorySummary }>
+  | Readonly<{
+      kind: 'complete'
+      scanId: string
+      stats: ScanStats
+      missingRoots: readonly string[]
+    }>
   | Readonly<{ kind: 'interrupted'; scanId: string }>
   | Readonly<{ kind: 'failed'; message: string }>
+  | Readonly<{ kind: 'busy'; message: string }>
 
-/** Request/response channels (`noun:verb`). */
-export type IpcInvoke = {
-  'inventory:summary': { args: []; result: InventorySummary }
-  'scan:start': { args: []; result: ScanOutcome }
-  'scan:cancel': { args: []; result: boolean }
-}
+export type ScanState =
+  | Readonly<{ running: false; last?: ScanOutcome }>
+  | Readonly<{
+      running: true
+      startedAt: string
+      scope: 'full' | 'paths'
+      progress?: ScanProgress
+    }>
 
-/** Main → renderer pushes. */
-export type IpcEvents = {
-  'scan:progress': ScanProgress
-}
-
-export const INVOKE_CHANNELS = [
-  'inventory:summary',
-  'scan:start',
-  'scan:cancel',
-] as const satisfies readonly (keyof IpcInvoke)[]
-export const EVENT_CHANNELS = ['scan:progress'] as const satisfies readonly (keyof IpcEvents)[]
-
-export type IpcHandlers = {
-  [K in keyof IpcInvoke]: (...args: IpcInvoke[K]['args']) => Promise<IpcInvoke[K]['result']>
-}
-
-/** What the preload exposes as `window.api`: named methods only, no generic invoke. */
-export type RendererApi = Readonly<{
-  getSummary(): Promise<InventorySummary>
-  startScan(): Promise<ScanOutcome>
-  cancelScan(): Promise<boolean>
-  onScanProgress(cb: (p: ScanProgress) => void): () => void
+/** One table row: the columns every kind has, plus the kind's own facts (asset-columns.ts). */
+export type AssetRow = Readonly<{
+  id: string
+  kind: AssetKind
+  name: string
+  path: string
+  version?: string
+  format?: string
+  sizeBytes?: number
+  source?: string
+  verdict?: Verdict
+  sha256?: string
+  openFindings: number
+  worstSeverity?: Severity
+  status: 'present' | 'gone'
+  firstSeenAt?: string
+  facts: Readonly<Record<string, string | number | boolean>>
 }>
 
-/** Method name → channel, shared by the preload and the browser-test shim. */
-export const API_CHANNELS = {
-  getSummary: 'inventory:summary',
-  startScan: 'scan:start',
-  cancelScan: 'scan:cancel',
-} as const satisfies Record<Exclude<keyof RendererApi, 'onScanProgress'>, keyof IpcInvoke>
+export type AssetPage = Readonly<{
+  rows: readonly AssetRow[]
+  /** Row number of rows[0] in the whole sorted result. */
+  start: number
+  nextCursor?: string
+  total: number
+}>
+
+export type LinkedAsset = Readonly<{
+  relation: string
+  /** out: this asset points at the other (a server uses a key); in: the other points here. */
+  direction: 'out' | 'in'
+  id: string
+  /** Absent when the other end is not in the inventory any more. */
+  asset?: Pick<AssetRow, 'id' | 'kind' | 'name' | 'path' | 'status'>
+}>
+
+export type AssetDetail = Readonly<{
+  asset: AssetRow & Readonly<{ details: Details }>
+  findings: readonly FindingRow[]
+  links: readonly LinkedAsset[]
+  lastSeenAt?: string
+  goneSince?: string
+}>
+
+export type FindingGroup = Readonly<{
+  severity: Severity
+  ruleId: string
+  title: string
+  count: number
+}>
+
+export type FindingGroups = Readonly<{ groups: readonly FindingGroup[]; total: number }>
+
+export type FindingPage = Readonly<{ rows: readonly FindingRow[]; nextCursor?: string }>
+
+export type RuleInfo = Readonly<{
+  id: string
+  title: string
+  severity: Severity
+  why: string
+  fix: string
+  cwe: readonly number[]
+  advisories: readonly string[]
+  known: boolean
+}>
+
+export type FindingDetail = Readonly<{
+  finding: FindingRow
+  rule: RuleInfo
+  asset?: AssetRow
+  /** The acceptance, also when it expired (then finding.state is open again). */
+  acceptance?: AcceptedRiskDto
+}>
+
+export type ModelReport = Readonly<{
+  asset: AssetRow & Readonly<{ details: Details }>
+  /** A fresh static scan of the file (nothing is loaded or run). */
+  scan:
+    | Readonly<{
+        ok: true
+        format: string
+        verdict: Verdict
+        sha256?: string
+        sizeBytes?: number
+        metadata: Readonly<Record<string, string | number | boolean | readonly string[]>>
+        findings: readonly ModelReportFinding[]
+        /** Callables and imports the findings name (pickle GLOBALs, Keras modules, …). */
+        callables: readonly string[]
+        /** Chat templates (GGUF metadata, tokenizer_config.json) and their verdict. */
+        chatTemplate?: Readonly<{ verdict: 'safe' | 'unsafe'; findings: number }>
+        scannedAt: string
+        durationMs: number
+      }>
+    | Readonly<{ ok: false; message: string }>
+}>
+
+export type ModelReportFinding = Readonly<{
+  ruleId: string
+  severity: Severity
+  title: string
+  message: string
+  member?: string
+  offset?: number
+  callable?: string
+  why: string
+  fix: string
+}>
+
+export type ExportOutcome =
+  | Readonly<{ kind: 'saved'; path: string; bytes: number; format: ExportFormat }>
+  | Readonly<{ kind: 'cancelled' }>
+
+/** What the status line and (later) the tray show; sections other shells fill in are optional. */
+export type AppStatus = Readonly<{
+  scan: ScanState
+  lastScanAt?: string
+  openBySeverity: Readonly<Record<Severity, number>>
+  /** The background watcher (issue 13) reports here when it runs. */
+  watcher?: Readonly<{ state: 'watching' | 'paused' | 'off' | 'degraded'; detail?: string }>
+  /** Sync with the central server (issue 14). */
+  sync?: Readonly<{
+    state: 'synced' | 'pending' | 'offline' | 'off'
+    lastSyncAt?: string
+    pending?: number
+  }>
+}>
+
+export type SettingsView = Readonly<{
+  settings: Settings
+  /** Saved roots that are not folders any more (moved, unmounted, deleted). */
+  missingRoots: readonly string[]
+  home: string
+  dbPath: string
+}>
+
+export type IpcResults = {
+  'app:info': AppInfo
+  'app:diagnostics': Diagnostics
+  'overview:get': Overview
+  'scan:start': ScanOutcome
+  'scan:cancel': boolean
+  'scan:state': ScanState
+  'assets:list': AssetPage
+  'assets:get': AssetDetail
+  'findings:groups': FindingGroups
+  'findings:list': FindingPage
+  'findings:get': FindingDetail
+  'risk:accept': AcceptedRiskDto
+  'risk:reopen': boolean
+  'model:report': ModelReport
+  'history:list': readonly ScanSummaryDto[]
+  'settings:get': SettingsView
+  'settings:update': SettingsView
+  'settings:pick-folder': string | null
+  'inventory:clear': boolean
+  'export:save': ExportOutcome
+  'shell:reveal': boolean
+  'shell:open-external': boolean
+  'clipboard:write': boolean
+  'status:get': AppStatus
+}
+
+/** Commands from the native menu (and later the tray) that the renderer carries out. */
+export type AppCommand =
+  | Readonly<{ type: 'navigate'; to: 'overview' | 'inventory' | 'findings' | 'settings' | 'about' }>
+  | Readonly<{ type: 'focus-search' }>
+  | Readonly<{ type: 'scan-now' }>
+  | Readonly<{ type: 'export'; format: ExportFormat }>
+  | Readonly<{ type: 'open-finding'; id: string }>
+
+export type IpcEvents = {
+  'scan:progress': ScanProgress
+  'scan:state': ScanState
+  /** The inventory changed (a scan completed, a risk was accepted, the watcher applied a delta). */
+  'inventory:changed': Readonly<{ reason: 'scan' | 'risk' | 'settings' | 'clear' | 'watcher' }>
+  'status:changed': AppStatus
+  'app:command': AppCommand
+}
+
+// ---------------------------------------------------------------------------------------------
+// Envelope and derived signatures
+
+export const IPC_ERROR_CODES = [
+  'invalid-argument',
+  'not-found',
+  'busy',
+  'unavailable',
+  'forbidden',
+  'internal',
+] as const
+export type IpcErrorCode = (typeof IPC_ERROR_CODES)[number]
+export type IpcError = Readonly<{ code: IpcErrorCode; message: string }>
+export type IpcReply<T> =
+  Readonly<{ ok: true; value: T }> | Readonly<{ ok: false; error: IpcError }>
+
+export type ArgsOf<C extends InvokeChannel> = Static<(typeof IPC_ARGS)[C]>
+export type ResultOf<C extends InvokeChannel> = IpcResults[C]
+
+/** The handler table main registers (and the browser tests drive): plain async functions. */
+export type IpcHandlers = {
+  [C in InvokeChannel]: (...args: ArgsOf<C>) => Promise<ResultOf<C>>
+}
+
+type MethodOf<C extends InvokeChannel> = (typeof INVOKE_METHODS)[C]
+type EventMethodOf<E extends EventChannel> = (typeof EVENT_METHODS)[E]
+
+/** What the preload exposes as `window.api`: named methods only, no generic invoke. */
+export type RendererApi = Readonly<
+  {
+    [C in InvokeChannel as MethodOf<C>]: (...args: ArgsOf<C>) => Promise<IpcReply<ResultOf<C>>>
+  } & {
+    [E in EventChannel as EventMethodOf<E>]: (cb: (payload: IpcEvents[E]) => void) => () => void
+  }
+>
+
+export type { ScanPhase, ScanProgress }

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { _electron } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
+import { EVENT_METHODS, INVOKE_METHODS } from '../../src/shared/ipc-channels'
 
 const ROOT = resolve(__dirname, '../..')
 
@@ -41,7 +42,7 @@ describe.skipIf(!electron.path)(
         args: [ROOT, '--no-sandbox'],
       })
       const win = await app.firstWindow()
-      await win.getByTestId('scan-now').waitFor()
+      await win.getByTestId('status-hero').waitFor()
       expect(await win.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe(
         'undefined',
       )
@@ -49,7 +50,7 @@ describe.skipIf(!electron.path)(
         await win.evaluate(() =>
           Object.keys((globalThis as unknown as { api: object }).api).sort(),
         ),
-      ).toEqual(['cancelScan', 'getSummary', 'onScanProgress', 'startScan'])
+      ).toEqual([...Object.values(INVOKE_METHODS), ...Object.values(EVENT_METHODS)].sort())
       mkdirSync(join(ROOT, 'test-results'), { recursive: true })
       await win.screenshot({ path: join(ROOT, 'test-results/electron.png') })
       await app.close()

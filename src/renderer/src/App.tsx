@@ -1,106 +1,152 @@
-import { useCallback, useEffect, useState } from 'react'
-import type { InventorySummary, ScanOutcome } from '../../shared/ipc'
-import type { ScanProgress } from '../../core/types'
+import { useEffect } from 'react'
+import type { AppCommand } from '../../shared/ipc'
+import { Icon } from './components/Icon'
+import type { IconName } from './components/Icon'
+import { StatusLine } from './components/StatusLine'
+import { Toasts, toast } from './components/toast'
+import { call, errorMessage, on } from './lib/api'
+import { exportReport } from './lib/export'
+import { focusSearch } from './lib/search-focus'
+import { href, navigate, useRoute } from './lib/router'
+import type { Screen } from './lib/router'
+import { startAppState, startScan, useAppState } from './lib/store'
+import { setHomeDir } from './components/common'
+import { About } from './screens/About'
+import { Findings } from './screens/Findings'
+import { Inventory } from './screens/Inventory'
+import { ModelReportScreen } from './screens/ModelReport'
+import { Overview } from './screens/Overview'
+import { Settings } from './screens/Settings'
 
-const KIND_LABELS: Record<string, string> = {
-  model: 'Models',
-  dataset: 'Datasets',
-  notebook: 'Notebooks',
-  secret: 'API keys',
-  tool: 'AI tools',
-  app: 'AI apps',
-  'ide-extension': 'IDE extensions',
-  'mcp-server': 'MCP servers',
-  'agent-config': 'Agent configs',
-  'ai-platform': 'AI platforms',
-  'python-environment': 'Python envs',
-  package: 'AI packages',
-  compute: 'Compute',
-  'model-server': 'Model servers',
+const NAV: readonly { screen: Screen; label: string; icon: IconName; key: string }[] = [
+  { screen: 'overview', label: 'Overview', icon: 'overview', key: '1' },
+  { screen: 'inventory', label: 'Inventory', icon: 'inventory', key: '2' },
+  { screen: 'findings', label: 'Findings', icon: 'findings', key: '3' },
+]
+
+function runCommand(c: AppCommand): void {
+  switch (c.type) {
+    case 'navigate':
+      navigate(href(c.to))
+      break
+    case 'focus-search':
+      focusSearch()
+      break
+    case 'scan-now':
+      void startScan().catch((e: unknown) => toast(errorMessage(e), 'error'))
+      break
+    case 'export':
+      void exportReport(c.format)
+      break
+    case 'open-finding':
+      navigate(href('findings', undefined, { sel: c.id }))
+      break
+  }
 }
-const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const
 
 export function App() {
-  const [summary, setSummary] = useState<InventorySummary | undefined>()
-  const [progress, setProgress] = useState<ScanProgress | undefined>()
-  const [scanning, setScanning] = useState(false)
-  const [message, setMessage] = useState<string | undefined>()
-
+  const route = useRoute()
+  const status = useAppState((s) => s.status)
   useEffect(() => {
-    void window.api.getSummary().then(setSummary)
-    return window.api.onScanProgress(setProgress)
-  }, [])
-
-  const scanNow = useCallback(async () => {
-    setScanning(true)
-    setMessage(undefined)
-    const outcome: ScanOutcome = await window.api.startScan()
-    setScanning(false)
-    setProgress(undefined)
-    switch (outcome.kind) {
-      case 'complete':
-        setSummary(outcome.summary)
-        setMessage('Scan complete')
-        break
-      case 'interrupted':
-        setMessage('Scan cancelled; the previous inventory was kept')
-        break
-      case 'failed':
-        setMessage(`Scan failed: ${outcome.message}`)
-        break
+    startAppState()
+    void call('getSettings').then(
+      (v) => setHomeDir(v.home),
+      () => undefined,
+    )
+    const off = on('app:command', runCommand)
+    // The same shortcuts as the native menu, for keyboards in the page (idempotent if both fire).
+    const onKey = (e: KeyboardEvent): void => {
+      const mod = e.ctrlKey || e.metaKey
+      if (mod && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'f') {
+        e.preventDefault()
+        focusSearch()
+      } else if (mod && !e.altKey && ['1', '2', '3', '4'].includes(e.key)) {
+        e.preventDefault()
+        navigate(
+          href((['overview', 'inventory', 'findings', 'settings'] as const)[Number(e.key) - 1]!),
+        )
+      }
+    }
+    window.addEventListener('keydown', onKey)
+    return () => {
+      off()
+      window.removeEventListener('keydown', onKey)
     }
   }, [])
-
+  const urgent = (status?.openBySeverity.critical ?? 0) + (status?.openBySeverity.high ?? 0)
+  const worst = status?.openBySeverity.critical
+    ? 'critical'
+    : status?.openBySeverity.high
+      ? 'high'
+      : undefined
+  const active: Screen = route.screen === 'model' ? 'inventory' : route.screen
   return (
-    <main>
-      <header>
-        <h1>AI Scout</h1>
-        <button data-testid="scan-now" disabled={scanning} onClick={() => void scanNow()}>
-          {scanning ? 'Scanning…' : 'Scan now'}
-        </button>
-      </header>
-      {message && (
-        <p className="message" data-testid="message">
-          {message}
-        </p>
-      )}
-      {scanning && progress && (
-        <p className="progress" data-testid="progress">
-          {progress.phase}: {progress.filesSeen} files, {progress.assets} assets,{' '}
-          {progress.findings} findings
-        </p>
-      )}
-      {summary === undefined ? (
-        <p>Loading…</p>
-      ) : !summary.hasScan ? (
-        <p data-testid="no-scan">
-          No scan yet. Press “Scan now” to inventory the AI assets on this machine.
-        </p>
-      ) : (
-        <section data-testid="summary">
-          <p className="meta">
-            Last scan <span data-testid="scan-time">{summary.finishedAt}</span> —{' '}
-            <span data-testid="total-assets">{summary.totalAssets}</span> assets,{' '}
-            <span data-testid="total-findings">{summary.totalFindings}</span> findings
-          </p>
-          <div className="grid">
-            {Object.entries(summary.assets).map(([kind, n]) => (
-              <div className="card" key={kind} data-testid={`count-${kind}`}>
-                <div className="n">{n}</div>
-                <div className="label">{KIND_LABELS[kind] ?? kind}</div>
-              </div>
-            ))}
-          </div>
-          <h2>Findings</h2>
-          <div className="sev">
-            {SEVERITIES.map((s) => (
-              <span key={s} className={`pill ${s}`} data-testid={`sev-${s}`}>
-                {s} {summary.findings[s] ?? 0}
+    <div className="app">
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault()
+          document.getElementById('main')?.focus()
+        }}
+      >
+        Skip to content
+      </a>
+      <nav className="sidebar" aria-label="Main">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            <Icon name="search" size={14} />
+          </span>
+          AI Scout
+        </div>
+        {NAV.map((n) => (
+          <a
+            key={n.screen}
+            className="nav-item"
+            href={href(n.screen)}
+            aria-current={active === n.screen ? 'page' : undefined}
+            data-testid={`nav-${n.screen}`}
+            title={`${n.label} (Ctrl+${n.key})`}
+          >
+            <Icon name={n.icon} />
+            {n.label}
+            {n.screen === 'findings' && urgent > 0 && (
+              <span className={`nav-count sev-${worst}`} aria-label={`${urgent} critical or high`}>
+                {urgent > 999 ? '999+' : urgent}
               </span>
-            ))}
-          </div>
-        </section>
-      )}
-    </main>
+            )}
+          </a>
+        ))}
+        <div className="nav-spacer" />
+        <a
+          className="nav-item"
+          href={href('settings')}
+          aria-current={active === 'settings' ? 'page' : undefined}
+          data-testid="nav-settings"
+        >
+          <Icon name="settings" />
+          Settings
+        </a>
+        <a
+          className="nav-item"
+          href={href('about')}
+          aria-current={active === 'about' ? 'page' : undefined}
+          data-testid="nav-about"
+        >
+          <Icon name="about" />
+          About
+        </a>
+      </nav>
+      <div className="main">
+        {route.screen === 'overview' && <Overview />}
+        {route.screen === 'inventory' && <Inventory route={route} />}
+        {route.screen === 'findings' && <Findings route={route} />}
+        {route.screen === 'model' && <ModelReportScreen assetId={route.sub ?? ''} />}
+        {route.screen === 'settings' && <Settings route={route} />}
+        {route.screen === 'about' && <About />}
+        <StatusLine />
+      </div>
+      <Toasts />
+    </div>
   )
 }
