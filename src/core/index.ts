@@ -8,6 +8,21 @@ export { openDb, defaultDbPath, StoreError } from './storage/db'
 export type { Db } from './storage/db'
 export { beginScan, installationSecret } from './storage/inventory-store'
 export { openInventoryReader, NoScanError } from './storage/inventory-reader'
+export {
+  ackChanges,
+  ChangeLogError,
+  CHANGE_LOG_KEEP_DAYS,
+  changeConsumers,
+  compactChanges,
+  getChangeConsumer,
+  latestChangeSeq,
+  MAX_CHANGE_PAGE,
+  readChanges,
+  registerChangeConsumer,
+  removeChangeConsumer,
+} from './storage/change-log'
+export type { Change, ChangeConsumer, ChangePage, CompactionPolicy } from './storage/change-log'
+export { ScopeError } from './engine/scope'
 export { scanModelFile } from './scanners/scan-file'
 export { sha256File } from './util/hash'
 export { RULES, findRule, getRule } from './rules'
