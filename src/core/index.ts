@@ -14,6 +14,7 @@ export {
   CHANGE_LOG_KEEP_DAYS,
   changeConsumers,
   compactChanges,
+  deltaRecords,
   getChangeConsumer,
   latestChangeSeq,
   MAX_CHANGE_PAGE,
@@ -21,7 +22,13 @@ export {
   registerChangeConsumer,
   removeChangeConsumer,
 } from './storage/change-log'
-export type { Change, ChangeConsumer, ChangePage, CompactionPolicy } from './storage/change-log'
+export type {
+  Change,
+  ChangeConsumer,
+  ChangePage,
+  CompactionPolicy,
+  DeltaRecords,
+} from './storage/change-log'
 export { ScopeError } from './engine/scope'
 export { scanModelFile } from './scanners/scan-file'
 export { sha256File } from './util/hash'

@@ -68,7 +68,9 @@ export function planScan(
       }
     case 'locators': {
       const known = new Set(o.locators.map((l) => l.id))
-      for (const id of scope.ids) if (!known.has(id)) throw new ScopeError(`unknown locator ${id}`)
+      for (const id of scope.ids)
+        if (!known.has(id))
+          throw new ScopeError(`unknown locator ${id} (known: ${[...known].join(', ')})`)
       const ids = new Set(scope.ids)
       const run = new Set(scope.ids.map((id) => `locator:${id}`))
       return {

@@ -1,4 +1,4 @@
-import type { Asset, AssetChangeKind, Finding, FindingChangeKind } from '../types'
+import type { Asset, AssetChangeKind, Finding, FindingChangeKind, ScanDelta } from '../types'
 import type { Db } from './db'
 import type { AssetRow, FindingRow } from './inventory-reader'
 import { rowToAsset, rowToFinding } from './inventory-reader'
@@ -211,4 +211,38 @@ export function compactChanges(db: Db, policy: CompactionPolicy = {}): { removed
     db.exec(`DELETE FROM temp.latest_change`)
     return { removed: r.changes }
   })()
+}
+
+/** A scan's delta with the records it names (assets and findings as they are now). */
+export type DeltaRecords = Readonly<{
+  assets: Readonly<{ added: Asset[]; changed: Asset[]; gone: Asset[] }>
+  findings: Readonly<{ opened: Finding[]; changed: Finding[]; resolved: Finding[] }>
+}>
+
+/** Reads the assets and findings a delta names (for showing what a scan changed). */
+export function deltaRecords(db: Db, delta: ScanDelta): DeltaRecords {
+  const asset = db.prepare(`SELECT * FROM assets WHERE id = ?`)
+  const finding = db.prepare(`SELECT * FROM findings WHERE id = ?`)
+  const assets = (ids: readonly string[]): Asset[] =>
+    ids.flatMap((id) => {
+      const r = asset.get(id) as AssetRow | undefined
+      return r ? [rowToAsset(r)] : []
+    })
+  const findings = (ids: readonly string[]): Finding[] =>
+    ids.flatMap((id) => {
+      const r = finding.get(id) as FindingRow | undefined
+      return r ? [rowToFinding(r)] : []
+    })
+  return {
+    assets: {
+      added: assets(delta.assets.added),
+      changed: assets(delta.assets.changed),
+      gone: assets(delta.assets.gone),
+    },
+    findings: {
+      opened: findings(delta.findings.opened),
+      changed: findings(delta.findings.changed),
+      resolved: findings(delta.findings.resolved),
+    },
+  }
 }

@@ -54,8 +54,12 @@ export class NoScanError extends Error {}
 export function openInventoryReader(db: Db, opts: { includeGone?: boolean } = {}): InventoryReader {
   const scanRow = db
     .prepare(
+      // The latest complete full scan describes the inventory (its roots, stats and skipped
+      // paths); scoped scans since then only updated parts of it. Before any full scan, the
+      // latest scoped one.
       `SELECT id, started_at, finished_at, status, roots, stats, host FROM scans
-       WHERE status = 'complete' ORDER BY started_at DESC, rowid DESC LIMIT 1`,
+       WHERE status = 'complete'
+       ORDER BY json_extract(scope, '$.kind') = 'full' DESC, seq DESC LIMIT 1`,
     )
     .get() as
     | {
