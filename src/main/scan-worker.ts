@@ -34,6 +34,8 @@ async function run(req: WorkerRequest): Promise<void> {
         identifyServers: opts.identifyServers,
         scanSource: opts.scanSource,
         scanEnvironment: opts.scanEnvironment,
+        // "Rescan this file": a scoped scan of the paths, which changes nothing outside them.
+        ...(req.paths ? { scope: { kind: 'paths' as const, paths: req.paths } } : {}),
       },
       { signal: ac.signal, onProgress: (progress) => post({ type: 'progress', progress }) },
     )
@@ -43,6 +45,7 @@ async function run(req: WorkerRequest): Promise<void> {
       status: summary.status,
       stats: summary.stats,
       missingRoots,
+      delta: summary.delta,
     })
   } catch (e) {
     post({ type: 'error', message: (e as Error).message ?? String(e) })

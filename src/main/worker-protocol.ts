@@ -1,4 +1,4 @@
-import type { ScanProgress, ScanStats } from '../core'
+import type { ScanDelta, ScanProgress, ScanStats } from '../core'
 
 /** Messages between the main process and the scan worker (a discriminated union per direction). */
 export type WorkerRequest = Readonly<{
@@ -19,6 +19,7 @@ export type WorkerMessage =
       status: 'complete' | 'interrupted'
       stats: ScanStats
       missingRoots: readonly string[]
+      delta: ScanDelta
     }>
   | Readonly<{ type: 'error'; message: string }>
 

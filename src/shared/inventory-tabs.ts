@@ -3,7 +3,7 @@
  * One table, read by the query worker (which detail fields to send with each row, so a page
  * carries only what the screen shows) and by the renderer (headers, cells, widths).
  */
-import type { AssetKind } from '../core/types'
+import type { AssetKind } from './types'
 
 export type FactColumn = Readonly<{
   /** Key in AssetRow.facts. */

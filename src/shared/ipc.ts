@@ -12,7 +12,7 @@
  */
 import { Type } from 'typebox'
 import type { Static, TSchema } from 'typebox'
-import { ASSET_KINDS, SEVERITIES } from '../core/types'
+import { ASSET_KINDS, SEVERITIES } from './types'
 import type {
   AssetKind,
   Details,
@@ -21,7 +21,7 @@ import type {
   ScanStats,
   Severity,
   Verdict,
-} from '../core/types'
+} from './types'
 import type { EventChannel, InvokeChannel } from './ipc-channels'
 import type { EVENT_METHODS, INVOKE_METHODS } from './ipc-channels'
 import { SETTINGS_SECTIONS } from './settings'

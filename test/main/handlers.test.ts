@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync }
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { latestChangeSeq, openDb, readChanges } from '../../src/core'
 import { createHandlers } from '../../src/main/handlers'
 import type { AppHandlers, HandlerDeps } from '../../src/main/handlers'
 import { createIpcRouter } from '../../src/main/ipc-router'
@@ -415,9 +416,18 @@ describe('handler table over the real workers and a real SQLite file', () => {
     expect(await router.invoke('inventory:clear', [{ confirm: 'yes' }])).toMatchObject({
       ok: false,
     })
+    const before = await ok<Overview>(router.invoke('overview:get', []))
+    const db = openDb(t.deps.dbPath)
+    const seq = latestChangeSeq(db)
     await ok(router.invoke('inventory:clear', [{ confirm: 'clear inventory' }]))
     const o = await ok<Overview>(router.invoke('overview:get', []))
     expect(o.totalAssets).toBe(0)
+    // Readers of the change log (sync, notifications) learn that everything left.
+    const after = readChanges(db, { after: seq, limit: 5000, state: false }).changes
+    expect(after.filter((c) => c.entity === 'asset' && c.change === 'gone').length).toBe(
+      before.totalAssets,
+    )
+    db.close()
     expect(o.lastScan).toBeUndefined()
     expect(
       (await ok<{ settings: { scan: { hash: boolean } } }>(router.invoke('settings:get', [])))

@@ -128,6 +128,8 @@ export const OPS = {
     const out = createWriteStream(a.path, { mode: 0o600 })
     // Settles on close or error, whenever that happens (an unwritable folder fails at open).
     const done = finished(out)
+    // Handled here so an early failure is not an unhandled rejection; awaited below.
+    done.catch(() => undefined)
     try {
       await once(out, 'open')
     } catch (e) {

@@ -1,4 +1,4 @@
-import type { Severity, Verdict } from '../../../core/types'
+import type { Severity, Verdict } from '../../../shared/types'
 import type { FindingState } from '../../../shared/ipc'
 
 export const SEVERITY_ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info']

@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import type { Severity } from '../../../core/types'
+import type { Severity } from '../../../shared/types'
 import type { FindingFilter, FindingGroup, FindingRow } from '../../../shared/ipc'
 import { MenuButton } from '../components/Menu'
 import { PageHeader } from '../components/PageHeader'

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react'
-import type { AssetKind, Severity, Verdict } from '../../../core/types'
+import type { AssetKind, Severity, Verdict } from '../../../shared/types'
 import type { AssetQuery, AssetSortKey } from '../../../shared/ipc'
 import { INVENTORY_TABS, tabById } from '../../../shared/inventory-tabs'
 import { MenuButton } from '../components/Menu'

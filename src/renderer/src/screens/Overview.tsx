@@ -1,4 +1,4 @@
-import type { AssetKind, Severity } from '../../../core/types'
+import type { AssetKind, Severity } from '../../../shared/types'
 import type { Overview as OverviewData } from '../../../shared/ipc'
 import { INVENTORY_TABS } from '../../../shared/inventory-tabs'
 import { MenuButton } from '../components/Menu'

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react'
-import type { DetailValue } from '../../../../core/types'
+import type { DetailValue } from '../../../../shared/types'
 import type { AssetDetail, LinkedAsset } from '../../../../shared/ipc'
 import { KIND_LABEL, TAB_OF_KIND } from '../../../../shared/inventory-tabs'
 import { SeverityBadge, StateBadge, VerdictBadge } from '../../components/badges'
