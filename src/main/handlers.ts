@@ -144,6 +144,7 @@ export function createHandlers(deps: HandlerDeps): AppHandlers {
       return { text: buildDiagnostics({ info, overview, settings, scan: scans.state() }) }
     },
     'overview:get': () => db.call('overview'),
+    'overview:seen': ({ upTo }) => db.call('markOverviewSeen', upTo),
     async 'scan:start'(req) {
       return scans.start(req)
     },

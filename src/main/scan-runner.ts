@@ -91,8 +91,16 @@ export function createScanRunner(deps: ScanRunnerDeps): ScanRunner {
                     : {
                         kind: 'complete',
                         scanId: m.scanId,
+                        scope: run.scope,
                         stats: m.stats,
                         missingRoots: m.missingRoots,
+                        delta: {
+                          assetsAdded: m.delta.assets.added.length,
+                          assetsChanged: m.delta.assets.changed.length,
+                          assetsGone: m.delta.assets.gone.length,
+                          findingsOpened: m.delta.findings.opened.length,
+                          findingsResolved: m.delta.findings.resolved.length,
+                        },
                       },
                 )
                 break

@@ -11,6 +11,7 @@ export const INVOKE_METHODS = {
   'app:info': 'getAppInfo',
   'app:diagnostics': 'getDiagnostics',
   'overview:get': 'getOverview',
+  'overview:seen': 'markOverviewSeen',
   'scan:start': 'startScan',
   'scan:cancel': 'cancelScan',
   'scan:state': 'getScanState',

@@ -152,6 +152,10 @@ export const IPC_ARGS = {
   'app:info': None,
   'app:diagnostics': None,
   'overview:get': None,
+  /** The user saw the Overview up to this change-log position ("new since you last looked"). */
+  'overview:seen': Type.Tuple([
+    Type.Object({ upTo: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }) }, strict),
+  ]),
   'scan:start': Type.Tuple([
     Type.Object(
       {
@@ -266,6 +270,18 @@ export type AcceptedRiskDto = Readonly<{
   expired: boolean
 }>
 
+/** What changed since the user last looked at the Overview, read from the change log. */
+export type NewSince = Readonly<{
+  /** When the user last looked (absent the first time). */
+  since?: string
+  /** The change-log position this summary goes up to (sent back with overview:seen). */
+  upTo: number
+  assetsAdded: number
+  assetsGone: number
+  findingsOpened: number
+  findingsResolved: number
+}>
+
 export type Overview = Readonly<{
   lastScan?: ScanSummaryDto
   /** A scan after the last complete one that did not complete (cancelled, failed). */
@@ -278,15 +294,28 @@ export type Overview = Readonly<{
   /** The worst open findings (critical and high first), a handful. */
   top: readonly FindingRow[]
   /** Changes since the user last opened the Overview (from the change log). */
-  newSince?: Readonly<{ since?: string; assetsAdded: number; findingsOpened: number }>
+  newSince?: NewSince
+  /** The change log's latest position when this was read. */
+  changeSeq: number
+}>
+
+/** How many assets and findings a scan added, changed or removed (from the change log). */
+export type DeltaCounts = Readonly<{
+  assetsAdded: number
+  assetsChanged: number
+  assetsGone: number
+  findingsOpened: number
+  findingsResolved: number
 }>
 
 export type ScanOutcome =
   | Readonly<{
       kind: 'complete'
       scanId: string
+      scope: 'full' | 'paths'
       stats: ScanStats
       missingRoots: readonly string[]
+      delta: DeltaCounts
     }>
   | Readonly<{ kind: 'interrupted'; scanId: string }>
   | Readonly<{ kind: 'failed'; message: string }>
@@ -440,6 +469,7 @@ export type IpcResults = {
   'app:info': AppInfo
   'app:diagnostics': Diagnostics
   'overview:get': Overview
+  'overview:seen': boolean
   'scan:start': ScanOutcome
   'scan:cancel': boolean
   'scan:state': ScanState

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { maliciousPickle, write } from '../fixtures/generators/fake-home'
 import { HAS_CHROMIUM, launchChromium, serveDir } from '../helpers/chromium'
 import { RENDERER, openApp, shoot } from './helpers/app'
 import type { OpenApp } from './helpers/app'
@@ -251,6 +252,30 @@ describe.skipIf(!HAS_CHROMIUM)('desktop app main flow in Chromium', () => {
     expect(await page.getByTestId('report-callables').textContent()).toMatch(/system/)
     expect(await page.getByTestId('report-finding').count()).toBeGreaterThan(0)
     await shoot(page, 'model-report', { docs: true })
+  })
+
+  it('says what is new since the user last looked, from the change log', async () => {
+    const { page } = a
+    // The Overview was left earlier (marked seen). A model lands in Downloads; a scan finds it.
+    write(join(demo.home, 'Downloads', 'fresh-download.pkl'), maliciousPickle())
+    await page.getByTestId('nav-overview').click()
+    await page.getByTestId('scan-now').click()
+    await page.getByTestId('new-since').waitFor({ timeout: 90_000 })
+    expect(await page.getByTestId('new-since').textContent()).toMatch(/new finding.*new asset/)
+    await shoot(page, 'overview-new-since')
+  })
+
+  it('Rescan file runs a scoped scan of that file and says what changed', async () => {
+    const { page } = a
+    await page.getByTestId('nav-findings').click()
+    await page.getByTestId('findings-search').fill('fresh-download')
+    await page.getByTestId('finding-row').first().click()
+    await page.getByTestId('rescan-file').click()
+    await page
+      .getByTestId('toast')
+      .filter({ hasText: 'Rescanned: no changes' })
+      .waitFor({ timeout: 60_000 })
+    await page.getByTestId('findings-search').fill('')
   })
 
   it('no key value ever crossed IPC or reached the page, and the page logged no errors', () => {

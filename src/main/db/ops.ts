@@ -4,6 +4,12 @@ import { finished } from 'node:stream/promises'
 import type { Db, ReportFormat } from '../../core'
 import {
   AcceptRiskError,
+  ackChanges,
+  getChangeConsumer,
+  latestChangeSeq,
+  MAX_CHANGE_PAGE,
+  readChanges,
+  registerChangeConsumer,
   clearInventory,
   isSettingsSection,
   openInventoryReader,
@@ -19,6 +25,8 @@ import type {
   AcceptRiskRequest,
   AcceptedRiskDto,
   AssetQuery,
+  NewSince,
+  Overview,
   FindingFilter,
   FindingQuery,
   SettingsUpdate,
@@ -36,6 +44,45 @@ import {
   overview,
   statusCounts,
 } from './queries'
+
+/** The change-log consumer behind "new since you last looked". */
+const OVERVIEW_CONSUMER = 'desktop-overview'
+/** Changes counted for the summary, at most (a summary, not an audit: older ones are old news). */
+const MAX_COUNTED = 50_000
+
+/**
+ * What changed since the user last marked the Overview seen. Nothing before the first time they
+ * did (the first scan is not "new": all of it is shown anyway).
+ */
+function newSince(db: Db): NewSince | undefined {
+  const c = getChangeConsumer(db, OVERVIEW_CONSUMER)
+  const upTo = latestChangeSeq(db)
+  if (!c || c.ackedSeq === 0 || upTo <= c.ackedSeq) return undefined
+  const assets = { added: new Set<string>(), gone: new Set<string>() }
+  const findings = { opened: new Set<string>(), resolved: new Set<string>() }
+  let after = c.ackedSeq
+  for (let counted = 0; counted < MAX_COUNTED;) {
+    const page = readChanges(db, { after, limit: MAX_CHANGE_PAGE, state: false })
+    for (const ch of page.changes) {
+      if (ch.entity === 'asset') {
+        if (ch.change === 'added') assets.added.add(ch.key)
+        else if (ch.change === 'gone') assets.gone.add(ch.key)
+      } else if (ch.change === 'opened') findings.opened.add(ch.key)
+      else if (ch.change === 'resolved') findings.resolved.add(ch.key)
+    }
+    counted += page.changes.length
+    after = page.next
+    if (!page.more) break
+  }
+  return {
+    since: c.updatedAt,
+    upTo,
+    assetsAdded: assets.added.size,
+    assetsGone: assets.gone.size,
+    findingsOpened: findings.opened.size,
+    findingsResolved: findings.resolved.size,
+  }
+}
 
 export type OpContext = Readonly<{
   db: Db
@@ -70,7 +117,16 @@ function settingsView(ctx: OpContext): SettingsView {
  * router checked them against the contract) and returns plain data.
  */
 export const OPS = {
-  overview: (ctx: OpContext) => overview(ctx.db, ctx.now()),
+  overview: (ctx: OpContext): Overview => {
+    const o = { ...overview(ctx.db, ctx.now()), changeSeq: latestChangeSeq(ctx.db) }
+    const n = newSince(ctx.db)
+    return n ? { ...o, newSince: n } : o
+  },
+  markOverviewSeen(ctx: OpContext, upTo: number): boolean {
+    registerChangeConsumer(ctx.db, OVERVIEW_CONSUMER)
+    ackChanges(ctx.db, OVERVIEW_CONSUMER, Math.min(upTo, latestChangeSeq(ctx.db)))
+    return true
+  },
   status: (ctx: OpContext) => statusCounts(ctx.db, ctx.now()),
   listAssets: (ctx: OpContext, q: AssetQuery) => listAssets(ctx.db, q, ctx.now()),
   getAsset: (ctx: OpContext, id: string) => getAsset(ctx.db, id, ctx.now()),

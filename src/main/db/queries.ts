@@ -461,7 +461,7 @@ export function listScans(db: Db, limit: number): ScanSummaryDto[] {
   ).map(toScanSummary)
 }
 
-export function overview(db: Db, now: Date): Overview {
+export function overview(db: Db, now: Date): Omit<Overview, 'changeSeq'> {
   const p = { now: now.toISOString() }
   const last = db
     .prepare(

@@ -1,5 +1,6 @@
 import type { AssetKind, Severity } from '../../../shared/types'
-import type { Overview as OverviewData } from '../../../shared/ipc'
+import { useEffect, useRef, useState } from 'react'
+import type { NewSince, Overview as OverviewData } from '../../../shared/ipc'
 import { INVENTORY_TABS } from '../../../shared/inventory-tabs'
 import { MenuButton } from '../components/Menu'
 import { PageHeader } from '../components/PageHeader'
@@ -38,6 +39,18 @@ const TAB_ICONS: Readonly<Record<string, Parameters<typeof Icon>[0]['name']>> = 
 export function Overview() {
   const q = useQuery('overview', () => call('getOverview'))
   const data = q.data
+  // Leaving the Overview marks what it showed as seen ("new since you last looked").
+  const seenUpTo = useRef(0)
+  useEffect(() => {
+    if (data?.lastScan) seenUpTo.current = data.changeSeq
+  }, [data])
+  useEffect(
+    () => () => {
+      if (seenUpTo.current > 0)
+        void call('markOverviewSeen', { upTo: seenUpTo.current }).catch(() => undefined)
+    },
+    [],
+  )
   return (
     <>
       <PageHeader title="Overview" sub="What AI is on this machine and what needs your attention">
@@ -99,10 +112,49 @@ function FirstRun() {
   )
 }
 
+function NewSinceBanner({ n }: { n: NewSince }) {
+  const [hidden, setHidden] = useState(false)
+  if (hidden) return null
+  const parts = [
+    n.findingsOpened && plural(n.findingsOpened, 'new finding'),
+    n.findingsResolved && `${plural(n.findingsResolved, 'finding')} resolved`,
+    n.assetsAdded && `${plural(n.assetsAdded, 'new asset')}`,
+    n.assetsGone && `${plural(n.assetsGone, 'asset')} gone`,
+  ].filter(Boolean)
+  if (!parts.length) return null
+  return (
+    <section className="new-since" data-testid="new-since" aria-label="New since you last looked">
+      <Icon name="clock" />
+      <span>
+        <b>Since you last looked</b>
+        {n.since && (
+          <>
+            {' '}
+            (<RelativeTime iso={n.since} />)
+          </>
+        )}
+        : {parts.join(', ')}.
+      </span>
+      {n.findingsOpened > 0 && <a href={href('findings')}>Review findings</a>}
+      <button
+        type="button"
+        className="btn btn-ghost btn-small"
+        onClick={() => {
+          setHidden(true)
+          void call('markOverviewSeen', { upTo: n.upTo }).catch(() => undefined)
+        }}
+      >
+        Dismiss
+      </button>
+    </section>
+  )
+}
+
 function Dashboard({ data }: { data: OverviewData }) {
   const open = SEVERITY_ORDER.reduce((n, s) => n + data.openBySeverity[s], 0)
   return (
     <>
+      {data.newSince && <NewSinceBanner n={data.newSince} />}
       <div className="ov-grid">
         <section className="card" aria-labelledby="attention-h">
           <div className="card-header">

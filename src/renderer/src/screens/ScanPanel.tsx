@@ -5,6 +5,7 @@ import { Icon } from '../components/Icon'
 import { toast } from '../components/toast'
 import { call, errorMessage } from '../lib/api'
 import { clock, formatBytes, formatCount, formatDuration, plural } from '../lib/format'
+import { describeDelta } from '../lib/delta'
 import { href } from '../lib/router'
 import { startScan, useAppState } from '../lib/store'
 
@@ -207,9 +208,10 @@ function OutcomeNote({
     return (
       <div data-testid="scan-outcome">
         <p className="outcome outcome-ok" role="status">
-          <Icon name="check" size={14} /> Scan complete in{' '}
-          {formatDuration(outcome.stats.durationMs)}: {plural(outcome.stats.filesSeen, 'file')}{' '}
-          looked at, {plural(outcome.stats.skipped, 'path')} skipped.
+          <Icon name="check" size={14} />
+          {outcome.scope === 'paths'
+            ? `Rescan complete: ${describeDelta(outcome)}.`
+            : `Scan complete in ${formatDuration(outcome.stats.durationMs)}: ${plural(outcome.stats.filesSeen, 'file')} looked at, ${plural(outcome.stats.skipped, 'path')} skipped; ${describeDelta(outcome)}.`}
         </p>
         {outcome.missingRoots.length > 0 && (
           <p className="outcome outcome-warn" data-testid="missing-roots" role="alert">

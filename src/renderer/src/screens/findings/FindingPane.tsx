@@ -18,6 +18,7 @@ import { exactTime } from '../../lib/format'
 import { href, navigate } from '../../lib/router'
 import { bumpRevision, startScan } from '../../lib/store'
 import { useQuery } from '../../lib/use-query'
+import { rescanMessage } from '../../lib/delta'
 import { AcceptRiskDialog } from './AcceptRiskDialog'
 
 function advisoryUrl(id: string): string | undefined {
@@ -271,7 +272,7 @@ function FindingBody({ d, onAccept }: { d: FindingDetail; onAccept(): void }) {
               testId="rescan-file"
               onClick={() =>
                 void startScan([f.path]).then(
-                  (o) => toast(o.kind === 'complete' ? 'Rescanned' : `Rescan ${o.kind}`),
+                  (o) => toast(rescanMessage(o), o.kind === 'complete' ? 'info' : 'error'),
                   (e: unknown) => toast(errorMessage(e), 'error'),
                 )
               }

@@ -19,6 +19,7 @@ import { call, errorMessage } from '../../lib/api'
 import { href, navigate } from '../../lib/router'
 import { startScan } from '../../lib/store'
 import { useQuery } from '../../lib/use-query'
+import { rescanMessage } from '../../lib/delta'
 
 const RELATION_LABEL: Readonly<Record<string, [out: string, incoming: string]>> = {
   'uses-secret': ['Uses key', 'Key used by'],
@@ -167,7 +168,7 @@ function AssetBody({ d }: { d: AssetDetail }) {
               icon="scan"
               onClick={() =>
                 void startScan([a.path]).then(
-                  (o) => toast(o.kind === 'complete' ? 'Rescanned' : `Rescan ${o.kind}`),
+                  (o) => toast(rescanMessage(o), o.kind === 'complete' ? 'info' : 'error'),
                   (e: unknown) => toast(errorMessage(e), 'error'),
                 )
               }
