@@ -68,7 +68,13 @@ function createWindow(): BrowserWindow {
     show: false,
     title: 'AI Scout',
     backgroundColor: '#f6f7f9',
-    webPreferences: secureWebPreferences(join(__dirname, '../preload/index.js')),
+    webPreferences: {
+      ...secureWebPreferences(join(__dirname, '../preload/index.js')),
+      // Written out as well so that static checkers (electronegativity) see them at the call.
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+    },
   })
   if (bounds.maximized) w.maximize()
   installNavigationGuards(w.webContents, appOrigin(), (url) => void shell.openExternal(url))
@@ -114,8 +120,12 @@ async function printToPdf(htmlPath: string, pdfPath: string): Promise<void> {
       contextIsolation: true,
       nodeIntegration: false,
       javascript: false,
+      webSecurity: true,
     },
   })
+  // The report page has no script and a CSP that forbids every fetch; it may not navigate either.
+  pw.webContents.setWindowOpenHandler(() => ({ action: 'deny' }))
+  pw.webContents.on('will-navigate', (e) => e.preventDefault())
   try {
     await pw.loadFile(htmlPath)
     const pdf = await pw.webContents.printToPDF({ printBackground: true, pageSize: 'A4' })
