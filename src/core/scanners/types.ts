@@ -44,6 +44,8 @@ export type ModelFinding = Readonly<{
   offset?: number
   /** Resolved callable, e.g. `os.system`. */
   callable?: string
+  /** 1-based line in a text member or repository file (Python code, YAML/JSON configs). */
+  line?: number
 }>
 
 /** Flat metadata extracted for the inventory (architecture, parameterCount, quantization, ...). */
