@@ -1,6 +1,10 @@
+import { gzipTarScanner } from './compressed/gzip-tar'
+import { zstdScanner } from './compressed/zstd'
+import { configMemberScanner } from './config/config-scanner'
 import { joblibCompressedScanner } from './joblib'
 import { numpyScanner } from './numpy'
 import { pickleScanner } from './pickle/scan-pickle'
+import { pythonMemberScanner } from './python/python-scanner'
 import { pytorchLegacyScanner } from './pytorch-legacy'
 import { tarScanner } from './tar'
 import type { FormatScanner } from './types'
@@ -18,5 +22,10 @@ export const PICKLE_FAMILY_SCANNERS: readonly FormatScanner[] = [
   numpyScanner,
   pytorchLegacyScanner,
   joblibCompressedScanner,
+  gzipTarScanner,
+  zstdScanner,
+  // Member-only text formats: claimed by name inside archives, never when the content is a pickle.
+  pythonMemberScanner,
+  configMemberScanner,
   pickleScanner,
 ]

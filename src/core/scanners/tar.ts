@@ -75,7 +75,7 @@ const TORCH_TAR_MEMBERS = ['sys_info', 'pickle', 'storages']
 
 export const tarScanner: FormatScanner = {
   format: 'tar',
-  extensions: ['.tar', '.pt', '.pth'],
+  extensions: ['.tar', '.pt', '.pth', '.nemo'],
   sniff(head) {
     return head.length >= 262 && Buffer.from(head.subarray(257, 262)).toString('latin1') === 'ustar'
   },
@@ -124,7 +124,9 @@ export const tarScanner: FormatScanner = {
       const ext = dot > m.name.lastIndexOf('/') ? m.name.slice(dot).toLowerCase() : ''
       const keep =
         r.format !== 'unknown' ||
-        MODEL_EXTENSIONS.has(ext) ||
+        // `.model` is also sentencepiece's tokenizer (inside every NeMo LLM checkpoint): an
+        // unknown `.model` member is a tokenizer, not an unscannable weight file.
+        (MODEL_EXTENSIONS.has(ext) && ext !== '.model') ||
         (torch && (m.name === 'pickle' || m.name === 'sys_info'))
       if (!keep) continue
       findings.push(...r.findings)
@@ -132,8 +134,10 @@ export const tarScanner: FormatScanner = {
       if (r.metadata)
         for (const [k, v] of Object.entries(r.metadata)) if (!(k in metadata)) metadata[k] = v
     }
+    // NeMo checkpoints: a tar holding model_config.yaml beside the weights.
+    const nemo = names.some((n) => n === 'model_config.yaml' || n.endsWith('/model_config.yaml'))
     return {
-      format: torch ? 'pytorch-tar' : 'tar',
+      format: torch ? 'pytorch-tar' : nemo ? 'nemo' : 'tar',
       findings,
       invalid: invalid.length > 0 ? invalid.slice(0, 5).join('; ') : undefined,
       metadata,

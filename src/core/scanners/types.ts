@@ -29,6 +29,14 @@ export const MODEL_FORMATS = [
   'keras-config',
   'coreml',
   'mlx',
+  'nemo',
+  'mar',
+  'llamafile',
+  'zstd',
+  'gzip',
+  '7z',
+  'python-code',
+  'model-config',
   'unknown',
 ] as const
 export type ModelFormat = (typeof MODEL_FORMATS)[number]
@@ -110,6 +118,11 @@ export type FormatScanner = Readonly<{
    */
   sniff(head: Uint8Array, src: ByteSource, name: string): boolean
   scan(src: ByteSource, ctx: ScanContext): FormatScanResult
+  /**
+   * Claims content only inside an archive (depth > 0): Python and YAML/JSON members of model
+   * archives are checked, while the same files on their own are left to the repository analysis.
+   */
+  memberOnly?: boolean
 }>
 
 /** The report for one file given to `scanModelFile` / `aiscout scan-model`. */
