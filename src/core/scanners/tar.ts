@@ -1,8 +1,8 @@
 import type { ByteSource } from './byte-source'
 import { sliceSource } from './byte-source'
 import { scanLegacyTarRecords } from './pytorch-legacy'
-import { MODEL_EXTENSIONS } from './sniff'
-import type { FormatScanner, FormatScanResult, ModelFinding, ModelMetadata } from './types'
+import { defineScanner } from './types'
+import type { FormatScanResult, ModelFinding, ModelMetadata } from './types'
 import { isTraversalName } from './zip/scanner'
 
 type TarMember = { name: string; type: string; offset: number; size: number; link: string }
@@ -73,13 +73,15 @@ export function readTar(
 
 const TORCH_TAR_MEMBERS = ['sys_info', 'pickle', 'storages']
 
-export const tarScanner: FormatScanner = {
-  format: 'tar',
-  extensions: ['.tar', '.pt', '.pth', '.nemo'],
+export const tarScanner = defineScanner({
+  formats: ['tar', 'pytorch-tar', 'nemo'],
+  // Legacy torch.save tars and NeMo checkpoints; other `.tar` files are archives, not model
+  // candidates.
+  extensions: ['.pt', '.pth', '.nemo'],
   sniff(head) {
     return head.length >= 262 && Buffer.from(head.subarray(257, 262)).toString('latin1') === 'ustar'
   },
-  scan(src, ctx): FormatScanResult {
+  scan(src, ctx): FormatScanResult<'tar' | 'pytorch-tar' | 'nemo'> {
     const { members, problem } = readTar(src, ctx.limits.maxMembers)
     const names = members.map((m) => m.name)
     const torch = TORCH_TAR_MEMBERS.every((n) => names.includes(n))
@@ -120,13 +122,11 @@ export const tarScanner: FormatScanner = {
         continue
       }
       const r = ctx.scanNested(body, m.name)
-      const dot = m.name.lastIndexOf('.')
-      const ext = dot > m.name.lastIndexOf('/') ? m.name.slice(dot).toLowerCase() : ''
       const keep =
         r.format !== 'unknown' ||
         // `.model` is also sentencepiece's tokenizer (inside every NeMo LLM checkpoint): an
         // unknown `.model` member is a tokenizer, not an unscannable weight file.
-        (MODEL_EXTENSIONS.has(ext) && ext !== '.model') ||
+        (ctx.hasModelExtension(m.name) && !m.name.toLowerCase().endsWith('.model')) ||
         (torch && (m.name === 'pickle' || m.name === 'sys_info'))
       if (!keep) continue
       findings.push(...r.findings)
@@ -143,4 +143,4 @@ export const tarScanner: FormatScanner = {
       metadata,
     }
   },
-}
+})

@@ -1,4 +1,4 @@
-import type { FormatScanResult, ModelFormat, ModelMetadata, ScanContext } from '../types'
+import type { FormatScanResult, ModelMetadata, ScanContext } from '../types'
 
 /** `model.pkl.zst` -> `model.pkl`; names without the suffix are kept as they are. */
 export function innerName(name: string, suffix: string): string {
@@ -13,7 +13,11 @@ export function innerName(name: string, suffix: string): string {
  * A container that could not be opened: medium and invalid, never safe (encrypted, damaged,
  * unsupported method, over the limits).
  */
-export function unscannable(format: ModelFormat, ctx: ScanContext, why: string): FormatScanResult {
+export function unscannable<F extends string>(
+  format: F,
+  ctx: ScanContext,
+  why: string,
+): FormatScanResult<F> {
   return {
     format,
     findings: [
@@ -31,12 +35,12 @@ export function unscannable(format: ModelFormat, ctx: ScanContext, why: string):
  * Wraps the result of the decompressed content. Content that is no model at all (a compressed
  * text file) adds nothing; anything else keeps its findings, format and metadata.
  */
-export function mergeInner(
-  format: ModelFormat,
+export function mergeInner<F extends string>(
+  format: F,
   r: FormatScanResult,
   extraInvalid: string | undefined,
   metadata: Record<string, ModelMetadata[string]>,
-): FormatScanResult {
+): FormatScanResult<F> {
   const plain =
     r.format === 'unknown' && r.findings.every((f) => f.ruleId === 'model.unknown-format')
   const invalid = [plain ? undefined : r.invalid, extraInvalid].filter(Boolean).join('; ')

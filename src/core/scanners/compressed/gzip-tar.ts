@@ -1,7 +1,8 @@
 import { constants as zc, gunzipSync } from 'node:zlib'
 import type { ByteSource } from '../byte-source'
 import { bufferSource } from '../byte-source'
-import type { FormatScanner, FormatScanResult, ScanContext } from '../types'
+import type { FormatScanResult, ScanContext } from '../types'
+import { defineScanner } from '../types'
 import { innerName, mergeInner, unscannable } from './common'
 
 /** Compressed bytes inflated by sniff: enough for the first tar header. */
@@ -24,7 +25,7 @@ function inflatedHead(head: Uint8Array): Buffer | undefined {
  * Claimed only when the inflated start is a tar header, so gzip'd pickles stay with the joblib
  * scanner and other .gz files are left alone.
  */
-export function scanGzipTar(src: ByteSource, ctx: ScanContext): FormatScanResult {
+export function scanGzipTar(src: ByteSource, ctx: ScanContext): FormatScanResult<'gzip' | 'nemo'> {
   const { limits } = ctx
   const where = ctx.member ?? src.name
   if (src.size > limits.maxMemberBytes)
@@ -63,15 +64,16 @@ export function scanGzipTar(src: ByteSource, ctx: ScanContext): FormatScanResult
   }
   const name = innerName(where, '.gz')
   const r = ctx.scanNested(bufferSource(out, name), name)
-  return mergeInner(r.format === 'nemo' ? 'nemo' : 'gzip', r, undefined, {
+  return mergeInner<'gzip' | 'nemo'>(r.format === 'nemo' ? 'nemo' : 'gzip', r, undefined, {
     compression: 'gzip',
     inflatedBytes: out.length,
   })
 }
 
-export const gzipTarScanner: FormatScanner = {
-  format: 'gzip',
-  extensions: ['.gz', '.tgz', '.nemo'],
+export const gzipTarScanner = defineScanner({
+  formats: ['gzip', 'nemo'],
+  // `.nemo` checkpoints written compressed; other .gz files are not model candidates.
+  extensions: ['.nemo'],
   sniff(head) {
     if (head.length < 18 || head[0] !== 0x1f || head[1] !== 0x8b) return false
     const out = inflatedHead(head)
@@ -82,4 +84,4 @@ export const gzipTarScanner: FormatScanner = {
     )
   },
   scan: scanGzipTar,
-}
+})

@@ -1,7 +1,8 @@
 import { Decompress } from 'fzstd'
 import type { ByteSource } from '../byte-source'
 import { bufferSource } from '../byte-source'
-import type { FormatScanner, FormatScanResult, ScanContext } from '../types'
+import type { FormatScanResult, ScanContext } from '../types'
+import { defineScanner } from '../types'
 import { innerName, mergeInner, unscannable } from './common'
 
 /**
@@ -85,7 +86,7 @@ export function zstdFrames(src: ByteSource): { frames: Frame[]; problem?: string
   return { frames }
 }
 
-export function scanZstd(src: ByteSource, ctx: ScanContext): FormatScanResult {
+export function scanZstd(src: ByteSource, ctx: ScanContext): FormatScanResult<'zstd'> {
   const { limits } = ctx
   const where = ctx.member ?? src.name
   if (src.size > limits.maxMemberBytes) {
@@ -159,9 +160,10 @@ export function scanZstd(src: ByteSource, ctx: ScanContext): FormatScanResult {
   })
 }
 
-export const zstdScanner: FormatScanner = {
-  format: 'zstd',
+export const zstdScanner = defineScanner({
+  formats: ['zstd'],
   extensions: ['.zst', '.zstd', '.tzst'],
+  claims: ['.zst', '.zstd', '.tzst'],
   sniff: (head) => head.length >= 4 && u32(head, 0) === MAGIC,
   scan: scanZstd,
-}
+})

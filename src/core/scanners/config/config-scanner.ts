@@ -1,6 +1,7 @@
 import { looksLikePickle } from '../pickle/sniff'
 import type { ByteSource } from '../byte-source'
-import type { FormatScanner, FormatScanResult, ScanContext } from '../types'
+import type { FormatScanResult, ScanContext } from '../types'
+import { defineScanner } from '../types'
 import { checkConfigText, mentionsInstantiation } from './instantiation'
 
 const MAX_CONFIG_BYTES = 16 * 1024 * 1024
@@ -10,7 +11,10 @@ const MAX_CONFIG_BYTES = 16 * 1024 * 1024
  * manifests, configs inside zips and tars): checked for instantiation entries. Member-only:
  * configs in a folder are read by the repository analysis.
  */
-export function scanConfigMember(src: ByteSource, ctx: ScanContext): FormatScanResult {
+export function scanConfigMember(
+  src: ByteSource,
+  ctx: ScanContext,
+): FormatScanResult<'model-config'> {
   const where = ctx.member ?? src.name
   if (src.size > MAX_CONFIG_BYTES) {
     return {
@@ -36,11 +40,11 @@ export function scanConfigMember(src: ByteSource, ctx: ScanContext): FormatScanR
   }
 }
 
-export const configMemberScanner: FormatScanner = {
-  format: 'model-config',
-  extensions: ['.yaml', '.yml', '.json'],
+export const configMemberScanner = defineScanner({
+  formats: ['model-config'],
+  extensions: [],
   memberOnly: true,
   sniff: (head, _src, name) =>
     /\.(ya?ml|json)$/i.test(name) && !head.includes(0) && !looksLikePickle(head),
   scan: scanConfigMember,
-}
+})

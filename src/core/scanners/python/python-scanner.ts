@@ -1,6 +1,7 @@
 import { looksLikePickle } from '../pickle/sniff'
 import type { ByteSource } from '../byte-source'
-import type { FormatScanner, FormatScanResult, ModelFinding, ScanContext } from '../types'
+import type { FormatScanResult, ModelFinding, ScanContext } from '../types'
+import { defineScanner } from '../types'
 import { analyzePython } from './analyze'
 import { BEHAVIOUR_RULE } from './behaviours'
 import { checkTorchScriptCalls } from './torchscript'
@@ -14,7 +15,10 @@ const TORCHSCRIPT_CODE = /(^|[/!])code\//
  * Python members of model archives: TorchServe `.mar` handlers and TorchScript `code/` files.
  * Member-only: loose `.py` files are read by the repository analysis when a config names them.
  */
-export function scanPythonMember(src: ByteSource, ctx: ScanContext): FormatScanResult {
+export function scanPythonMember(
+  src: ByteSource,
+  ctx: ScanContext,
+): FormatScanResult<'python-code'> {
   const where = ctx.member ?? src.name
   if (src.size > MAX_CODE_BYTES) {
     return {
@@ -61,11 +65,11 @@ export function scanPythonMember(src: ByteSource, ctx: ScanContext): FormatScanR
   }
 }
 
-export const pythonMemberScanner: FormatScanner = {
-  format: 'python-code',
-  extensions: ['.py'],
+export const pythonMemberScanner = defineScanner({
+  formats: ['python-code'],
+  extensions: [],
   memberOnly: true,
   sniff: (head, _src, name) =>
     name.toLowerCase().endsWith('.py') && !head.includes(0) && !looksLikePickle(head),
   scan: scanPythonMember,
-}
+})

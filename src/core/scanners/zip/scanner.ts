@@ -2,15 +2,8 @@ import { constants as zc, inflateRawSync } from 'node:zlib'
 import type { ByteSource } from '../byte-source'
 import { bufferSource, sliceSource } from '../byte-source'
 import { looksLikePickle } from '../pickle/sniff'
-import { MODEL_EXTENSIONS } from '../sniff'
-import type {
-  FormatScanner,
-  FormatScanResult,
-  ModelFinding,
-  ModelFormat,
-  ModelMetadata,
-  ScanContext,
-} from '../types'
+import { defineScanner } from '../types'
+import type { FormatScanResult, ModelFinding, ModelMetadata, ScanContext } from '../types'
 import type { ZipEntry } from './reader'
 import { hasValidCentralDirectory, readZipDirectory, resolveLocal } from './reader'
 
@@ -35,8 +28,10 @@ export function isTraversalName(name: string): boolean {
   return n.split('/').some((seg) => seg === '..')
 }
 
+type ZipFormat = 'zip' | 'pytorch-zip' | 'torchscript' | 'npz' | 'keras' | 'mar' | 'llamafile'
+
 /** What kind of archive the member names describe. */
-export function archiveKind(names: readonly string[]): ModelFormat {
+export function archiveKind(names: readonly string[]): ZipFormat {
   const files = names.filter((n) => !n.endsWith('/'))
   // TorchServe model archive: MAR-INF/MANIFEST.json beside the handler and the model.
   if (files.includes('MAR-INF/MANIFEST.json')) return 'mar'
@@ -61,7 +56,7 @@ export function archiveKind(names: readonly string[]): ModelFormat {
 }
 
 /** Tensor payload members of a PyTorch archive: never read (a 1 GiB checkpoint costs one pickle). */
-function isTorchPayload(kind: ModelFormat, name: string): boolean {
+function isTorchPayload(kind: ZipFormat, name: string): boolean {
   if (kind !== 'pytorch-zip' && kind !== 'torchscript') return false
   return /(^|\/)data\/[^/]+$/.test(name) && !name.endsWith('.pkl')
 }
@@ -174,7 +169,7 @@ function mergeNested(acc: Acc, r: FormatScanResult, where: string, keepUnknown: 
 }
 
 /** Scans a zip archive: every member through the registry, plus archive-level checks. */
-export function scanZip(src: ByteSource, ctx: ScanContext): FormatScanResult {
+export function scanZip(src: ByteSource, ctx: ScanContext): FormatScanResult<ZipFormat> {
   const { limits } = ctx
   const dir = readZipDirectory(src, {
     maxEntries: limits.maxMembers,
@@ -257,7 +252,7 @@ export function scanZip(src: ByteSource, ctx: ScanContext): FormatScanResult {
       const m = openMember(src, en, ctx, acc, budget)
       if (!m) continue
       const e = ext(en.name)
-      const keepUnknown = MODEL_EXTENSIONS.has(e) || e === '.zip' || e === '.tar'
+      const keepUnknown = ctx.hasModelExtension(en.name) || e === '.zip' || e === '.tar'
       mergeNested(acc, ctx.scanNested(m, en.name), where, keepUnknown)
     } catch (e) {
       // One bad member never hides the others.
@@ -270,7 +265,7 @@ export function scanZip(src: ByteSource, ctx: ScanContext): FormatScanResult {
     }
   }
   acc.metadata.members = dir.entries.length
-  let format = kind
+  let format: ZipFormat = kind
   if (kind === 'mar') {
     const code = dir.entries.filter((e) => !e.isDir && e.name.endsWith('.py')).map((e) => e.name)
     if (code.length > 0) {
@@ -298,10 +293,12 @@ export function scanZip(src: ByteSource, ctx: ScanContext): FormatScanResult {
   }
 }
 
-export const zipScanner: FormatScanner = {
-  format: 'zip',
+export const zipScanner = defineScanner({
+  formats: ['zip', 'pytorch-zip', 'torchscript', 'npz', 'keras', 'mar', 'llamafile'],
+  // torch.save writes a zip whatever the name; `.npz` and `.keras` are zips.
+  claims: ['.npz', '.keras', '.pkl', '.pickle', '.joblib', '.dill', '.mar'],
+  runsCode: true,
   extensions: [
-    '.zip',
     '.pt',
     '.pth',
     '.bin',
@@ -325,4 +322,4 @@ export const zipScanner: FormatScanner = {
     return !tar && src.size >= 22 && hasValidCentralDirectory(src)
   },
   scan: scanZip,
-}
+})

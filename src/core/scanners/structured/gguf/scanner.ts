@@ -1,12 +1,7 @@
 import { checkMetadataStrings } from '../../config/instantiation'
 import type { ByteSource } from '../../byte-source'
-import type {
-  FormatScanResult,
-  FormatScanner,
-  ModelFinding,
-  ModelMetadata,
-  ScanContext,
-} from '../../types'
+import { defineScanner } from '../../types'
+import type { FormatScanResult, ModelFinding, ModelMetadata, ScanContext } from '../../types'
 import { analyzeChatTemplate } from '../jinja'
 import { asciiAt, invalidResult } from '../util'
 import type { GgufHeader, GgufValue } from './header'
@@ -102,7 +97,7 @@ function templatesOf(h: GgufHeader): [string, string][] {
   return out
 }
 
-export function scanGguf(src: ByteSource, ctx: ScanContext): FormatScanResult {
+export function scanGguf(src: ByteSource, ctx: ScanContext): FormatScanResult<'gguf'> {
   const findings: ModelFinding[] = []
   let header: GgufHeader
   try {
@@ -140,9 +135,10 @@ export function scanGguf(src: ByteSource, ctx: ScanContext): FormatScanResult {
   return { format: 'gguf', findings, metadata: metadataOf(header) }
 }
 
-export const ggufScanner: FormatScanner = {
-  format: 'gguf',
+export const ggufScanner = defineScanner({
+  formats: ['gguf'],
   extensions: ['.gguf'],
+  claims: ['.gguf'],
   sniff: (head) => asciiAt(head, 0, 'GGUF'),
   scan: scanGguf,
-}
+})
