@@ -1,4 +1,5 @@
 import { gzipTarScanner } from './compressed/gzip-tar'
+import { sevenZipScanner } from './compressed/seven-zip'
 import { zstdScanner } from './compressed/zstd'
 import { configMemberScanner } from './config/config-scanner'
 import { joblibCompressedScanner } from './joblib'
@@ -52,6 +53,7 @@ export const PICKLE_FAMILY_SCANNERS = [
   joblibCompressedScanner,
   gzipTarScanner,
   zstdScanner,
+  sevenZipScanner,
   // Member-only text formats: claimed by name inside archives, never when the content is a pickle.
   pythonMemberScanner,
   configMemberScanner,
