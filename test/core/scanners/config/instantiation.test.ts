@@ -93,3 +93,16 @@ describe('config instantiation', () => {
     expect(judge(clean.bytes, 'model.gguf').verdict).toBe('safe')
   })
 })
+
+describe('config instantiation fast path', () => {
+  it('entries the line pattern cannot judge still take the full parse', () => {
+    const alias = 'cmd: &c os.system\nmodel:\n  _target_: *c\n'
+    expect(
+      checkConfigText(alias, 'yaml', { where: 'a.yaml' }).findings.map((f) => f.callable),
+    ).toContain('os.system')
+    const flow = 'model: {_target_: subprocess.call, args: [id]}\n'
+    expect(checkConfigText(flow, 'yaml', { where: 'f.yaml' }).findings).toHaveLength(1)
+    const minified = '{"a":{"_target_":"torch.nn.Linear"},"b":{"_target_":"os.system"}}'
+    expect(checkConfigText(minified, 'json', { where: 'm.json' }).findings).toHaveLength(1)
+  })
+})
