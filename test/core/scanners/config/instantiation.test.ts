@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { checkConfigText, classifyTarget } from '../../../../src/core/scanners/config/instantiation'
 import { INSTANTIATION_ALLOWLIST } from '../../../../src/core/scanners/config/allowlist'
@@ -104,5 +106,12 @@ describe('config instantiation fast path', () => {
     expect(checkConfigText(flow, 'yaml', { where: 'f.yaml' }).findings).toHaveLength(1)
     const minified = '{"a":{"_target_":"torch.nn.Linear"},"b":{"_target_":"os.system"}}'
     expect(checkConfigText(minified, 'json', { where: 'm.json' }).findings).toHaveLength(1)
+  })
+})
+
+describe('allow-list documentation', () => {
+  it('docs/model-repositories.md lists every allow-list entry with its source', () => {
+    const doc = readFileSync(resolve(__dirname, '../../../../docs/model-repositories.md'), 'utf8')
+    for (const e of INSTANTIATION_ALLOWLIST) expect(doc).toContain(`| \`${e.prefix}\` | ${e.source} |`)
   })
 })
