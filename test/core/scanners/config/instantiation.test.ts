@@ -112,6 +112,7 @@ describe('config instantiation fast path', () => {
 describe('allow-list documentation', () => {
   it('docs/model-repositories.md lists every allow-list entry with its source', () => {
     const doc = readFileSync(resolve(__dirname, '../../../../docs/model-repositories.md'), 'utf8')
-    for (const e of INSTANTIATION_ALLOWLIST) expect(doc).toContain(`| \`${e.prefix}\` | ${e.source} |`)
+    for (const e of INSTANTIATION_ALLOWLIST)
+      expect(doc).toContain(`| \`${e.prefix}\` | ${e.source} |`)
   })
 })
