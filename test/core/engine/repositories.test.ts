@@ -10,8 +10,10 @@ import { openInventoryReader } from '../../../src/core/storage/inventory-reader'
 import { makeFakeHome } from '../../fixtures/generators/fake-home'
 import { buildStoresHome } from '../../fixtures/generators/homes/stores-home'
 import { link, put, sha256 } from '../../fixtures/generators/homes/stores-files'
+import { nemoArchive } from '../../fixtures/generators/repo/archives'
 import type { RepoFiles } from '../../fixtures/generators/repo/repos'
 import {
+  MALICIOUS_TARGETS,
   benignRemoteCodeRepo,
   MALICIOUS_CODE,
   maliciousRemoteCodeRepo,
@@ -44,6 +46,10 @@ describe('repositories found by `scan`', () => {
     const hub = join(fake.home, '.cache', 'huggingface', 'hub')
     const evil = hubRepo(hub, 'acme/evil', maliciousRemoteCodeRepo(MALICIOUS_CODE[0]!.code))
     const good = hubRepo(hub, 'acme/custom', benignRemoteCodeRepo())
+    const nemo = hubRepo(hub, 'acme/asr-nemo', {
+      'asr.nemo': nemoArchive({ config: MALICIOUS_TARGETS[0]!.yaml }),
+      'README.md': '# ASR\n',
+    })
     const project = writeRepo(join(fake.home, 'work', 'my-model'), benignRemoteCodeRepo())
     const bad = writeRepo(
       join(fake.home, 'work', 'exported'),
@@ -64,6 +70,10 @@ describe('repositories found by `scan`', () => {
     expect(f?.line).toBe(2)
     expect(at(good)?.details).toMatchObject({ trustRemoteCode: true })
     expect(at(good)?.verdict).toBe('suspicious')
+    // A .nemo checkpoint in the cache is scanned as a model file: its config's _target_ is found.
+    const nemoFile = assets.find((a) => a.name === 'acme/asr-nemo/asr.nemo')
+    expect(nemoFile).toMatchObject({ format: 'nemo', verdict: 'malicious' })
+    expect(at(nemo)?.verdict).toBe('malicious')
     // Project folders found by the crawl.
     expect(at(project)).toMatchObject({ format: 'model-repository', verdict: 'suspicious' })
     expect(at(project)?.details).toMatchObject({ trustRemoteCode: true })
@@ -76,7 +86,8 @@ describe('repositories found by `scan`', () => {
     // Nothing new is reported on the fake home's own files.
     const stray = findings.filter(
       (x) =>
-        NEW_RULES.has(x.ruleId) && ![evil, good, project, bad].some((d) => x.path.startsWith(d)),
+        NEW_RULES.has(x.ruleId) &&
+        ![evil, good, nemo, project, bad].some((d) => x.path.startsWith(d)),
     )
     expect(stray).toEqual([])
     db.close()

@@ -2,7 +2,8 @@ import { basename, dirname, join } from 'node:path'
 import { analyzeRepository, listRepositoryFiles } from '../../scanners/repo/analyze-repo'
 import { repositoryDetails } from '../../scanners/repo/report'
 import { isFile } from '../../util/fs'
-import type { FileAnalyzer } from '../types'
+import type { RepositoryReport } from '../../scanners/repo/analyze-repo'
+import type { DiscoveryContext, FileAnalyzer } from '../types'
 import { isRecord, isWeightFile, readdirSafe, readJsonBounded } from './fs-util'
 
 /** Keys that make a config.json a model config (transformers, diffusers components). */
@@ -61,16 +62,25 @@ export const MODEL_REPOSITORY_ANALYZER: FileAnalyzer = {
           : {}),
       },
     })
-    for (const f of report.findings) {
-      ctx.emitFinding({
-        ruleId: f.ruleId,
-        severity: f.severity,
-        message: f.message,
-        path: f.path,
-        line: f.line,
-        callable: f.callable,
-        assetId,
-      })
-    }
+    emitRepositoryFindings(ctx, report, assetId)
   },
+}
+
+/** Records a repository report's findings against the repository's asset. */
+export function emitRepositoryFindings(
+  ctx: DiscoveryContext,
+  report: RepositoryReport,
+  assetId: string,
+): void {
+  for (const f of report.findings) {
+    ctx.emitFinding({
+      ruleId: f.ruleId,
+      severity: f.severity,
+      message: f.message,
+      path: f.path,
+      line: f.line,
+      callable: f.callable,
+      assetId,
+    })
+  }
 }

@@ -1,4 +1,4 @@
-import type { FormatScanResult, ModelMetadata, ScanContext } from '../types'
+import type { FormatScanResult, ModelFinding, ModelMetadata, ScanContext } from '../types'
 
 /** `model.pkl.zst` -> `model.pkl`; names without the suffix are kept as they are. */
 export function innerName(name: string, suffix: string): string {
@@ -49,5 +49,18 @@ export function mergeInner<F extends string>(
     findings: plain ? [] : r.findings,
     ...(invalid ? { invalid } : {}),
     metadata: { ...(r.metadata ?? {}), ...metadata, innerFormat: r.format },
+  }
+}
+
+/** A decompression bomb: reported, nothing of it expanded or scanned. */
+export function bomb<F extends string>(
+  format: F,
+  ctx: ScanContext,
+  message: string,
+  extra: readonly ModelFinding[] = [],
+): FormatScanResult<F> {
+  return {
+    format,
+    findings: [...extra, { ruleId: 'archive.bomb', message, member: ctx.member }],
   }
 }

@@ -3,7 +3,7 @@ import type { ByteSource } from '../byte-source'
 import { bufferSource } from '../byte-source'
 import type { FormatScanResult, ScanContext } from '../types'
 import { defineScanner } from '../types'
-import { innerName, mergeInner, unscannable } from './common'
+import { bomb, innerName, mergeInner, unscannable } from './common'
 
 /** Compressed bytes inflated by sniff: enough for the first tar header. */
 const SNIFF_IN = 4096
@@ -49,16 +49,7 @@ export function scanGzipTar(src: ByteSource, ctx: ScanContext): FormatScanResult
     const tooBig =
       (e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError
     if (tooBig) {
-      return {
-        format: 'gzip',
-        findings: [
-          {
-            ruleId: 'archive.bomb',
-            message: `${where}: expands beyond ${cap} bytes; not scanned`,
-            member: ctx.member,
-          },
-        ],
-      }
+      return bomb('gzip', ctx, `${where}: expands beyond ${cap} bytes; not scanned`)
     }
     return unscannable('gzip', ctx, `damaged: ${(e as Error).message}`)
   }

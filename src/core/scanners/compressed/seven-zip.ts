@@ -3,7 +3,7 @@ import { bufferSource } from '../byte-source'
 import type { FormatScanResult, ModelFinding, ModelMetadata, ScanContext } from '../types'
 import { defineScanner } from '../types'
 import { isTraversalName } from '../zip/scanner'
-import { unscannable } from './common'
+import { bomb, unscannable } from './common'
 import type { SevenZipRun } from './seven-zip-engine'
 import {
   engineFailure,
@@ -148,15 +148,12 @@ export function scanSevenZip(src: ByteSource, ctx: ScanContext): FormatScanResul
     const cap = Math.min(limits.maxInflatedBytes, src.size * limits.maxCompressionRatio + 65_536)
     if (total > cap) {
       return {
-        format: '7z',
-        findings: [
-          ...findings,
-          {
-            ruleId: 'archive.bomb',
-            message: `${where}: declares ${total} bytes of content (limit ${cap}); not extracted`,
-            member: ctx.member,
-          },
-        ],
+        ...bomb(
+          '7z',
+          ctx,
+          `${where}: declares ${total} bytes of content (limit ${cap}); not extracted`,
+          findings,
+        ),
         metadata,
       }
     }

@@ -3,7 +3,7 @@ import type { ByteSource } from '../byte-source'
 import { bufferSource } from '../byte-source'
 import type { FormatScanResult, ScanContext } from '../types'
 import { defineScanner } from '../types'
-import { innerName, mergeInner, unscannable } from './common'
+import { bomb, innerName, mergeInner, unscannable } from './common'
 
 /**
  * Zstandard-compressed files (`model.pkl.zst`, `weights.tar.zst`): decoded with fzstd (pure
@@ -115,16 +115,11 @@ export function scanZstd(src: ByteSource, ctx: ScanContext): FormatScanResult<'z
       `window of ${big.window} bytes is over the ${WINDOW_LIMIT}-byte limit`,
     )
   if (declared > cap) {
-    return {
-      format: 'zstd',
-      findings: [
-        {
-          ruleId: 'archive.bomb',
-          message: `${where}: declares ${declared} bytes of output (limit ${cap}); not decompressed`,
-          member: ctx.member,
-        },
-      ],
-    }
+    return bomb(
+      'zstd',
+      ctx,
+      `${where}: declares ${declared} bytes of output (limit ${cap}); not decompressed`,
+    )
   }
   const chunks: Uint8Array[] = []
   let total = 0
@@ -139,16 +134,7 @@ export function scanZstd(src: ByteSource, ctx: ScanContext): FormatScanResult<'z
     }
   } catch (e) {
     if (e instanceof Stop) {
-      return {
-        format: 'zstd',
-        findings: [
-          {
-            ruleId: 'archive.bomb',
-            message: `${where}: expands beyond ${cap} bytes; not scanned`,
-            member: ctx.member,
-          },
-        ],
-      }
+      return bomb('zstd', ctx, `${where}: expands beyond ${cap} bytes; not scanned`)
     }
     return unscannable('zstd', ctx, `damaged: ${(e as Error).message}`)
   }

@@ -17,6 +17,7 @@ import {
 import { analyzeRepository } from '../../../scanners/repo/analyze-repo'
 import type { RepositoryReport } from '../../../scanners/repo/analyze-repo'
 import { repositoryDetails } from '../../../scanners/repo/report'
+import { emitRepositoryFindings } from '../model-repository'
 import type { HfRepoType } from './locations'
 import { findCachedHfRepo, hfAssetKind, hfRepoAssetId, parseRepoFolder } from './locations'
 
@@ -309,17 +310,7 @@ async function emitRepo(
     },
     links: [...links, ...facts.links],
   })
-  for (const f of repoReport?.findings ?? []) {
-    ctx.emitFinding({
-      ruleId: f.ruleId,
-      severity: f.severity,
-      message: f.message,
-      path: f.path,
-      line: f.line,
-      callable: f.callable,
-      assetId,
-    })
-  }
+  if (repoReport) emitRepositoryFindings(ctx, repoReport, assetId)
 }
 
 /** Runs the repository analysis over one snapshot (files read through their snapshot links). */
