@@ -28,7 +28,7 @@ export type FindingSortKey = (typeof FINDING_SORT_KEYS)[number]
 /**
  * Free text: the words of `text` (letters and digits; everything else separates words) must
  * all occur, each as the start of a word, in the asset's name, path, SHA-256 or key
- * fingerprint (findings: rule id, title, message, path). Case and accents are ignored; words of
+ * fingerprint (findings: rule id, message, path). Case and accents are ignored; words of
  * one character are left out, and text without a longer word matches nothing.
  */
 export type AssetFilter = Readonly<{

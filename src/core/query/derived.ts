@@ -11,7 +11,11 @@ import type { Db } from '../storage/db'
 /** What the search index holds for an asset (words of it are searched, never the details). */
 const ASSET_TEXT = `coalesce(a.name, '') || ' ' || a.path || ' ' || coalesce(a.sha256, '') || ' ' ||
   coalesce(CASE WHEN a.kind = 'secret' AND json_valid(a.details) THEN json_extract(a.details, '$.fingerprint') END, '')`
-const FINDING_TEXT = `f.rule_id || ' ' || f.title || ' ' || f.message || ' ' || f.path`
+/**
+ * A finding's searchable text: all of it is part of the finding's id (util/ids.ts), so a
+ * finding row, which keeps its rowid across scans, never needs its text rewritten.
+ */
+const FINDING_TEXT = `f.rule_id || ' ' || f.message || ' ' || f.path`
 
 const MARKER_KEY = 'query-derived-marker'
 
@@ -79,51 +83,60 @@ function isEmpty(db: Db, table: string): boolean {
 }
 
 function refreshAssets(db: Db): number {
-  if (isEmpty(db, 'asset_search')) {
-    // First build (a new inventory, or one just migrated): one statement each, several times
-    // faster than row by row.
-    db.prepare(`DELETE FROM asset_links`).run()
+  if (isEmpty(db, 'asset_search_state')) {
+    // First build (a new inventory, or one just migrated): set-wise, several times faster than
+    // row by row.
+    db.exec(`DELETE FROM asset_links; DELETE FROM asset_search;`)
     db.prepare(LINK_ROWS('true')).run()
+    db.prepare(
+      `INSERT INTO asset_search_state (rid, text, links) SELECT a.rowid, ${ASSET_TEXT}, a.links FROM assets a`,
+    ).run()
     return db
-      .prepare(
-        `INSERT INTO asset_search (rowid, text, links) SELECT a.rowid, ${ASSET_TEXT}, a.links FROM assets a`,
-      )
+      .prepare(`INSERT INTO asset_search (rowid, text) SELECT rid, text FROM asset_search_state`)
       .run().changes
   }
   let n = 0
   const vanished = db
     .prepare(
-      `SELECT s.rowid AS rid FROM asset_search s WHERE NOT EXISTS (SELECT 1 FROM assets a WHERE a.rowid = s.rowid)`,
+      `SELECT s.rid FROM asset_search_state s WHERE NOT EXISTS (SELECT 1 FROM assets a WHERE a.rowid = s.rid)`,
     )
     .pluck()
     .all() as number[]
+  const delState = db.prepare(`DELETE FROM asset_search_state WHERE rid = ?`)
   const delSearch = db.prepare(`DELETE FROM asset_search WHERE rowid = ?`)
   const delLinks = db.prepare(`DELETE FROM asset_links WHERE from_rowid = ?`)
   for (const rid of vanished) {
+    delState.run(rid)
     delSearch.run(rid)
     delLinks.run(rid)
     n++
   }
   const changed = db
     .prepare(
-      `SELECT a.rowid AS rid, ${ASSET_TEXT} AS text, a.links AS links, s.rowid AS had,
-              s.links IS NOT a.links AS linksChanged
-       FROM assets a LEFT JOIN asset_search s ON s.rowid = a.rowid
-       WHERE s.rowid IS NULL OR s.text IS NOT (${ASSET_TEXT}) OR s.links IS NOT a.links`,
+      `SELECT a.rowid AS rid, ${ASSET_TEXT} AS text, a.links AS links, s.rid AS had,
+              s.text IS NOT (${ASSET_TEXT}) AS textChanged, s.links IS NOT a.links AS linksChanged
+       FROM assets a LEFT JOIN asset_search_state s ON s.rid = a.rowid
+       WHERE s.rid IS NULL OR s.text IS NOT (${ASSET_TEXT}) OR s.links IS NOT a.links`,
     )
     .all() as {
     rid: number
     text: string
     links: string
     had: number | null
+    textChanged: 0 | 1
     linksChanged: 0 | 1
   }[]
-  const ins = db.prepare(`INSERT INTO asset_search (rowid, text, links) VALUES (?, ?, ?)`)
-  const upd = db.prepare(`UPDATE asset_search SET text = ?, links = ? WHERE rowid = ?`)
+  const putState = db.prepare(
+    `INSERT OR REPLACE INTO asset_search_state (rid, text, links) VALUES (?, ?, ?)`,
+  )
+  const insSearch = db.prepare(`INSERT INTO asset_search (rowid, text) VALUES (?, ?)`)
   const insLinks = db.prepare(LINK_ROWS('a.rowid = ?'))
   for (const r of changed) {
-    if (r.had === null) ins.run(r.rid, r.text, r.links)
-    else upd.run(r.text, r.links, r.rid)
+    putState.run(r.rid, r.text, r.links)
+    if (r.had === null || r.textChanged) {
+      if (r.had !== null) delSearch.run(r.rid)
+      insSearch.run(r.rid, r.text)
+    }
     if (r.had === null || r.linksChanged) {
       delLinks.run(r.rid)
       insLinks.run(r.rid)
@@ -134,38 +147,59 @@ function refreshAssets(db: Db): number {
 }
 
 function refreshFindings(db: Db): number {
-  if (isEmpty(db, 'finding_search')) {
+  if (isEmpty(db, 'finding_search_state')) {
+    db.exec(`DELETE FROM finding_search;`)
+    db.prepare(
+      `INSERT INTO finding_search_state (rid, text) SELECT f.rowid, ${FINDING_TEXT} FROM findings f`,
+    ).run()
     return db
       .prepare(
-        `INSERT INTO finding_search (rowid, text) SELECT f.rowid, ${FINDING_TEXT} FROM findings f`,
+        `INSERT INTO finding_search (rowid, text) SELECT rid, text FROM finding_search_state`,
       )
       .run().changes
   }
+  // Rows keep their text (see FINDING_TEXT): new rows are the ones past the highest indexed
+  // rowid. Only when the counts then disagree were rows removed or renumbered, and the whole
+  // table is compared.
+  const high = (db.prepare(`SELECT max(rid) AS m FROM finding_search_state`).get() as { m: number })
+    .m
+  const ins = db.prepare(`INSERT INTO finding_search (rowid, text) VALUES (?, ?)`)
+  const putState = db.prepare(`INSERT INTO finding_search_state (rid, text) VALUES (?, ?)`)
   let n = 0
-  const vanished = db
+  const add = (rows: { rid: number; text: string }[]): void => {
+    for (const r of rows) {
+      putState.run(r.rid, r.text)
+      ins.run(r.rid, r.text)
+      n++
+    }
+  }
+  add(
+    db
+      .prepare(`SELECT f.rowid AS rid, ${FINDING_TEXT} AS text FROM findings f WHERE f.rowid > ?`)
+      .all(high) as { rid: number; text: string }[],
+  )
+  const count = (t: string): number =>
+    (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n
+  if (count('findings') === count('finding_search_state')) return n
+  const del = db.prepare(`DELETE FROM finding_search WHERE rowid = ?`)
+  const delState = db.prepare(`DELETE FROM finding_search_state WHERE rid = ?`)
+  for (const rid of db
     .prepare(
-      `SELECT s.rowid FROM finding_search s WHERE NOT EXISTS (SELECT 1 FROM findings f WHERE f.rowid = s.rowid)`,
+      `SELECT s.rid FROM finding_search_state s WHERE NOT EXISTS (SELECT 1 FROM findings f WHERE f.rowid = s.rid)`,
     )
     .pluck()
-    .all() as number[]
-  const del = db.prepare(`DELETE FROM finding_search WHERE rowid = ?`)
-  for (const rid of vanished) {
+    .all() as number[]) {
+    delState.run(rid)
     del.run(rid)
     n++
   }
-  const changed = db
-    .prepare(
-      `SELECT f.rowid AS rid, ${FINDING_TEXT} AS text, s.rowid AS had
-       FROM findings f LEFT JOIN finding_search s ON s.rowid = f.rowid
-       WHERE s.rowid IS NULL OR s.text IS NOT (${FINDING_TEXT})`,
-    )
-    .all() as { rid: number; text: string; had: number | null }[]
-  const ins = db.prepare(`INSERT INTO finding_search (rowid, text) VALUES (?, ?)`)
-  const upd = db.prepare(`UPDATE finding_search SET text = ? WHERE rowid = ?`)
-  for (const r of changed) {
-    if (r.had === null) ins.run(r.rid, r.text)
-    else upd.run(r.text, r.rid)
-    n++
-  }
+  add(
+    db
+      .prepare(
+        `SELECT f.rowid AS rid, ${FINDING_TEXT} AS text FROM findings f
+         WHERE NOT EXISTS (SELECT 1 FROM finding_search_state s WHERE s.rid = f.rowid)`,
+      )
+      .all() as { rid: number; text: string }[],
+  )
   return n
 }

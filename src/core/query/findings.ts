@@ -14,7 +14,7 @@ import { refreshDerived } from './derived'
 import type { Sort, Where } from './paging'
 import { hasMany, inList, keysetPage, limitOf, textFilter, where } from './paging'
 import type { FindingDbRow } from './rows'
-import { FINDING_COLUMNS, FINDINGS_FROM, toFindingRow } from './rows'
+import { FINDING_PAGE_COLUMNS, toFindingRow, withAssetRefs } from './rows'
 
 /** The severity rank (critical 4 … info 0) as the findings_by_rank index spells it. */
 export const FINDING_RANK = SEVERITY_RANK.replaceAll('severity', 'findings.severity')
@@ -110,15 +110,16 @@ export function queryFindings(db: Db, q: FindingQuery = {}): Page<FindingRow> {
   refreshDerived(db)
   const w = findingWhere(db, q, q.sort?.key ?? 'severity')
   if (!w) return { items: [] }
-  return keysetPage<FindingDbRow, FindingRow>(db, {
-    columns: FINDING_COLUMNS,
-    from: FINDINGS_FROM,
+  const page = keysetPage<FindingDbRow, FindingRow>(db, {
+    columns: FINDING_PAGE_COLUMNS,
+    from: 'findings',
     where: w,
     sort,
     limit,
     cursor: q.cursor,
     map: toFindingRow,
   })
+  return { ...page, items: withAssetRefs(db, page.items) }
 }
 
 /** How many findings a filter matches. */

@@ -1,3 +1,4 @@
+import type { Db } from '../storage/db'
 import { SEVERITY_RANK } from '../storage/migrations/0040-query-indexes'
 import type { AssetKind, AssetLink, Details, Severity, Verdict } from '../types'
 import type { AssetRef, AssetRow, AssetStatus, FindingRow, FindingStatus } from '../../shared/query'
@@ -76,6 +77,15 @@ export const FINDING_COLUMNS = `findings.id, findings.rule_id, findings.severity
 /** FROM clause for FINDING_COLUMNS. */
 export const FINDINGS_FROM = `findings LEFT JOIN assets r ON r.id = findings.asset_id`
 
+/**
+ * FINDING_COLUMNS without the join, for pages: SQLite would join every matching row before
+ * sorting them; `withAssetRefs` adds the references to the page's rows only.
+ */
+export const FINDING_PAGE_COLUMNS = FINDING_COLUMNS.replace(
+  /r\.kind AS ref_kind.*$/s,
+  'NULL AS ref_kind, NULL AS ref_name, NULL AS ref_path, NULL AS ref_status',
+)
+
 export type FindingDbRow = {
   id: string
   rule_id: string
@@ -143,4 +153,14 @@ export function toAssetRef(r: {
     status: r.status,
     ...(r.name !== null ? { name: r.name } : {}),
   }
+}
+
+/** The finding rows with a reference to their asset, looked up by id. */
+export function withAssetRefs(db: Db, rows: readonly FindingRow[]): FindingRow[] {
+  const get = db.prepare(`SELECT ${REF_COLUMNS} FROM assets WHERE id = ?`)
+  return rows.map((f) => {
+    if (f.assetId === undefined) return f
+    const r = get.get(f.assetId) as Parameters<typeof toAssetRef>[0] | undefined
+    return r ? { ...f, asset: toAssetRef(r) } : f
+  })
 }

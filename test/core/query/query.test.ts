@@ -379,6 +379,25 @@ describe('query layer (real SQLite file)', () => {
     expect(queryAssets(db, { text: 'gamma', statuses: ['gone'] }).items).toHaveLength(1)
   })
 
+  it('indexes new findings, and drops removed or renumbered ones', () => {
+    const db = open()
+    const f = (m: string) => ({ ruleId: 'pickle.dangerous-callable', message: m, path: '/m/x' })
+    const asset = { kind: 'model' as const, path: '/m/x', name: 'x' }
+    storeScan(db, { assets: [asset], findings: [[f('first words')]], at: new Date(1e12) })
+    expect(countFindings(db, { text: 'first' })).toBe(1)
+    storeScan(db, { assets: [asset], findings: [[f('second words')]], at: new Date(1e12 + 1) })
+    expect(countFindings(db, { text: 'second', statuses: ['open'] })).toBe(1)
+    expect(countFindings(db, { text: 'first', statuses: ['resolved'] })).toBe(1)
+    // Another writer removes a row and renumbers one (a store that rewrites rows).
+    db.exec(`DELETE FROM findings WHERE message = 'first words'`)
+    db.exec(`UPDATE findings SET rowid = rowid + 100 WHERE message = 'second words'`)
+    storeScan(db, { assets: [asset], findings: [[f('second words')]], at: new Date(1e12 + 2) })
+    expect(countFindings(db, { text: 'first', statuses: ['open', 'resolved'] })).toBe(0)
+    expect(queryFindings(db, { text: 'second words' }).items.map((x) => x.message)).toEqual([
+      'second words',
+    ])
+  })
+
   it('answers from what is indexed on a read-only connection', () => {
     const t = tempDb()
     cleanups.push(t.cleanup)
