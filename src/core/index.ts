@@ -36,7 +36,7 @@ export type { ScanWriter } from './storage/inventory-store'
 export { scanModelFile } from './scanners/scan-file'
 export type { ModelFileReport, ModelFinding, ModelFormat } from './scanners/types'
 /** File extensions that suggest a model (a hint: content decides). */
-export { MODEL_EXTENSIONS } from './scanners/sniff'
+export { MODEL_EXTENSIONS } from './scanners/registry'
 /** The scanner that claims a file's bytes, if any (content sniffing, then the name). */
 export { pickScanner } from './scanners/scan-source'
 /** A bounded random-access reader over a file, as the scanners read it. */
