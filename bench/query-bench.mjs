@@ -9,7 +9,7 @@
 import { rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
-import { median, msSince, now, ROOT, WORK } from './lib.mjs'
+import { hex, median, msSince, now, ROOT, WORK } from './lib.mjs'
 
 const require = createRequire(import.meta.url)
 const core = require(join(ROOT, 'out', 'core', 'index.js'))
@@ -48,16 +48,6 @@ const RULES = [
   'notebook.pickle-load',
   'agent.auto-approve',
 ]
-const hex = (i, salt) => {
-  let x = (i * 2654435761 + salt) >>> 0
-  let s = ''
-  for (let j = 0; j < 8; j++) {
-    x = (x * 1103515245 + 12345) >>> 0
-    s += x.toString(16).padStart(8, '0')
-  }
-  return s
-}
-
 /** Asset i: one name word in 100 is a rare family (`olmo`), paths spread over 997 projects. */
 function asset(i) {
   const kind = WHEEL[i % WHEEL.length]
@@ -97,22 +87,31 @@ const stats = {
   durationMs: 0,
 }
 
-let t0 = now()
-const w = core.beginScan(db, host, ['/home/dev'])
-const ids = []
-for (let i = 0; i < N_ASSETS; i++) ids.push(w.addAsset(asset(i)))
-for (let i = 0; i < N_FINDINGS; i++) {
-  const a = (i * 7919) % N_ASSETS
-  w.addFinding({
-    ruleId: RULES[i % RULES.length],
-    severity: SEVERITIES[i % SEVERITIES.length],
-    message: `finding ${i} in ${asset(a).path}`,
-    path: asset(a).path,
-    line: i % 100,
-    assetId: ids[a],
-  })
+/** One scan of the whole generated inventory; `rename(i)` may change asset i's name. */
+function scanAll(rename = () => undefined) {
+  const w = core.beginScan(db, host, ['/home/dev'])
+  const ids = []
+  for (let i = 0; i < N_ASSETS; i++) {
+    const a = asset(i)
+    ids.push(w.addAsset({ ...a, name: rename(i) ?? a.name }))
+  }
+  for (let i = 0; i < N_FINDINGS; i++) {
+    const a = (i * 7919) % N_ASSETS
+    w.addFinding({
+      ruleId: RULES[i % RULES.length],
+      severity: SEVERITIES[i % SEVERITIES.length],
+      message: `finding ${i} in ${asset(a).path}`,
+      path: asset(a).path,
+      line: i % 100,
+      assetId: ids[a],
+    })
+  }
+  w.complete(stats)
+  return ids
 }
-w.complete(stats)
+
+let t0 = now()
+const ids = scanAll()
 const writeMs = msSince(t0)
 t0 = now()
 const built = core.refreshDerived(db)
@@ -216,23 +215,7 @@ timedRow('overview (counts, storage, top findings)', () => core.overview(db))
 timedRow('count of present assets', () => ({ items: [core.countAssets(db)] }))
 
 // A rescan that renames 1% of the assets: the derived tables follow in one incremental refresh.
-const w2 = core.beginScan(db, host, ['/home/dev'])
-for (let i = 0; i < N_ASSETS; i++) {
-  const a = asset(i)
-  w2.addAsset(i % 100 === 1 ? { ...a, name: `renamed ${i}` } : a)
-}
-for (let i = 0; i < N_FINDINGS; i++) {
-  const a = (i * 7919) % N_ASSETS
-  w2.addFinding({
-    ruleId: RULES[i % RULES.length],
-    severity: SEVERITIES[i % SEVERITIES.length],
-    message: `finding ${i} in ${asset(a).path}`,
-    path: asset(a).path,
-    line: i % 100,
-    assetId: ids[a],
-  })
-}
-w2.complete(stats)
+scanAll((i) => (i % 100 === 1 ? `renamed ${i}` : undefined))
 t0 = now()
 const again = core.refreshDerived(db)
 report(

@@ -1,8 +1,9 @@
 /**
  * The light entry of the core library: the inventory database without the scanning engine.
  * Opening, reading and querying the inventory need none of the scanners, discovery or
- * report writers, and loading them is most of core's start-up cost (about 110 ms against 10 ms
- * for this entry, measured on the built Electron main bundle): the Electron main process imports
+ * report writers, and loading them is most of core's start-up cost: in the built Electron main
+ * bundle this entry is a 78 KB chunk (the store, the query layer, the rule table) against the
+ * engine's 360 KB, and loads in about a tenth of the time. The Electron main process imports
  * this entry so its window is not held up, and runs scans in a worker that loads the full one.
  * `src/core/index.ts` re-exports everything here.
  *

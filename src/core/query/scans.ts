@@ -63,7 +63,10 @@ export function scanHistory(
   })
 }
 
-/** Counts for a dashboard: assets by kind, open findings by severity, the worst findings. */
+/**
+ * Counts for a dashboard: assets by kind, open findings by severity, the worst findings
+ * (`topFindings` of them, default 10; 0 for none).
+ */
 export function overview(db: Db, opts: Readonly<{ topFindings?: number }> = {}): Overview {
   const last = db
     .prepare(
@@ -96,10 +99,9 @@ export function overview(db: Db, opts: Readonly<{ topFindings?: number }> = {}):
         )
         .get() as { bytes: number | null }
     ).bytes ?? 0
-  const top = queryFindings(db, {
-    severities: ['critical', 'high'],
-    limit: opts.topFindings ?? 10,
-  })
+  const topN = opts.topFindings ?? 10
+  const top =
+    topN > 0 ? queryFindings(db, { severities: ['critical', 'high'], limit: topN }).items : []
   return {
     ...(last ? { lastScan: toScanRecord(last) } : {}),
     assetsByKind,
@@ -107,7 +109,7 @@ export function overview(db: Db, opts: Readonly<{ topFindings?: number }> = {}):
     openFindingsBySeverity,
     totalOpenFindings,
     modelStorageBytes,
-    topFindings: top.items,
+    topFindings: top,
   }
 }
 
