@@ -7,9 +7,10 @@ export const DEFAULT_LIMIT = 100
 export const MAX_LIMIT = 1000
 /**
  * A filter matching at most this many rows sorts its matches; one matching more walks the sort
- * index and keeps the matching rows (sorting 50k matches would take longer than the walk).
+ * index and keeps the matching rows. Measured at 200k findings: 133 text matches 0.2 ms sorted
+ * against 22 ms walked, 2,000 matches 53 ms sorted against 9 ms walked (bench "query").
  */
-const FEW_MATCHES = 2000
+const FEW_MATCHES = 500
 
 /** SQL fragments and their parameters, joined with AND. */
 export type Where = { sql: string[]; params: unknown[] }

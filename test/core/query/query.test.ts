@@ -221,6 +221,34 @@ describe('query layer (real SQLite file)', () => {
     expect(ft('file 42')).toBe(1)
   })
 
+  it('pages a text search with many matches (walking the sort index) like one with few', () => {
+    const db = open()
+    const assets = Array.from({ length: 1200 }, (_, i) => ({
+      kind: 'package' as const,
+      path: `/v/${i % 2 ? 'common' : 'rare'}/pkg-${i}`,
+      name: `pkg ${i % 3}`,
+    }))
+    storeScan(db, {
+      assets,
+      findings: assets.map((a, i) => [
+        { ruleId: 'package.vulnerable', message: `m ${i % 2 ? 'common' : 'rare'}`, path: a.path },
+      ]),
+    })
+    for (const [text, n] of [
+      ['common', 600],
+      ['rare pkg', 600],
+      ['common pkg 11', 56],
+    ] as const) {
+      const { ids } = allPages((cursor) => queryAssets(db, { text, limit: 70, cursor }))
+      expect(new Set(ids).size, text).toBe(n)
+      const whole = queryAssets(db, { text, limit: 1000 }).items
+      expect(ids, text).toEqual(whole.map((a) => a.id))
+      expect(whole.every((a) => a.path.includes(text.split(' ')[0]!))).toBe(true)
+    }
+    const f = allPages((cursor) => queryFindings(db, { text: 'common', limit: 90, cursor }))
+    expect(new Set(f.ids).size).toBe(600)
+  })
+
   it('keeps SQL, LIKE and FTS5 metacharacters in free text inert', () => {
     const db = open()
     seed(db)
