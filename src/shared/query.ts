@@ -157,9 +157,9 @@ export type DiffList<T> = Readonly<{ count: number; items: readonly T[] }>
 
 /**
  * What changed in the inventory between two completed scans (after `from`, up to and including
- * `to`). `basis` says what it was computed from: the change log when the store keeps one, else
- * each row's first and last scan (which cannot see changed rows, nor rows that left and came
- * back).
+ * `to`). `basis` says what it was computed from: the change log when it covers the span, else
+ * (scans older than the log, or compacted away) each row's first and last scan, which cannot
+ * see changed rows, nor rows that left and came back.
  */
 export type ScanDiff = Readonly<{
   from: string

@@ -142,9 +142,17 @@ export function scanDiff(
   const after = `SELECT id FROM scans WHERE (started_at, rowid) > (?, ?) AND (started_at, rowid) <= (?, ?)`
   const before = `SELECT id FROM scans WHERE (started_at, rowid) >= (?, ?) AND (started_at, rowid) < (?, ?)`
   const span = [a.started_at, a.rid, b.started_at, b.rid]
-  const hasLog = db
-    .prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'changes'`)
-    .get()
+  // The change log covers the span when it holds a row from `from` or earlier: it did not
+  // exist yet for scans made before migration 0050, and compaction removes its oldest rows.
+  const hasLog =
+    db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'changes'`).get() !==
+      undefined &&
+    db
+      .prepare(
+        `SELECT 1 FROM changes c JOIN scans s ON s.id = c.scan_id
+         WHERE (s.started_at, s.rowid) <= (?, ?) LIMIT 1`,
+      )
+      .get(a.started_at, a.rid) !== undefined
   const assetRefs = (ids: readonly string[]): DiffList<AssetRef> => {
     const get = db.prepare(`SELECT ${REF_COLUMNS} FROM assets WHERE id = ?`)
     const items: AssetRef[] = []

@@ -57,6 +57,8 @@ describe('scan history and differences', () => {
   it('tells what was added and removed between two scans from first and last sightings', () => {
     const { db } = open()
     const [s1, s2, s3] = threeScans(db)
+    // As in an inventory whose scans predate the change log (migration 0050).
+    db.exec(`DELETE FROM changes`)
     const d12 = scanDiff(db, s1, s2)
     expect(d12.basis).toBe('first-last-seen')
     expect(d12.assets.added.items.map((a) => a.name)).toEqual(['c'])
@@ -76,30 +78,36 @@ describe('scan history and differences', () => {
     expect(() => scanDiff(db, s1, 'nope')).toThrow(QueryError)
   })
 
-  it('reads the change log when the store keeps one, and nets each key over the span', () => {
+  it('reads the change log, netting each key over the span, with changed rows', () => {
     const { db } = open()
-    const [s1, s2, s3] = threeScans(db)
-    // The change log's shape (migration 0050): one row per change, numbered.
-    db.exec(`CREATE TABLE IF NOT EXISTS changes (
-      seq INTEGER PRIMARY KEY AUTOINCREMENT, scan_id TEXT NOT NULL, entity TEXT NOT NULL,
-      key TEXT NOT NULL, change TEXT NOT NULL)`)
-    const id = (n: string) =>
-      (db.prepare(`SELECT id FROM assets WHERE name = ?`).get(n) as { id: string }).id
-    const log = db.prepare(`INSERT INTO changes (scan_id, entity, key, change) VALUES (?, ?, ?, ?)`)
-    log.run(s2, 'asset', id('c'), 'added')
-    log.run(s2, 'asset', id('a'), 'gone')
-    log.run(s2, 'asset', id('b'), 'changed')
-    log.run(s3, 'asset', id('d'), 'added')
-    log.run(s3, 'asset', id('b'), 'gone')
-    log.run(s3, 'asset', id('c'), 'changed')
-    const d = scanDiff(db, s1, s3)
-    expect(d.basis).toBe('change-log')
-    expect(d.assets.added.items.map((a) => a.name).sort()).toEqual(['c', 'd'])
-    expect(d.assets.removed.items.map((a) => a.name).sort()).toEqual(['a', 'b'])
-    expect(d.assets.changed.count).toBe(0)
+    const s1 = storeScan(db, { assets: [model('a'), model('b')], at: day(1) }).scanId
+    const s2 = storeScan(db, {
+      assets: [model('b', { version: '2' }), model('c')],
+      findings: [[finding('/m/b')], []],
+      at: day(2),
+    }).scanId
+    const s3 = storeScan(db, {
+      assets: [model('c', { version: '3' }), model('d')],
+      at: day(3),
+    }).scanId
+    const d12 = scanDiff(db, s1, s2)
+    expect(d12.basis).toBe('change-log')
+    expect(d12.assets.added.items.map((a) => a.name)).toEqual(['c'])
+    expect(d12.assets.removed.items.map((a) => a.name)).toEqual(['a'])
+    expect(d12.assets.changed.items.map((a) => a.name)).toEqual(['b'])
+    expect(d12.findings.added.items.map((f) => f.path)).toEqual(['/m/b'])
+    const d13 = scanDiff(db, s1, s3)
+    expect(d13.assets.added.items.map((a) => a.name).sort()).toEqual(['c', 'd'])
+    expect(d13.assets.removed.items.map((a) => a.name).sort()).toEqual(['a', 'b'])
+    // The finding on b came and went within the span.
+    expect(d13.findings.added.count + d13.findings.removed.count).toBe(0)
     const d23 = scanDiff(db, s2, s3)
     expect(d23.assets.changed.items.map((a) => a.name)).toEqual(['c'])
     expect(d23.assets.removed.items.map((a) => a.name)).toEqual(['b'])
+    expect(d23.findings.removed.items.map((f) => f.path)).toEqual(['/m/b'])
+    // Limits bound the lists, not the counts.
+    const limited = scanDiff(db, s1, s3, { limit: 1 })
+    expect(limited.assets.added).toMatchObject({ count: 2, items: [expect.anything()] })
   })
 })
 
