@@ -94,14 +94,7 @@ export function beginScan(
         })
         end()
         clearStage(db)
-        if (scope.kind === 'full') {
-          // A full scan is the natural moment to bound the change log (see compactChanges).
-          try {
-            compactChanges(db)
-          } catch {
-            // Compaction is housekeeping: the next full scan tries again.
-          }
-        }
+        if (scope.kind === 'full') compactDaily(db)
         db.pragma('wal_checkpoint(PASSIVE)')
         return { delta, stats: recorded }
       } catch (e) {
@@ -120,6 +113,27 @@ export function beginScan(
         setScanStatus(db, scanId, status, { error })
       }
     },
+  }
+}
+
+/** How often a full scan compacts the change log (one pass over the log's keys). */
+const COMPACT_EVERY_MS = 86_400_000
+
+/** Bounds the change log after a full scan, at most once a day (see compactChanges). */
+function compactDaily(db: Db): void {
+  try {
+    const row = db
+      .prepare(`SELECT value FROM settings WHERE key = 'changes-compacted-at'`)
+      .get() as { value: Buffer | string } | undefined
+    const last = row ? Date.parse(String(row.value)) : 0
+    if (Date.now() - last < COMPACT_EVERY_MS) return
+    compactChanges(db)
+    db.prepare(
+      `INSERT INTO settings (key, value) VALUES ('changes-compacted-at', ?)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+    ).run(new Date().toISOString())
+  } catch {
+    // Housekeeping: the next full scan tries again.
   }
 }
 
