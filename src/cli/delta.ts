@@ -1,5 +1,5 @@
 import type { DeltaRecords } from '../core'
-import type { Asset, Finding, ScanScope } from '../core/types'
+import type { Asset, Finding, ScanScope } from '../core'
 import { color } from './output'
 
 /** What `aiscout scan --path/--locator` prints: the changes the scan applied. */

@@ -1,4 +1,4 @@
-import { assetIdFor, findingIdFor } from '../engine/asset-id'
+import { assetIdFor, findingIdFor } from '../util/ids'
 import { findRule } from '../rules'
 import type { AssetLink, NewAsset, NewFinding, SkippedEntry } from '../types'
 import type { Db } from './db'

@@ -2,7 +2,7 @@ import { lstatSync } from 'node:fs'
 import { basename, relative, sep } from 'node:path'
 import picomatch from 'picomatch'
 import type { FileAnalyzer } from '../../discovery/types'
-import { MODEL_EXTENSIONS } from '../../scanners/sniff'
+import { MODEL_EXTENSIONS } from '../../scanners/registry'
 import { secretFileKind } from '../integrations'
 import { pruneRule } from '../prune'
 import type { ScanSession } from '../session'
@@ -177,7 +177,7 @@ function createClassifier(s: ScanSession): Classifier {
     // scanned and the missing extension reported.
     if (modelCandidate) {
       s.stats.candidates++
-      s.jobs.push(() => s.units.run(unit, () => crawlModel(s, path, ext)), real)
+      s.jobs.push(() => s.units.run(unit, () => crawlModel(s, path)), real)
     }
     if (kind) {
       s.stats.candidates++

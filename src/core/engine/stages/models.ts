@@ -1,11 +1,9 @@
-import { closeSync, openSync, readSync, statSync } from 'node:fs'
+import { statSync } from 'node:fs'
+import { basename } from 'node:path'
 import type { AddModelOptions, AddedModel } from '../../discovery/types'
-import { HEAD_BYTES, sniffHead } from '../../scanners/sniff'
+import { classifyCandidate } from '../../scanners/candidate'
 import { addedModel, modelAsset, modelFindings } from '../model-asset'
 import type { ScanSession } from '../session'
-
-/** Coarse formats that are not a model when the crawl finds them (the sniff says so). */
-const NOT_MODEL_CONTENT = new Set(['text', 'json', 'notebook', 'unknown', 'tar', '7z'])
 
 /**
  * Stage 3, model analysis, for files a locator or analyzer found (`ctx.addModel`): static scan
@@ -31,7 +29,7 @@ export async function addModel(
  * content decides. A decoy (a `.pt` that is text, random bytes named `.bin`) is not a model; a
  * truncated or corrupt model is an invalid-file finding rather than a model.
  */
-export async function crawlModel(s: ScanSession, path: string, ext: string): Promise<void> {
+export async function crawlModel(s: ScanSession, path: string): Promise<void> {
   s.setCurrent(path)
   // An analyzer or locator may have claimed the file after this job was queued.
   if (s.claimedFiles.has(path)) return
@@ -53,16 +51,17 @@ export async function crawlModel(s: ScanSession, path: string, ext: string): Pro
     s.emitAsset(modelAsset(path, { kind: 'placeholder', sizeBytes: st.size }, crawl))
     return
   }
-  const coarse = sniffFile(path, st.size)
-  if (coarse === undefined) {
+  const sniffed = classifyCandidate(path, basename(path))
+  if (sniffed.kind === 'unreadable') {
     s.skip({ path, reason: 'unreadable', message: 'Cannot read model candidate' })
     return
   }
-  if (NOT_MODEL_CONTENT.has(coarse)) return
-  if (coarse === 'protobuf' && ext === '') return
+  if (sniffed.kind === 'not-model') return
   if (s.options.crawlOnly) {
     // Classified by content; the model scanners (measured by their own benchmarks) do not run.
-    s.emitAsset(modelAsset(path, { kind: 'sniffed', format: coarse, sizeBytes: st.size }, crawl))
+    s.emitAsset(
+      modelAsset(path, { kind: 'sniffed', format: sniffed.format, sizeBytes: st.size }, crawl),
+    )
     return
   }
   const report = await s.models.analyze(path)
@@ -78,24 +77,4 @@ export async function crawlModel(s: ScanSession, path: string, ext: string): Pro
   }
   const assetId = s.emitAsset(modelAsset(path, { kind: 'scanned', report }, crawl))
   for (const f of modelFindings(path, report, assetId)) s.emitFinding(f)
-}
-
-function sniffFile(path: string, size: number): ReturnType<typeof sniffHead> | undefined {
-  let fd: number | undefined
-  try {
-    fd = openSync(path, 'r')
-    const head = Buffer.allocUnsafe(Math.min(HEAD_BYTES, size))
-    const n = head.length ? readSync(fd, head, 0, head.length, 0) : 0
-    let tail: Buffer | undefined
-    if (size > HEAD_BYTES) {
-      const len = Math.min(65_557, size)
-      tail = Buffer.allocUnsafe(len)
-      readSync(fd, tail, 0, len, size - len)
-    }
-    return sniffHead(head.subarray(0, n), size, tail)
-  } catch {
-    return undefined
-  } finally {
-    if (fd !== undefined) closeSync(fd)
-  }
 }

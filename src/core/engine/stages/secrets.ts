@@ -1,5 +1,5 @@
 import type { NewAsset, NewFinding } from '../../types'
-import { assetIdFor } from '../asset-id'
+import { assetIdFor } from '../../util/ids'
 import type { SecretFileKind } from '../integrations'
 import { scanEnvironment, secretAssetFromHit } from '../integrations'
 import type { ScanSession } from '../session'

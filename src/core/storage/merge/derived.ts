@@ -1,4 +1,4 @@
-import { findingIdFor } from '../../engine/asset-id'
+import { findingIdFor } from '../../util/ids'
 import { findRule } from '../../rules'
 import type { KeyPlace } from '../../secrets/reuse'
 import { keyReuseFindings } from '../../secrets/reuse'
