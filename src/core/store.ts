@@ -17,3 +17,30 @@ export { openInventoryReader, NoScanError } from './storage/inventory-reader'
 export { arrayInventory, INVENTORY_SCHEMA_VERSION } from './inventory'
 export type { InventoryReader } from './inventory'
 export * from './types'
+
+/**
+ * The change log: every change scans applied to assets and findings, numbered by a sequence that
+ * only grows; named consumers acknowledge positions, compaction never passes them. See
+ * storage/change-log.ts.
+ */
+export {
+  ackChanges,
+  ChangeLogError,
+  CHANGE_LOG_KEEP_DAYS,
+  changeConsumers,
+  compactChanges,
+  deltaRecords,
+  getChangeConsumer,
+  latestChangeSeq,
+  MAX_CHANGE_PAGE,
+  readChanges,
+  registerChangeConsumer,
+  removeChangeConsumer,
+} from './storage/change-log'
+export type {
+  Change,
+  ChangeConsumer,
+  ChangePage,
+  CompactionPolicy,
+  DeltaRecords,
+} from './storage/change-log'
