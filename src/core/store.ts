@@ -10,7 +10,7 @@
  */
 
 /** Opens (creating and migrating if needed) an inventory database; the default per-user path. */
-export { openDb, defaultDbPath, StoreError } from './storage/db'
+export { openDb, openDbForReading, defaultDbPath, StoreError } from './storage/db'
 export type { Db } from './storage/db'
 /** Streams the latest inventory (every asset, finding, skip) for exports. */
 export { openInventoryReader, NoScanError } from './storage/inventory-reader'

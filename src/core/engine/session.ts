@@ -27,6 +27,7 @@ import { createJobPool } from './job-pool'
 import { createLongPathAliases } from './long-paths'
 import type { ModelAnalyzer } from './analysis'
 import { createModels } from './analysis/backend'
+import type { AnalysisLimits } from './analysis/pool'
 import { normaliseRoots } from './roots'
 import type { ScanPlan } from './scope'
 import { planScan } from './scope'
@@ -82,6 +83,8 @@ export type ScanOptions = Readonly<{
    * they are scanned on the scan's own thread.
    */
   analysisWorker?: string
+  /** Heap cap, time limit and thread count of the analysis workers (defaults: see pool.ts). */
+  analysisLimits?: AnalysisLimits
 }>
 
 export type ScanHooks = Readonly<{
@@ -265,6 +268,7 @@ export async function openSession(
   })
   const jobs = createJobPool({
     concurrency: 4,
+    signal,
     // A job's failure is its file's finding, never the scan's end (the analyses themselves
     // catch what they can; this is the last line).
     onError: (e, path) => emitFailure(path, e),

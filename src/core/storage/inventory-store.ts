@@ -45,9 +45,10 @@ export function beginScan(
   const o: BeginScanOptions = opts instanceof Date ? { now: opts } : opts
   const scope: ScanScope = o.scope ?? { kind: 'full' }
   recoverInterruptedScans(db)
+  settleAfterFailure(db)
   attachStage(db)
   const { scanId, seq } = insertScanRow(db, host, roots, scope, o.now ?? new Date())
-  const stage = createStageWriter(db, scanId)
+  const stage = createStageWriter(db)
   let finished = false
   const end = (): void => {
     finished = true
@@ -74,6 +75,12 @@ export function beginScan(
       stage.flush()
       let recorded = stats
       try {
+        const staging = stage.failure()
+        if (staging) throw staging
+        // The cache rows this scan committed are folded into the database file before the big
+        // write: should the disk fill up during the merge, the log then holds only the merge's
+        // own frames, and truncating it after the failure gives all of its space back.
+        db.pragma('wal_checkpoint(PASSIVE)')
         const { delta } = commitScan(db, {
           scanId,
           seq,
@@ -116,6 +123,21 @@ export function beginScan(
   }
 }
 
+/**
+ * A scan that failed (a full disk) may have left a long write-ahead log: the next scan folds and
+ * truncates it before writing anything, once there is room for that.
+ */
+function settleAfterFailure(db: Db): void {
+  const last = db.prepare(`SELECT status FROM scans ORDER BY seq DESC LIMIT 1`).get() as
+    { status: string } | undefined
+  if (last?.status !== 'failed' && last?.status !== 'interrupted') return
+  try {
+    db.pragma('wal_checkpoint(TRUNCATE)')
+  } catch {
+    // Still no room, or a reader holds the log: the scan proceeds and reports what it meets.
+  }
+}
+
 /** How often a full scan compacts the change log (one pass over the log's keys). */
 const COMPACT_EVERY_MS = 86_400_000
 
@@ -144,7 +166,8 @@ function compactDaily(db: Db): void {
  */
 function markFailed(db: Db, scanId: string, e: unknown): void {
   try {
-    clearStage(db)
+    // The stage's temporary file goes with it (its space is what a full disk lacks).
+    db.exec(`DETACH DATABASE stage`)
   } catch {
     // The status below matters more.
   }
