@@ -32,8 +32,9 @@ export function openDb(
     // process's lock instead of failing at once.
     db.pragma('busy_timeout = 5000')
     if (!opts.readonly) {
-      // 8 KiB pages: about a fifth less time merging a scan into the inventory than 4 KiB (bench
-      // "inventory writes"). Takes effect only on a new, empty database; must precede WAL mode.
+      // 8 KiB pages: a scan's merge writes whole tables, and bigger pages mean fewer of them to
+      // write (README: Inventory store). Takes effect only on a new, empty database; must precede
+      // WAL mode.
       db.pragma('page_size = 8192')
       switchToWal(db)
       db.pragma('synchronous = NORMAL')

@@ -8,10 +8,10 @@ import type { Migration } from './types'
  *   another process from one whose process died.
  * - Every asset and finding remembers the unit of work that emitted it (`origin`: a locator, the
  *   analysis of one file, the secrets pass over one file, ...). A scoped scan replaces what the
- *   units it re-ran emitted and nothing else. The column has no index: an index on it (or on
- *   sha256) roughly doubled the time a full scan takes to merge 200k assets, while a scoped
- *   commit's scan of the table stays in the tens of milliseconds at that size. `asset_parts` keeps each unit's own contribution
- *   to an asset that several units emit, so one can be replaced without losing the others;
+ *   units it re-ran emitted and nothing else. The column has no index (nor has sha256): every
+ *   full scan would pay for it in its merge, while a scoped commit can afford to read the table
+ *   (README: Inventory store). `asset_parts` keeps each unit's own contribution to an asset
+ *   that several units emit, so one can be replaced without losing the others;
  *   `finding_origins` lists further units that emitted the same finding.
  * - `origin_paths`: the paths each unit claimed or read (a locator's store folder, a config file
  *   it parsed, a folder it listed, a path it found missing), so that a change to a path re-runs
