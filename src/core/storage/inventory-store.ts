@@ -5,7 +5,13 @@ import type { Db } from './db'
 import type { InventoryWriter } from './inventory-writer'
 import { DIRECT_ORIGIN } from './inventory-writer'
 import { commitScan } from './merge'
-import { insertScanRow, recoverInterruptedScans, releaseScan, setScanStatus } from './scan-rows'
+import {
+  insertScanRow,
+  recoverInterruptedScans,
+  releaseScan,
+  rememberFailure,
+  setScanStatus,
+} from './scan-rows'
 import { attachStage, clearStage, createStageWriter } from './stage'
 
 export { recoverInterruptedScans }
@@ -171,10 +177,12 @@ function markFailed(db: Db, scanId: string, e: unknown): void {
   } catch {
     // The status below matters more.
   }
+  const error = (e as Error).message ?? String(e)
   try {
-    setScanStatus(db, scanId, 'failed', { error: (e as Error).message ?? String(e) })
+    setScanStatus(db, scanId, 'failed', { error })
   } catch {
-    // Left to recoverInterruptedScans.
+    // No room even for the status: the next scan of this process writes it.
+    rememberFailure(scanId, error)
   }
 }
 

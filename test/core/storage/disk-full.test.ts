@@ -94,9 +94,9 @@ describe('a full disk', () => {
       writeFileSync(filler, Buffer.alloc(Math.max(0, free - 384 * 1024)))
       plant(home, 1500)
       await expect(scan(db, options(home))).rejects.toThrow(`inventory database ${file}`)
-      expect(db.prepare(`SELECT status FROM scans ORDER BY seq DESC LIMIT 1`).get()).toEqual({
-        status: 'failed',
-      })
+      const failedId = (
+        db.prepare(`SELECT id FROM scans ORDER BY seq DESC LIMIT 1`).get() as { id: string }
+      ).id
       // The log holds what the disk had room for; it cannot be folded while the disk is full.
       const left = wal()
       expect(left).toBeGreaterThan(64 * 1024)
@@ -110,6 +110,12 @@ describe('a full disk', () => {
         },
       })
       expect(next.status).toBe('complete')
+      // The failed scan is recorded as failed (when the disk had no room even for its status,
+      // the next scan wrote it), never left running.
+      expect(db.prepare(`SELECT status, error FROM scans WHERE id = ?`).get(failedId)).toEqual({
+        status: 'failed',
+        error: expect.stringContaining('full'),
+      })
       expect(atStart).toBeGreaterThanOrEqual(0)
       expect(atStart).toBeLessThan(left / 4)
       db.close()
