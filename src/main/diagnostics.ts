@@ -12,7 +12,6 @@ export function buildDiagnostics(
   const lines = [
     `AI Scout ${info.version} (${info.platform}/${info.arch})`,
     `node ${info.versions.node}${info.versions.electron ? `, electron ${info.versions.electron}` : ''}${info.versions.chrome ? `, chrome ${info.versions.chrome}` : ''}${info.versions.sqlite ? `, sqlite ${info.versions.sqlite}` : ''}`,
-    `native directory reader: ${info.nativeReader ? 'loaded' : 'not loaded (JavaScript reader in use)'}`,
     `inventory: ${info.dbPath}${info.dbSizeBytes !== undefined ? ` (${info.dbSizeBytes} bytes)` : ''}`,
     `log: ${info.logPath}`,
   ]

@@ -36,7 +36,6 @@ export type HandlerDeps = Readonly<{
     platform: string
     arch: string
     versions: AppInfo['versions']
-    nativeReader: boolean
   }>
   log: AppLog
   /** main → renderer events (webContents.send in Electron). */
@@ -128,7 +127,6 @@ export function createHandlers(deps: HandlerDeps): AppHandlers {
       dbPath: deps.dbPath,
       ...(info?.sizeBytes !== undefined ? { dbSizeBytes: info.sizeBytes } : {}),
       logPath: deps.log.path,
-      nativeReader: deps.app.nativeReader,
       recentErrors: deps.log.recent(),
     }
   }

@@ -10,7 +10,7 @@ import {
   shell,
 } from 'electron'
 import type { MenuItemConstructorOptions } from 'electron'
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { homedir, hostname, tmpdir, userInfo } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -23,7 +23,7 @@ import { createIpcRouter } from './ipc-router'
 import { createAppLog } from './log'
 import { buildMenuModel } from './menu-model'
 import type { MenuItemModel } from './menu-model'
-import { dirReaderAddonPath, sqliteNativeBinding } from './native'
+import { sqliteNativeBinding } from './native'
 import type { AppOrigin } from './security'
 import {
   denyAllPermissions,
@@ -164,7 +164,6 @@ void app.whenReady().then(() => {
         ...(process.versions.electron ? { electron: process.versions.electron } : {}),
         ...(process.versions.chrome ? { chrome: process.versions.chrome } : {}),
       },
-      nativeReader: existsSync(dirReaderAddonPath(__dirname)),
     },
     log,
     emit,

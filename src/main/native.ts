@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { join, sep } from 'node:path'
+import { join } from 'node:path'
 
 /**
  * better-sqlite3 is compiled for one ABI at a time: node_modules keeps the Node build (CLI,
@@ -15,17 +15,4 @@ export function sqliteNativeBinding(
   if (!versions.electron) return undefined
   const p = join(baseDir, 'native', `electron-abi${versions.modules}`, 'better_sqlite3.node')
   return existsSync(p) ? p : undefined
-}
-
-/**
- * Where the native directory reader sits in a given layout. In a packaged app the code runs from
- * resources/app.asar, but a .node file cannot be loaded from inside an asar archive: it is
- * unpacked next to it (electron-builder.yml `asarUnpack: out/addons/**`) and loaded from
- * resources/app.asar.unpacked/out/addons. The walker's loader applies the same rewrite.
- */
-export function dirReaderAddonPath(mainDir: string): string {
-  return join(mainDir, '..', 'addons', 'dir-reader.node').replace(
-    `app.asar${sep}`,
-    `app.asar.unpacked${sep}`,
-  )
 }

@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs'
+import { join } from 'node:path'
 import { parentPort, workerData } from 'node:worker_threads'
 import { openDb, readSettings, scan, scanOptionsFromSettings } from '../core'
 import type { WorkerControl, WorkerMessage, WorkerRequest } from './worker-protocol'
@@ -35,6 +36,8 @@ async function run(req: WorkerRequest): Promise<void> {
         scanSource: opts.scanSource,
         scanEnvironment: opts.scanEnvironment,
         // "Rescan this file": a scoped scan of the paths, which changes nothing outside them.
+        // The model-analysis worker is built beside this file (electron.vite.config.ts).
+        analysisWorker: join(__dirname, 'analysis-worker.js'),
         ...(req.paths ? { scope: { kind: 'paths' as const, paths: req.paths } } : {}),
       },
       { signal: ac.signal, onProgress: (progress) => post({ type: 'progress', progress }) },

@@ -219,8 +219,6 @@ export type AppInfo = Readonly<{
   dbPath: string
   dbSizeBytes?: number
   logPath: string
-  /** The native directory reader is loaded (else the JavaScript reader crawls). */
-  nativeReader: boolean
   recentErrors: readonly AppError[]
 }>
 

@@ -1,26 +1,18 @@
 import fg from 'fast-glob'
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import picomatch from 'picomatch'
 import { afterAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { dirReaderAddonPath, sqliteNativeBinding } from '../../src/main/native'
+import { sqliteNativeBinding } from '../../src/main/native'
 
 const ROOT = resolve(__dirname, '../..')
 const config = parse(readFileSync(join(ROOT, 'electron-builder.yml'), 'utf8')) as {
   directories: { buildResources: string }
   files: string[]
-  asarUnpack: string[]
+  asarUnpack?: string[]
   extraResources: { from: string; to: string; filter: string[] }[]
   npmRebuild: boolean
   linux: { target: string[]; icon: string }
@@ -64,7 +56,7 @@ describe('electron-builder config (checked here; packaging runs only on develope
       'out/main/db-worker.js',
       'out/preload/index.js',
       'out/renderer/index.html',
-      'out/addons/dir-reader.node',
+      'out/main/analysis-worker.js',
       'package.json',
     ]) {
       expect(existsSync(join(ROOT, f)), `${f} exists after npm run build`).toBe(true)
@@ -76,9 +68,16 @@ describe('electron-builder config (checked here; packaging runs only on develope
     expect(packed('out/cli/aiscout.js')).toBe(false)
   })
 
-  it('unpacks the directory reader addon from the asar archive', () => {
-    const unpacked = fg.sync(config.asarUnpack, { cwd: ROOT })
-    expect(unpacked).toContain('out/addons/dir-reader.node')
+  it('hands the scan worker the analysis worker beside it, and packs no native code into the asar', () => {
+    // Model files are analysed in worker threads started from out/main/analysis-worker.js; Electron
+    // (since 18) loads worker_threads scripts from inside app.asar, so nothing needs unpacking.
+    expect(readFileSync(join(ROOT, 'out/main/scan-worker.js'), 'utf8')).toContain(
+      'analysis-worker.js',
+    )
+    expect(config.asarUnpack).toBeUndefined()
+    // A .node file cannot load from inside an asar archive: the only one the app uses (SQLite)
+    // comes from extraResources.
+    expect(fg.sync('out/**/*.node', { cwd: ROOT }).filter((f) => packed(f))).toEqual([])
   })
 
   it('ships the Electron-ABI better-sqlite3 where the app looks for it', () => {
@@ -95,18 +94,6 @@ describe('electron-builder config (checked here; packaging runs only on develope
     writeFileSync(binding, '')
     expect(sqliteNativeBinding(resources, { electron: '45.5.0', modules: abi })).toBe(binding)
     expect(sqliteNativeBinding(resources, { modules: abi })).toBeUndefined()
-  })
-
-  it('finds and loads the directory reader in the packaged layout (app.asar.unpacked)', () => {
-    const resources = join(tmp, 'packaged')
-    const target = join(resources, 'app.asar.unpacked', 'out', 'addons', 'dir-reader.node')
-    mkdirSync(join(target, '..'), { recursive: true })
-    copyFileSync(join(ROOT, 'out/addons/dir-reader.node'), target)
-    // Main's code runs from resources/app.asar/out/main.
-    expect(dirReaderAddonPath(join(resources, 'app.asar', 'out', 'main'))).toBe(target)
-    const m: { exports: { readDirs?: unknown } } = { exports: {} }
-    process.dlopen(m, target)
-    expect(typeof m.exports.readDirs).toBe('function')
   })
 
   it('has its icon and macOS entitlements, and electron-builder never runs in CI', () => {

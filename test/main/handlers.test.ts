@@ -46,7 +46,6 @@ export function testDeps(dir: string, home: string, over: Partial<HandlerDeps> =
       platform: 'linux',
       arch: 'x64',
       versions: { node: process.versions.node },
-      nativeReader: true,
     },
     log: createAppLog(join(dir, 'logs', 'aiscout.log')),
     emit: (c, p) => events.push([c, p]),

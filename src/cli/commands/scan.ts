@@ -14,6 +14,7 @@ import {
 import { oneOf, parseArgs, UsageError } from '../args'
 import type { DeltaDocument } from '../delta'
 import { renderDeltaTable } from '../delta'
+import { coverageLine } from '../table'
 import type { Io } from '../io'
 import { resolvePath } from '../io'
 import { createProgressLine, formatBytes, openOutput } from '../output'
@@ -118,6 +119,9 @@ export async function runScan(argv: readonly string[], io: Io): Promise<number> 
     await emitInventory(io, inv, format, flags.out as string | undefined, {
       repoRoot: repoRootOf(scanRoots),
     })
+    // The table carries the coverage line; with a report format it goes to a watching terminal.
+    if (format !== 'table' && !flags.quiet && (io.stderr as { isTTY?: boolean }).isTTY)
+      io.stderr.write(`aiscout: ${coverageLine(inv.scan.stats, inv.skipped())}\n`)
     // Findings whose risk a user accepted do not fail the run.
     let worst = false
     for (const f of inv.findings()) {

@@ -75,7 +75,6 @@ export async function openApp(
       platform: 'linux',
       arch: 'x64',
       versions: { node: process.versions.node },
-      nativeReader: true,
     },
     log: createAppLog(join(dir, 'logs', 'aiscout.log')),
     emit: eventEmitter(

@@ -62,12 +62,6 @@ export function About() {
                         .join(' · '),
                     ],
                     [
-                      'Directory reader',
-                      i.nativeReader
-                        ? 'Native (fast)'
-                        : 'JavaScript (the native reader is not built for this platform)',
-                    ],
-                    [
                       'Inventory',
                       <span key="db" className="path-box inline">
                         <span className="mono break" data-testid="about-db">
