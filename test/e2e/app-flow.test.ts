@@ -130,7 +130,16 @@ describe.skipIf(!HAS_CHROMIUM)('desktop app main flow in Chromium', () => {
     await expect.poll(() => page.getByTestId('result-count').textContent()).toMatch(/match/)
     const names = await page
       .getByTestId('asset-row')
-      .evaluateAll((rows) => rows.map((r) => r.textContent ?? ''))
+      // Long names and paths are shortened in the middle; the full text is their title.
+      .evaluateAll((rows) =>
+        rows.map((r) =>
+          [
+            r.textContent ?? '',
+            ...[...r.querySelectorAll('[title]')].map((e) => e.getAttribute('title')),
+          ].join(' '),
+        ),
+      )
+    expect(names.length).toBeGreaterThan(0)
     expect(names.every((n) => /tiny/i.test(n))).toBe(true)
     await page.getByTestId('inventory-search').fill('')
     await expect.poll(() => page.getByTestId('result-count').textContent()).toBe(all)

@@ -130,6 +130,24 @@ describe('handler table over the real workers and a real SQLite file', () => {
     expect(o.models.malicious).toBeGreaterThanOrEqual(1)
   })
 
+  it('a cancelled scan says so and keeps the previous inventory as it was', async () => {
+    const before = await ok<Overview>(router.invoke('overview:get', []))
+    const page = async () =>
+      ok<{ rows: { id: string }[] }>(router.invoke('assets:list', [{ status: 'all', limit: 500 }]))
+    const idsBefore = (await page()).rows.map((r) => r.id)
+    const running = router.invoke('scan:start', [{}])
+    // The cancel reaches the worker before its scan walks anything.
+    expect(await ok<boolean>(router.invoke('scan:cancel', []))).toBe(true)
+    const outcome = await ok<{ kind: string }>(running)
+    expect(outcome.kind).toBe('interrupted')
+    const after = await ok<Overview>(router.invoke('overview:get', []))
+    expect(after.lastScan?.id).toBe(before.lastScan?.id)
+    expect(after.lastAttempt?.status).toBe('interrupted')
+    expect(after.totalAssets).toBe(before.totalAssets)
+    expect(after.openBySeverity).toEqual(before.openBySeverity)
+    expect((await page()).rows.map((r) => r.id)).toEqual(idsBefore)
+  }, 60_000)
+
   it('pages assets by key: sorted, filtered, no row twice, and the same total as one big page', async () => {
     const q = { kinds: ['mcp-server'] as const, sort: { key: 'name', dir: 'asc' } as const }
     const all = await ok<AssetPage>(

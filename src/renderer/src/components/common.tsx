@@ -66,6 +66,15 @@ export function setHomeDir(h: string): void {
   homeDir = h
 }
 
+/**
+ * A message from the engine with the home folder written as `~`: findings name absolute paths,
+ * which in a list repeat the user's home folder on every row. The full text stays on hover.
+ */
+export function HomeText({ text }: { text: string }) {
+  const short = homeDir && homeDir.length > 1 ? text.split(`${homeDir}/`).join('~/') : text
+  return <span title={short === text ? undefined : text}>{short}</span>
+}
+
 /** A path shortened in the middle (monospace), the full path on hover. */
 export function PathText({
   path,

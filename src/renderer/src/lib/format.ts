@@ -92,8 +92,10 @@ export function middlePath(path: string, max: number, home?: string): string {
   const sep = p.includes('/') ? '/' : '\\'
   const parts = p.split(sep)
   const last = parts[parts.length - 1] ?? ''
-  // A long last part (a digest-named blob) is itself shortened in the middle.
-  const tail = last.length > max * 0.6 ? `${last.slice(0, 6)}…${last.slice(-6)}` : last
+  // A last part too long to fit beside `…/` (a digest-named blob) is itself shortened in the middle.
+  const room = Math.max(8, max - 4)
+  const tail =
+    last.length > room ? `${last.slice(0, 6)}…${last.slice(-Math.max(4, room - 7))}` : last
   let head = ''
   for (const part of parts.slice(0, -1)) {
     const next = head ? `${head}${sep}${part}` : part
@@ -103,6 +105,13 @@ export function middlePath(path: string, max: number, home?: string): string {
   if (!head) head = parts[0] ?? ''
   const out = `${head}${sep}…${sep}${tail}`
   return out.length <= max + 2 ? out : `${p.slice(0, Math.max(1, max - tail.length - 2))}…${tail}`
+}
+
+/** `text` in at most `max` characters, shortened in the middle (the end often tells items apart). */
+export function middleText(text: string, max: number): string {
+  if (text.length <= max) return text
+  const tail = Math.ceil((max - 1) * 0.55)
+  return `${text.slice(0, max - 1 - tail)}…${text.slice(text.length - tail)}`
 }
 
 export function shortHash(h: string | undefined, n = 8): string {

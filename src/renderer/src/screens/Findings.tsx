@@ -8,6 +8,7 @@ import { SEVERITY_LABEL, SEVERITY_ORDER, SeverityBadge, StateBadge } from '../co
 import {
   EmptyState,
   ErrorState,
+  HomeText,
   PathText,
   RelativeTime,
   SearchBox,
@@ -420,7 +421,9 @@ function GroupedList({
                 >
                   <span className={`fl-bar bar-${r.severity}`} aria-hidden="true" />
                   <span className="fl-main">
-                    <span className="fl-msg">{r.message}</span>
+                    <span className="fl-msg">
+                      <HomeText text={r.message} />
+                    </span>
                     <span className="fl-where">
                       <PathText path={r.path} max={70} />
                       {r.line !== undefined && <span className="muted"> : {r.line}</span>}

@@ -55,7 +55,7 @@ export function Inventory({ route }: { route: Route }) {
         <SearchBox
           value={text}
           onChange={(v) => replaceParams({ q: v, sel: undefined })}
-          placeholder="Name, path, SHA-256 or key fingerprint"
+          placeholder="Name, path, hash, fingerprint"
           label="Search the inventory"
           inputRef={search}
           testId="inventory-search"
@@ -86,6 +86,12 @@ export function Inventory({ route }: { route: Route }) {
                 href={href('inventory', t.id)}
                 data-testid={`tab-${t.id}`}
                 tabIndex={on ? 0 : -1}
+                // With many kinds the row scrolls sideways: keep the open tab in view.
+                ref={
+                  on
+                    ? (el) => el?.scrollIntoView({ block: 'nearest', inline: 'nearest' })
+                    : undefined
+                }
                 onKeyDown={(e) => {
                   if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return
                   e.preventDefault()

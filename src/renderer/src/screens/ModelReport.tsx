@@ -2,11 +2,12 @@ import type { ModelReport } from '../../../shared/ipc'
 import { PageHeader } from '../components/PageHeader'
 import { SEVERITY_ORDER, SeverityBadge, VerdictBadge } from '../components/badges'
 import {
-  Bytes,
   Button,
+  Bytes,
   CopyButton,
   EmptyState,
   ErrorState,
+  HomeText,
   KeyValues,
   PathText,
   Skeleton,
@@ -138,7 +139,9 @@ function ReportBody({ r }: { r: ModelReport }) {
                 <h3>{f.title}</h3>
                 <code className="muted">{f.ruleId}</code>
               </header>
-              <p>{f.message}</p>
+              <p>
+                <HomeText text={f.message} />
+              </p>
               {(f.member || f.offset !== undefined || f.callable) && (
                 <div className="evidence">
                   <KeyValues

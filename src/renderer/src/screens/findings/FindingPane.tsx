@@ -6,6 +6,7 @@ import {
   Button,
   CopyButton,
   ErrorState,
+  HomeText,
   KeyValues,
   PathText,
   RelativeTime,
@@ -94,7 +95,7 @@ function FindingBody({ d, onAccept }: { d: FindingDetail; onAccept(): void }) {
       <section className="pane-section" aria-labelledby="ev-h">
         <h3 id="ev-h">What was seen</h3>
         <p className="finding-message" data-testid="finding-message">
-          {f.message}
+          <HomeText text={f.message} />
         </p>
         <div className="evidence" data-testid="evidence">
           <KeyValues

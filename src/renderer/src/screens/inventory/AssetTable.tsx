@@ -13,7 +13,7 @@ import { KIND_LABEL } from '../../../../shared/inventory-tabs'
 import { SeverityBadge, VerdictBadge } from '../../components/badges'
 import { Bytes, ErrorState, PathText } from '../../components/common'
 import { Icon } from '../../components/Icon'
-import { formatBytes, formatCount, middlePath, shortHash } from '../../lib/format'
+import { formatBytes, formatCount, middlePath, middleText, shortHash } from '../../lib/format'
 import type { PagedRows } from '../../lib/paged-assets'
 import { recallScroll, rememberScroll } from '../../lib/router'
 
@@ -42,10 +42,22 @@ type Col = Readonly<{
   fr?: number
   drop: number
   align?: 'right'
-  render(r: AssetRow): React.ReactNode
+  /** `width`: the column's laid-out width in pixels, for text shortened in the middle. */
+  render(r: AssetRow, width: number): React.ReactNode
 }>
 
-function factCell(c: FactColumn, r: AssetRow): React.ReactNode {
+/** Cell padding (12 px each side) and the width of one character of the 12 px monospace font. */
+const CELL_PAD = 24
+const MONO_CHAR = 7.3
+/** Characters of monospace text that fit a column `width` pixels wide. */
+const monoFit = (width: number): number => Math.max(12, Math.floor((width - CELL_PAD) / MONO_CHAR))
+/**
+ * Roughly the characters of the bold 14 px name that fit. Glyph widths vary by font, so this
+ * errs short (10 px a glyph): a name shortened a little early beats one cut at both ends.
+ */
+const nameFit = (width: number): number => Math.max(10, Math.floor((width - CELL_PAD - 4) / 10))
+
+function factCell(c: FactColumn, r: AssetRow, width: number): React.ReactNode {
   const v = r.facts[c.id]
   if (v === undefined) return <span className="muted">—</span>
   switch (c.format) {
@@ -64,7 +76,7 @@ function factCell(c: FactColumn, r: AssetRow): React.ReactNode {
     default:
       return c.mono ? (
         <span className="mono" title={String(v)}>
-          {middlePath(String(v), 28)}
+          {middlePath(String(v), monoFit(width))}
         </span>
       ) : (
         <span title={String(v)}>{String(v)}</span>
@@ -81,13 +93,14 @@ export function columnsFor(tab: InventoryTab): Col[] {
         out.push({
           id: 'name',
           header: tab.kinds.includes('secret') ? 'Key' : 'Name',
-          min: 170,
-          fr: 2,
+          min: 200,
+          fr: 3,
           drop: 0,
-          render: (r) => (
+          render: (r, w) => (
             <span className="cell-name">
               <span className="name-text" title={r.name}>
-                {r.name}
+                {/* The end of a long name tells models apart (a file, a tag, a quantisation). */}
+                {middleText(r.name, nameFit(w) - (r.status === 'gone' ? 6 : 0))}
               </span>
               {r.status === 'gone' && <span className="tag tone-neutral">gone</span>}
             </span>
@@ -98,8 +111,9 @@ export function columnsFor(tab: InventoryTab): Col[] {
             id: `fact:${f.id}`,
             header: f.label,
             min: f.width ?? 110,
-            drop: 3 + i,
-            render: (r) => factCell(f, r),
+            // Facts go before the source and location when the table is narrow.
+            drop: 5 + i,
+            render: (r, w) => factCell(f, r, w),
           }),
         )
         break
@@ -132,7 +146,7 @@ export function columnsFor(tab: InventoryTab): Col[] {
         out.push({
           id: 'format',
           header: 'Format',
-          min: 96,
+          min: 104,
           drop: 2,
           render: (r) => r.format ?? <span className="muted">—</span>,
         })
@@ -141,7 +155,7 @@ export function columnsFor(tab: InventoryTab): Col[] {
         out.push({
           id: 'size',
           header: 'Size',
-          min: 82,
+          min: 88,
           drop: 1,
           align: 'right',
           render: (r) => <Bytes n={r.sizeBytes} />,
@@ -151,8 +165,8 @@ export function columnsFor(tab: InventoryTab): Col[] {
         out.push({
           id: 'source',
           header: 'Source',
-          min: 124,
-          drop: 8,
+          min: 120,
+          drop: 4,
           render: (r) => <span title={r.source}>{r.source ?? '—'}</span>,
         })
         break
@@ -160,7 +174,7 @@ export function columnsFor(tab: InventoryTab): Col[] {
         out.push({
           id: 'verdict',
           header: 'Verdict',
-          min: 96,
+          min: 104,
           drop: 0,
           render: (r) =>
             r.verdict ? <VerdictBadge verdict={r.verdict} /> : <span className="muted">—</span>,
@@ -170,7 +184,7 @@ export function columnsFor(tab: InventoryTab): Col[] {
         out.push({
           id: 'findings',
           header: 'Findings',
-          min: 108,
+          min: 116,
           drop: 0,
           render: (r) =>
             r.openFindings && r.worstSeverity ? (
@@ -190,7 +204,7 @@ export function columnsFor(tab: InventoryTab): Col[] {
           min: 170,
           fr: 3,
           drop: 1,
-          render: (r) => <PathText path={r.path} max={60} />,
+          render: (r, w) => <PathText path={r.path} max={monoFit(w)} />,
         })
         break
     }
@@ -207,6 +221,15 @@ function fitColumns(cols: readonly Col[], width: number): Col[] {
     kept.splice(kept.indexOf(worst), 1)
   }
   return kept
+}
+
+/** The pixel width the grid gives each column: `min`, plus a share of what is left by `fr`. */
+function layoutWidths(cols: readonly Col[], width: number): Readonly<Record<string, number>> {
+  const free = Math.max(0, width - 4 - cols.reduce((n, c) => n + c.min, 0))
+  const frs = cols.reduce((n, c) => n + (c.fr ?? 0), 0)
+  return Object.fromEntries(
+    cols.map((c) => [c.id, c.min + (frs && c.fr ? (free * c.fr) / frs : 0)]),
+  )
 }
 
 const helper = createColumnHelper<AssetRow>()
@@ -243,6 +266,7 @@ export function AssetTable({
     return () => ro.disconnect()
   }, [])
   const cols = useMemo(() => fitColumns(allCols, width), [allCols, width])
+  const widths = useMemo(() => layoutWidths(cols, width), [cols, width])
   const sorting: SortingState = [{ id: sort.key, desc: sort.dir === 'desc' }]
   const columnDefs = useMemo(
     () =>
@@ -251,7 +275,7 @@ export function AssetTable({
           helper.display({
             id: c.id,
             header: c.header,
-            cell: (ctx) => c.render(ctx.row.original),
+            cell: (ctx) => c.render(ctx.row.original, c.min),
             enableSorting: c.id in SORTABLE,
           }) as ColumnDef<AssetRow>,
       ),
@@ -431,7 +455,7 @@ export function AssetTable({
                         className={`cell${c.align === 'right' ? ' right' : ''}`}
                         data-col={c.id}
                       >
-                        {c.render(r)}
+                        {c.render(r, widths[c.id] ?? c.min)}
                       </div>
                     ))
                   : cols.map((c) => (

@@ -1,0 +1,71 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import type { StringCipher } from '../../src/main/safe-token-store'
+import { TokenStorageUnavailable, safeTokenStore } from '../../src/main/safe-token-store'
+
+/** Stands in for the OS keychain behind Electron's safeStorage: AES-256-GCM with a secret key. */
+function keychain(available = true): StringCipher {
+  const key = randomBytes(32)
+  return {
+    isEncryptionAvailable: () => available,
+    encryptString(plain) {
+      const iv = randomBytes(12)
+      const c = createCipheriv('aes-256-gcm', key, iv)
+      const body = Buffer.concat([c.update(plain, 'utf8'), c.final()])
+      return Buffer.concat([iv, c.getAuthTag(), body])
+    },
+    decryptString(blob) {
+      const d = createDecipheriv('aes-256-gcm', key, blob.subarray(0, 12))
+      d.setAuthTag(blob.subarray(12, 28))
+      return Buffer.concat([d.update(blob.subarray(28)), d.final()]).toString('utf8')
+    },
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'aiscout-token-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const TOKEN = 'dt_live_9f8e7d6c5b4a39281706f5e4d3c2b1a0'
+
+describe('device token in the app: encrypted by the OS keychain, never clear text', () => {
+  it('round-trips the token through an encrypted 0600 file that never holds it in clear', () => {
+    const path = join(dir, 'a.sync-token')
+    const store = safeTokenStore(path, keychain())
+    expect(store.read()).toBeUndefined()
+    store.write(TOKEN)
+    expect(store.read()).toBe(TOKEN)
+    const raw = readFileSync(path)
+    expect(raw.includes(Buffer.from(TOKEN))).toBe(false)
+    expect(raw.toString('latin1')).not.toContain('dt_live')
+    if (process.platform !== 'win32') expect(statSync(path).mode & 0o777).toBe(0o600)
+    // A rotated token replaces the old one; clearing removes the file.
+    store.write(`${TOKEN}-2`)
+    expect(store.read()).toBe(`${TOKEN}-2`)
+    store.clear()
+    expect(existsSync(path)).toBe(false)
+    expect(store.read()).toBeUndefined()
+  })
+
+  it('refuses to store a token without a keychain, and never writes it in clear', () => {
+    for (const [cipher, backend] of [
+      [keychain(false), undefined],
+      // Electron on Linux without a Secret Service "encrypts" with a fixed key: that is none.
+      [keychain(true), 'basic_text'],
+    ] as const) {
+      const path = join(dir, `none-${backend ?? 'off'}.sync-token`)
+      const store = safeTokenStore(path, cipher, backend ? { backend: () => backend } : {})
+      expect(() => store.write(TOKEN)).toThrow(TokenStorageUnavailable)
+      expect(existsSync(path)).toBe(false)
+    }
+  })
+
+  it('will not read a token it cannot decrypt as if it were absent', () => {
+    const path = join(dir, 'foreign.sync-token')
+    writeFileSync(path, randomBytes(64))
+    expect(() => safeTokenStore(path, keychain()).read()).toThrow()
+    const off = safeTokenStore(path, keychain(false))
+    expect(() => off.read()).toThrow(TokenStorageUnavailable)
+  })
+})
