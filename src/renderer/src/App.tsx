@@ -111,7 +111,11 @@ export function App() {
             <Icon name={n.icon} />
             {n.label}
             {n.screen === 'findings' && urgent > 0 && (
-              <span className={`nav-count sev-${worst}`} aria-label={`${urgent} critical or high`}>
+              <span
+                className={`nav-count sev-${worst}`}
+                aria-label={`${urgent} critical or high`}
+                title={`${urgent} critical or high findings open`}
+              >
                 {urgent > 999 ? '999+' : urgent}
               </span>
             )}

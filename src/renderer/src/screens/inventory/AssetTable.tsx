@@ -76,12 +76,22 @@ function factCell(c: FactColumn, r: AssetRow, width: number): React.ReactNode {
     default:
       return c.mono ? (
         <span className="mono" title={String(v)}>
-          {middlePath(String(v), monoFit(width))}
+          {shortMono(String(v), monoFit(width))}
         </span>
       ) : (
         <span title={String(v)}>{String(v)}</span>
       )
   }
+}
+
+/**
+ * Monospace text for a narrow cell: a URL keeps its host and the end of its path (the scheme
+ * goes first), a path drops middle folders, anything else is shortened in the middle.
+ */
+function shortMono(v: string, fit: number): string {
+  if (v.length <= fit) return v
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) return middleText(v.replace(/^[^:]+:\/\//, ''), fit)
+  return v.includes('/') || v.includes('\\') ? middlePath(v, fit) : middleText(v, fit)
 }
 
 /** The columns of one tab: the common ones it lists, then its facts, then the path. */
