@@ -3,7 +3,7 @@ import type { Page } from '../../shared/query'
 import type { Key, KeysetQuery, Where } from './paging'
 import { countUpTo, FEW_MATCHES } from './paging'
 import { foldWords, rowMatcher } from './text-match'
-import { searchWords } from './text'
+import { ftsMatch, searchWords } from './text'
 import { WALK_FACTOR, walkPage } from './walk'
 
 /** A table with a search index, and the state rows (with the indexed text) beside it. */
@@ -80,7 +80,7 @@ export function textFilter(db: Db, w: Where, s: SearchTable, text: string | unde
       return (decided = as(m, !(many ?? countUpTo(db, matches, [m], FEW_MATCHES) > FEW_MATCHES)))
     }
   }
-  const query = words.map((x) => `"${x}"*`).join(' AND ')
+  const query = ftsMatch(words)
   const prefixes = foldWords(db, words)
   if (prefixes === undefined) {
     w.text = { sql: lazily(() => query) }

@@ -23,6 +23,10 @@ export function searchWords(text: string): string[] {
  */
 export function ftsQuery(text: string): string | undefined {
   const words = searchWords(text)
-  if (words.length === 0) return undefined
+  return words.length === 0 ? undefined : ftsMatch(words)
+}
+
+/** The MATCH expression of searchWords' words: each a quoted prefix, all required. */
+export function ftsMatch(words: readonly string[]): string {
   return words.map((w) => `"${w}"*`).join(' AND ')
 }
