@@ -35,7 +35,12 @@ export function makeTestContext(opts: {
   const skipped: SkippedEntry[] = []
   const claimedDirs = new Set<string>()
   const claimedFiles = new Set<string>()
-  const noSecrets: SecretScanner = { scanText: () => [], scanNotebook: () => [] }
+  const noSecrets: SecretScanner = {
+    scanText: () => [],
+    scanNotebook: () => [],
+    scanNamedValue: () => [],
+    scanPrivateKey: () => undefined,
+  }
   const emitAsset = (a: NewAsset): string => {
     const id = assetIdFor(a.kind, a.identity ?? a.path)
     const i = assets.findIndex((x) => x.id === id)

@@ -40,7 +40,12 @@ function fakeScanner(values: readonly string[]): SecretScanner {
           path: opts.path,
         })),
     )
-  return { scanText, scanNotebook: () => [] }
+  return {
+    scanText,
+    scanNotebook: () => [],
+    scanNamedValue: () => [],
+    scanPrivateKey: () => undefined,
+  }
 }
 
 async function scan(
