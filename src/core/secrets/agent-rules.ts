@@ -307,7 +307,8 @@ export const AGENT_CREDENTIAL_ROWS: readonly SecretRuleDef[] = [
     // public by design, so the row needs the service-role name next to the value.
     id: 'supabase-service-role',
     provider: 'Supabase',
-    pattern: '(?<body>eyJ[A-Za-z0-9_-]{10,200}\\.eyJ[A-Za-z0-9_-]{20,1000}\\.[A-Za-z0-9_-]{20,200})',
+    pattern:
+      '(?<body>eyJ[A-Za-z0-9_-]{10,200}\\.eyJ[A-Za-z0-9_-]{20,1000}\\.[A-Za-z0-9_-]{20,200})',
     requiresKeyword: true,
     keywords: ['service_role', 'service-role', 'servicerole'],
     minEntropy: 3.5,

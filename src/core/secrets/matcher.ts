@@ -187,8 +187,7 @@ export function findCandidates(
       }
     }
     const end = pos + trigger.length
-    for (const r of set.byKeyword.get(trigger) ?? [])
-      addRegion(r, end, end + (r.def.window ?? 80))
+    for (const r of set.byKeyword.get(trigger) ?? []) addRegion(r, end, end + (r.def.window ?? 80))
   })
   let lower: string | undefined
   for (const [r, list] of regions) {

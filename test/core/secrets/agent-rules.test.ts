@@ -117,8 +117,8 @@ describe('named values no row recognises', () => {
       platform: 'Databricks',
     })
     expect(hit).toMatchObject({ provider: 'Databricks', detector: 'platform-credential' })
-    expect(scanner.scanNamedValue('token', '${DATABRICKS_TOKEN}', { ...at, platform: 'X' })).toEqual(
-      [],
-    )
+    expect(
+      scanner.scanNamedValue('token', '${DATABRICKS_TOKEN}', { ...at, platform: 'X' }),
+    ).toEqual([])
   })
 })
