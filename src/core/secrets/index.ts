@@ -18,6 +18,6 @@ export {
   IDENTITY_KEY_RULE_ID,
   scopeForKind,
 } from './matcher'
-export { isValueReference, looksSecretName } from './named-value'
+export { isPlaceholderValue, isValueReference, looksSecretName } from './named-value'
 export { parseGitIndex } from './git-index'
 export { compileIgnore, isIgnored } from './gitignore'

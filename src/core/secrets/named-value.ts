@@ -36,6 +36,15 @@ export function looksSecretName(name: string): boolean {
 const PUBLIC_NAME =
   /(anon|publishable|public|_id$|^id$|client_?id|user(_?name)?$|_url$|_uri$|endpoint|host|region|model|_path$|_file$|_dir$|_env_var$|_var$|expir|ttl|timeout|count|limit|max_|_max|header_name|type$)/i
 
+/** A template value (`<your-key>`, `ghp_your_token_here`, `xxxx`): what a config holds before it is filled in. */
+export function isPlaceholderValue(value: string): boolean {
+  const v = credentialPart(value)
+  if (/^<[^>]*>$|^\[[^\]]*\]$|^\*+$/.test(v)) return true
+  return /your|xxxx|example|placeholder|replace|changeme|insert|redacted|dummy|fake|_here|-here/i.test(
+    v,
+  )
+}
+
 /** Authorization schemes in front of the credential in a header value. */
 const AUTH_SCHEME = /^(Bearer|Token|Basic|Bot|Key|ApiKey)\s+/i
 

@@ -195,6 +195,35 @@ describe.each(['linux', 'darwin', 'win32'] as const)(
       ])
     })
 
+    it('makes every plaintext credential a key asset linked from its platform, with the real engine', async () => {
+      const { assets, findings, fake } = await scan(platform, () =>
+        createSecretScanner({ fingerprintKey: randomBytes(32) }),
+      )
+      const byId = new Map(assets.map((a) => [a.id, a]))
+      let checked = 0
+      for (const p of assets.filter((a) => a.kind === 'ai-platform')) {
+        const keys = (p.details?.credentialKeys ?? []) as { line: number }[]
+        const linked = (p.links ?? []).map((l) => byId.get(l.to))
+        for (const k of keys) {
+          const secret = linked.find((s) => s?.kind === 'secret' && s.details?.line === k.line)
+          expect(secret, `${String(p.details?.platform)} line ${k.line}`).toBeDefined()
+          checked++
+        }
+      }
+      expect(checked).toBeGreaterThanOrEqual(9)
+      // A credential no row knows is attributed to its platform, not to a generic bucket.
+      const providerAt = (path: string | undefined) =>
+        assets.find((a) => a.kind === 'secret' && a.path === path)?.details?.provider
+      expect(providerAt(fake.paths.databricks)).toBe('Databricks')
+      expect(providerAt(fake.paths.kube)).toBe('Kubernetes')
+      expect(providerAt(fake.paths.runpod)).toBe('RunPod')
+      const tic = findings.filter((f) => f.ruleId === 'platform.token-in-config')
+      expect(tic.length).toBeGreaterThan(0)
+      for (const f of tic) expect(byId.get(f.assetId ?? '')?.kind, f.path).toBe('secret')
+      const db = assets.find((a) => a.kind === 'secret' && a.details?.provider === 'Databricks')
+      expect(db?.details).toMatchObject({ detector: 'platform-credential', line: 3 })
+    })
+
     it('never stores a token value, with the real secrets engine', async () => {
       const { assets, findings, skipped, fake } = await scan(platform, () =>
         createSecretScanner({ fingerprintKey: randomBytes(32) }),

@@ -92,7 +92,7 @@ async function locate(ctx: DiscoveryContext): Promise<void> {
       if (svc) serviceSections.set(svc, { bedrock, sagemaker })
       for (const [k, e] of s.entries)
         if (SECRET_KEYS.has(k) && e.value !== '')
-          credentials.push({ path, line: e.line, key: k, profile: s.name })
+          credentials.push({ path, line: e.line, key: k, profile: s.name, value: e.value })
       const name = profileName(s.name, inConfig)
       if (!name) continue
       const p = get(name)

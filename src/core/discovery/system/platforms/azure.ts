@@ -79,7 +79,7 @@ async function locate(ctx: DiscoveryContext): Promise<void> {
     if (t === undefined) continue
     texts.push({ path: p, text: t, kind: 'tool-credentials' })
     for (const k of keyLines(t, /^(secret|client_secret|refresh_token|accessToken|refreshToken)$/))
-      credentials.push({ path: p, line: k.line, key: k.key })
+      credentials.push({ path: p, ...k })
   }
   const mlExtension =
     (await isDir(join(dir, 'cliextensions', 'ml'))) ||

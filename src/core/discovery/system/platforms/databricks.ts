@@ -50,7 +50,7 @@ async function locate(ctx: DiscoveryContext): Promise<void> {
   const profiles = ini.sections.map((s) => {
     for (const [k, e] of s.entries)
       if (SECRET_KEYS.has(k) && e.value !== '')
-        credentials.push({ path, line: e.line, key: k, profile: s.name })
+        credentials.push({ path, line: e.line, key: k, profile: s.name, value: e.value })
     return {
       name: s.name.slice(0, 200),
       host: sanitizeHost(s.entries.get('host')?.value) ?? null,

@@ -75,7 +75,7 @@ async function locate(ctx: DiscoveryContext): Promise<void> {
       })
     }
     for (const k of keyLines(adc, /^(refresh_token|private_key|client_secret)$/))
-      credentials.push({ path: adcPath, line: k.line, key: k.key })
+      credentials.push({ path: adcPath, ...k })
   }
   const storedCredentials =
     (await isFile(join(dir, 'credentials.db'))) || (await isFile(join(dir, 'access_tokens.db')))

@@ -73,11 +73,7 @@ async function reportKubeconfig(ctx: DiscoveryContext, path: string): Promise<vo
     }
   })
   const credentials: CredentialKey[] = keyLines(text, /^(token|client-key-data|password)$/).map(
-    (k) => ({
-      path,
-      line: k.line,
-      key: k.key,
-    }),
+    (k) => ({ path, ...k }),
   )
   emitPlatform(ctx, {
     platform: 'kubernetes',

@@ -34,8 +34,7 @@ async function locate(ctx: DiscoveryContext): Promise<void> {
           hasToken: typeof v.token_secret === 'string' && v.token_secret !== '',
         })
       }
-    for (const k of keyLines(text, /^token_secret$/))
-      credentials.push({ path, line: k.line, key: k.key })
+    for (const k of keyLines(text, /^token_secret$/)) credentials.push({ path, ...k })
   }
   emitPlatform(ctx, {
     platform: 'modal',

@@ -49,6 +49,7 @@ async function locate(ctx: DiscoveryContext): Promise<void> {
               line: start + authLine + 1,
               key: 'auth',
               profile: REGISTRY,
+              value: (entry as { auth: string }).auth,
             })
         }
       }
