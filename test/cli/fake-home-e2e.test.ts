@@ -41,6 +41,8 @@ describe('aiscout scan on a complete fake home', () => {
   let out: Out
   let marker: string
   let planted: readonly string[]
+  let agentKeys: Readonly<Record<string, string>>
+  let identityFingerprint: string
 
   beforeAll(() => {
     const stores = buildStoresHome('linux')
@@ -71,7 +73,16 @@ describe('aiscout scan on a complete fake home', () => {
     write(join(home, 'web', 'node_modules', 'pkg', 'evil.pkl'), maliciousPickle())
     write(join(home, 'Downloads', 'broken.gguf'), truncatedGgufBytes())
     marker = apps.marker
-    planted = [...mcp.plantedValues, basic.key]
+    planted = [
+      ...mcp.plantedValues,
+      basic.key,
+      agents.github,
+      agents.linear,
+      stores.identityKey.body.slice(20, 80),
+      stores.identityKey.body.slice(-80, -20),
+    ]
+    agentKeys = mcp.agentKeys
+    identityFingerprint = stores.identityKey.fingerprint
     const PATH = (apps.env.PATH ?? '')
       .split(':')
       .map((p) => p.replace(apps.home, home))
@@ -153,6 +164,40 @@ describe('aiscout scan on a complete fake home', () => {
       for (const v of planted)
         expect(bytes.includes(Buffer.from(v)), `${f} holds a planted value`).toBe(false)
     }
+  })
+
+  it('reports credentials handed to agents and the Ollama identity key as key assets, linked', () => {
+    const byId = new Map(out.assets.map((a) => [a.id, a]))
+    const secretsOf = (name: string) =>
+      out.assets
+        .filter((a) => a.kind === 'mcp-server' && (a as { name?: string }).name === name)
+        .flatMap((a) => a.links.map((l) => byId.get(l.to)))
+    expect(Object.keys(agentKeys).length).toBe(4)
+    const handed: readonly (readonly [string, string])[] = [
+      ['gh-agent', 'GitHub'],
+      ['pg-agent', 'PostgreSQL'],
+      ['web-search', 'Brave Search'],
+      ['slack-remote', 'Slack'],
+    ]
+    for (const [server, provider] of handed)
+      expect(
+        secretsOf(server).map((s) => (s as { provider?: string } | undefined)?.provider),
+        server,
+      ).toEqual([provider])
+    const idKey = out.assets.find(
+      (a) => a.kind === 'secret' && a.path.endsWith('/.ollama/id_ed25519'),
+    )
+    expect((idKey as { details?: Record<string, unknown> } | undefined)?.details).toMatchObject({
+      provider: 'Ollama',
+      publicKeyFingerprint: identityFingerprint,
+    })
+    expect(
+      out.findings
+        .filter((f) => f.assetId === idKey?.id)
+        .map((f) => f.ruleId)
+        .sort(),
+    ).toEqual(['posture.key-file-permissions', 'secret.identity-key'])
+    expect(out.assets.some((a) => a.path.endsWith('id_ed25519.pub'))).toBe(false)
   })
 
   it('links point at stored assets', () => {

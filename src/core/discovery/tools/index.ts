@@ -4,6 +4,7 @@ import { desktopAppsLocator } from './apps/desktop-apps'
 import { ghExtensionsLocator } from './apps/gh-extensions'
 import { npmGlobalsLocator } from './apps/npm-globals'
 import { pythonToolsLocator } from './apps/python-tools'
+import { identityKeysLocator } from './identity-keys'
 import { jetbrainsPluginsLocator } from './ide/jetbrains'
 import { vscodeExtensionsLocator } from './ide/vscode'
 import { mcpLocator } from './mcp/locator'
@@ -25,4 +26,5 @@ export const TOOL_LOCATORS: readonly Locator[] = [
   jetbrainsPluginsLocator,
   mcpLocator,
   agentConfigLocator,
+  identityKeysLocator,
 ]
