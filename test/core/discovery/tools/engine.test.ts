@@ -82,6 +82,7 @@ describe('tool discovery through the scan engine', () => {
       [
         '@modelcontextprotocol/server-filesystem',
         'Claude Code',
+        'Cursor',
         'OpenAI Codex CLI',
         'Ollama',
         'aider',

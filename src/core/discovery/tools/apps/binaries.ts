@@ -10,6 +10,7 @@ import type { PackageJson } from './metadata'
 import { toolForBinary } from './tool-table'
 import type { ToolSpec } from './tool-table'
 import { runVersionCommand } from './version-command'
+import { emitTool } from '../util/tool-registry'
 
 /** Install dirs probed even when they are not on PATH (inside the scanned home). */
 function knownDirs(d: BaseDirs, ctx: DiscoveryContext): string[] {
@@ -189,7 +190,7 @@ async function locate(ctx: DiscoveryContext): Promise<void> {
         installMethod: r.installMethod,
         versionSource: r.versionSource,
       }
-      ctx.emitAsset({
+      emitTool(ctx, {
         kind: 'tool',
         path: r.path,
         identity: r.identity,
@@ -220,7 +221,7 @@ async function locateClaudeNative(ctx: DiscoveryContext): Promise<void> {
     .sort(compareVersions)
   const latest = versions[versions.length - 1]
   if (!latest) return
-  ctx.emitAsset({
+  emitTool(ctx, {
     kind: 'tool',
     path: dir,
     identity: `tool:claude-code@${dir}`,

@@ -8,6 +8,7 @@ import { appForLinuxName, AI_APPS } from './app-table'
 import type { AppSpec } from './app-table'
 import { compareVersions, readPackageJson } from './metadata'
 import { readPlist } from './plist'
+import { emitTool } from '../util/tool-registry'
 
 function emitApp(
   ctx: DiscoveryContext,
@@ -16,7 +17,7 @@ function emitApp(
   version: string | undefined,
   details: Record<string, DetailValue>,
 ): void {
-  ctx.emitAsset({
+  emitTool(ctx, {
     kind: 'app',
     path,
     identity: `app:${app.id}@${path}`,

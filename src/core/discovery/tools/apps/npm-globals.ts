@@ -7,6 +7,7 @@ import { listDir } from '../../../util/fs'
 import { scanningRealHome } from '../util/fs'
 import { readPackageJson } from './metadata'
 import { isAiNpmPackage, toolForNpm } from './tool-table'
+import { emitTool } from '../util/tool-registry'
 
 /** Global node_modules roots (npm prefix, nvm, volta, pnpm, bun), per discovery.md §2. */
 async function globalRoots(ctx: DiscoveryContext, d: BaseDirs): Promise<string[]> {
@@ -60,7 +61,7 @@ async function locate(ctx: DiscoveryContext): Promise<void> {
       const pkg = await readPackageJson(ctx, dir)
       if (!pkg) continue
       const tool = toolForNpm(name)
-      ctx.emitAsset({
+      emitTool(ctx, {
         kind: 'tool',
         path: dir,
         identity: `tool:${tool?.id ?? name}@${dir}`,

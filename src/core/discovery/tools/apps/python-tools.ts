@@ -6,6 +6,7 @@ import { envDir } from '../util/env-path'
 import { listDir } from '../../../util/fs'
 import { distInfos } from './metadata'
 import { AI_TOOLS, toolForPypi } from './tool-table'
+import { emitTool } from '../util/tool-registry'
 
 /** pipx and uv tool venv roots (each child is one tool's venv). */
 function venvRoots(ctx: DiscoveryContext, d: BaseDirs): { manager: string; root: string }[] {
@@ -38,7 +39,7 @@ async function locate(ctx: DiscoveryContext): Promise<void> {
       const main = dists.find((x) => toolForPypi(x.name) === toolForPypi(ent.name)) ?? dists[0]
       const tool = main ? toolForPypi(main.name) : undefined
       if (!main || !tool) continue
-      ctx.emitAsset({
+      emitTool(ctx, {
         kind: 'tool',
         path: venv,
         identity: `tool:${tool.id}@${venv}`,
