@@ -1,10 +1,9 @@
 import { join } from 'node:path'
 import type { BaseDirs } from '../paths'
-import { baseDirs } from '../paths'
+import { baseDirs, scanningRealHome } from '../paths'
 import type { DiscoveryContext, Locator } from '../types'
 import { secretAssetFromHit, secretFindingFromHit } from '../../secrets/index'
 import { readTextBounded, statQuiet } from '../../util/fs'
-import { scanningRealHome } from './util/fs'
 
 /** Private key files that identify a user or machine to an AI service. */
 type IdentityKeySpec = Readonly<{

@@ -4,18 +4,20 @@ import { sha256File } from '../../../util/hash'
 import type { AssetLink, DetailValue, Verdict } from '../../../types'
 import type { DiscoveryContext } from '../../types'
 import { worstVerdict } from '../folder-store'
-import { isInside, lstatQuiet, readTextOrSkip, statQuiet } from '../../../util/fs'
 import {
-  claimedOrUnder,
-  isRecord,
-  isScannableModelFile,
+  ABSENT_ONLY,
+  isInside,
+  listDir,
+  lstatQuiet,
   readJsonBounded,
-  readdirSafe,
-  str,
+  readTextOrSkip,
+  statQuiet,
   WALK_MAX_ENTRIES,
-} from '../fs-util'
+} from '../../../util/fs'
 import type { HfRepoType } from './locations'
 import { findCachedHfRepo, hfAssetKind, hfRepoAssetId, parseRepoFolder } from './locations'
+import { claimedOrUnder, isRecord, str } from '../store-kit'
+import { isScannableModelFile } from '../weight-files'
 
 export const HF_SOURCE = 'huggingface-cache'
 const SHA256_HEX = /^[0-9a-f]{64}$/
@@ -40,7 +42,7 @@ type RepoScan = Readonly<{
 async function readRefs(ctx: DiscoveryContext, repoDir: string): Promise<Record<string, string>> {
   const refs: Record<string, string> = {}
   const visit = async (dir: string, prefix: string, depth: number): Promise<void> => {
-    for (const e of await readdirSafe(ctx, dir)) {
+    for (const e of await listDir(ctx, dir, ABSENT_ONLY)) {
       const p = join(dir, e.name)
       if (e.isDirectory() && depth < 3) await visit(p, `${prefix}${e.name}/`, depth + 1)
       else if (e.isFile()) {
@@ -63,7 +65,7 @@ async function readSnapshot(
   const blobs = join(repoDir, 'blobs')
   let seen = 0
   const visit = async (dir: string, rel: string, depth: number): Promise<void> => {
-    for (const e of await readdirSafe(ctx, dir)) {
+    for (const e of await listDir(ctx, dir, ABSENT_ONLY)) {
       if (++seen > WALK_MAX_ENTRIES) return
       const p = join(dir, e.name)
       const r = rel ? `${rel}/${e.name}` : e.name
@@ -99,7 +101,7 @@ async function readSnapshot(
 
 async function blobBytes(ctx: DiscoveryContext, repoDir: string): Promise<number> {
   let n = 0
-  for (const e of await readdirSafe(ctx, join(repoDir, 'blobs'))) {
+  for (const e of await listDir(ctx, join(repoDir, 'blobs'), ABSENT_ONLY)) {
     if (e.isFile()) n += (await lstatQuiet(join(repoDir, 'blobs', e.name)))?.size ?? 0
   }
   return n
@@ -113,7 +115,7 @@ async function readRepo(
 ): Promise<RepoScan> {
   const refs = await readRefs(ctx, dir)
   const revisions: Revision[] = []
-  for (const s of await readdirSafe(ctx, join(dir, 'snapshots'))) {
+  for (const s of await listDir(ctx, join(dir, 'snapshots'), ABSENT_ONLY)) {
     if (!s.isDirectory()) continue
     const files = await readSnapshot(ctx, dir, join(dir, 'snapshots', s.name))
     const names = Object.entries(refs)
@@ -205,7 +207,7 @@ async function modelFacts(
  */
 export async function scanHubCache(ctx: DiscoveryContext, hubDir: string): Promise<void> {
   const repos: RepoScan[] = []
-  for (const e of await readdirSafe(ctx, hubDir)) {
+  for (const e of await listDir(ctx, hubDir, ABSENT_ONLY)) {
     if (!e.isDirectory()) continue
     const parsed = parseRepoFolder(e.name)
     if (!parsed || parsed.type === 'space') continue

@@ -1,8 +1,9 @@
 import { join } from 'node:path'
 import type { DiscoveryContext, Locator } from '../../types'
-import { envPath, readConfig } from '../fs-util'
 import { emitPlatform, presentEnvKeys, type ConfigText, type CredentialKey } from './emit'
 import { parseIni, sanitizeHost, type IniSection } from './ini'
+import { envPath } from '../../paths'
+import { readConfig } from '../../../util/fs'
 
 const SECRET_KEYS = new Set(['aws_secret_access_key', 'aws_session_token', 'aws_security_token'])
 const ENV = [

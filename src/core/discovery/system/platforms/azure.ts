@@ -1,9 +1,9 @@
 import { basename, dirname, join } from 'node:path'
 import type { DiscoveryContext, FileAnalyzer, Locator } from '../../types'
-import { isDir, readTextBounded } from '../../../util/fs'
-import { envPath, readConfig } from '../fs-util'
+import { isDir, readConfig, readTextBounded } from '../../../util/fs'
 import { emitPlatform, presentEnvKeys, type ConfigText, type CredentialKey } from './emit'
 import { keyLines, parseIni, sanitizeHost } from './ini'
+import { envPath } from '../../paths'
 
 const ENV = [
   'AZURE_OPENAI_ENDPOINT',

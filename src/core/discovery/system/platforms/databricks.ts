@@ -1,8 +1,9 @@
 import { join } from 'node:path'
 import type { DiscoveryContext, Locator } from '../../types'
-import { envPath, readConfig } from '../fs-util'
 import { emitPlatform, presentEnvKeys, type CredentialKey } from './emit'
 import { parseIni, sanitizeHost } from './ini'
+import { envPath } from '../../paths'
+import { readConfig } from '../../../util/fs'
 
 /** Keys in a .databrickscfg profile that hold a credential (PAT, basic auth, OAuth/Azure/GCP secrets). */
 const SECRET_KEYS = new Set([

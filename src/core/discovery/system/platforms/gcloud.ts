@@ -1,8 +1,7 @@
 import { join } from 'node:path'
-import { baseDirs } from '../../paths'
+import { baseDirs, envPath } from '../../paths'
 import type { DiscoveryContext, Locator } from '../../types'
-import { isFile, listDir } from '../../../util/fs'
-import { envPath, readConfig } from '../fs-util'
+import { isFile, listDir, readConfig } from '../../../util/fs'
 import { emitPlatform, presentEnvKeys, type ConfigText, type CredentialKey } from './emit'
 import { keyLines, parseIni } from './ini'
 

@@ -1,9 +1,9 @@
 import { join } from 'node:path'
-import { baseDirs } from '../../paths'
+import { baseDirs, envPath } from '../../paths'
 import type { DiscoveryContext, Locator } from '../../types'
-import { envPath, readConfig } from '../fs-util'
 import { emitPlatform, presentEnvKeys, type ConfigText, type CredentialKey } from './emit'
 import { parseIni, sanitizeHost } from './ini'
+import { readConfig } from '../../../util/fs'
 
 const ENV = ['HF_TOKEN', 'HUGGING_FACE_HUB_TOKEN', 'HF_ENDPOINT', 'HF_HOME']
 

@@ -1,8 +1,8 @@
 import { join } from 'node:path'
 import type { DiscoveryContext, Locator } from '../../types'
-import { readConfig } from '../fs-util'
 import { emitPlatform, presentEnvKeys, type CredentialKey } from './emit'
 import { parseIni, sanitizeHost } from './ini'
+import { readConfig } from '../../../util/fs'
 
 const ENV = [
   'MLFLOW_TRACKING_URI',

@@ -1,9 +1,9 @@
 import { join } from 'node:path'
 import type { DiscoveryContext, Locator } from '../../types'
-import { readConfig } from '../fs-util'
 import { emitPlatform, presentEnvKeys, type ConfigText, type CredentialKey } from './emit'
 import { keyLines, sanitizeHost } from './ini'
 import { isTable, parseTomlSafe } from './toml-profiles'
+import { readConfig } from '../../../util/fs'
 
 const ENV = ['RUNPOD_API_KEY']
 

@@ -1,8 +1,7 @@
 import { basename } from 'node:path'
 import type { DiscoveryContext } from '../../types'
 import type { AssetLink, DetailValue, Severity } from '../../../types'
-import { MAX_CONFIG_BYTES } from '../util/fs'
-import { readTextOrSkip } from '../../../util/fs'
+import { CONFIG_CAP_BYTES, readTextOrSkip } from '../../../util/fs'
 import { isObj, obj, parseConfig, str, strArray } from '../util/parse'
 import type { ConfigFormat, Obj } from '../util/parse'
 import { markHandled } from '../util/handled'
@@ -86,7 +85,7 @@ async function load(
   format: ConfigFormat,
   client: string,
 ): Promise<{ text: string; doc: Obj } | undefined> {
-  const text = await readTextOrSkip(ctx, path, MAX_CONFIG_BYTES)
+  const text = await readTextOrSkip(ctx, path, CONFIG_CAP_BYTES)
   if (text === undefined) return undefined
   const parsed = parseConfig(text, format)
   if (!parsed.ok) {

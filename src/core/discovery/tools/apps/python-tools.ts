@@ -1,8 +1,7 @@
 import { join } from 'node:path'
 import type { BaseDirs } from '../../paths'
-import { baseDirs } from '../../paths'
+import { baseDirs, envPath } from '../../paths'
 import type { DiscoveryContext, Locator } from '../../types'
-import { envDir } from '../util/env-path'
 import { listDir } from '../../../util/fs'
 import { distInfos } from './metadata'
 import { AI_TOOLS, toolForPypi } from './tool-table'
@@ -10,8 +9,8 @@ import { emitTool } from '../util/tool-registry'
 
 /** pipx and uv tool venv roots (each child is one tool's venv). */
 function venvRoots(ctx: DiscoveryContext, d: BaseDirs): { manager: string; root: string }[] {
-  const pipxHome = envDir(ctx, 'PIPX_HOME')
-  const uvTools = envDir(ctx, 'UV_TOOL_DIR')
+  const pipxHome = envPath(ctx, 'PIPX_HOME')
+  const uvTools = envPath(ctx, 'UV_TOOL_DIR')
   return [
     ...(pipxHome ? [{ manager: 'pipx', root: join(pipxHome, 'venvs') }] : []),
     { manager: 'pipx', root: join(d.home, '.local', 'share', 'pipx', 'venvs') },

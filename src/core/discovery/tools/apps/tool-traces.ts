@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import type { BaseDirs } from '../../paths'
-import { envDir } from '../util/env-path'
 import type { DiscoveryContext } from '../../types'
+import { envPath } from '../../paths'
 
 /**
  * What AI tools leave behind when they are used: session transcripts, histories, caches, login
@@ -22,11 +22,11 @@ export type TraceSpec = Readonly<{
 const under = (root: string, names: readonly string[]): string[] => names.map((n) => join(root, n))
 
 const claudeRoot = (d: BaseDirs, ctx: DiscoveryContext): string =>
-  envDir(ctx, 'CLAUDE_CONFIG_DIR') ?? join(d.home, '.claude')
+  envPath(ctx, 'CLAUDE_CONFIG_DIR') ?? join(d.home, '.claude')
 const codexRoot = (d: BaseDirs, ctx: DiscoveryContext): string =>
-  envDir(ctx, 'CODEX_HOME') ?? join(d.home, '.codex')
+  envPath(ctx, 'CODEX_HOME') ?? join(d.home, '.codex')
 const copilotRoot = (d: BaseDirs, ctx: DiscoveryContext): string =>
-  envDir(ctx, 'COPILOT_HOME') ?? join(d.home, '.copilot')
+  envPath(ctx, 'COPILOT_HOME') ?? join(d.home, '.copilot')
 const gooseData = (d: BaseDirs, ctx: DiscoveryContext): string =>
   ctx.platform === 'win32'
     ? join(d.appData, 'Block', 'goose', 'data')

@@ -2,10 +2,9 @@ import { findNodeAtLocation, parseTree } from 'jsonc-parser'
 import { isPlaceholderValue } from '../../../secrets/index'
 import type { DiscoveryContext } from '../../types'
 import type { AssetLink, DetailValue } from '../../../types'
-import { readTextOrSkip } from '../../../util/fs'
-import { lineAt, lineOf, MAX_CONFIG_BYTES } from '../util/fs'
+import { CONFIG_CAP_BYTES, readTextOrSkip } from '../../../util/fs'
 import { markHandled } from '../util/handled'
-import { parseConfig } from '../util/parse'
+import { lineAt, lineOf, parseConfig } from '../util/parse'
 import type { ConfigFormat } from '../util/parse'
 import {
   emitSecretHits,
@@ -32,7 +31,7 @@ export type McpSource = Readonly<{
   shape: McpShape
   /** `user`, `project:<dir>`, `workspace:<dir>`, `managed`, ... (`local:<dir>` is derived). */
   scope: string
-  /** Read cap for this file (defaults to MAX_CONFIG_BYTES). */
+  /** Read cap for this file (defaults to CONFIG_CAP_BYTES). */
   maxBytes?: number
 }>
 
@@ -119,7 +118,7 @@ export async function analyzeMcpConfig(
   ctx: DiscoveryContext,
   src: McpSource,
 ): Promise<number | undefined> {
-  const text = await readTextOrSkip(ctx, src.path, src.maxBytes ?? MAX_CONFIG_BYTES)
+  const text = await readTextOrSkip(ctx, src.path, src.maxBytes ?? CONFIG_CAP_BYTES)
   if (text === undefined) return undefined
   // settings.json of an editor is only an MCP config when it has an "mcp" block.
   if (src.shape === 'vscode-settings' && !/"mcp"\s*:/.test(text)) return 0
