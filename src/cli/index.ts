@@ -1,9 +1,9 @@
-import { homedir } from 'node:os'
-import { resolve } from 'node:path'
 import { runExport } from './commands/export'
 import { runScan } from './commands/scan'
 import { runScanModel } from './commands/scan-model'
 import { UsageError } from './args'
+import type { Io } from './io'
+import { defaultIo } from './io'
 import { VERSION } from './version'
 
 export const USAGE = `AI Scout ${VERSION}: find and judge AI assets on this machine
@@ -22,14 +22,6 @@ Exit codes: 0 nothing at or above medium, 1 findings at or above medium (scan-mo
 or suspicious file), 2 the command could not run (bad arguments, unusable database; scan-model:
 an invalid or unreadable file).
 `
-
-export type Io = Readonly<{
-  stdout: NodeJS.WritableStream
-  stderr: NodeJS.WritableStream
-  env: NodeJS.ProcessEnv
-  cwd: string
-  home: string
-}>
 
 /** Runs the CLI and returns its exit code; never throws for user errors. */
 export async function main(argv: readonly string[], io: Io = defaultIo()): Promise<number> {
@@ -65,16 +57,4 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
   }
 }
 
-function defaultIo(): Io {
-  return {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    env: process.env,
-    cwd: process.cwd(),
-    home: homedir(),
-  }
-}
-
-export function resolvePath(io: Io, p: string): string {
-  return resolve(io.cwd, p)
-}
+export type { Io } from './io'

@@ -1,4 +1,4 @@
-import type { Db } from '../core/storage/db'
+import type { Db } from '../core/store'
 import type { InventorySummary } from '../shared/ipc'
 
 /** Counts of the latest completed scan, straight from the store (cheap aggregate queries). */

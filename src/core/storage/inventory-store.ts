@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto'
-import { assetIdFor, findingIdFor } from '../engine/asset-id'
+import { assetIdFor, findingIdFor } from '../util/ids'
 import { findRule } from '../rules'
 import type {
   Asset,
