@@ -42,6 +42,8 @@ describe('aiscout scan on a complete fake home', () => {
   let marker: string
   let planted: readonly string[]
   let agentKeys: Readonly<Record<string, string>>
+  let hfModelRepos: readonly string[]
+  let looseShard: string
   let identityFingerprint: string
 
   beforeAll(() => {
@@ -82,6 +84,8 @@ describe('aiscout scan on a complete fake home', () => {
       stores.identityKey.body.slice(-80, -20),
     ]
     agentKeys = mcp.agentKeys
+    hfModelRepos = stores.hf.modelRepos
+    looseShard = stores.looseShard.replace(stores.home, home)
     identityFingerprint = stores.identityKey.fingerprint
     const PATH = (apps.env.PATH ?? '')
       .split(':')
@@ -136,6 +140,23 @@ describe('aiscout scan on a complete fake home', () => {
       (a) => a.kind === 'notebook' && a.path.includes('.ipynb_checkpoints'),
     )
     expect(checkpoints.length).toBeLessThanOrEqual(1) // only an orphaned checkpoint is listed
+  })
+
+  it('counts models the way users do: one model asset per cached Hugging Face model, its files as parts', () => {
+    const hf = out.assets.filter((a) => a.kind === 'model' && a.source === 'huggingface-cache')
+    expect(hf.map((a) => (a as { name?: string }).name).sort()).toEqual([...hfModelRepos].sort())
+    // A loose copy of one of a repo's shards is its own model, linked to the repo as the same weights.
+    const copy = out.assets.find((a) => a.path === looseShard)!
+    const big = hf.find((a) => (a as { name?: string }).name === 'acme/big-llm')!
+    expect(copy.links).toContainEqual({ to: big.id, relation: 'same-weights' })
+    // The malicious VAE pickle of the pipeline repo is reported on the repo's asset.
+    const sd = hf.find((a) => (a as { name?: string }).name === 'acme/sd-tiny')!
+    expect(sd.verdict).toBe('malicious')
+    expect(
+      out.findings.some(
+        (f) => f.assetId === sd.id && f.path.endsWith('vae/diffusion_pytorch_model.bin'),
+      ),
+    ).toBe(true)
   })
 
   it('lists nothing from node_modules and no decoy as a model; a truncated GGUF is an invalid-file finding', () => {

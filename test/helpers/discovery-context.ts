@@ -1,11 +1,13 @@
 import { assetIdFor } from '../../src/core/engine/asset-id'
-import { addedModel, modelRecords } from '../../src/core/engine/model-files'
+import { addedModel, modelPart, modelRecords } from '../../src/core/engine/model-files'
 import type {
   AddModelOptions,
   AddedModel,
   DiscoveryContext,
   ListeningSocket,
+  ModelPartOptions,
   Platform,
+  ScannedPart,
   SystemInfoPort,
 } from '../../src/core/discovery/types'
 import { scanModelFile } from '../../src/core/scanners/scan-file'
@@ -70,6 +72,11 @@ export function makeTestContext(opts: {
       findings.push(...records.findings(assetId))
       claimedFiles.add(path)
       return addedModel(assetId, report)
+    },
+    async scanModelPart(path: string, o: ModelPartOptions): Promise<ScannedPart> {
+      const report = await scanModelFile(path, { knownSha256: o.knownSha256, fileName: o.fileName })
+      claimedFiles.add(path)
+      return modelPart(report)
     },
     secrets: opts.secrets ?? noSecrets,
     memo: opts.memo ?? NO_MEMO,

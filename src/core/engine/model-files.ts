@@ -1,5 +1,5 @@
 import { basename } from 'node:path'
-import type { AddModelOptions, AddedModel } from '../discovery/types'
+import type { AddModelOptions, AddedModel, ScannedPart } from '../discovery/types'
 import { RULES } from '../rules'
 import type { FileIdentity, HashCache } from '../storage/hash-cache'
 import { fileIdentity } from '../storage/hash-cache'
@@ -109,5 +109,17 @@ export function addedModel(assetId: string, report: ModelFileReport): AddedModel
     sha256: report.sha256,
     sizeBytes: report.sizeBytes,
     metadata: report.metadata,
+  }
+}
+
+/** A file scanned as one part of a model (no asset of its own): as every scanModelPart returns it. */
+export function modelPart(report: ModelFileReport): ScannedPart {
+  return {
+    verdict: report.verdict,
+    format: report.format,
+    sha256: report.sha256,
+    sizeBytes: report.sizeBytes,
+    metadata: report.metadata,
+    findings: report.findings,
   }
 }

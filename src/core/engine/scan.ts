@@ -7,7 +7,9 @@ import type {
   DiscoveryContext,
   FileAnalyzer,
   Locator,
+  ModelPartOptions,
   Platform,
+  ScannedPart,
   SocketsPort,
   SystemInfoPort,
 } from '../discovery/types'
@@ -28,7 +30,7 @@ import {
   secretFileKind,
 } from './integrations'
 import { createJobPool } from './job-pool'
-import { addedModel, analyzeModelFile, modelRecords } from './model-files'
+import { addedModel, analyzeModelFile, modelPart, modelRecords } from './model-files'
 import { createLongPathAliases } from './long-paths'
 import { isPrunedDir } from './prune'
 import { normaliseRoots } from './roots'
@@ -216,6 +218,15 @@ export async function scan(
     return addedModel(assetId, report)
   }
 
+  const scanModelPart = async (path: string, o: ModelPartOptions): Promise<ScannedPart> => {
+    claimedFiles.add(path)
+    currentPath = path
+    const report = await analyzeModelFile(path, modelOpts(o.knownSha256, o.fileName))
+    stats.modelsScanned++
+    if (report.sha256 && !o.knownSha256) stats.filesHashed++
+    return modelPart(report)
+  }
+
   const ctx: DiscoveryContext = {
     home,
     platform,
@@ -232,6 +243,7 @@ export async function scan(
     claimFile: (p) => claimedFiles.add(p),
     isClaimed,
     addModel,
+    scanModelPart,
     secrets: secretScanner,
     memo,
     // Production ports by default (systeminformation + nvidia-smi, /proc or lsof/netstat);

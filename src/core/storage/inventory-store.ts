@@ -53,6 +53,23 @@ export function recoverInterruptedScans(db: Db): number {
 }
 
 /**
+ * The digests that make two models copies of each other: a model file's own, and those of a
+ * multi-file model's parts (`details.parts[].sha256`, a Hugging Face repo's weights), so a loose
+ * copy of a cached repo's weights is linked to the repo.
+ */
+function weightDigests(a: NewAsset): string[] {
+  if (a.kind !== 'model' && a.kind !== 'dataset') return []
+  const out = a.sha256 ? [a.sha256] : []
+  const parts = a.details?.parts
+  if (Array.isArray(parts))
+    for (const p of parts) {
+      const sha = typeof p === 'object' && p !== null && !Array.isArray(p) ? p.sha256 : undefined
+      if (typeof sha === 'string' && sha !== '' && !out.includes(sha)) out.push(sha)
+    }
+  return out
+}
+
+/**
  * Staging lives in a private temporary database (`ATTACH ''`): no WAL traffic while the scan
  * runs, nothing left behind by a killed process, one merge into the real tables at the end.
  */
@@ -195,11 +212,11 @@ export function beginScan(
         links = mergeLinks(links, a.links)
         linksById.set(id, links)
       }
-      if (a.sha256 && (a.kind === 'model' || a.kind === 'dataset')) {
-        const ids = idsBySha.get(a.sha256)
-        if (ids === undefined) idsBySha.set(a.sha256, id)
+      for (const sha of weightDigests(a)) {
+        const ids = idsBySha.get(sha)
+        if (ids === undefined) idsBySha.set(sha, id)
         else if (typeof ids === 'string') {
-          if (ids !== id) idsBySha.set(a.sha256, [ids, id])
+          if (ids !== id) idsBySha.set(sha, [ids, id])
         } else if (!ids.includes(id)) ids.push(id)
       }
       const details = a.details ? JSON.stringify(a.details) : '{}'

@@ -1,9 +1,8 @@
 import { promises as fsp } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import { sha256File } from '../../../util/hash'
-import type { AssetLink, DetailValue, Verdict } from '../../../types'
+import type { AssetLink, DetailValue } from '../../../types'
 import type { DiscoveryContext } from '../../types'
-import { worstVerdict } from '../folder-store'
 import {
   ABSENT_ONLY,
   isInside,
@@ -16,6 +15,8 @@ import {
 } from '../../../util/fs'
 import type { HfRepoType } from './locations'
 import { findCachedHfRepo, hfAssetKind, hfRepoAssetId, parseRepoFolder } from './locations'
+import type { RepoFile } from './repo-parts'
+import { scanRepoParts, snapshotPath } from './repo-parts'
 import { claimedOrUnder, isRecord, str } from '../store-kit'
 import { isScannableModelFile } from '../weight-files'
 
@@ -131,6 +132,7 @@ async function knownDigest(
   ctx: DiscoveryContext,
   target: string,
   repoId: string,
+  assetId: string,
 ): Promise<string | undefined> {
   const name = basename(target)
   if (!SHA256_HEX.test(name)) return undefined
@@ -142,6 +144,7 @@ async function knownDigest(
         ruleId: 'store.hf-blob-tampered',
         message: `Blob of ${repoId} hashes to ${actual}, not the ${name} it is named after`,
         path: target,
+        assetId,
       })
     return actual
   } catch {
@@ -200,10 +203,9 @@ async function modelFacts(
 
 /**
  * One hub cache. Each repo folder gives ONE asset (kind model or dataset, path = the repo folder,
- * identity = that path), whatever the number of revisions and snapshot links. Each distinct blob
- * holding weights or a chat template is scanned once through ctx.addModel (identity = the blob
- * path, knownSha256 = the LFS blob name) and linked to the repo asset, so verdicts and digests are
- * stored per file while the repo appears once.
+ * identity = that path), whatever the number of revisions, snapshot links and weight files: the
+ * files are its parts (repo-parts.ts). Each distinct blob a scanner reads is scanned once
+ * (knownSha256 = the LFS blob name) and its verdict, digest and findings are the repo's.
  */
 export async function scanHubCache(ctx: DiscoveryContext, hubDir: string): Promise<void> {
   const repos: RepoScan[] = []
@@ -235,55 +237,51 @@ async function emitRepo(
     repo.revisions.find((r) => r.refs.includes('main')) ??
     repo.revisions.find((r) => r.refs.length > 0) ??
     repo.revisions[0]
-  // Unique targets across all revisions: a blob shared by two revisions is scanned once.
-  const byTarget = new Map<string, { names: Set<string>; commits: Set<string>; size: number }>()
-  for (const rev of repo.revisions)
+  // Unique targets across all revisions: a blob shared by two revisions is one part, scanned once,
+  // named as the current revision names it.
+  const byTarget = new Map<string, { names: string[]; commits: string[]; size: number }>()
+  for (const rev of [...(current ? [current] : []), ...repo.revisions.filter((r) => r !== current)])
     for (const f of rev.files) {
-      const t = byTarget.get(f.target) ?? { names: new Set(), commits: new Set(), size: f.size }
-      t.names.add(f.rel)
-      t.commits.add(rev.commit)
+      const t = byTarget.get(f.target) ?? { names: [], commits: [], size: f.size }
+      if (!t.names.includes(f.rel)) t.names.push(f.rel)
+      if (!t.commits.includes(rev.commit)) t.commits.push(rev.commit)
       byTarget.set(f.target, t)
     }
-  const links: AssetLink[] = []
-  const verdicts: Verdict[] = []
-  const weightFiles: string[] = []
-  if (repo.type === 'model') {
-    for (const [target, t] of byTarget) {
-      const names = [...t.names]
-      if (!names.some(isScannableModelFile)) continue
-      const knownSha256 = await knownDigest(ctx, target, repo.repoId)
-      const added = await ctx.addModel(target, {
-        source: HF_SOURCE,
-        name: `${repo.repoId}/${names[0]}`,
-        version: current?.commit,
-        knownSha256,
-        fileName: basename(names[0]!),
-        details: {
-          repoId: repo.repoId,
-          files: names,
-          revisions: [...t.commits],
-          blob: basename(target),
-        },
-        links: [{ to: repoAssetId, relation: 'part-of' }],
-      })
-      links.push({ to: added.assetId, relation: 'has-file' })
-      verdicts.push(added.verdict)
-      weightFiles.push(...names)
-    }
+  const files: RepoFile[] = []
+  for (const [target, t] of byTarget) {
+    const name = t.names[0]!
+    // Verification rehashes what the scanners read; other files keep the digest they are named after.
+    const knownSha256 = isScannableModelFile(name)
+      ? await knownDigest(ctx, target, repo.repoId, repoAssetId)
+      : SHA256_HEX.test(basename(target))
+        ? basename(target)
+        : undefined
+    files.push({
+      name,
+      path: snapshotPath(repo.dir, t.commits[0]!, name),
+      target,
+      size: t.size,
+      commits: t.commits,
+      knownSha256,
+    })
   }
+  const parts = await scanRepoParts(ctx, repo.type, files)
   const facts =
     repo.type === 'model' ? await modelFacts(ctx, repo.repoId, current) : { details: {}, links: [] }
   const uniqueBytes = [...byTarget.values()].reduce((n, t) => n + t.size, 0)
+  const diskBytes = Math.max(repo.blobBytes, uniqueBytes)
   ctx.emitAsset({
     kind: hfAssetKind(repo.type),
     path: repo.dir,
     name: repo.repoId,
     version: current?.commit,
+    format: parts.format,
+    sha256: parts.sha256,
     source: HF_SOURCE,
-    verdict: repo.type === 'model' ? worstVerdict(verdicts) : undefined,
-    // Model bytes are counted on the blob assets; a dataset repo has no file assets of its own.
-    sizeBytes: repo.type === 'dataset' ? Math.max(repo.blobBytes, uniqueBytes) : undefined,
+    verdict: parts.verdict,
+    sizeBytes: diskBytes,
     details: {
+      ...(repo.type === 'model' ? partMetadata(parts.metadata) : {}),
       repoId: repo.repoId,
       repoType: repo.type,
       purl: purlFor(repo.repoId, current?.commit),
@@ -294,12 +292,24 @@ async function emitRepo(
         fileCount: r.files.length,
         files: r.files.slice(0, MAX_LISTED_FILES).map((f) => ({ name: f.rel, size: f.size })),
       })),
-      weightFiles: [...new Set(weightFiles)],
-      diskBytes: Math.max(repo.blobBytes, uniqueBytes),
+      parts: parts.records,
+      partCount: parts.count,
+      formats: parts.formats,
+      diskBytes,
       storeRoot: hubDir,
       storeTotalBytes,
       ...facts.details,
     },
-    links: [...links, ...facts.links],
+    links: facts.links,
   })
+  for (const f of parts.findings) ctx.emitFinding({ ...f, assetId: repoAssetId })
+}
+
+/** Scanner metadata of a one-file model, as details of the repo (config.json facts override it). */
+function partMetadata(m: Readonly<Record<string, unknown>> | undefined): Record<string, DetailValue> {
+  const out: Record<string, DetailValue> = {}
+  for (const [k, v] of Object.entries(m ?? {}))
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = v
+    else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) out[k] = v as string[]
+  return out
 }
