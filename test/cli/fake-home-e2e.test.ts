@@ -43,7 +43,7 @@ describe('aiscout scan on a complete fake home', () => {
   let planted: readonly string[]
   let agentKeys: Readonly<Record<string, string>>
   let hfModelRepos: readonly string[]
-  let looseShard: string
+  let looseCopy: string
   let identityFingerprint: string
 
   beforeAll(() => {
@@ -85,7 +85,7 @@ describe('aiscout scan on a complete fake home', () => {
     ]
     agentKeys = mcp.agentKeys
     hfModelRepos = stores.hf.modelRepos
-    looseShard = stores.looseShard.replace(stores.home, home)
+    looseCopy = stores.looseCopy.replace(stores.home, home)
     identityFingerprint = stores.identityKey.fingerprint
     const PATH = (apps.env.PATH ?? '')
       .split(':')
@@ -145,10 +145,10 @@ describe('aiscout scan on a complete fake home', () => {
   it('counts models the way users do: one model asset per cached Hugging Face model, its files as parts', () => {
     const hf = out.assets.filter((a) => a.kind === 'model' && a.source === 'huggingface-cache')
     expect(hf.map((a) => (a as { name?: string }).name).sort()).toEqual([...hfModelRepos].sort())
-    // A loose copy of one of a repo's shards is its own model, linked to the repo as the same weights.
-    const copy = out.assets.find((a) => a.path === looseShard)!
-    const big = hf.find((a) => (a as { name?: string }).name === 'acme/big-llm')!
-    expect(copy.links).toContainEqual({ to: big.id, relation: 'same-weights' })
+    // A loose copy of a one-file model's weights is its own model, linked to the repo as the same weights.
+    const copy = out.assets.find((a) => a.path === looseCopy)!
+    const tiny = hf.find((a) => (a as { name?: string }).name === 'acme/tiny-llm')!
+    expect(copy.links).toContainEqual({ to: tiny.id, relation: 'same-weights' })
     // The malicious VAE pickle of the pipeline repo is reported on the repo's asset.
     const sd = hf.find((a) => (a as { name?: string }).name === 'acme/sd-tiny')!
     expect(sd.verdict).toBe('malicious')

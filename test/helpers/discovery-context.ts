@@ -1,5 +1,6 @@
 import { assetIdFor } from '../../src/core/engine/asset-id'
-import { addedModel, modelPart, modelRecords } from '../../src/core/engine/model-files'
+import { addedModel, modelRecords } from '../../src/core/engine/model-files'
+import { modelPart } from '../../src/core/engine/model-asset'
 import type {
   AddModelOptions,
   AddedModel,

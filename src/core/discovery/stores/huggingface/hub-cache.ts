@@ -306,7 +306,9 @@ async function emitRepo(
 }
 
 /** Scanner metadata of a one-file model, as details of the repo (config.json facts override it). */
-function partMetadata(m: Readonly<Record<string, unknown>> | undefined): Record<string, DetailValue> {
+function partMetadata(
+  m: Readonly<Record<string, unknown>> | undefined,
+): Record<string, DetailValue> {
   const out: Record<string, DetailValue> = {}
   for (const [k, v] of Object.entries(m ?? {}))
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = v

@@ -54,7 +54,9 @@ function roleOf(name: string, type: 'model' | 'dataset'): PartRole | undefined {
   return undefined
 }
 
-function shortMetadata(m: Readonly<Record<string, unknown>> | undefined): Record<string, DetailValue> {
+function shortMetadata(
+  m: Readonly<Record<string, unknown>> | undefined,
+): Record<string, DetailValue> {
   const out: Record<string, DetailValue> = {}
   for (const [k, v] of Object.entries(m ?? {})) {
     if (Object.keys(out).length >= MAX_PART_METADATA) break
@@ -84,7 +86,10 @@ export async function scanRepoParts(
     if (!role) continue
     count++
     const scanned = isScannableModelFile(f.name)
-      ? await ctx.scanModelPart(f.target, { knownSha256: f.knownSha256, fileName: basename(f.name) })
+      ? await ctx.scanModelPart(f.target, {
+          knownSha256: f.knownSha256,
+          fileName: basename(f.name),
+        })
       : undefined
     if (scanned) {
       verdicts.push(scanned.verdict)
