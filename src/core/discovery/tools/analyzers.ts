@@ -12,7 +12,6 @@ import {
 } from './mcp/project'
 import type { FileAnalyzer } from '../types'
 import { wasHandled } from './util/handled'
-import { PROJECT_TRACES_ANALYZER } from './apps/traces'
 
 /**
  * Project-scope MCP configs and agent files the crawl finds (`.mcp.json`, `.cursor/mcp.json`,
@@ -34,4 +33,4 @@ const projectConfigs: FileAnalyzer = {
 }
 
 /** File analyzers of this area, dispatched by the crawl by base name or extension. */
-export const TOOLS_ANALYZERS: readonly FileAnalyzer[] = [projectConfigs, PROJECT_TRACES_ANALYZER]
+export const TOOLS_ANALYZERS: readonly FileAnalyzer[] = [projectConfigs]

@@ -14,8 +14,8 @@ function tracesHome(platform: Platform) {
   put(home, '.codex/sessions/2025/06/01/rollout-1.jsonl', '{}\n')
   put(home, '.gemini/tmp/4f1e/logs.json', '[]')
   put(home, '.cursor/chats/3a/store.db', 'x')
-  put(home, 'code/site/.aider.chat.history.md', '# aider chat started at 2025-06-01\n')
-  put(home, 'code/api/.aider.input.history', '+ /add main.py\n')
+  put(home, '.aider/caches/tags.cache.v4/cache.db', 'x')
+  put(home, '.aider/analytics.json', '{"uuid": "u"}')
   put(home, '.copilot/session-state/1.json', '{}')
   put(home, `${configRel(platform)}/Cursor/User/workspaceStorage/ab12/workspace.json`, '{}')
   // Look-alikes: an empty ~/.claude, Antigravity's folder inside ~/.gemini, a project folder
@@ -28,7 +28,6 @@ function tracesHome(platform: Platform) {
 async function run(platform: Platform, home: string) {
   const t = makeTestContext({ home, platform, env: {} })
   for (const l of TOOL_LOCATORS) await l.locate(t.ctx)
-  // The crawl dispatches project trace files (aider's histories) to the tools' file analyzers.
   await crawl(t.ctx, home)
   return t
 }
@@ -61,8 +60,8 @@ describe.each(PLATFORMS)('AI tools known by their traces (%s layout)', (platform
     ])
     const aider = tools.find((t) => t.name === 'aider')!
     expect(aider.details?.traces).toEqual([
-      join(home, 'code', 'api', '.aider.input.history'),
-      join(home, 'code', 'site', '.aider.chat.history.md'),
+      join(home, '.aider', 'analytics.json'),
+      join(home, '.aider', 'caches'),
     ])
     expect(aider.details?.traceCount).toBe(2)
   })

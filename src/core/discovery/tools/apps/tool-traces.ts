@@ -147,9 +147,3 @@ export const TOOL_TRACES: readonly TraceSpec[] = [
     traces: (d) => under(join(d.config, 'io.datasette.llm'), ['logs.db', 'keys.json']),
   },
 ]
-
-/** Trace files the crawl finds in projects (aider keeps its chat history next to the code). */
-export const PROJECT_TRACE_FILES: ReadonlyMap<string, string> = new Map([
-  ['.aider.chat.history.md', 'aider'],
-  ['.aider.input.history', 'aider'],
-])
