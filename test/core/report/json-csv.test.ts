@@ -143,6 +143,11 @@ describe('csv', () => {
     const mcp = body.find((r) => r[col('kind')] === 'mcp-server')!
     expect(mcp[col('details.args')]).toBe('["-y","@acme/mcp-files","--root","/"]')
     expect(mcp[col('links')]).toBe('uses-key:secret-6')
+    // A multi-file model's files in one readable cell, each with format, size, verdict and digest.
+    const sharded = body.find((r) => r[col('name')] === 'acme/sharded')!
+    expect(sharded[col('details.parts')]).toMatch(
+      /^model-00001-of-00002\.safetensors \[safetensors, 5000000000 B, safe, sha256 [0-9a-f]{64}\]; pytorch_model\.bin \[pickle, 4000000000 B, malicious, sha256 [0-9a-f]{64}\]$/,
+    )
   })
 
   it('escapes formula-looking cells with a leading quote', async () => {

@@ -7,7 +7,8 @@ import { envPath } from '../../paths'
  * What AI tools leave behind when they are used: session transcripts, histories, caches, login
  * state. A tool whose binary is not on PATH (installed elsewhere, removed, run through npx) or
  * whose config file a locator keys on is absent still shows in these folders, so they are
- * evidence that it is in use. Ids match the tool table (tool-table.ts) and the app table
+ * evidence that it is in use. Config files other locators read (settings.json, config.toml,
+ * ~/.claude.json) are not traces: they are those locators' assets. Ids match the tool table (tool-table.ts) and the app table
  * (app-table.ts): evidence joins an installed tool's or app's asset when there is one.
  */
 export type TraceSpec = Readonly<{
@@ -47,9 +48,7 @@ export const TOOL_TRACES: readonly TraceSpec[] = [
         'ide',
         'plans',
         'file-history',
-        'settings.json',
       ]),
-      join(d.home, '.claude.json'),
     ],
   },
   {
@@ -57,14 +56,7 @@ export const TOOL_TRACES: readonly TraceSpec[] = [
     name: 'OpenAI Codex CLI',
     root: codexRoot,
     traces: (d, ctx) =>
-      under(codexRoot(d, ctx), [
-        'sessions',
-        'history.jsonl',
-        'log',
-        'auth.json',
-        'config.toml',
-        'version.json',
-      ]),
+      under(codexRoot(d, ctx), ['sessions', 'history.jsonl', 'log', 'auth.json', 'version.json']),
   },
   {
     id: 'gemini-cli',
@@ -77,7 +69,6 @@ export const TOOL_TRACES: readonly TraceSpec[] = [
         'oauth_creds.json',
         'google_accounts.json',
         'installation_id',
-        'settings.json',
       ]),
   },
   {
@@ -138,7 +129,7 @@ export const TOOL_TRACES: readonly TraceSpec[] = [
     id: 'qwen-code',
     name: 'Qwen Code',
     root: (d) => join(d.home, '.qwen'),
-    traces: (d) => under(join(d.home, '.qwen'), ['tmp', 'oauth_creds.json', 'settings.json']),
+    traces: (d) => under(join(d.home, '.qwen'), ['tmp', 'oauth_creds.json']),
   },
   {
     id: 'llm',
