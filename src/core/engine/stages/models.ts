@@ -7,6 +7,7 @@ import type {
   ScannedPart,
 } from '../../discovery/types'
 import { classifyCandidate } from '../../scanners/candidate'
+import type { ModelFileReport } from '../../scanners/types'
 import { addedModel, modelAsset, modelFindings, modelPart } from '../model-asset'
 import type { ScanSession } from '../session'
 
@@ -19,11 +20,7 @@ export async function addModel(
   path: string,
   o: AddModelOptions,
 ): Promise<AddedModel> {
-  s.claimedFiles.add(path)
-  s.setCurrent(path)
-  const report = await s.models.analyze(path, { knownSha256: o.knownSha256, fileName: o.fileName })
-  s.stats.modelsScanned++
-  if (report.sha256 && !o.knownSha256) s.stats.filesHashed++
+  const report = await analyzeFound(s, path, o)
   const assetId = s.emitAsset(modelAsset(path, { kind: 'scanned', report }, o))
   for (const f of modelFindings(path, report, assetId)) s.emitFinding(f)
   return addedModel(assetId, report)
@@ -39,12 +36,21 @@ export async function scanModelPart(
   path: string,
   o: ModelPartOptions,
 ): Promise<ScannedPart> {
+  return modelPart(await analyzeFound(s, path, o))
+}
+
+/** The static scan and digest of a file a locator found (it is claimed: the crawl skips it). */
+async function analyzeFound(
+  s: ScanSession,
+  path: string,
+  o: ModelPartOptions,
+): Promise<ModelFileReport> {
   s.claimedFiles.add(path)
   s.setCurrent(path)
   const report = await s.models.analyze(path, { knownSha256: o.knownSha256, fileName: o.fileName })
   s.stats.modelsScanned++
   if (report.sha256 && !o.knownSha256) s.stats.filesHashed++
-  return modelPart(report)
+  return report
 }
 
 /**
