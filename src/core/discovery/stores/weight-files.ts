@@ -4,7 +4,9 @@ import { MODEL_EXTENSIONS } from '../../scanners/registry'
 /**
  * Which files of a store folder are model files to scan: every extension a registered scanner
  * reads, plus names stores use for formats the scanners identify by content (the legacy llama.cpp
- * `.ggml`, ComfyUI's `.sft` safetensors, Flax `.msgpack`, `.llamafile` executables).
+ * `.ggml`, ComfyUI's `.sft` safetensors, Flax `.msgpack`, `.llamafile` executables), and archives
+ * that carry models or code on load: NeMo checkpoints, TorchServe archives, and 7z / zstd
+ * containers (scanned by opening them).
  */
 export const WEIGHT_EXTENSIONS: ReadonlySet<string> = new Set([
   ...MODEL_EXTENSIONS,
@@ -12,6 +14,10 @@ export const WEIGHT_EXTENSIONS: ReadonlySet<string> = new Set([
   '.sft',
   '.msgpack',
   '.llamafile',
+  '.nemo',
+  '.mar',
+  '.7z',
+  '.zst',
 ])
 
 /** Files beside weights that the structured scanners inspect (chat templates can run code on load). */

@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import { sha256File } from '../../../util/hash'
-import type { AssetLink, DetailValue } from '../../../types'
+import type { AssetLink, DetailValue, Verdict } from '../../../types'
 import type { DiscoveryContext } from '../../types'
 import {
   ABSENT_ONLY,
@@ -13,6 +13,11 @@ import {
   statQuiet,
   WALK_MAX_ENTRIES,
 } from '../../../util/fs'
+import { analyzeRepository } from '../../../scanners/repo/analyze-repo'
+import type { RepositoryReport } from '../../../scanners/repo/analyze-repo'
+import { repositoryDetails } from '../../../scanners/repo/report'
+import { worstVerdict } from '../folder-store'
+import { emitRepositoryFindings } from '../model-repository'
 import type { HfRepoType } from './locations'
 import { findCachedHfRepo, hfAssetKind, hfRepoAssetId, parseRepoFolder } from './locations'
 import type { RepoFile } from './repo-parts'
@@ -268,9 +273,16 @@ async function emitRepo(
   const parts = await scanRepoParts(ctx, repo.type, files)
   const facts =
     repo.type === 'model' ? await modelFacts(ctx, repo.repoId, current) : { details: {}, links: [] }
+  // Repository-level checks of the current revision: the custom code its configs make
+  // transformers run (trust_remote_code) and config instantiation entries.
+  const repoReport =
+    repo.type === 'model' && current ? analyzeSnapshot(repo.dir, current) : undefined
+  const verdict = worstVerdict(
+    [parts.verdict, repoReport?.verdict].filter((v): v is Verdict => v !== undefined),
+  )
   const uniqueBytes = [...byTarget.values()].reduce((n, t) => n + t.size, 0)
   const diskBytes = Math.max(repo.blobBytes, uniqueBytes)
-  ctx.emitAsset({
+  const assetId = ctx.emitAsset({
     kind: hfAssetKind(repo.type),
     path: repo.dir,
     name: repo.repoId,
@@ -278,7 +290,7 @@ async function emitRepo(
     format: parts.format,
     sha256: parts.sha256,
     source: HF_SOURCE,
-    verdict: parts.verdict,
+    verdict,
     sizeBytes: diskBytes,
     details: {
       ...(repo.type === 'model' ? partMetadata(parts.metadata) : {}),
@@ -299,10 +311,21 @@ async function emitRepo(
       storeRoot: hubDir,
       storeTotalBytes,
       ...facts.details,
+      ...(repoReport ? repositoryDetails(repoReport) : {}),
     },
     links: facts.links,
   })
-  for (const f of parts.findings) ctx.emitFinding({ ...f, assetId: repoAssetId })
+  for (const f of parts.findings) ctx.emitFinding({ ...f, assetId })
+  if (repoReport) emitRepositoryFindings(ctx, repoReport, assetId)
+}
+
+/** Runs the repository analysis over one snapshot (files read through their snapshot links). */
+function analyzeSnapshot(repoDir: string, rev: Revision): RepositoryReport {
+  const snap = join(repoDir, 'snapshots', rev.commit)
+  return analyzeRepository(
+    snap,
+    rev.files.map((f) => ({ rel: f.rel, path: join(snap, f.rel), size: f.size })),
+  )
 }
 
 /** Scanner metadata of a one-file model, as details of the repo (config.json facts override it). */

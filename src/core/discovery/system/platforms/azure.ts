@@ -166,13 +166,11 @@ export const AZURE_LOCATOR: Locator = {
 
 /**
  * Azure ML workspace configs the crawl finds in projects: `config.json` in the project folder, in
- * `.azureml/` or in `aml_config/`. Routed by extension so other `.json` analyzers still see files
- * named config.json; the content decides (see parseAzureMlConfig).
+ * `.azureml/` or in `aml_config/`; the content decides (see parseAzureMlConfig).
  */
 export const AZUREML_CONFIG_ANALYZER: FileAnalyzer = {
   id: 'azureml-config',
-  extensions: ['.json'],
-  accepts: (path) => /(^|[\\/])config\.json$/.test(path),
+  names: ['config.json'],
   async analyze(path, ctx) {
     if (ctx.isClaimed(path)) return
     // Most config.json files belong to something else: one that is too big or unreadable is not
