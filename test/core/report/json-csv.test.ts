@@ -7,7 +7,7 @@ import { REPORT_FORMATS } from '../../../src/core/report/index'
 import { csvCell } from '../../../src/core/report/csv'
 import { ASSET_KINDS } from '../../../src/core/types'
 import { FORMULA_NAME, HOSTILE_NAME, fixtureInventory } from '../../fixtures/generators/inventory'
-import { OPTS, render } from './helpers'
+import { OPTS, parseCsv, render } from './helpers'
 
 const SECRET = 'sk-proj-PLANTEDaiscoutTESTvalue0123456789abcdefXYZ'
 const fx = fixtureInventory({ secretValue: SECRET })
@@ -19,36 +19,6 @@ function schemaValidator() {
   const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictRequired: false })
   addFormats(ajv)
   return ajv.compile(schema)
-}
-
-/** A minimal RFC 4180 parser (quoted fields, doubled quotes, CRLF) to read the CSV back. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = []
-  let row: string[] = []
-  let cell = ''
-  let q = false
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!
-    if (q) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"'
-        i++
-      } else if (c === '"') q = false
-      else cell += c
-    } else if (c === '"') q = true
-    else if (c === ',') {
-      row.push(cell)
-      cell = ''
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell)
-      rows.push(row)
-      row = []
-      cell = ''
-      i++
-    } else cell += c
-  }
-  if (cell || row.length) throw new Error('CSV does not end with CRLF')
-  return rows
 }
 
 describe('every format', () => {
