@@ -2,6 +2,8 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { overview } from '../../src/core/query'
+import { openDbForReading } from '../../src/core/storage/db'
 import { buildStoresHome } from '../fixtures/generators/homes/stores-home'
 import { parseCsv } from '../core/report/helpers'
 
@@ -33,7 +35,7 @@ type Comp = {
  */
 describe('exports of a scanned Hugging Face cache: one model per repo, its files as parts', () => {
   const built = buildStoresHome('linux')
-  const db = join(built.root, 'inventory.db')
+  const dbFile = join(built.root, 'inventory.db')
   const hubFile = (p: string) => p.startsWith(built.hub) && /[/](snapshots|blobs)[/]/.test(p)
   const exported = new Map<string, string>()
 
@@ -49,11 +51,11 @@ describe('exports of a scanned Hugging Face cache: one model per repo, its files
   beforeAll(() => {
     if (!existsSync(CLI))
       throw new Error('out/cli/aiscout.js is missing: run `npm run build` first')
-    const scan = cli(['scan', '--home', built.home, '--db', db, '--quiet'])
+    const scan = cli(['scan', '--home', built.home, '--db', dbFile, '--quiet'])
     expect(scan.stderr).toBe('')
     expect(scan.status).toBe(1) // the pipeline repo's VAE pickle is malicious
     for (const format of ['json', 'csv', 'html', 'cyclonedx']) {
-      const r = cli(['export', '--format', format, '--db', db])
+      const r = cli(['export', '--format', format, '--db', dbFile])
       expect(r.status, r.stderr).toBe(0)
       exported.set(format, r.stdout)
     }
@@ -79,6 +81,30 @@ describe('exports of a scanned Hugging Face cache: one model per repo, its files
       'data/test.parquet',
       'data/train.parquet',
     ])
+  })
+
+  it('the overview counts each repo once: models and datasets by kind, copies of the same weights once', () => {
+    const assets = (
+      JSON.parse(exported.get('json')!) as {
+        assets: (JsonAsset & { sha256?: string; sizeBytes?: number })[]
+      }
+    ).assets
+    const db = openDbForReading(dbFile)
+    try {
+      const o = overview(db, { topFindings: 0 })
+      const models = assets.filter((a) => a.kind === 'model')
+      expect(o.assetsByKind['model']).toBe(models.length)
+      expect(o.assetsByKind['dataset']).toBe(assets.filter((a) => a.kind === 'dataset').length)
+      // The loose copy of acme/tiny-llm's weights shares the repo's digest: its bytes count once.
+      const bySha = new Map<string, number>()
+      for (const m of models)
+        bySha.set(m.sha256 ?? m.id, Math.max(bySha.get(m.sha256 ?? m.id) ?? 0, m.sizeBytes ?? 0))
+      expect(o.modelStorageBytes).toBe([...bySha.values()].reduce((a, b) => a + b, 0))
+      const copy = models.find((m) => m.path === built.looseCopy)!
+      expect(models.find((m) => m.name === 'acme/tiny-llm')!.sha256).toBe(copy.sha256)
+    } finally {
+      db.close()
+    }
   })
 
   it('CSV: one row per repo with its files in one readable cell; no row for a part', () => {
