@@ -432,6 +432,9 @@ export type ModelReportFinding = Readonly<{
   member?: string
   offset?: number
   callable?: string
+  /** In a model repository: the file (relative to the repository) and line the finding is about. */
+  file?: string
+  line?: number
   why: string
   fix: string
 }>

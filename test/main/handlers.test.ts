@@ -1,7 +1,15 @@
 import Ajv from 'ajv'
 import addFormats from 'ajv-formats'
 import * as CDX from '@cyclonedx/cyclonedx-library'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -216,7 +224,7 @@ describe('handler table over the real workers and a real SQLite file', () => {
       await ok<AssetPage>(
         router.invoke('assets:list', [{ kinds: ['model'], verdict: 'malicious' }]),
       )
-    ).rows[0]!
+    ).rows.find((r) => r.path === demo.paths.evil)!
     const d = await ok<{
       findings: { severity: string; callable?: string }[]
       asset: { verdict: string }
@@ -320,7 +328,7 @@ describe('handler table over the real workers and a real SQLite file', () => {
       await ok<AssetPage>(
         router.invoke('assets:list', [{ kinds: ['model'], verdict: 'malicious' }]),
       )
-    ).rows[0]!
+    ).rows.find((r) => r.path === demo.paths.evil)!
     await ok(router.invoke('shell:reveal', [{ assetId: evil.id }]))
     await ok(router.invoke('clipboard:write', [{ assetId: evil.id }]))
     expect(t.os.revealed).toEqual([demo.paths.evil])
@@ -340,7 +348,7 @@ describe('handler table over the real workers and a real SQLite file', () => {
       await ok<AssetPage>(
         router.invoke('assets:list', [{ kinds: ['model'], verdict: 'malicious' }]),
       )
-    ).rows[0]!
+    ).rows.find((r) => r.path === demo.paths.evil)!
     const r = await ok<{
       scan: { ok: boolean; verdict: string; callables: string[]; findings: { why: string }[] }
     }>(router.invoke('model:report', [{ assetId: evil.id }]))
@@ -348,6 +356,33 @@ describe('handler table over the real workers and a real SQLite file', () => {
     expect(r.scan.verdict).toBe('malicious')
     expect(r.scan.callables.join(' ')).toMatch(/system/)
     expect(r.scan.findings.every((f) => f.why.length > 0)).toBe(true)
+  })
+
+  it('runs a model report on a model repository: its configs and custom code, file and line', async () => {
+    const repos = (
+      await ok<AssetPage>(
+        router.invoke('assets:list', [{ kinds: ['model'], verdict: 'malicious', limit: 50 }]),
+      )
+    ).rows.filter((r) => r.path !== demo.paths.evil && statSync(r.path).isDirectory())
+    expect(repos.length).toBeGreaterThan(0)
+    const r = await ok<{
+      scan: {
+        ok: boolean
+        format: string
+        verdict: string
+        metadata: Record<string, unknown>
+        findings: { file?: string; line?: number; why: string; severity: string }[]
+      }
+    }>(router.invoke('model:report', [{ assetId: repos[0]!.id }]))
+    expect(r.scan.ok).toBe(true)
+    expect(r.scan.format).toBe('repository')
+    expect(r.scan.verdict).toBe('malicious')
+    expect(r.scan.metadata).toHaveProperty('Needs trust_remote_code')
+    const worst = r.scan.findings.find((f) => f.severity === 'critical')!
+    // Each finding names its file inside the repository (a weight file, a config, code).
+    expect(worst.file).toMatch(/^[^/\\].*\.\w+$/)
+    expect(r.scan.metadata['Weight files scanned']).toBeGreaterThan(0)
+    expect(worst.why.length).toBeGreaterThan(0)
   })
 
   it('exports every format from the inventory with accepted risk marked; files parse', async () => {

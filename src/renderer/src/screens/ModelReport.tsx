@@ -142,10 +142,19 @@ function ReportBody({ r }: { r: ModelReport }) {
               <p>
                 <HomeText text={f.message} />
               </p>
-              {(f.member || f.offset !== undefined || f.callable) && (
+              {(f.member || f.offset !== undefined || f.callable || f.file) && (
                 <div className="evidence">
                   <KeyValues
                     rows={[
+                      f.file
+                        ? [
+                            'File',
+                            <span key="f" className="mono break">
+                              {f.file}
+                              {f.line !== undefined ? `:${f.line}` : ''}
+                            </span>,
+                          ]
+                        : null,
                       f.member
                         ? [
                             'Archive member',
