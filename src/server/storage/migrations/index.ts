@@ -1,0 +1,15 @@
+import type { Migration, MigrationProvider } from 'kysely'
+import * as m0010 from './0010-initial'
+
+/**
+ * Ordered server migrations, numbered like the inventory's (multiples of 10). Never edit a shipped
+ * one; add the next number. Kysely's migrator runs them in name order, records them in
+ * `server_migrations`, and refuses a database that holds a migration this build does not know.
+ */
+export const SERVER_MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0010-initial': m0010,
+}
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => ({ ...SERVER_MIGRATIONS }),
+}
