@@ -16,6 +16,7 @@ Usage:
                [--out FILE] [--quiet]
   aiscout scan-model [--format table|json|sarif] [--out FILE] PATH...
   aiscout export --format json|csv|sarif|cyclonedx|html [--db FILE] [--out FILE] [--include-gone]
+  aiscout server start|enroll-secret|admin-token|export ...   (aiscout server help)
   aiscout help | --help | --version
 
 Exit codes: 0 nothing at or above medium, 1 findings at or above medium (scan-model: a malicious
@@ -42,6 +43,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
         return await runScanModel(rest, io)
       case 'export':
         return await runExport(rest, io)
+      case 'server':
+        return await (await import('./commands/server')).runServer(rest, io)
       case undefined:
       case 'help':
       case '--help':

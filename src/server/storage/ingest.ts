@@ -1,5 +1,6 @@
 import type { Insertable, Kysely, Transaction } from 'kysely'
 import type { AssetItem, FindingItem, InventoryBatch, SnapshotCommit } from '../../shared/sync-api'
+import { faultPoint } from '../fault'
 import { clean } from './devices'
 import { nowIso } from './ids'
 import type { Storage } from './open'
@@ -78,6 +79,7 @@ export async function applyBatch(
     const snapshotId = batch.mode === 'snapshot' ? snap!.id : undefined
     const assets = await applyAssets(trx, deviceId, batch.assets, snapshotId, at)
     const findings = await applyFindings(trx, deviceId, batch.findings, snapshotId, at)
+    faultPoint('mid-apply')
     const ack: AckBody = { ackSeq: batch.seq, applied: { assets, findings } }
     await trx
       .updateTable('devices')

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { BatchAck, ErrorBody, InventoryBatch, SnapshotCommit } from '../../../shared/sync-api'
 import type { AppContext } from '../../app'
 import { deviceOf, requireDevice } from '../../plugins/device-auth'
+import { faultPoint } from '../../fault'
 import { HttpError } from '../../plugins/errors'
 import { decodeBody } from '../../plugins/request-body'
 import { deviceById } from '../../storage/devices'
@@ -45,7 +46,9 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
     },
     async (request) => {
       const device = deviceOf(request)
+      faultPoint('before-apply')
       const r = await applyBatch(ctx.storage, device.id, request.body)
+      faultPoint('after-commit')
       request.log.info(
         {
           seq: request.body.seq,
