@@ -293,18 +293,33 @@ export type FindingGroup = Readonly<{
   devices: number
 }>
 
-/** Open findings across the fleet, grouped by rule and severity, worst first. */
+/**
+ * Open findings across the fleet, grouped by rule and severity, worst first. Counted in two
+ * steps over the covering index (status, rule_id, severity, device_id): per device first, then
+ * per rule, which streams in index order instead of keeping a DISTINCT set per group.
+ */
 export async function findingsByRule(storage: Storage): Promise<FindingGroup[]> {
-  const rows = await storage.db
+  const perDevice = storage.db
     .selectFrom('device_findings')
     .select((eb) => [
       'rule_id',
       'severity',
-      eb.fn.countAll<number | string>().as('findings'),
-      eb.fn.count<number | string>('device_id').distinct().as('devices'),
+      'device_id',
+      eb.fn.countAll<number | string>().as('n'),
       eb.fn.min('severity_rank').as('rank'),
     ])
     .where('status', '=', 'open')
+    .groupBy(['rule_id', 'severity', 'device_id'])
+    .as('per_device')
+  const rows = await storage.db
+    .selectFrom(perDevice)
+    .select((eb) => [
+      'rule_id',
+      'severity',
+      eb.fn.sum<number | string>('n').as('findings'),
+      eb.fn.countAll<number | string>().as('devices'),
+      eb.fn.min('rank').as('rank'),
+    ])
     .groupBy(['rule_id', 'severity'])
     .execute()
   return rows
