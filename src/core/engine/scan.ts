@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, statSync } from 'node:fs'
+import { statSync } from 'node:fs'
 import { basename, dirname } from 'node:path'
 import picomatch from 'picomatch'
 import type {
@@ -11,7 +11,8 @@ import type {
   SocketsPort,
   SystemInfoPort,
 } from '../discovery/types'
-import { HEAD_BYTES, MODEL_EXTENSIONS, sniffHead } from '../scanners/sniff'
+import { classifyCandidate } from '../scanners/candidate'
+import { MODEL_EXTENSIONS } from '../scanners/registry'
 import type { Db } from '../storage/db'
 import { createFileMemo } from '../storage/file-memo'
 import { createHashCache } from '../storage/hash-cache'
@@ -85,8 +86,6 @@ export type ScanSummary = Readonly<{
   roots: readonly string[]
   stats: ScanStats
 }>
-
-const NOT_MODEL_CONTENT = new Set(['text', 'json', 'notebook', 'unknown', 'tar', '7z'])
 
 const emptyStats = (): { -readonly [K in keyof ScanStats]: ScanStats[K] } => ({
   filesSeen: 0,
@@ -332,7 +331,7 @@ export async function scan(
       // scanned and the missing extension reported.
       if (modelCandidate) {
         stats.candidates++
-        pool.push(() => crawlModel(path, ext))
+        pool.push(() => crawlModel(path))
       }
       if (kind) {
         stats.candidates++
@@ -387,7 +386,7 @@ export async function scan(
     }
 
     /** Loose model files: content decides; a decoy (.pt text, random .bin) is not a model. */
-    const crawlModel = async (path: string, ext: string): Promise<void> => {
+    const crawlModel = async (path: string): Promise<void> => {
       currentPath = path
       // An analyzer or locator may have claimed the file after this job was queued.
       if (claimedFiles.has(path)) return
@@ -415,20 +414,19 @@ export async function scan(
         })
         return
       }
-      const coarse = sniffFile(path, st.size)
-      if (coarse === undefined) {
+      const sniffed = classifyCandidate(path, basename(path))
+      if (sniffed.kind === 'unreadable') {
         skip({ path, reason: 'unreadable', message: 'Cannot read model candidate' })
         return
       }
-      if (NOT_MODEL_CONTENT.has(coarse)) return
-      if (coarse === 'protobuf' && ext === '') return
+      if (sniffed.kind === 'not-model') return
       if (options.crawlOnly) {
         // Classified by content; the model scanners (measured by their own benchmarks) do not run.
         emitAsset({
           kind: 'model',
           path,
           name: basename(path),
-          format: coarse,
+          format: sniffed.format,
           sizeBytes: st.size,
           source: 'crawl',
         })
@@ -546,26 +544,6 @@ export async function scan(
   phase = 'done'
   progress(true)
   return { scanId: writer.scanId, status: 'complete', roots, stats }
-}
-
-function sniffFile(path: string, size: number): ReturnType<typeof sniffHead> | undefined {
-  let fd: number | undefined
-  try {
-    fd = openSync(path, 'r')
-    const head = Buffer.allocUnsafe(Math.min(HEAD_BYTES, size))
-    const n = head.length ? readSync(fd, head, 0, head.length, 0) : 0
-    let tail: Buffer | undefined
-    if (size > HEAD_BYTES) {
-      const len = Math.min(65_557, size)
-      tail = Buffer.allocUnsafe(len)
-      readSync(fd, tail, 0, len, size - len)
-    }
-    return sniffHead(head.subarray(0, n), size, tail)
-  } catch {
-    return undefined
-  } finally {
-    if (fd !== undefined) closeSync(fd)
-  }
 }
 
 async function loadDiscovery() {

@@ -2,7 +2,8 @@ import { constants as zc, gunzipSync, inflateSync } from 'node:zlib'
 import { bufferSource } from './byte-source'
 import { looksLikePickle } from './pickle/sniff'
 import { scanPickleBytes } from './pickle/scan-pickle'
-import type { FormatScanner, FormatScanResult } from './types'
+import { defineScanner } from './types'
+import type { FormatScanResult } from './types'
 
 /**
  * Compressed joblib dumps (`joblib.dump(obj, f, compress=...)` with zlib or gzip): the whole
@@ -30,9 +31,11 @@ function inflate(codec: Codec, data: Uint8Array, maxOutputLength: number): Buffe
 /** Compressed bytes inflated by sniff: deflate expands at most ~1032x, so 1 MiB of output suffices. */
 const SNIFF_IN = 256
 
-export const joblibCompressedScanner: FormatScanner = {
-  format: 'joblib',
-  extensions: ['.joblib', '.pkl', '.pickle', '.z', '.gz', '.dat'],
+export const joblibCompressedScanner = defineScanner({
+  formats: ['joblib'],
+  extensions: ['.joblib', '.pkl', '.pickle', '.dat'],
+  claims: ['.pkl', '.pickle', '.joblib', '.dill'],
+  runsCode: true,
   sniff(head) {
     const codec = codecOf(head)
     if (!codec) return false
@@ -43,7 +46,7 @@ export const joblibCompressedScanner: FormatScanner = {
       return false
     }
   },
-  scan(src, ctx): FormatScanResult {
+  scan(src, ctx): FormatScanResult<'joblib'> {
     const codec = codecOf(src.read(0, 2))!
     const { limits } = ctx
     if (src.size > limits.maxMemberBytes) {
@@ -100,4 +103,4 @@ export const joblibCompressedScanner: FormatScanner = {
       metadata: { compression: codec, pickles: r.pickles },
     }
   },
-}
+})

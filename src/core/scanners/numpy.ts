@@ -1,6 +1,7 @@
 import { npyTypeItemsize } from './npy-dtype'
 import { scanPickleBytes } from './pickle/scan-pickle'
-import type { FormatScanner, FormatScanResult, ModelFinding } from './types'
+import { defineScanner } from './types'
+import type { FormatScanResult, ModelFinding } from './types'
 
 /** Largest npy header we parse (numpy itself refuses headers over 10 KB by default). */
 const MAX_HEADER = 1 << 20
@@ -76,9 +77,10 @@ export function parseNpyHeader(
   }
 }
 
-export const numpyScanner: FormatScanner = {
-  format: 'numpy',
+export const numpyScanner = defineScanner({
+  formats: ['numpy'],
   extensions: ['.npy'],
+  claims: ['.npy'],
   sniff(head) {
     return (
       head.length >= 6 &&
@@ -86,7 +88,7 @@ export const numpyScanner: FormatScanner = {
       Buffer.from(head.subarray(1, 6)).toString('latin1') === 'NUMPY'
     )
   },
-  scan(src, ctx): FormatScanResult {
+  scan(src, ctx): FormatScanResult<'numpy'> {
     const h = parseNpyHeader(src.read, src.size)
     if (typeof h === 'string') {
       return {
@@ -140,4 +142,4 @@ export const numpyScanner: FormatScanner = {
     }
     return { format: 'numpy', findings: [], metadata }
   },
-}
+})

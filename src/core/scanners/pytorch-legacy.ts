@@ -1,7 +1,8 @@
 import type { ByteSource } from './byte-source'
 import { sliceSource } from './byte-source'
 import { scanPickleBytes } from './pickle/scan-pickle'
-import type { FormatScanner, FormatScanResult, ModelFinding } from './types'
+import { defineScanner } from './types'
+import type { FormatScanResult, ModelFinding } from './types'
 
 /** torch.save legacy magic number 0x1950a86a20f9469cfc6c as a protocol-2 LONG1 operand. */
 const MAGIC = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19]
@@ -19,11 +20,13 @@ export function looksLikeTorchLegacy(head: Uint8Array): boolean {
  * Legacy (non-zip) torch.save files. Every one of the five pickles is scanned (one peer scans only
  * the first, missing payloads in the main pickle); the raw storage bytes after them are data.
  */
-export const pytorchLegacyScanner: FormatScanner = {
-  format: 'pytorch-legacy',
+export const pytorchLegacyScanner = defineScanner({
+  formats: ['pytorch-legacy'],
   extensions: ['.pt', '.pth', '.bin', '.ckpt'],
+  claims: ['.pkl', '.pickle', '.joblib', '.dill'],
+  runsCode: true,
   sniff: looksLikeTorchLegacy,
-  scan(src, ctx): FormatScanResult {
+  scan(src, ctx): FormatScanResult<'pytorch-legacy'> {
     const r = scanPickleBytes(src, ctx, { maxPickles: LEGACY_PICKLES, trailingAllowed: true })
     const findings: ModelFinding[] = [...r.findings]
     let invalid = r.invalid
@@ -38,7 +41,7 @@ export const pytorchLegacyScanner: FormatScanner = {
     }
     return { format: 'pytorch-legacy', findings, invalid, metadata: { pickles: r.pickles } }
   },
-}
+})
 
 /** Element sizes tried when walking legacy tar `storages` (size x numel bytes follow each pickle). */
 const ELEMENT_SIZES = [4, 2, 1, 8, 16]

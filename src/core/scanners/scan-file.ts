@@ -1,9 +1,9 @@
-import { extname } from 'node:path'
 import { sha256File } from '../util/hash'
 import type { ByteSource } from './byte-source'
 import { openFileSource } from './byte-source'
-import { scanSource, withSeverity } from './scan-source'
-import { formatClaimedByExtension, HEAD_BYTES, sniffHead } from './sniff'
+import type { ModelFormat } from './registry'
+import { extensionOf, SCANNERS, scannersClaiming } from './registry'
+import { pickScanner, scanSource, withSeverity } from './scan-source'
 import type { FormatScanner, ModelFileReport, ModelFinding, ScanLimits } from './types'
 import { verdictOf } from './verdict'
 
@@ -13,13 +13,10 @@ export type ScanModelFileOptions = Readonly<{
   /** A digest already known (hash cache, HF/Ollama blob name): used instead of rereading. */
   knownSha256?: string
   limits?: ScanLimits
-  scanners?: readonly FormatScanner[]
+  scanners?: readonly FormatScanner<ModelFormat>[]
   /** The file's real name when `path` is a content-addressed blob. */
   fileName?: string
 }>
-
-/** Tail bytes inspected for a zip end-of-central-directory record (polyglot detection). */
-const TAIL_BYTES = 65_557
 
 /**
  * Statically scans one model file. Never loads or executes model content, never throws: read
@@ -52,7 +49,7 @@ export async function scanModelFile(
       scanners: opts.scanners,
     })
     const findings: ModelFinding[] = [...result.findings]
-    const mismatch = extensionMismatch(opts.fileName ?? path, src)
+    const mismatch = extensionMismatch(opts.fileName ?? path, src, opts.scanners)
     if (mismatch) findings.unshift(mismatch)
     const all = findings.map(withSeverity)
     let sha256 = opts.knownSha256
@@ -80,35 +77,38 @@ export async function scanModelFile(
   }
 }
 
-/** An extension that claims one format while the content is another is itself a finding. */
-export function extensionMismatch(path: string, src: ByteSource): ModelFinding | undefined {
-  const ext = extname(path).toLowerCase()
-  const claimed = formatClaimedByExtension(ext)
-  const head = src.read(0, HEAD_BYTES)
-  const tail =
-    src.size > HEAD_BYTES ? src.read(Math.max(0, src.size - TAIL_BYTES), TAIL_BYTES) : undefined
-  const actual = sniffHead(head, src.size, tail)
-  const risky = actual === 'pickle' || actual === 'zip'
-  if (claimed === undefined) {
-    // No extension or a neutral one (.bin/.pt/.dat): only flag executable formats hiding behind
-    // extensions that usually mean inert data.
-    if (risky && (ext === '' || ext === '.txt' || ext === '.md')) {
+/** Names that usually mean inert data: pickle-based content under them is hiding. */
+const DOCUMENT_EXTENSIONS: ReadonlySet<string> = new Set(['', '.txt', '.md', '.json', '.csv'])
+
+/**
+ * An extension that promises one format while the content is another is itself a finding, and so
+ * is code-running content (a pickle, a torch zip) behind no extension or a document extension.
+ */
+export function extensionMismatch(
+  path: string,
+  src: ByteSource,
+  scanners: readonly FormatScanner<ModelFormat>[] = SCANNERS,
+): ModelFinding | undefined {
+  const ext = extensionOf(path)
+  const actual = pickScanner(src, baseName(path), scanners)
+  const claimers = scannersClaiming(ext, scanners)
+  if (claimers.length === 0 || actual === undefined) {
+    if (actual?.runsCode && DOCUMENT_EXTENSIONS.has(ext)) {
       return {
         ruleId: 'engine.extension-mismatch',
-        message: `File has ${ext ? `extension ${ext}` : 'no extension'} but its content is ${actual}`,
+        message: `File has ${ext ? `extension ${ext}` : 'no extension'} but its content is ${actual.formats[0]}`,
       }
     }
+    // Content no scanner claims is reported by the scan itself (unknown format).
     return undefined
   }
-  if (claimed === actual) return undefined
-  // torch.save writes a zip whatever the name (`model.pkl`), and joblib compresses with
-  // zlib/gzip (no pickle magic): both are normal under pickle-family extensions.
-  if (claimed === 'pickle' && (actual === 'zip' || actual === 'unknown')) return undefined
-  // A JSON/text file is fine under .json/.md/.txt; only risky content is a mismatch there.
-  if (claimed === 'text' && !risky) return undefined
-  // .npz and .keras are zips; a zip polyglot found via the tail still counts as zip.
+  if (claimers.includes(actual)) return undefined
   return {
     ruleId: 'engine.extension-mismatch',
-    message: `Extension ${ext} claims ${claimed} but the content is ${actual}`,
+    message: `Extension ${ext} claims ${claimers[0]!.formats[0]} but the content is ${actual.formats[0]}`,
   }
+}
+
+function baseName(p: string): string {
+  return p.slice(Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\')) + 1)
 }

@@ -1,7 +1,8 @@
 import { findRule } from '../rules'
 import type { Severity } from '../types'
 import type { ByteSource } from './byte-source'
-import { SCANNERS } from './registry'
+import type { ModelFormat } from './registry'
+import { extensionOf, MODEL_EXTENSIONS, SCANNERS } from './registry'
 import { HEAD_BYTES } from './sniff'
 import type {
   FormatScanResult,
@@ -21,15 +22,15 @@ export type ScanSourceOptions = Readonly<{
   depth?: number
   limits?: ScanLimits
   /** Registry to use (tests may pass a subset); defaults to SCANNERS. */
-  scanners?: readonly FormatScanner[]
+  scanners?: readonly FormatScanner<ModelFormat>[]
 }>
 
 /** Finds the first scanner whose sniff accepts the content. */
 export function pickScanner(
   src: ByteSource,
   name: string,
-  scanners: readonly FormatScanner[] = SCANNERS,
-): FormatScanner | undefined {
+  scanners: readonly FormatScanner<ModelFormat>[] = SCANNERS,
+): FormatScanner<ModelFormat> | undefined {
   const head = src.read(0, HEAD_BYTES)
   for (const s of scanners) {
     try {
@@ -45,7 +46,10 @@ export function pickScanner(
  * Runs the registry over one source. Never throws: a scanner exception becomes an invalid result
  * with a `model.scanner-error` finding, and content no scanner claims is `unknown` + invalid.
  */
-export function scanSource(src: ByteSource, opts: ScanSourceOptions): FormatScanResult {
+export function scanSource(
+  src: ByteSource,
+  opts: ScanSourceOptions,
+): FormatScanResult<ModelFormat> {
   const limits = opts.limits ?? DEFAULT_LIMITS
   const depth = opts.depth ?? 0
   const scanners = opts.scanners ?? SCANNERS
@@ -92,16 +96,17 @@ export function scanSource(src: ByteSource, opts: ScanSourceOptions): FormatScan
         scanners,
       })
     },
+    hasModelExtension: (memberName) => MODEL_EXTENSIONS.has(extensionOf(memberName)),
   }
   try {
     return scanner.scan(src, ctx)
   } catch (e) {
     return {
-      format: scanner.format,
+      format: scanner.formats[0],
       findings: [
         {
           ruleId: 'model.scanner-error',
-          message: `The ${scanner.format} scanner stopped: ${(e as Error).message ?? String(e)}`,
+          message: `The ${scanner.formats[0]} scanner stopped: ${(e as Error).message ?? String(e)}`,
           member: opts.member,
         },
       ],

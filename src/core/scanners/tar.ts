@@ -1,8 +1,8 @@
 import type { ByteSource } from './byte-source'
 import { sliceSource } from './byte-source'
 import { scanLegacyTarRecords } from './pytorch-legacy'
-import { MODEL_EXTENSIONS } from './sniff'
-import type { FormatScanner, FormatScanResult, ModelFinding, ModelMetadata } from './types'
+import { defineScanner } from './types'
+import type { FormatScanResult, ModelFinding, ModelMetadata } from './types'
 import { isTraversalName } from './zip/scanner'
 
 type TarMember = { name: string; type: string; offset: number; size: number; link: string }
@@ -73,13 +73,14 @@ export function readTar(
 
 const TORCH_TAR_MEMBERS = ['sys_info', 'pickle', 'storages']
 
-export const tarScanner: FormatScanner = {
-  format: 'tar',
-  extensions: ['.tar', '.pt', '.pth'],
+export const tarScanner = defineScanner({
+  formats: ['tar', 'pytorch-tar'],
+  // Legacy torch.save tars; other `.tar` files are archives, not model candidates.
+  extensions: ['.pt', '.pth'],
   sniff(head) {
     return head.length >= 262 && Buffer.from(head.subarray(257, 262)).toString('latin1') === 'ustar'
   },
-  scan(src, ctx): FormatScanResult {
+  scan(src, ctx): FormatScanResult<'tar' | 'pytorch-tar'> {
     const { members, problem } = readTar(src, ctx.limits.maxMembers)
     const names = members.map((m) => m.name)
     const torch = TORCH_TAR_MEMBERS.every((n) => names.includes(n))
@@ -120,11 +121,9 @@ export const tarScanner: FormatScanner = {
         continue
       }
       const r = ctx.scanNested(body, m.name)
-      const dot = m.name.lastIndexOf('.')
-      const ext = dot > m.name.lastIndexOf('/') ? m.name.slice(dot).toLowerCase() : ''
       const keep =
         r.format !== 'unknown' ||
-        MODEL_EXTENSIONS.has(ext) ||
+        ctx.hasModelExtension(m.name) ||
         (torch && (m.name === 'pickle' || m.name === 'sys_info'))
       if (!keep) continue
       findings.push(...r.findings)
@@ -139,4 +138,4 @@ export const tarScanner: FormatScanner = {
       metadata,
     }
   },
-}
+})

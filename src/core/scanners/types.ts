@@ -1,37 +1,9 @@
 import type { Severity, Verdict } from '../types'
 import type { ByteSource } from './byte-source'
 
-/**
- * Formats the model scanners know. `unknown` is what a file that matches nothing gets (always
- * verdict `invalid` when it was named explicitly or carries a model extension).
- */
-export const MODEL_FORMATS = [
-  'pickle',
-  'pytorch-zip',
-  'pytorch-legacy',
-  'pytorch-tar',
-  'torchscript',
-  'joblib',
-  'numpy',
-  'npz',
-  'zip',
-  'tar',
-  'gguf',
-  'safetensors',
-  'onnx',
-  'keras',
-  'keras-h5',
-  'hdf5',
-  'tf-savedmodel',
-  'tflite',
-  'chat-template',
-  'tokenizer-config',
-  'keras-config',
-  'coreml',
-  'mlx',
-  'unknown',
-] as const
-export type ModelFormat = (typeof MODEL_FORMATS)[number]
+import type { ModelFormat } from './registry'
+
+export type { ModelFormat } from './registry'
 
 export type ModelFinding = Readonly<{
   ruleId: string
@@ -49,9 +21,13 @@ export type ModelFinding = Readonly<{
 /** Flat metadata extracted for the inventory (architecture, parameterCount, quantization, ...). */
 export type ModelMetadata = Readonly<Record<string, string | number | boolean | readonly string[]>>
 
-/** What one format scanner returns for one source. It must never throw for bad input. */
-export type FormatScanResult = Readonly<{
-  format: ModelFormat
+/**
+ * What one format scanner returns for one source. It must never throw for bad input. `F` is the
+ * set of format names the scanner reports; `unknown` is what the registry gives content that no
+ * scanner claims.
+ */
+export type FormatScanResult<F extends string = string> = Readonly<{
+  format: F
   findings: readonly ModelFinding[]
   /** Set when the input could not be fully parsed; findings found so far are kept. */
   invalid?: string
@@ -96,19 +72,52 @@ export type ScanContext = Readonly<{
    * Returns the nested result so containers can aggregate it. Never throws.
    */
   scanNested(src: ByteSource, memberName: string): FormatScanResult
+  /** True when a member's name carries an extension some registered scanner sniffs. */
+  hasModelExtension(memberName: string): boolean
 }>
 
-export type FormatScanner = Readonly<{
-  format: ModelFormat
-  /** Extensions that hint at this format (lower case, with dot). A hint only: content decides. */
+/**
+ * One model format (or family) in the registry (`registry.ts`). Everything else about formats is
+ * derived from these fields: the crawl's candidate extensions, the extension-mismatch rule, the
+ * list of format names. Adding a format is one scanner file plus one registry line.
+ */
+export type FormatScanner<F extends string = string> = Readonly<{
+  /** The format names this scanner reports; the first names the scanner in messages. */
+  formats: readonly [F, ...F[]]
+  /**
+   * Lower-case extensions (with the dot) under which a file found by the crawl, a directory given
+   * to `scan-model`, or an archive member is sniffed as a possible model of this format. A hint
+   * only: content decides. Leave out extensions shared with ordinary documents (`.json`, `.zip`).
+   */
   extensions: readonly string[]
+  /**
+   * Extensions that promise this scanner's content: a file under one of them whose content another
+   * scanner (or none) claims gets an `engine.extension-mismatch` finding. Several scanners may
+   * claim one extension (`.pkl` holds a raw pickle, a compressed joblib or a torch zip).
+   */
+  claims?: readonly string[]
+  /**
+   * The sniff is too weak to trust on a crawled file without one of `extensions` (a protobuf
+   * shape): such files are classified only when their extension agrees.
+   */
+  extensionRequired?: boolean
+  /**
+   * The format's ordinary loader can run code from the file (pickle-based formats). Content like
+   * this under a no-extension or a document name is reported as an extension mismatch.
+   */
+  runsCode?: boolean
   /**
    * Content test. `head` holds the first bytes (up to 4 KiB, fewer for small files); `name` is the
    * file or member name (used only for formats with no magic, e.g. `saved_model.pb`).
    */
   sniff(head: Uint8Array, src: ByteSource, name: string): boolean
-  scan(src: ByteSource, ctx: ScanContext): FormatScanResult
+  scan(src: ByteSource, ctx: ScanContext): FormatScanResult<NoInfer<F>>
 }>
+
+/** Declares a scanner, keeping its format names as literal types for the registry. */
+export function defineScanner<const F extends string>(s: FormatScanner<F>): FormatScanner<F> {
+  return s
+}
 
 /** The report for one file given to `scanModelFile` / `aiscout scan-model`. */
 export type ModelFileReport = Readonly<{

@@ -1,5 +1,6 @@
 import type { ByteSource } from '../byte-source'
-import type { FormatScanner, FormatScanResult, ModelFinding } from '../types'
+import { defineScanner } from '../types'
+import type { FormatScanResult, ModelFinding } from '../types'
 import { FindingSink } from './findings'
 import type { MachineShared } from './machine'
 import { PickleError, PickleMachine } from './machine'
@@ -93,8 +94,10 @@ export function scanPickleBytes(
 }
 
 /** Raw pickle streams (also .bin/.pt/.ckpt files that are really pickles, joblib, dill, cloudpickle). */
-export const pickleScanner: FormatScanner = {
-  format: 'pickle',
+export const pickleScanner = defineScanner({
+  formats: ['pickle', 'joblib'],
+  claims: ['.pkl', '.pickle', '.joblib', '.dill'],
+  runsCode: true,
   extensions: [
     '.pkl',
     '.pickle',
@@ -110,7 +113,7 @@ export const pickleScanner: FormatScanner = {
   sniff(head) {
     return looksLikePickle(head)
   },
-  scan(src, ctx): FormatScanResult {
+  scan(src, ctx): FormatScanResult<'pickle' | 'joblib'> {
     const r = scanPickleBytes(src, ctx)
     return {
       format: r.joblib ? 'joblib' : 'pickle',
@@ -119,4 +122,4 @@ export const pickleScanner: FormatScanner = {
       metadata: { pickles: r.pickles },
     }
   },
-}
+})

@@ -1,5 +1,6 @@
 import type { ByteSource } from '../byte-source'
-import type { FormatScanResult, FormatScanner, ModelFinding, ScanContext } from '../types'
+import { defineScanner } from '../types'
+import type { FormatScanResult, ModelFinding, ScanContext } from '../types'
 import { analyzeChatTemplate } from './jinja'
 import {
   baseNameOf,
@@ -20,7 +21,10 @@ function readText(src: ByteSource, ctx: ScanContext, strict: boolean): string {
 }
 
 /** A `.jinja` chat template file (`chat_template.jinja` beside the weights). */
-export function scanChatTemplateFile(src: ByteSource, ctx: ScanContext): FormatScanResult {
+export function scanChatTemplateFile(
+  src: ByteSource,
+  ctx: ScanContext,
+): FormatScanResult<'chat-template'> {
   try {
     const text = readText(src, ctx, false)
     return {
@@ -37,7 +41,10 @@ export function scanChatTemplateFile(src: ByteSource, ctx: ScanContext): FormatS
  * Hugging Face `tokenizer_config.json` / `chat_template.json`: `chat_template` is a string or a
  * list of `{name, template}`; every named template is analysed.
  */
-export function scanTokenizerConfig(src: ByteSource, ctx: ScanContext): FormatScanResult {
+export function scanTokenizerConfig(
+  src: ByteSource,
+  ctx: ScanContext,
+): FormatScanResult<'tokenizer-config'> {
   const findings: ModelFinding[] = []
   try {
     const json = parseJson(readText(src, ctx, true), 'tokenizer config')
@@ -69,9 +76,10 @@ export function scanTokenizerConfig(src: ByteSource, ctx: ScanContext): FormatSc
   }
 }
 
-export const chatTemplateScanner: FormatScanner = {
-  format: 'chat-template',
-  extensions: ['.jinja', '.jinja2', '.j2'],
+export const chatTemplateScanner = defineScanner({
+  formats: ['chat-template'],
+  // Claimed by name; model folders route `chat_template.jinja` here (not every `.jinja` file).
+  extensions: [],
   sniff(head, _src, name) {
     const base = baseNameOf(name)
     return (
@@ -80,11 +88,11 @@ export const chatTemplateScanner: FormatScanner = {
     )
   },
   scan: scanChatTemplateFile,
-}
+})
 
-export const tokenizerConfigScanner: FormatScanner = {
-  format: 'tokenizer-config',
-  extensions: ['.json'],
+export const tokenizerConfigScanner = defineScanner({
+  formats: ['tokenizer-config'],
+  extensions: [],
   sniff(head, _src, name) {
     const base = baseNameOf(name)
     return (
@@ -97,4 +105,4 @@ export const tokenizerConfigScanner: FormatScanner = {
     )
   },
   scan: scanTokenizerConfig,
-}
+})

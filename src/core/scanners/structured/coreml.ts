@@ -1,5 +1,6 @@
 import type { ByteSource } from '../byte-source'
-import type { FormatScanResult, FormatScanner, ScanContext } from '../types'
+import { defineScanner } from '../types'
+import type { FormatScanResult, ScanContext } from '../types'
 import { intOf, PbSource } from './protobuf/wire'
 import {
   baseNameOf,
@@ -16,7 +17,7 @@ import {
  * description 2, model type in a oneof of fields >= 200) and an `.mlpackage` Manifest.json.
  * Core ML holds no code AI Scout can judge; this only validates encoding and records metadata.
  */
-export function scanCoreml(src: ByteSource, ctx: ScanContext): FormatScanResult {
+export function scanCoreml(src: ByteSource, ctx: ScanContext): FormatScanResult<'coreml'> {
   try {
     if (baseNameOf(ctx.member ?? ctx.path) === 'manifest.json') {
       if (src.size > 16 * 1024 * 1024) throw new FormatError('manifest too large')
@@ -50,8 +51,8 @@ export function scanCoreml(src: ByteSource, ctx: ScanContext): FormatScanResult 
   }
 }
 
-export const coremlScanner: FormatScanner = {
-  format: 'coreml',
+export const coremlScanner = defineScanner({
+  formats: ['coreml'],
   extensions: ['.mlmodel'],
   sniff(head, _src, name) {
     const base = baseNameOf(name)
@@ -60,4 +61,4 @@ export const coremlScanner: FormatScanner = {
     return base.endsWith('.mlmodel') && head[0] === 0x08
   },
   scan: scanCoreml,
-}
+})

@@ -1,5 +1,6 @@
 import type { ByteSource } from '../byte-source'
-import type { FormatScanResult, FormatScanner, ScanContext } from '../types'
+import { defineScanner } from '../types'
+import type { FormatScanResult, ScanContext } from '../types'
 import { analyzeKerasConfig } from './keras/config-analysis'
 import {
   baseNameOf,
@@ -16,7 +17,10 @@ import {
  * scanNested). Claimed by name and by a JSON shape that carries `class_name`, so a Hugging Face
  * transformers config.json is not mistaken for it.
  */
-export function scanKerasConfig(src: ByteSource, ctx: ScanContext): FormatScanResult {
+export function scanKerasConfig(
+  src: ByteSource,
+  ctx: ScanContext,
+): FormatScanResult<'keras-config'> {
   const where = ctx.member ?? 'config.json'
   try {
     if (src.size > ctx.limits.maxHeaderBytes)
@@ -41,7 +45,10 @@ export function scanKerasConfig(src: ByteSource, ctx: ScanContext): FormatScanRe
 }
 
 /** `metadata.json` of a Keras v3 archive: only the Keras version, for the inventory. */
-export function scanKerasMetadataJson(src: ByteSource, ctx: ScanContext): FormatScanResult {
+export function scanKerasMetadataJson(
+  src: ByteSource,
+  ctx: ScanContext,
+): FormatScanResult<'keras-config'> {
   try {
     if (src.size > 1024 * 1024) throw new FormatError('metadata.json larger than 1 MiB')
     const json = parseJson(
@@ -60,9 +67,10 @@ export function scanKerasMetadataJson(src: ByteSource, ctx: ScanContext): Format
   }
 }
 
-export const kerasConfigScanner: FormatScanner = {
-  format: 'keras-config',
-  extensions: ['.json'],
+export const kerasConfigScanner = defineScanner({
+  formats: ['keras-config'],
+  // Claimed by name (`config.json`, `metadata.json`) inside Keras archives and model folders.
+  extensions: [],
   sniff(head, _src, name) {
     const base = baseNameOf(name)
     const text = Buffer.from(head).toString('utf8')
@@ -75,4 +83,4 @@ export const kerasConfigScanner: FormatScanner = {
       ? scanKerasMetadataJson(src, ctx)
       : scanKerasConfig(src, ctx)
   },
-}
+})

@@ -1,7 +1,8 @@
 import { realpathSync } from 'node:fs'
 import { dirname, isAbsolute, posix, resolve, sep, win32 } from 'node:path'
 import type { ByteSource } from '../byte-source'
-import type { FormatScanResult, FormatScanner, ModelFinding, ScanContext } from '../types'
+import { defineScanner } from '../types'
+import type { FormatScanResult, ModelFinding, ScanContext } from '../types'
 import type { PbField } from './protobuf/wire'
 import { intOf, PbSource } from './protobuf/wire'
 import { baseNameOf, FormatError, invalidResult } from './util'
@@ -120,7 +121,7 @@ function walkNode(pb: PbSource, n: PbField, stats: Stats, nesting: number): void
   }
 }
 
-export function scanOnnx(src: ByteSource, ctx: ScanContext): FormatScanResult {
+export function scanOnnx(src: ByteSource, ctx: ScanContext): FormatScanResult<'onnx'> {
   const findings: ModelFinding[] = []
   const stats: Stats = { nodes: 0, initializers: 0, domains: new Set(), external: [] }
   const metadata: Record<string, string | number | readonly string[]> = {}
@@ -226,12 +227,14 @@ export function looksLikeOnnx(head: Uint8Array, src: ByteSource): boolean {
   return false
 }
 
-export const onnxScanner: FormatScanner = {
-  format: 'onnx',
+export const onnxScanner = defineScanner({
+  formats: ['onnx'],
   extensions: ['.onnx'],
+  claims: ['.onnx'],
+  extensionRequired: true,
   sniff(head, src, name) {
     if (head[0] !== 0x08) return false
     return baseNameOf(name).endsWith('.onnx') || looksLikeOnnx(head, src)
   },
   scan: scanOnnx,
-}
+})

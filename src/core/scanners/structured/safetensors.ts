@@ -1,5 +1,6 @@
 import type { ByteSource } from '../byte-source'
-import type { FormatScanResult, FormatScanner, ModelFinding, ScanContext } from '../types'
+import { defineScanner } from '../types'
+import type { FormatScanResult, ModelFinding, ScanContext } from '../types'
 import { FormatError, invalidResult, isRecord, parseJson, readExact, utf8Strict } from './util'
 
 /** Bits per element of every dtype the safetensors format defines. */
@@ -57,7 +58,10 @@ function checkShape(name: string, shape: unknown): bigint {
   return n
 }
 
-export function scanSafetensors(src: ByteSource, ctx: ScanContext): FormatScanResult {
+export function scanSafetensors(
+  src: ByteSource,
+  ctx: ScanContext,
+): FormatScanResult<'safetensors'> {
   const findings: ModelFinding[] = []
   try {
     const n = readHeaderLength(src)
@@ -149,9 +153,10 @@ export function scanSafetensors(src: ByteSource, ctx: ScanContext): FormatScanRe
   }
 }
 
-export const safetensorsScanner: FormatScanner = {
-  format: 'safetensors',
+export const safetensorsScanner = defineScanner({
+  formats: ['safetensors'],
   extensions: ['.safetensors'],
+  claims: ['.safetensors'],
   sniff(head) {
     if (head.length < 10) return false
     const n = new DataView(head.buffer, head.byteOffset, head.byteLength).getBigUint64(0, true)
@@ -173,4 +178,4 @@ export const safetensorsScanner: FormatScanner = {
     return i >= head.length || head[i] === 0x22 || head[i] === 0x7d
   },
   scan: scanSafetensors,
-}
+})

@@ -1,6 +1,7 @@
 import { posix } from 'node:path'
 import type { ByteSource } from '../byte-source'
-import type { FormatScanResult, FormatScanner, ModelFinding, ScanContext } from '../types'
+import { defineScanner } from '../types'
+import type { FormatScanResult, ModelFinding, ScanContext } from '../types'
 import { analyzeKerasConfig } from './keras/config-analysis'
 import type { PbField } from './protobuf/wire'
 import { looksLikeOnnx } from './onnx'
@@ -86,7 +87,10 @@ function readGraphDef(pb: PbSource, f: PbField, g: Graph): void {
   }
 }
 
-export function scanSavedModel(src: ByteSource, ctx: ScanContext): FormatScanResult {
+export function scanSavedModel(
+  src: ByteSource,
+  ctx: ScanContext,
+): FormatScanResult<'tf-savedmodel'> {
   const findings: ModelFinding[] = []
   try {
     const pb = new PbSource(src)
@@ -155,7 +159,10 @@ export function scanSavedModel(src: ByteSource, ctx: ScanContext): FormatScanRes
  * keras_metadata.pb (SavedMetadata: nodes (1) -> SavedObject metadata (5) is Keras JSON): the
  * Keras layer configs of a TF SavedModel, checked like a .keras config.
  */
-export function scanKerasMetadata(src: ByteSource, ctx: ScanContext): FormatScanResult {
+export function scanKerasMetadata(
+  src: ByteSource,
+  ctx: ScanContext,
+): FormatScanResult<'tf-savedmodel'> {
   const findings: ModelFinding[] = []
   try {
     const pb = new PbSource(src)
@@ -191,7 +198,10 @@ export function scanKerasMetadata(src: ByteSource, ctx: ScanContext): FormatScan
 }
 
 /** fingerprint.pb (FingerprintDef): only hashes and a version; checked for well-formed encoding. */
-export function scanFingerprint(src: ByteSource, ctx: ScanContext): FormatScanResult {
+export function scanFingerprint(
+  src: ByteSource,
+  ctx: ScanContext,
+): FormatScanResult<'tf-savedmodel'> {
   try {
     const pb = new PbSource(src)
     const hashes: string[] = []
@@ -205,8 +215,8 @@ export function scanFingerprint(src: ByteSource, ctx: ScanContext): FormatScanRe
   }
 }
 
-export const savedModelScanner: FormatScanner = {
-  format: 'tf-savedmodel',
+export const savedModelScanner = defineScanner({
+  formats: ['tf-savedmodel'],
   extensions: ['.pb'],
   sniff(head, src, name) {
     const base = baseNameOf(name)
@@ -221,4 +231,4 @@ export const savedModelScanner: FormatScanner = {
     if (base === 'fingerprint.pb') return scanFingerprint(src, ctx)
     return scanSavedModel(src, ctx)
   },
-}
+})

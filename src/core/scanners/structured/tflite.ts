@@ -1,5 +1,6 @@
 import type { ByteSource } from '../byte-source'
-import type { FormatScanResult, FormatScanner, ModelFinding, ScanContext } from '../types'
+import { defineScanner } from '../types'
+import type { FormatScanResult, ModelFinding, ScanContext } from '../types'
 import { asciiAt, FormatError, invalidResult, readExact, utf8Loose } from './util'
 
 /** BuiltinOperator.CUSTOM in the TFLite schema. */
@@ -64,7 +65,7 @@ class Flat {
   }
 }
 
-export function scanTflite(src: ByteSource, ctx: ScanContext): FormatScanResult {
+export function scanTflite(src: ByteSource, ctx: ScanContext): FormatScanResult<'tflite'> {
   const findings: ModelFinding[] = []
   try {
     if (src.size < 16) throw new FormatError('file too small for a TFLite model')
@@ -118,9 +119,10 @@ export function scanTflite(src: ByteSource, ctx: ScanContext): FormatScanResult 
   }
 }
 
-export const tfliteScanner: FormatScanner = {
-  format: 'tflite',
+export const tfliteScanner = defineScanner({
+  formats: ['tflite'],
   extensions: ['.tflite', '.lite'],
+  claims: ['.tflite'],
   sniff: (head) => asciiAt(head, 4, 'TFL3'),
   scan: scanTflite,
-}
+})

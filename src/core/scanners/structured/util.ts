@@ -1,5 +1,5 @@
 import type { ByteSource } from '../byte-source'
-import type { FormatScanResult, ModelFinding, ModelFormat, ModelMetadata } from '../types'
+import type { FormatScanResult, ModelFinding, ModelMetadata } from '../types'
 
 /** A structural violation found while parsing; scanners turn it into an `invalid` result. */
 export class FormatError extends Error {
@@ -77,14 +77,14 @@ export function baseNameOf(name: string): string {
  * findings gathered so far. Non-FormatErrors are rethrown so scan-source reports them as
  * scanner errors (they are bugs, not bad input).
  */
-export function invalidResult(
-  format: ModelFormat,
+export function invalidResult<F extends string>(
+  format: F,
   ruleId: string,
   e: unknown,
   findings: readonly ModelFinding[],
   member: string | undefined,
   metadata?: ModelMetadata,
-): FormatScanResult {
+): FormatScanResult<F> {
   if (!(e instanceof FormatError)) throw e
   return {
     format,

@@ -2,15 +2,8 @@ import { constants as zc, inflateRawSync } from 'node:zlib'
 import type { ByteSource } from '../byte-source'
 import { bufferSource, sliceSource } from '../byte-source'
 import { looksLikePickle } from '../pickle/sniff'
-import { MODEL_EXTENSIONS } from '../sniff'
-import type {
-  FormatScanner,
-  FormatScanResult,
-  ModelFinding,
-  ModelFormat,
-  ModelMetadata,
-  ScanContext,
-} from '../types'
+import { defineScanner } from '../types'
+import type { FormatScanResult, ModelFinding, ModelMetadata, ScanContext } from '../types'
 import type { ZipEntry } from './reader'
 import { hasValidCentralDirectory, readZipDirectory, resolveLocal } from './reader'
 
@@ -29,8 +22,10 @@ export function isTraversalName(name: string): boolean {
   return n.split('/').some((seg) => seg === '..')
 }
 
+type ZipFormat = 'zip' | 'pytorch-zip' | 'torchscript' | 'npz' | 'keras'
+
 /** What kind of archive the member names describe. */
-export function archiveKind(names: readonly string[]): ModelFormat {
+export function archiveKind(names: readonly string[]): ZipFormat {
   const files = names.filter((n) => !n.endsWith('/'))
   if (
     files.includes('config.json') &&
@@ -53,7 +48,7 @@ export function archiveKind(names: readonly string[]): ModelFormat {
 }
 
 /** Tensor payload members of a PyTorch archive: never read (a 1 GiB checkpoint costs one pickle). */
-function isTorchPayload(kind: ModelFormat, name: string): boolean {
+function isTorchPayload(kind: ZipFormat, name: string): boolean {
   if (kind !== 'pytorch-zip' && kind !== 'torchscript') return false
   return /(^|\/)data\/[^/]+$/.test(name) && !name.endsWith('.pkl')
 }
@@ -166,7 +161,7 @@ function mergeNested(acc: Acc, r: FormatScanResult, where: string, keepUnknown: 
 }
 
 /** Scans a zip archive: every member through the registry, plus archive-level checks. */
-export function scanZip(src: ByteSource, ctx: ScanContext): FormatScanResult {
+export function scanZip(src: ByteSource, ctx: ScanContext): FormatScanResult<ZipFormat> {
   const { limits } = ctx
   const dir = readZipDirectory(src, {
     maxEntries: limits.maxMembers,
@@ -244,7 +239,7 @@ export function scanZip(src: ByteSource, ctx: ScanContext): FormatScanResult {
       const m = openMember(src, en, ctx, acc, budget)
       if (!m) continue
       const e = ext(en.name)
-      const keepUnknown = MODEL_EXTENSIONS.has(e) || e === '.zip' || e === '.tar'
+      const keepUnknown = ctx.hasModelExtension(en.name) || e === '.zip' || e === '.tar'
       mergeNested(acc, ctx.scanNested(m, en.name), where, keepUnknown)
     } catch (e) {
       // One bad member never hides the others.
@@ -265,20 +260,12 @@ export function scanZip(src: ByteSource, ctx: ScanContext): FormatScanResult {
   }
 }
 
-export const zipScanner: FormatScanner = {
-  format: 'zip',
-  extensions: [
-    '.zip',
-    '.pt',
-    '.pth',
-    '.bin',
-    '.ckpt',
-    '.npz',
-    '.keras',
-    '.mar',
-    '.ptl',
-    '.torchscript',
-  ],
+export const zipScanner = defineScanner({
+  formats: ['zip', 'pytorch-zip', 'torchscript', 'npz', 'keras'],
+  // torch.save writes a zip whatever the name; `.npz` and `.keras` are zips.
+  claims: ['.npz', '.keras', '.pkl', '.pickle', '.joblib', '.dill'],
+  runsCode: true,
+  extensions: ['.pt', '.pth', '.bin', '.ckpt', '.npz', '.keras', '.mar', '.ptl', '.torchscript'],
   sniff(head, src) {
     if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b) {
       if ((head[2] === 0x03 && head[3] === 0x04) || (head[2] === 0x05 && head[3] === 0x06))
@@ -288,4 +275,4 @@ export const zipScanner: FormatScanner = {
     return src.size >= 22 && hasValidCentralDirectory(src)
   },
   scan: scanZip,
-}
+})

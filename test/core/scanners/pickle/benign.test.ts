@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { PICKLE_FAMILY_SCANNERS } from '../../../../src/core/scanners/pickle-family'
+import { PICKLE_FAMILY_SCANNERS } from '../../../../src/core/scanners/registry'
 import { scanModelFile } from '../../../../src/core/scanners/scan-file'
 import {
   legacyTorch,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { bufferSource } from '../../../../src/core/scanners/byte-source'
-import { PICKLE_FAMILY_SCANNERS } from '../../../../src/core/scanners/pickle-family'
+import { PICKLE_FAMILY_SCANNERS } from '../../../../src/core/scanners/registry'
 import { scanPickleBytes } from '../../../../src/core/scanners/pickle'
 import { scanSource } from '../../../../src/core/scanners/scan-source'
 import { DEFAULT_LIMITS } from '../../../../src/core/scanners/types'

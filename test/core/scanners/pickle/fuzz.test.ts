@@ -5,7 +5,7 @@
  */
 import { deflateSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import { MODEL_FORMATS } from '../../../../src/core/scanners/types'
+import { MODEL_FORMATS } from '../../../../src/core/scanners/registry'
 import {
   benignObjectPayload,
   callPickle,

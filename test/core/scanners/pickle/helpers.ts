@@ -1,5 +1,5 @@
 import { bufferSource } from '../../../../src/core/scanners/byte-source'
-import { PICKLE_FAMILY_SCANNERS } from '../../../../src/core/scanners/pickle-family'
+import { PICKLE_FAMILY_SCANNERS } from '../../../../src/core/scanners/registry'
 import { scanSource, withSeverity } from '../../../../src/core/scanners/scan-source'
 import type { FormatScanResult } from '../../../../src/core/scanners/types'
 import { verdictOf } from '../../../../src/core/scanners/verdict'

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { bufferSource } from '../../../../src/core/scanners/byte-source'
 import { findRule } from '../../../../src/core/rules'
 import { scanSource } from '../../../../src/core/scanners/scan-source'
-import { STRUCTURED_SCANNERS } from '../../../../src/core/scanners/structured'
+import { STRUCTURED_SCANNERS } from '../../../../src/core/scanners/registry'
 import { llamaLikeGguf } from '../../../fixtures/generators/structured/gguf'
 import { buildHdf5 } from '../../../fixtures/generators/structured/hdf5'
 import {

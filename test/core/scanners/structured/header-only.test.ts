@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ByteSource } from '../../../../src/core/scanners/byte-source'
 import { scanSource } from '../../../../src/core/scanners/scan-source'
-import { STRUCTURED_SCANNERS } from '../../../../src/core/scanners/structured'
+import { STRUCTURED_SCANNERS } from '../../../../src/core/scanners/registry'
 import { buildGguf } from '../../../fixtures/generators/structured/gguf'
 import { BENIGN_TEMPLATES } from '../../../fixtures/generators/structured/templates'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { analyzeChatTemplate } from '../../../../src/core/scanners/structured'
+import { analyzeChatTemplate } from '../../../../src/core/scanners/structured/jinja'
 import {
   BENIGN_TEMPLATES,
   MALICIOUS_TEMPLATES,

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { scanModelFile } from '../../../../src/core/scanners/scan-file'
-import { STRUCTURED_SCANNERS } from '../../../../src/core/scanners/structured'
+import { STRUCTURED_SCANNERS } from '../../../../src/core/scanners/registry'
 import { findRule } from '../../../../src/core/rules'
 import { FORMAT_RULES } from '../../../../src/core/rules/format-rules'
 import { llamaLikeGguf } from '../../../fixtures/generators/structured/gguf'

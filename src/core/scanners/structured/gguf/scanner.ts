@@ -1,11 +1,6 @@
 import type { ByteSource } from '../../byte-source'
-import type {
-  FormatScanResult,
-  FormatScanner,
-  ModelFinding,
-  ModelMetadata,
-  ScanContext,
-} from '../../types'
+import { defineScanner } from '../../types'
+import type { FormatScanResult, ModelFinding, ModelMetadata, ScanContext } from '../../types'
 import { analyzeChatTemplate } from '../jinja'
 import { asciiAt, invalidResult } from '../util'
 import type { GgufHeader, GgufValue } from './header'
@@ -101,7 +96,7 @@ function templatesOf(h: GgufHeader): [string, string][] {
   return out
 }
 
-export function scanGguf(src: ByteSource, ctx: ScanContext): FormatScanResult {
+export function scanGguf(src: ByteSource, ctx: ScanContext): FormatScanResult<'gguf'> {
   const findings: ModelFinding[] = []
   let header: GgufHeader
   try {
@@ -133,9 +128,10 @@ export function scanGguf(src: ByteSource, ctx: ScanContext): FormatScanResult {
   return { format: 'gguf', findings, metadata: metadataOf(header) }
 }
 
-export const ggufScanner: FormatScanner = {
-  format: 'gguf',
+export const ggufScanner = defineScanner({
+  formats: ['gguf'],
   extensions: ['.gguf'],
+  claims: ['.gguf'],
   sniff: (head) => asciiAt(head, 0, 'GGUF'),
   scan: scanGguf,
-}
+})

@@ -1,6 +1,7 @@
 import type { ByteSource } from '../../byte-source'
 import { looksLikeHdf5 } from '../../sniff'
-import type { FormatScanResult, FormatScanner, ModelFinding, ScanContext } from '../../types'
+import { defineScanner } from '../../types'
+import type { FormatScanResult, ModelFinding, ScanContext } from '../../types'
 import { analyzeKerasConfig } from '../keras/config-analysis'
 import { FormatError, invalidResult, parseJson } from '../util'
 import {
@@ -16,7 +17,7 @@ import {
  * structural check of the attribute message (no HDF5 library). Lambda layers in .h5 are critical
  * because safe_mode is ignored for this format (CVE-2025-9905).
  */
-export function scanHdf5(src: ByteSource, ctx: ScanContext): FormatScanResult {
+export function scanHdf5(src: ByteSource, ctx: ScanContext): FormatScanResult<'hdf5' | 'keras-h5'> {
   const findings: ModelFinding[] = []
   try {
     const sb = superblockVersion(src)
@@ -60,9 +61,10 @@ export function scanHdf5(src: ByteSource, ctx: ScanContext): FormatScanResult {
   }
 }
 
-export const hdf5Scanner: FormatScanner = {
-  format: 'keras-h5',
+export const hdf5Scanner = defineScanner({
+  formats: ['hdf5', 'keras-h5'],
   extensions: ['.h5', '.hdf5', '.keras'],
+  claims: ['.h5', '.hdf5'],
   sniff: (head) => looksLikeHdf5(head),
   scan: scanHdf5,
-}
+})
