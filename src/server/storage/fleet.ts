@@ -119,10 +119,9 @@ async function summarize(
   if (rows.length === 0) return []
   const ids = rows.map((r) => r.id)
   const findingCounts = await storage.db
-    .selectFrom('device_findings')
-    .select(['device_id', 'severity', (eb) => eb.fn.countAll<number | string>().as('n')])
+    .selectFrom('device_rule_counts')
+    .select(['device_id', 'severity', (eb) => eb.fn.sum<number | string>('n').as('n')])
     .where('device_id', 'in', ids)
-    .where('status', '=', 'open')
     .groupBy(['device_id', 'severity'])
     .execute()
   const assetCounts = await storage.db
@@ -212,7 +211,7 @@ export async function findHolders(
   opts: Readonly<{ limit?: number }> = {},
 ): Promise<HoldersResult> {
   const limit = Math.min(Math.max(opts.limit ?? 1000, 1), 5000)
-  const where = (eb: ExpressionBuilder<ServerDb, 'device_assets' | 'devices' | 'teams'>) => {
+  const where = (eb: ExpressionBuilder<ServerDb, 'device_assets'>) => {
     switch (query.by) {
       case 'sha256':
         return eb('device_assets.sha256', '=', query.sha256.toLowerCase())
@@ -235,8 +234,21 @@ export async function findHolders(
         ])
     }
   }
-  const q = storage.db
+  // The matching rows' keys first (answered from an index alone for MCP text search, see
+  // migration 0020), then their details.
+  const matches = storage.db
     .selectFrom('device_assets')
+    .select(['device_id as m_device', 'asset_key as m_key'])
+    .where('status', '=', 'present')
+    .where(where)
+    .as('m')
+  const rows = await storage.db
+    .selectFrom(matches)
+    .innerJoin('device_assets', (j) =>
+      j
+        .onRef('device_assets.device_id', '=', 'm.m_device')
+        .onRef('device_assets.asset_key', '=', 'm.m_key'),
+    )
     .innerJoin('devices', 'devices.id', 'device_assets.device_id')
     .innerJoin('teams', 'teams.id', 'devices.team_id')
     .select([
@@ -251,9 +263,6 @@ export async function findHolders(
       'devices.revoked_at',
       'teams.name as team',
     ])
-    .where('device_assets.status', '=', 'present')
-    .where(where)
-  const rows = await q
     .orderBy('devices.hostname')
     .orderBy('device_assets.device_id')
     .orderBy('device_assets.asset_key')
@@ -293,32 +302,20 @@ export type FindingGroup = Readonly<{
   devices: number
 }>
 
+const RANK: Readonly<Record<string, number>> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 }
+
 /**
- * Open findings across the fleet, grouped by rule and severity, worst first. Counted in two
- * steps over the covering index (status, rule_id, severity, device_id): per device first, then
- * per rule, which streams in index order instead of keeping a DISTINCT set per group.
+ * Open findings across the fleet, grouped by rule and severity, worst first: a flat GROUP BY
+ * over the per-device counts that ingest keeps (device_rule_counts, migration 0020).
  */
 export async function findingsByRule(storage: Storage): Promise<FindingGroup[]> {
-  const perDevice = storage.db
-    .selectFrom('device_findings')
-    .select((eb) => [
-      'rule_id',
-      'severity',
-      'device_id',
-      eb.fn.countAll<number | string>().as('n'),
-      eb.fn.min('severity_rank').as('rank'),
-    ])
-    .where('status', '=', 'open')
-    .groupBy(['rule_id', 'severity', 'device_id'])
-    .as('per_device')
   const rows = await storage.db
-    .selectFrom(perDevice)
+    .selectFrom('device_rule_counts')
     .select((eb) => [
       'rule_id',
       'severity',
       eb.fn.sum<number | string>('n').as('findings'),
       eb.fn.countAll<number | string>().as('devices'),
-      eb.fn.min('rank').as('rank'),
     ])
     .groupBy(['rule_id', 'severity'])
     .execute()
@@ -328,8 +325,11 @@ export async function findingsByRule(storage: Storage): Promise<FindingGroup[]> 
       severity: r.severity,
       findings: Number(r.findings),
       devices: Number(r.devices),
-      rank: Number(r.rank),
     }))
-    .sort((a, b) => a.rank - b.rank || b.findings - a.findings || a.ruleId.localeCompare(b.ruleId))
-    .map(({ rank: _rank, ...g }) => g)
+    .sort(
+      (a, b) =>
+        (RANK[a.severity] ?? 5) - (RANK[b.severity] ?? 5) ||
+        b.findings - a.findings ||
+        a.ruleId.localeCompare(b.ruleId),
+    )
 }

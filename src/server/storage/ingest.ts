@@ -79,6 +79,7 @@ export async function applyBatch(
     const snapshotId = batch.mode === 'snapshot' ? snap!.id : undefined
     const assets = await applyAssets(trx, deviceId, batch.assets, snapshotId, at)
     const findings = await applyFindings(trx, deviceId, batch.findings, snapshotId, at)
+    if (batch.findings.length > 0) await refreshRuleCounts(trx, deviceId)
     faultPoint('mid-apply')
     const ack: AckBody = { ackSeq: batch.seq, applied: { assets, findings } }
     await trx
@@ -133,6 +134,7 @@ export async function commitSnapshot(
       .where('status', '=', 'open')
       .where('snapshot_id', '<>', commit.snapshotId)
       .executeTakeFirst()
+    await refreshRuleCounts(trx, deviceId)
     const ack: AckBody = {
       ackSeq: commit.seq,
       applied: {
@@ -159,6 +161,26 @@ export async function commitSnapshot(
     await recordBatch(trx, deviceId, commit.batchId, commit.seq, 'commit', ack, at)
     return { kind: 'applied', ack }
   })
+}
+
+/**
+ * Rewrites the device's open-finding counts by rule and severity (migration 0020): a handful of
+ * rows per device, recounted from its own findings, so no row is shared with another device.
+ */
+async function refreshRuleCounts(trx: Transaction<ServerDb>, deviceId: string): Promise<void> {
+  await trx.deleteFrom('device_rule_counts').where('device_id', '=', deviceId).execute()
+  await trx
+    .insertInto('device_rule_counts')
+    .columns(['device_id', 'rule_id', 'severity', 'n'])
+    .expression((eb) =>
+      eb
+        .selectFrom('device_findings')
+        .select((e) => ['device_id', 'rule_id', 'severity', e.fn.countAll<number>().as('n')])
+        .where('device_id', '=', deviceId)
+        .where('status', '=', 'open')
+        .groupBy(['device_id', 'rule_id', 'severity']),
+    )
+    .execute()
 }
 
 async function lockDevice(
@@ -256,8 +278,9 @@ export function searchColumns(kind: string, data: Readonly<Record<string, unknow
       ? details.args.filter((a) => typeof a === 'string')
       : []
     const cmd = [str(details.command), ...args].filter((x) => x !== null).join(' ')
-    mcpCommand = cmd === '' ? null : clean(cmd.slice(0, 4096).toLowerCase())
-    mcpUrl = str(details.url)?.toLowerCase() ?? null
+    // Indexed (migration 0020): bounded well below PostgreSQL's b-tree entry limit.
+    mcpCommand = cmd === '' ? null : clean(cmd.slice(0, 512).toLowerCase())
+    mcpUrl = str(details.url, 512)?.toLowerCase() ?? null
   }
   return {
     name,

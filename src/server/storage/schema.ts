@@ -140,6 +140,14 @@ export type ApiTokensTable = {
   last_used_at: string | null
 }
 
+/** Open findings per device, rule and severity (kept by ingest; see migration 0020). */
+export type DeviceRuleCountsTable = {
+  device_id: string
+  rule_id: string
+  severity: string
+  n: number
+}
+
 export type ServerDb = {
   orgs: OrgsTable
   teams: TeamsTable
@@ -147,6 +155,7 @@ export type ServerDb = {
   devices: DevicesTable
   device_assets: DeviceAssetsTable
   device_findings: DeviceFindingsTable
+  device_rule_counts: DeviceRuleCountsTable
   batches: BatchesTable
   config_items: ConfigItemsTable
   api_tokens: ApiTokensTable

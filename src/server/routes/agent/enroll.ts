@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { EnrollRequest, EnrollResponse, ErrorBody } from '../../../shared/sync-api'
 import type { AppContext } from '../../app'
 import { HttpError } from '../../plugins/errors'
+import { decodeBody } from '../../plugins/request-body'
 import { deviceConfig } from '../../storage/config-items'
 import { enrollDevice } from '../../storage/devices'
 import { teamForEnrollSecret } from '../../storage/enroll-secrets'
@@ -19,6 +20,7 @@ export const enrollRoute: FastifyPluginAsyncTypebox<AppContext> = async (app, ct
       config: {
         rateLimit: { max: ctx.limits.enrollPerMinute, timeWindow: 60_000, hook: 'onRequest' },
       },
+      preParsing: decodeBody(ctx.limits.maxSmallBodyBytes),
     },
     async (request, reply) => {
       const { enrollSecret, device: facts } = request.body

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ErrorBody, HeartbeatRequest, HeartbeatResponse } from '../../../shared/sync-api'
 import type { AppContext } from '../../app'
 import { deviceOf, requireDevice } from '../../plugins/device-auth'
+import { decodeBody } from '../../plugins/request-body'
 import { deviceConfig } from '../../storage/config-items'
 import { recordHeartbeat } from '../../storage/devices'
 import { directiveFor } from './directive'
@@ -14,6 +15,7 @@ export const heartbeatRoute: FastifyPluginAsyncTypebox<AppContext> = async (app,
     {
       schema: { body: HeartbeatRequest, response: { 200: HeartbeatResponse, '4xx': ErrorBody } },
       onRequest: requireDevice(ctx.storage),
+      preParsing: decodeBody(ctx.limits.maxSmallBodyBytes),
       config: deviceRateLimit(ctx.limits),
     },
     async (request) => {

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely'
 import * as m0010 from './0010-initial'
+import * as m0020 from './0020-search-and-counts'
 
 /**
  * Ordered server migrations, numbered like the inventory's (multiples of 10). Never edit a shipped
@@ -8,6 +9,7 @@ import * as m0010 from './0010-initial'
  */
 export const SERVER_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0010-initial': m0010,
+  '0020-search-and-counts': m0020,
 }
 
 export const migrationProvider: MigrationProvider = {
