@@ -24,6 +24,9 @@ const SPEC = {
   format: { type: 'string' },
   out: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
+  sync: { type: 'boolean' },
+  server: { type: 'string' },
+  'enroll-secret': { type: 'string' },
 } as const
 
 export async function runScan(argv: readonly string[], io: Io): Promise<number> {
@@ -35,8 +38,18 @@ export async function runScan(argv: readonly string[], io: Io): Promise<number> 
   if (!isDir(home)) throw new UsageError(`--home ${home} is not a directory`)
   const roots = ((flags.root as string[] | undefined) ?? []).map((r) => resolvePath(io, r))
   for (const r of roots) if (!isDir(r)) throw new UsageError(`--root ${r} is not a directory`)
-  const { db } = openCliDb(io, flags.db as string | undefined)
+  if ((flags.server !== undefined || flags['enroll-secret'] !== undefined) && flags.sync !== true) {
+    throw new UsageError('--server and --enroll-secret go with --sync')
+  }
+  const { db, path: dbPath } = openCliDb(io, flags.db as string | undefined)
   try {
+    const syncFlags = {
+      server: flags.server as string | undefined,
+      enrollSecret: flags['enroll-secret'] as string | undefined,
+      quiet: flags.quiet === true,
+    }
+    if (flags.sync === true)
+      await (await import('./sync')).enrollBeforeScan(io, db, dbPath, syncFlags)
     const ac = new AbortController()
     const onSigint = (): void => ac.abort()
     process.once('SIGINT', onSigint)
@@ -84,7 +97,12 @@ export async function runScan(argv: readonly string[], io: Io): Promise<number> 
         break
       }
     }
-    return worst ? 1 : 0
+    const code = worst ? 1 : 0
+    if (flags.sync !== true) return code
+    // Sync failures win over findings: 2 unreachable (outbox kept), 1 refused.
+    const { syncInventory } = await import('./sync')
+    const synced = await syncInventory(io, db, dbPath, syncFlags)
+    return synced === 0 ? code : Math.max(code, synced)
   } finally {
     db.close()
   }

@@ -4,7 +4,7 @@ import { ConfigResponse, ErrorBody } from '../../../shared/sync-api'
 import type { AppContext } from '../../app'
 import { deviceOf, requireDevice } from '../../plugins/device-auth'
 import { deviceConfig } from '../../storage/config-items'
-import { directiveFor } from './directive'
+import { agentEtag, directiveFor } from './directive'
 import { deviceRateLimit } from './rate-limit'
 
 /** `GET /config`: settings, policies and accepted risks for this device, with an ETag (304 when unchanged). */
@@ -19,16 +19,17 @@ export const configRoute: FastifyPluginAsyncTypebox<AppContext> = async (app, ct
     async (request, reply) => {
       const device = deviceOf(request)
       const config = await deviceConfig(ctx.storage, device, ctx.org.id)
-      reply.header('etag', config.etag)
+      const etag = agentEtag(config.etag, device, ctx.limits)
+      reply.header('etag', etag)
       reply.header('cache-control', 'no-cache')
       const inm = request.headers['if-none-match']
-      if (typeof inm === 'string' && inm.split(',').some((t) => t.trim() === config.etag)) {
+      if (typeof inm === 'string' && inm.split(',').some((t) => t.trim() === etag)) {
         // Not Modified carries no body (so no response schema applies).
         return (reply as unknown as FastifyReply).status(304).send()
       }
       return {
-        ...directiveFor(device, ctx.limits, { configEtag: config.etag }),
-        etag: config.etag,
+        ...directiveFor(device, ctx.limits, { configEtag: etag }),
+        etag,
         settings: config.settings,
         policies: config.policies,
         acceptedRisks: config.acceptedRisks,

@@ -6,7 +6,7 @@ import { decodeBody } from '../../plugins/request-body'
 import { deviceConfig } from '../../storage/config-items'
 import { enrollDevice } from '../../storage/devices'
 import { teamForEnrollSecret } from '../../storage/enroll-secrets'
-import { directiveFor } from './directive'
+import { agentEtag, directiveFor } from './directive'
 
 /**
  * `POST /enroll`: a team's enroll secret and the install's facts for a device token (shown once)
@@ -50,7 +50,9 @@ export const enrollRoute: FastifyPluginAsyncTypebox<AppContext> = async (app, ct
       )
       const config = await deviceConfig(ctx.storage, r.device, ctx.org.id)
       return reply.status(201).send({
-        ...directiveFor(r.device, ctx.limits, { configEtag: config.etag }),
+        ...directiveFor(r.device, ctx.limits, {
+          configEtag: agentEtag(config.etag, r.device, ctx.limits),
+        }),
         deviceId: r.device.id,
         deviceToken: r.token,
         teamId: team.id,

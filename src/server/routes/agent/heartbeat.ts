@@ -5,7 +5,7 @@ import { deviceOf, requireDevice } from '../../plugins/device-auth'
 import { decodeBody } from '../../plugins/request-body'
 import { deviceConfig } from '../../storage/config-items'
 import { recordHeartbeat } from '../../storage/devices'
-import { directiveFor } from './directive'
+import { agentEtag, directiveFor } from './directive'
 import { deviceRateLimit } from './rate-limit'
 
 /** `POST /heartbeat`: app version, pending changes and the last scan; answers with the directive. */
@@ -22,7 +22,12 @@ export const heartbeatRoute: FastifyPluginAsyncTypebox<AppContext> = async (app,
       const device = deviceOf(request)
       await recordHeartbeat(ctx.storage, device, request.body)
       const config = await deviceConfig(ctx.storage, device, ctx.org.id)
-      return { ...directiveFor(device, ctx.limits, { configEtag: config.etag }), commands: [] }
+      return {
+        ...directiveFor(device, ctx.limits, {
+          configEtag: agentEtag(config.etag, device, ctx.limits),
+        }),
+        commands: [],
+      }
     },
   )
 }
