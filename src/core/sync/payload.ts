@@ -63,7 +63,9 @@ export function redactPaths(value: unknown, opts: PayloadOptions): unknown {
       const next = s[at + home.length]
       const prev = at > 0 ? s[at - 1] : undefined
       const boundaryAfter = next === undefined || next === '/' || next === '\\'
-      const boundaryBefore = prev === undefined || !/[\w.-]/.test(prev)
+      // Not the tail of a longer path (/mnt/home/alice), except in a file URI.
+      const boundaryBefore =
+        prev === undefined || !/[\w.\-/\\]/.test(prev) || s.slice(0, at).endsWith('file://')
       out += s.slice(i, at) + (boundaryAfter && boundaryBefore ? '~' : home)
       i = at + home.length
     }
