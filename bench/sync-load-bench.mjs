@@ -29,10 +29,22 @@ const CONCURRENCY = Number(opt('concurrency', '32'))
 const ENGINES = opt('engines', 'sqlite,postgres').split(',')
 const DEADLINE = Date.now() + Number(opt('max-minutes', '20')) * 60_000
 const CLI = join(ROOT, 'out/cli/aiscout.js')
-if (!existsSync(CLI)) throw new Error('out/cli/aiscout.js is missing: run `npm run build:cli` first')
+if (!existsSync(CLI))
+  throw new Error('out/cli/aiscout.js is missing: run `npm run build:cli` first')
 
 const sha = (s) => createHash('sha256').update(s).digest('hex')
-const KINDS = ['package', 'package', 'package', 'model', 'notebook', 'secret', 'tool', 'mcp-server', 'ide-extension', 'agent-config']
+const KINDS = [
+  'package',
+  'package',
+  'package',
+  'model',
+  'notebook',
+  'secret',
+  'tool',
+  'mcp-server',
+  'ide-extension',
+  'agent-config',
+]
 
 function asset(d, i, rev = 0) {
   const kind = KINDS[i % KINDS.length]
@@ -42,9 +54,20 @@ function asset(d, i, rev = 0) {
     kind,
     path: `/Users/dev${d}/projects/p${i % 40}/${kind}-${i}`,
     name: `${kind}-${i % 97}`,
-    ...(kind === 'model' ? { sha256: sha(`model-${i % 300}`), format: 'gguf', sizeBytes: 4_000_000_000 } : {}),
-    ...(kind === 'secret' ? { provider: 'openai', fingerprint: sha(`key-${d}-${i}`), redacted: 'sk-…abcd' } : {}),
-    details: { rev, source: 'crawl', version: `1.${i % 13}.${rev}`, ...(kind === 'mcp-server' ? { command: 'npx', args: ['-y', `@vendor/server-${i % 30}`] } : {}) },
+    ...(kind === 'model'
+      ? { sha256: sha(`model-${i % 300}`), format: 'gguf', sizeBytes: 4_000_000_000 }
+      : {}),
+    ...(kind === 'secret'
+      ? { provider: 'openai', fingerprint: sha(`key-${d}-${i}`), redacted: 'sk-…abcd' }
+      : {}),
+    details: {
+      rev,
+      source: 'crawl',
+      version: `1.${i % 13}.${rev}`,
+      ...(kind === 'mcp-server'
+        ? { command: 'npx', args: ['-y', `@vendor/server-${i % 30}`] }
+        : {}),
+    },
     links: [],
   }
   return { op: 'upsert', key, kind, hash: sha(JSON.stringify(data)), data }
@@ -53,8 +76,24 @@ function asset(d, i, rev = 0) {
 function finding(d, i) {
   const a = asset(d, i)
   const key = sha(`f/${d}/${i}`).slice(0, 32)
-  const data = { id: key, ruleId: `rule.${i % 17}`, severity: 'high', title: 't', message: 'm', path: a.data.path, assetId: a.key }
-  return { op: 'upsert', key, assetKey: a.key, ruleId: data.ruleId, severity: 'high', hash: sha(JSON.stringify(data)), data }
+  const data = {
+    id: key,
+    ruleId: `rule.${i % 17}`,
+    severity: 'high',
+    title: 't',
+    message: 'm',
+    path: a.data.path,
+    assetId: a.key,
+  }
+  return {
+    op: 'upsert',
+    key,
+    assetKey: a.key,
+    ruleId: data.ruleId,
+    severity: 'high',
+    hash: sha(JSON.stringify(data)),
+    data,
+  }
 }
 
 function freePort() {
@@ -71,14 +110,30 @@ function freePort() {
 function rssKiB(pid) {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-    return { rss: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0), hwm: Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) }
+    return {
+      rss: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0),
+      hwm: Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0),
+    }
   } catch {
     return { rss: 0, hwm: 0 }
   }
 }
 
 async function startServer(env, dataDir, port) {
-  const args = [CLI, 'server', 'start', '--port', String(port), '--log-level', 'warn', '--device-rate', '1000000']
+  // One loopback address enrolls every simulated device: lift the per-address enrollment limit.
+  const args = [
+    CLI,
+    'server',
+    'start',
+    '--port',
+    String(port),
+    '--log-level',
+    'warn',
+    '--device-rate',
+    '1000000',
+    '--enroll-rate',
+    '1000000',
+  ]
   if (dataDir) args.push('--data', dataDir)
   const proc = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] })
   const url = await new Promise((res, rej) => {
@@ -127,7 +182,11 @@ async function runEngine(engine) {
   }
   const port = await freePort()
   const cliArgs = dataDir ? ['--data', dataDir] : []
-  const secret = execFileSync(process.execPath, [CLI, 'server', 'enroll-secret', 'create', ...cliArgs], { env, encoding: 'utf8' })
+  const secret = execFileSync(
+    process.execPath,
+    [CLI, 'server', 'enroll-secret', 'create', ...cliArgs],
+    { env, encoding: 'utf8' },
+  )
     .trimEnd()
     .split('\n')
     .pop()
@@ -159,7 +218,16 @@ async function runEngine(engine) {
       const findings = Array.from({ length: Math.ceil(ASSETS / 25) }, (_, i) => finding(d, i * 25))
       return {
         snap,
-        body: gzipSync(JSON.stringify({ batchId: randomUUID(), seq: 1, mode: 'snapshot', snapshot: { id: snap, part: 1, parts: 1 }, assets, findings })),
+        body: gzipSync(
+          JSON.stringify({
+            batchId: randomUUID(),
+            seq: 1,
+            mode: 'snapshot',
+            snapshot: { id: snap, part: 1, parts: 1 },
+            assets,
+            findings,
+          }),
+        ),
       }
     })
     const CHANGED = Math.max(1, Math.round(ASSETS / 20))
@@ -170,7 +238,9 @@ async function runEngine(engine) {
             batchId: randomUUID(),
             seq: 3 + k,
             mode: 'delta',
-            assets: Array.from({ length: CHANGED }, (_, i) => asset(d, (i * 7 + k) % ASSETS, k + 1)),
+            assets: Array.from({ length: CHANGED }, (_, i) =>
+              asset(d, (i * 7 + k) % ASSETS, k + 1),
+            ),
             findings: [],
           }),
         ),
@@ -183,7 +253,16 @@ async function runEngine(engine) {
     await pool(devices, CONCURRENCY, async (dev) => {
       const body = JSON.stringify({
         enrollSecret: secret,
-        device: { installationId: `inst-${dev.d}-${randomUUID()}`, hardwareId: `hw-${dev.d}`, hostname: `dev-${dev.d}`, platform: 'darwin', arch: 'arm64', osRelease: '15', user: `u${dev.d}`, appVersion: '0.1.0' },
+        device: {
+          installationId: `inst-${dev.d}-${randomUUID()}`,
+          hardwareId: `hw-${dev.d}`,
+          hostname: `dev-${dev.d}`,
+          platform: 'darwin',
+          arch: 'arm64',
+          osRelease: '15',
+          user: `u${dev.d}`,
+          appVersion: '0.1.0',
+        },
       })
       const r = await post('/enroll', undefined, body, false)
       dev.token = r.j.deviceToken
@@ -197,7 +276,12 @@ async function runEngine(engine) {
       const s = snapshots[dev.d]
       const r = await post('/inventory', dev.token, s.body, true)
       snapMs.push(r.ms)
-      const c = await post('/inventory/commit', dev.token, JSON.stringify({ batchId: randomUUID(), seq: 2, snapshotId: s.snap, parts: 1 }), false)
+      const c = await post(
+        '/inventory/commit',
+        dev.token,
+        JSON.stringify({ batchId: randomUUID(), seq: 2, snapshotId: s.snap, parts: 1 }),
+        false,
+      )
       snapMs.push(c.ms)
     })
     const snapS = (performance.now() - t0) / 1000
@@ -213,10 +297,18 @@ async function runEngine(engine) {
     const deltaS = (performance.now() - t0) / 1000
     const hwm = rssKiB(proc.pid).hwm
     const snapAssets = DEVICES * ASSETS
-    console.log(`\n  ${engine}: ${DEVICES} devices x ${ASSETS} assets, concurrency ${CONCURRENCY}, ${(wire / 1024 / 1024).toFixed(1)} MiB of gzip snapshots`)
-    console.log(`        enroll                ${enrollS.toFixed(1)} s   p50 ${pct(enrollMs, 50).toFixed(0)} ms  p95 ${pct(enrollMs, 95).toFixed(0)} ms`)
-    console.log(`        snapshot + commit     ${snapS.toFixed(1)} s   ${Math.round(snapAssets / snapS)} assets/s   p50 ${pct(snapMs, 50).toFixed(0)} ms  p95 ${pct(snapMs, 95).toFixed(0)} ms`)
-    console.log(`        deltas (${DELTAS} x ${CHANGED} assets)   ${deltaS.toFixed(1)} s   ${Math.round((DEVICES * DELTAS * CHANGED) / deltaS)} assets/s   ${Math.round((DEVICES * DELTAS) / deltaS)} batches/s   p50 ${pct(deltaMs, 50).toFixed(0)} ms  p95 ${pct(deltaMs, 95).toFixed(0)} ms`)
+    console.log(
+      `\n  ${engine}: ${DEVICES} devices x ${ASSETS} assets, concurrency ${CONCURRENCY}, ${(wire / 1024 / 1024).toFixed(1)} MiB of gzip snapshots`,
+    )
+    console.log(
+      `        enroll                ${enrollS.toFixed(1)} s   p50 ${pct(enrollMs, 50).toFixed(0)} ms  p95 ${pct(enrollMs, 95).toFixed(0)} ms`,
+    )
+    console.log(
+      `        snapshot + commit     ${snapS.toFixed(1)} s   ${Math.round(snapAssets / snapS)} assets/s   p50 ${pct(snapMs, 50).toFixed(0)} ms  p95 ${pct(snapMs, 95).toFixed(0)} ms`,
+    )
+    console.log(
+      `        deltas (${DELTAS} x ${CHANGED} assets)   ${deltaS.toFixed(1)} s   ${Math.round((DEVICES * DELTAS * CHANGED) / deltaS)} assets/s   ${Math.round((DEVICES * DELTAS) / deltaS)} batches/s   p50 ${pct(deltaMs, 50).toFixed(0)} ms  p95 ${pct(deltaMs, 95).toFixed(0)} ms`,
+    )
     console.log(`        server peak RSS       ${(Math.max(peak, hwm) / 1024).toFixed(0)} MiB`)
   } finally {
     clearInterval(sampler)
@@ -227,5 +319,7 @@ async function runEngine(engine) {
   }
 }
 
-console.log('sync load test (loopback; client and server share this machine, which other work shares too)')
+console.log(
+  'sync load test (loopback; client and server share this machine, which other work shares too)',
+)
 for (const e of ENGINES) await runEngine(e)

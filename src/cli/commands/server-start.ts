@@ -17,6 +17,7 @@ const SPEC = {
   'trust-proxy': { type: 'boolean' },
   'log-level': { type: 'string' },
   'device-rate': { type: 'string' },
+  'enroll-rate': { type: 'string' },
   'max-body-mb': { type: 'string' },
   'max-inflated-mb': { type: 'string' },
 } as const
@@ -65,6 +66,8 @@ export async function runServerStart(argv: readonly string[], io: Io): Promise<n
   const limits: { -readonly [K in keyof ServerLimits]?: ServerLimits[K] } = {}
   const rate = intFlag(flags['device-rate'], 'device-rate', 1, 1_000_000)
   if (rate !== undefined) limits.deviceRequestsPerMinute = rate
+  const enrollRate = intFlag(flags['enroll-rate'], 'enroll-rate', 1, 1_000_000)
+  if (enrollRate !== undefined) limits.enrollPerMinute = enrollRate
   const body = intFlag(flags['max-body-mb'], 'max-body-mb', 1, 1024)
   if (body !== undefined) limits.maxWireBytes = body * 1024 * 1024
   const inflated = intFlag(flags['max-inflated-mb'], 'max-inflated-mb', 1, 4096)

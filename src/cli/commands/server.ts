@@ -6,7 +6,7 @@ import { resolvePath } from '../index'
 export const SERVER_USAGE = `Usage:
   aiscout server start [--data DIR] [--host 127.0.0.1] [--port 8470]
                        [--tls-cert FILE --tls-key FILE] [--trust-proxy] [--log-level info]
-                       [--device-rate N] [--max-body-mb N] [--max-inflated-mb N]
+                       [--device-rate N] [--enroll-rate N] [--max-body-mb N] [--max-inflated-mb N]
   aiscout server enroll-secret create [--data DIR] [--team NAME]
   aiscout server enroll-secret list [--data DIR]
   aiscout server enroll-secret revoke ID [--data DIR]
