@@ -7,7 +7,12 @@ import { openDb } from '../../src/core/storage/db'
 import { openStorage } from '../../src/server/storage/open'
 import { clientView, serverView } from '../core/sync/helpers'
 import { makeFakeHome } from '../fixtures/generators/fake-home'
-import { CLI, freePort, startServerProcess } from '../server/helpers/server-process'
+import {
+  CLI,
+  freePort,
+  startServerProcess,
+  stopAllServerProcesses,
+} from '../server/helpers/server-process'
 import type { ServerProcess } from '../server/helpers/server-process'
 
 /**
@@ -23,6 +28,8 @@ function run(args: string[], env: Record<string, string> = {}) {
   })
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }
+
+afterAll(stopAllServerProcesses)
 
 describe('three commands from nothing to a synced laptop', () => {
   const dir = mkdtempSync(join(tmpdir(), 'aiscout-sync-cli-'))

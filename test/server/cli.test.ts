@@ -5,17 +5,24 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ENGINES, freshTarget, stopPg } from './helpers/engines'
 import type { EngineName } from './helpers/engines'
-import { CLI, freePort, startServerProcess } from './helpers/server-process'
+import { CLI, freePort, startServerProcess, stopAllServerProcesses } from './helpers/server-process'
 
 beforeAll(() => {
   if (!existsSync(CLI)) throw new Error('out/cli/aiscout.js is missing: run `npm run build` first')
 })
-afterAll(stopPg)
+afterAll(async () => {
+  await stopAllServerProcesses()
+  await stopPg()
+})
 
 function run(args: string[], env: Record<string, string | undefined> = {}) {
   const e: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...env }
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete e[k]
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: e as NodeJS.ProcessEnv, timeout: 60_000 })
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    env: e as NodeJS.ProcessEnv,
+    timeout: 60_000,
+  })
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 
@@ -57,7 +64,9 @@ describe.each(ENGINES)('aiscout server subcommands on %s', (engine: EngineName) 
     })
     try {
       expect(srv.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
-      const r = await fetch(`${srv.url}/api/fleet/v1/devices`, { headers: { authorization: `Bearer ${token}` } })
+      const r = await fetch(`${srv.url}/api/fleet/v1/devices`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
       expect(r.status).toBe(200)
       const h = await fetch(`${srv.url}/healthz`)
       expect(((await h.json()) as { storage: string }).storage).toBe(engine)
@@ -83,7 +92,9 @@ describe.each(ENGINES)('aiscout server subcommands on %s', (engine: EngineName) 
 describe('aiscout server usage errors', () => {
   it('refuses --data together with DATABASE_URL, unknown subcommands and bad flags (exit 2)', () => {
     const d = mkdtempSync(join(tmpdir(), 'aiscout-srv-'))
-    const both = run(['server', 'enroll-secret', 'create', '--data', d], { DATABASE_URL: 'postgres://x@127.0.0.1:1/x' })
+    const both = run(['server', 'enroll-secret', 'create', '--data', d], {
+      DATABASE_URL: 'postgres://x@127.0.0.1:1/x',
+    })
     expect(both.code).toBe(2)
     expect(both.stderr).toMatch(/DATABASE_URL/)
     expect(run(['server', 'frobnicate']).code).toBe(2)

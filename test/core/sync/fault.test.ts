@@ -11,7 +11,13 @@ import { ensureOrg } from '../../../src/server/storage/orgs'
 import { makeFakeHome, seededChars, write } from '../../fixtures/generators/fake-home'
 import { ENGINES, freshTarget, stopPg } from '../../server/helpers/engines'
 import type { EngineName, StorageTarget } from '../../server/helpers/engines'
-import { CLI, freePort, startServerProcess } from '../../server/helpers/server-process'
+import {
+  CLI,
+  freePort,
+  startServerProcess,
+  stopAllServerProcesses,
+  stoppingAll,
+} from '../../server/helpers/server-process'
 import type { ServerProcess } from '../../server/helpers/server-process'
 import { clientView, serverView } from './helpers'
 
@@ -25,7 +31,10 @@ import { clientView, serverView } from './helpers'
 beforeAll(() => {
   if (!existsSync(CLI)) throw new Error('out/cli/aiscout.js is missing: run `npm run build` first')
 })
-afterAll(stopPg)
+afterAll(async () => {
+  await stopAllServerProcesses()
+  await stopPg()
+})
 
 type Proc = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
 
@@ -247,7 +256,7 @@ describe.each(ENGINES)('server killed with SIGKILL during ingest on %s', (engine
       let srv: ServerProcess = await t.start(faults.shift())
       const supervise = (p: ServerProcess): void => {
         void p.exited.then(async (how) => {
-          if (stopping) return
+          if (stopping || stoppingAll) return
           expect(how).toBe('SIGKILL')
           restarts++
           srv = await t.start(faults.shift())

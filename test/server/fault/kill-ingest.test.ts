@@ -13,7 +13,13 @@ import type {
 import { assetUpsert, FACTS, findingUpsert } from '../helpers/batches'
 import { ENGINES, freshTarget, stopPg } from '../helpers/engines'
 import type { EngineName, StorageTarget } from '../helpers/engines'
-import { CLI, freePort, startServerProcess } from '../helpers/server-process'
+import {
+  CLI,
+  freePort,
+  startServerProcess,
+  stopAllServerProcesses,
+  stoppingAll,
+} from '../helpers/server-process'
 import type { ServerProcess } from '../helpers/server-process'
 
 /**
@@ -26,7 +32,10 @@ import type { ServerProcess } from '../helpers/server-process'
 beforeAll(() => {
   if (!existsSync(CLI)) throw new Error('out/cli/aiscout.js is missing: run `npm run build` first')
 })
-afterAll(stopPg)
+afterAll(async () => {
+  await stopAllServerProcesses()
+  await stopPg()
+})
 
 type Step =
   | Readonly<{ path: '/inventory'; body: InventoryBatch }>
@@ -131,7 +140,7 @@ describe.each(ENGINES)('SIGKILL during ingest on %s', (engine: EngineName) => {
       })
       const mine = srv
       void mine.exited.then(async (how) => {
-        if (stopping) return
+        if (stopping || stoppingAll) return
         expect(how).toBe('SIGKILL')
         restarts++
         await start()

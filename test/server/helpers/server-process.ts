@@ -25,6 +25,28 @@ export type ServerProcess = {
   kill(signal?: NodeJS.Signals): Promise<string>
 }
 
+const live = new Set<ChildProcess>()
+/** Set by stopAllServerProcesses: supervisors must not start replacements any more. */
+export let stoppingAll = false
+
+/**
+ * Kills every server process this test file started and is still running (afterAll: a failed or
+ * timed-out test must not leave servers behind, nor let a supervisor restart them).
+ */
+export async function stopAllServerProcesses(): Promise<void> {
+  stoppingAll = true
+  await Promise.all(
+    [...live].map(
+      (p) =>
+        new Promise<void>((res) => {
+          if (p.exitCode !== null || p.signalCode !== null) return res()
+          p.once('exit', () => res())
+          p.kill('SIGKILL')
+        }),
+    ),
+  )
+}
+
 /** Starts `aiscout server start` as a real process and waits until it prints its URL. */
 export async function startServerProcess(opts: {
   port: number
@@ -37,7 +59,10 @@ export async function startServerProcess(opts: {
   const env: Record<string, string | undefined> = { ...process.env, ...opts.env }
   if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl
   else delete env.DATABASE_URL
+  if (stoppingAll) throw new Error('test file is finishing: no new server processes')
   const proc = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  live.add(proc)
+  proc.once('exit', () => live.delete(proc))
   const exited = new Promise<string>((res) =>
     proc.once('exit', (code, sig) => res(sig ?? String(code))),
   )
