@@ -6,7 +6,7 @@
 // Bounded: fixed counts, a deadline (--max-minutes), loopback only; it stops by itself.
 //
 //   node bench/sync-load-bench.mjs [--quick] [--devices 1000] [--assets 500] [--deltas 2]
-//        [--concurrency 32] [--engines sqlite,postgres] [--max-minutes 20]
+//        [--concurrency 32] [--engines sqlite,postgres] [--max-minutes 20] [--profile DIR]
 import { execFileSync, spawn } from 'node:child_process'
 import { createHash, randomUUID } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -28,6 +28,7 @@ const DELTAS = Number(opt('deltas', '2'))
 const CONCURRENCY = Number(opt('concurrency', '32'))
 const ENGINES = opt('engines', 'sqlite,postgres').split(',')
 const DEADLINE = Date.now() + Number(opt('max-minutes', '20')) * 60_000
+const PROFILE = opt('profile', '')
 const CLI = join(ROOT, 'out/cli/aiscout.js')
 if (!existsSync(CLI))
   throw new Error('out/cli/aiscout.js is missing: run `npm run build:cli` first')
@@ -135,7 +136,9 @@ async function startServer(env, dataDir, port) {
     '1000000',
   ]
   if (dataDir) args.push('--data', dataDir)
-  const proc = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] })
+  // --profile DIR: a CPU profile of the server process (chrome://inspect, speedscope).
+  const nodeArgs = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : []
+  const proc = spawn(process.execPath, [...nodeArgs, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] })
   const url = await new Promise((res, rej) => {
     let out = ''
     const t = setTimeout(() => rej(new Error('server did not start')), 60_000)
