@@ -1,15 +1,16 @@
-import { homedir } from 'node:os'
-import { resolve } from 'node:path'
 import { runExport } from './commands/export'
 import { runScan } from './commands/scan'
 import { runScanModel } from './commands/scan-model'
 import { UsageError } from './args'
+import type { Io } from './io'
+import { defaultIo } from './io'
 import { VERSION } from './version'
 
 export const USAGE = `AI Scout ${VERSION}: find and judge AI assets on this machine
 
 Usage:
   aiscout scan [--home DIR] [--root DIR]... [--exclude GLOB]... [--db FILE] [--no-hash]
+               [--path P]... [--locator ID]...
                [--verify-digests] [--run-versions] [--scan-env] [--scan-source]
                [--identify-servers]
                [--format table|json|sarif|cyclonedx|html|csv]
@@ -25,14 +26,6 @@ or suspicious file), 2 the command could not run (bad arguments, unusable databa
 an invalid or unreadable file). aiscout sync: 0 everything acknowledged, 2 the server cannot be
 reached (the outbox is kept), 1 the server refused (revoked, unknown enroll secret).
 `
-
-export type Io = Readonly<{
-  stdout: NodeJS.WritableStream
-  stderr: NodeJS.WritableStream
-  env: NodeJS.ProcessEnv
-  cwd: string
-  home: string
-}>
 
 /** Runs the CLI and returns its exit code; never throws for user errors. */
 export async function main(argv: readonly string[], io: Io = defaultIo()): Promise<number> {
@@ -72,16 +65,4 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
   }
 }
 
-function defaultIo(): Io {
-  return {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    env: process.env,
-    cwd: process.cwd(),
-    home: homedir(),
-  }
-}
-
-export function resolvePath(io: Io, p: string): string {
-  return resolve(io.cwd, p)
-}
+export type { Io } from './io'

@@ -1,19 +1,21 @@
 import { readdirSync, statSync } from 'node:fs'
 import { extname, join } from 'node:path'
-import { arrayInventory } from '../../core/inventory'
-import { writeReport } from '../../core/report'
-import { openFileSource } from '../../core/scanners/byte-source'
-import { pickScanner } from '../../core/scanners/scan-source'
-import { scanModelFile } from '../../core/scanners/scan-file'
-import { MODEL_EXTENSIONS } from '../../core/scanners/registry'
-import type { ModelFileReport } from '../../core/scanners/types'
-import { assetIdFor, findingIdFor } from '../../core/engine/asset-id'
-import { hostInfo } from '../../core/engine/host'
-import { findRule } from '../../core/rules'
-import type { Asset, Finding } from '../../core/types'
+import type { Asset, Finding, ModelFileReport } from '../../core'
+import {
+  arrayInventory,
+  assetIdFor,
+  findingIdFor,
+  findRule,
+  hostInfo,
+  MODEL_EXTENSIONS,
+  openFileSource,
+  pickScanner,
+  scanModelFile,
+  writeReport,
+} from '../../core'
 import { oneOf, parseArgs, UsageError } from '../args'
-import type { Io } from '../index'
-import { resolvePath } from '../index'
+import type { Io } from '../io'
+import { resolvePath } from '../io'
 import { color, openOutput } from '../output'
 import { VERSION } from '../version'
 

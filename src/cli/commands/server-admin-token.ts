@@ -1,8 +1,7 @@
-import { createApiToken, ROLES } from '../../server/storage/api-tokens'
-import type { Role } from '../../server/storage/api-tokens'
-import { openStorage } from '../../server/storage/open'
+import { createApiToken, ROLES, openStorage } from '../../server'
+import type { Role } from '../../server'
 import { oneOf, parseArgs, UsageError } from '../args'
-import type { Io } from '../index'
+import type { Io } from '../io'
 import { storageTarget } from './server'
 
 const SPEC = {

@@ -1,12 +1,12 @@
-import { openStorage } from '../../server/storage/open'
 import {
+  openStorage,
   createEnrollSecret,
   listEnrollSecrets,
   revokeEnrollSecret,
-} from '../../server/storage/enroll-secrets'
-import { TeamNameError } from '../../server/storage/orgs'
+  TeamNameError,
+} from '../../server'
 import { parseArgs, UsageError } from '../args'
-import type { Io } from '../index'
+import type { Io } from '../io'
 import { storageTarget } from './server'
 
 const SPEC = { data: { type: 'string' }, team: { type: 'string' } } as const

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { UsageError } from '../args'
-import type { Io } from '../index'
-import { resolvePath } from '../index'
+import type { Io } from '../io'
+import { resolvePath } from '../io'
 
 export const SERVER_USAGE = `Usage:
   aiscout server start [--data DIR] [--host 127.0.0.1] [--port 8470]

@@ -1,7 +1,7 @@
 import { NoInventoryError, fileTokenStore, previewSync, readSyncState, syncNow } from '../../core'
 import type { Db, SyncEvent, SyncOutcome } from '../../core'
 import { parseArgs, UsageError } from '../args'
-import type { Io } from '../index'
+import type { Io } from '../io'
 import { VERSION } from '../version'
 import { openCliDb } from './db'
 
