@@ -11,10 +11,13 @@ import type { Db } from '../storage/db'
 import { deviceFacts } from './device'
 import { syncFaultPoint } from './fault'
 import { adoptFingerprintKey } from './fingerprint-key'
-import { currentInventory, NoInventoryError } from './inventory-items'
+import { changedItems, currentInventory, NoInventoryError } from './inventory-items'
+import type { CurrentInventory, SyncItem } from './inventory-items'
 import type { Caps, PlanSummary } from './plan'
 import { batchItems, enqueue, planBatches } from './plan'
-import type { OutboxRow } from './state'
+import type { Plan } from './plan'
+import { ackChanges, latestChangeSeq, registerChangeConsumer } from '../storage/change-log'
+import type { OutboxRow, SyncState } from './state'
 import {
   CLIENT_DEFAULTS,
   outbox,
@@ -80,6 +83,9 @@ export type SyncOutcome =
   | Readonly<{ kind: 'enroll-needed'; message: string }>
   | Readonly<{ kind: 'rejected'; message: string }>
   | Readonly<{ kind: 'no-inventory'; message: string }>
+
+/** The sync client's name among the change log's consumers. */
+export const SYNC_CONSUMER = 'sync'
 
 /** Resyncs (snapshots) allowed in one run before giving up: a loop guard. */
 const MAX_ROUNDS = 3
@@ -334,12 +340,21 @@ export async function syncNow(db: Db, opts: SyncOptions): Promise<SyncOutcome> {
         throw e
       }
       heldBack = inv.heldBack
-      const snapshot = state.snapshotNeeded
+      // A periodic full snapshot (the server's snapshotIntervalH) repairs any drift between what
+      // the client believes the server holds and what it does.
+      const everyH = settings?.snapshotIntervalH ?? 0
+      const due =
+        everyH > 0 &&
+        state.lastSnapshotAt !== undefined &&
+        Date.now() - Date.parse(state.lastSnapshotAt) > everyH * 3_600_000
+      const snapshot = state.snapshotNeeded || due
       const summary = enqueue(db, () => {
-        const p = planBatches(db, inv, { snapshot, nextSeq: state.nextSeq, caps })
+        const p = planFromChangeLog(db, inv, state, { snapshot, caps })
         writeState(db, {
           nextSeq: p.summary.nextSeq,
-          ...(snapshot ? { snapshotNeeded: false } : {}),
+          changeSeq: p.changeSeq,
+          optionsKey: p.optionsKey,
+          ...(snapshot ? { snapshotNeeded: false, lastSnapshotAt: new Date().toISOString() } : {}),
         })
         if (snapshot) db.prepare(`DELETE FROM sync_acked`).run()
         return p
@@ -467,6 +482,50 @@ export async function syncNow(db: Db, opts: SyncOptions): Promise<SyncOutcome> {
   }
 }
 
+/** Changed keys read from the change log beyond this many: the whole inventory is compared. */
+const MAX_CHANGED_KEYS = 20_000
+
+/**
+ * Plans the next batches. A snapshot reads the whole inventory. Otherwise only the keys the
+ * change log (migration 0050) records after the queue's position are compared with what the
+ * server holds; the whole inventory is compared instead when the items' shape changed (the
+ * server switched `uploadPaths`, held-back keys became sendable), when this inventory has not
+ * been planned from the change log yet, or when too many keys changed to hold in memory.
+ */
+function planFromChangeLog(
+  db: Db,
+  inv: CurrentInventory,
+  state: SyncState,
+  opts: Readonly<{ snapshot: boolean; caps: Caps }>,
+): Plan & { changeSeq: number; optionsKey: string } {
+  const head = latestChangeSeq(db)
+  const optionsKey = JSON.stringify([inv.options.uploadPaths, inv.options.home, inv.stale])
+  let changes: Map<string, SyncItem | null> | undefined
+  if (!opts.snapshot && state.optionsKey === optionsKey && state.changeSeq !== undefined) {
+    // Never-sent deltas at the end of the queue are replanned: read from the position of the
+    // last batch kept (or what the server acknowledged) instead of the queue's end.
+    const rows = db
+      .prepare(`SELECT kind, sent, change_seq FROM sync_outbox ORDER BY seq`)
+      .all() as { kind: string; sent: number; change_seq: number }[]
+    let keep = rows.length
+    while (keep > 0 && !rows[keep - 1]!.sent && rows[keep - 1]!.kind === 'delta') keep--
+    const from =
+      keep < rows.length
+        ? keep > 0
+          ? rows[keep - 1]!.change_seq
+          : (state.ackedChangeSeq ?? 0)
+        : state.changeSeq
+    changes = changedItems(db, inv, from, MAX_CHANGED_KEYS)
+  }
+  const p = planBatches(db, inv, {
+    snapshot: opts.snapshot,
+    nextSeq: state.nextSeq,
+    caps: opts.caps,
+    changes,
+  })
+  return { ...p, changeSeq: head, optionsKey }
+}
+
 /** The server acknowledged a queued batch: what it holds now, and the queue without it. */
 function recordAck(db: Db, row: OutboxRow): void {
   const body = batchItems(row)
@@ -487,8 +546,16 @@ function recordAck(db: Db, row: OutboxRow): void {
       }
     }
     db.prepare(`DELETE FROM sync_outbox WHERE seq = ?`).run(row.seq)
-    const acked = readState(db).ackedSeq
-    writeState(db, { ackedSeq: Math.max(acked, row.seq) })
+    const st = readState(db)
+    writeState(db, {
+      ackedSeq: Math.max(st.ackedSeq, row.seq),
+      ackedChangeSeq: Math.max(st.ackedChangeSeq ?? 0, row.change_seq),
+    })
+    // The change log may drop what this consumer acknowledged (compaction keeps each key's last).
+    if (row.change_seq > 0) {
+      registerChangeConsumer(db, SYNC_CONSUMER, { from: 'latest' })
+      ackChanges(db, SYNC_CONSUMER, Math.min(row.change_seq, latestChangeSeq(db)))
+    }
   })()
 }
 

@@ -8,6 +8,7 @@ import type {
 } from '../../shared/sync-api'
 import type { Db } from '../storage/db'
 import type { CurrentInventory, SyncItem } from './inventory-items'
+import { itemKey } from './inventory-items'
 import type { OutboxRow } from './state'
 import { outbox } from './state'
 
@@ -39,7 +40,7 @@ export type PlanSummary = Readonly<{
 
 export type Plan = Readonly<{ summary: PlanSummary; batches: Iterable<PlannedBatch> }>
 
-const mapKey = (entity: string, key: string) => `${entity}\u0000${key}`
+const mapKey = itemKey
 
 /** Items of a queued batch, as the server will apply them. */
 export function batchItems(row: Pick<OutboxRow, 'kind' | 'body'>): InventoryBatch | SnapshotCommit {
@@ -75,7 +76,16 @@ export function applyToBase(
 export function planBatches(
   db: Db,
   inv: CurrentInventory,
-  opts: Readonly<{ snapshot: boolean; nextSeq: number; caps: Caps }>,
+  opts: Readonly<{
+    snapshot: boolean
+    nextSeq: number
+    caps: Caps
+    /**
+     * What the change log says changed since the queue's position (changedItems): only these
+     * keys are compared. Without it, the whole inventory is.
+     */
+    changes?: ReadonlyMap<string, SyncItem | null>
+  }>,
 ): Plan {
   const queued = outbox(db)
   // Never-sent deltas at the end of the queue are replaced by this plan (a suffix: the queue is
@@ -107,21 +117,30 @@ export function planBatches(
   const current = new Set<string>()
   let assetUpserts = 0
   let findingUpserts = 0
-  for (const it of inv.items()) {
+  const removals: { entity: 'asset' | 'finding'; key: string }[] = []
+  const consider = (it: SyncItem): void => {
     const k = mapKey(it.entity, it.key)
     current.add(k)
-    if (base.get(k) === it.hash) continue
+    if (base.get(k) === it.hash) return
     include.add(k)
     sizes.push(JSON.stringify(it.wire).length + 1)
     if (it.entity === 'asset') assetUpserts++
     else findingUpserts++
   }
-  const removals: { entity: 'asset' | 'finding'; key: string }[] = []
-  for (const k of base.keys()) {
-    if (current.has(k)) continue
+  const remove = (k: string): void => {
     const [entity, key] = k.split('\u0000') as ['asset' | 'finding', string]
     removals.push({ entity, key })
     sizes.push(key.length + 32)
+  }
+  const byChanges = opts.changes !== undefined && !opts.snapshot
+  if (byChanges) {
+    for (const [k, it] of opts.changes!) {
+      if (it) consider(it)
+      else if (base.has(k)) remove(k)
+    }
+  } else {
+    for (const it of inv.items()) consider(it)
+    for (const k of base.keys()) if (!current.has(k)) remove(k)
   }
   const counts = partition(sizes, opts.caps)
   const parts = counts.length
@@ -175,8 +194,9 @@ export function planBatches(
       n++
       return n >= counts[part]! ? flush() : undefined
     }
-    for (const it of inv.items()) {
-      if (!include.has(mapKey(it.entity, it.key))) continue
+    const source: Iterable<SyncItem | null> = byChanges ? opts.changes!.values() : inv.items()
+    for (const it of source) {
+      if (!it || !include.has(mapKey(it.entity, it.key))) continue
       const b = add(it)
       if (b) yield b
     }
@@ -223,18 +243,20 @@ export function partition(sizes: readonly number[], caps: Caps): number[] {
  * compressed while the inventory is read and written after the read finished (SQLite allows no
  * write while a read cursor is open on the connection): memory holds the compressed bodies only.
  */
-export function enqueue(db: Db, makePlan: () => Plan): PlanSummary {
+export function enqueue(db: Db, makePlan: () => Plan & { changeSeq?: number }): PlanSummary {
   const ins = db.prepare(
-    `INSERT INTO sync_outbox (seq, batch_id, kind, body, items, sent, created_at) VALUES (?, ?, ?, ?, ?, 0, ?)`,
+    `INSERT INTO sync_outbox (seq, batch_id, kind, body, items, change_seq, sent, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)`,
   )
   const del = db.prepare(`DELETE FROM sync_outbox WHERE seq = ?`)
   const now = new Date().toISOString()
   return db
     .transaction(() => {
       const plan = makePlan()
-      const rows: [number, string, string, Buffer, number][] = []
-      for (const b of plan.batches)
-        rows.push([b.seq, b.batchId, b.kind, gzipSync(JSON.stringify(b.body)), b.items])
+      const rows: [number, string, string, Buffer, number, number][] = []
+      for (const b of plan.batches) {
+        const gz = gzipSync(JSON.stringify(b.body))
+        rows.push([b.seq, b.batchId, b.kind, gz, b.items, plan.changeSeq ?? 0])
+      }
       if (plan.summary.snapshot) db.prepare(`DELETE FROM sync_outbox`).run()
       else for (const seq of plan.summary.replaces) del.run(seq)
       for (const r of rows) ins.run(...r, now)

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto'
 import type { ConfigResponse } from '../../shared/sync-api'
 import type { Db } from '../storage/db'
+import { installationId } from '../storage/installation-id'
 
 /** Sync settings the client falls back to before the server sent its own. */
 export const CLIENT_DEFAULTS = {
@@ -24,7 +24,7 @@ export type SyncState = {
   revoked: boolean
   config?: ConfigResponse
   configEtag?: string
-  /** A stable id of this inventory (one per OS user and database), sent at enrollment. */
+  /** The inventory's installation id (one per OS user and database), sent at enrollment. */
   installationId: string
   /** When the organisation's fingerprint key replaced this inventory's own (ISO time). */
   fingerprintKeySince?: string
@@ -32,9 +32,17 @@ export type SyncState = {
   lastError?: string
   /** A batch size below the server's, after the server refused a batch as too large. */
   capItems?: number
+  /** Change-log position covered by what is acknowledged or queued. */
+  changeSeq?: number
+  /** Change-log position covered by what the server acknowledged. */
+  ackedChangeSeq?: number
+  /** When the last full snapshot was queued. */
+  lastSnapshotAt?: string
+  /** How items were shaped when last queued (paths, held-back keys): a change re-diffs everything. */
+  optionsKey?: string
 }
 
-const NUMBER_KEYS = new Set(['nextSeq', 'ackedSeq', 'capItems'])
+const NUMBER_KEYS = new Set(['nextSeq', 'ackedSeq', 'capItems', 'changeSeq', 'ackedChangeSeq'])
 const BOOL_KEYS = new Set(['snapshotNeeded', 'revoked'])
 const JSON_KEYS = new Set(['config'])
 
@@ -55,15 +63,8 @@ export function readState(db: Db): SyncState {
     else if (JSON_KEYS.has(key)) s[key] = JSON.parse(value) as unknown
     else s[key] = value
   }
-  if (typeof s.installationId !== 'string') {
-    const id = randomUUID()
-    db.prepare(`INSERT OR IGNORE INTO sync_state (key, value) VALUES ('installationId', ?)`).run(id)
-    s.installationId = (
-      db.prepare(`SELECT value FROM sync_state WHERE key = 'installationId'`).get() as {
-        value: string
-      }
-    ).value
-  }
+  // The inventory's own id (issue 12), kept in its settings.
+  s.installationId = installationId(db)
   return s as SyncState
 }
 
@@ -87,12 +88,15 @@ export type OutboxRow = {
   kind: 'delta' | 'snapshot' | 'commit'
   body: Buffer
   items: number
+  change_seq: number
   sent: number
 }
 
 export function outbox(db: Db): OutboxRow[] {
   return db
-    .prepare(`SELECT seq, batch_id, kind, body, items, sent FROM sync_outbox ORDER BY seq`)
+    .prepare(
+      `SELECT seq, batch_id, kind, body, items, change_seq, sent FROM sync_outbox ORDER BY seq`,
+    )
     .all() as OutboxRow[]
 }
 
@@ -111,8 +115,6 @@ export function resetForNewServer(db: Db): void {
   db.transaction(() => {
     db.prepare(`DELETE FROM sync_outbox`).run()
     db.prepare(`DELETE FROM sync_acked`).run()
-    db.prepare(
-      `DELETE FROM sync_state WHERE key NOT IN ('installationId', 'fingerprintKeySince', 'nextSeq')`,
-    ).run()
+    db.prepare(`DELETE FROM sync_state WHERE key NOT IN ('fingerprintKeySince', 'nextSeq')`).run()
   })()
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { installationSecret } from '../../../src/core/storage/inventory-store'
 import { syncNow } from '../../../src/core/sync/client'
 import type { SyncEvent, SyncOptions } from '../../../src/core/sync/client'
-import { outboxCount, readState } from '../../../src/core/sync/state'
+import { outboxCount, readState, writeState } from '../../../src/core/sync/state'
 import { requestResync, revokeDevice } from '../../../src/server/storage/devices'
 import { findHolders } from '../../../src/server/storage/fleet'
 import { putConfigItem } from '../../../src/server/storage/config-items'
@@ -89,6 +89,49 @@ describe.each(ENGINES)('sync client against a real server on %s', (engine: Engin
     // Nothing changed: nothing sent.
     const r3 = await syncNow(l.db, opts(l))
     expect(r3).toMatchObject({ kind: 'synced', sentBatches: 0 })
+  })
+
+  it('after the first snapshot, only what the change log records is compared and sent', async () => {
+    const fake = makeFakeHome()
+    const l = laptop(fake.home)
+    await syncNow(l.db, { ...opts(l), enrollOnly: true })
+    await scanLaptop(l)
+    expect((await syncNow(l.db, opts(l))).kind).toBe('synced')
+    // Forget one acknowledged asset locally: a whole-inventory comparison would send it again,
+    // the change log does not list it (it did not change).
+    const forgotten = l.db
+      .prepare(`SELECT key FROM sync_acked WHERE entity = 'asset' AND key LIKE 'model:%' LIMIT 1`)
+      .get() as { key: string }
+    l.db.prepare(`DELETE FROM sync_acked WHERE entity = 'asset' AND key = ?`).run(forgotten.key)
+    write(
+      join(fake.home, 'more', 'n.ipynb'),
+      JSON.stringify({ cells: [], metadata: {}, nbformat: 4, nbformat_minor: 5 }),
+    )
+    await scanLaptop(l)
+    const evs: SyncEvent[] = []
+    expect((await syncNow(l.db, { ...opts(l), onEvent: (e) => evs.push(e) })).kind).toBe('synced')
+    const q = evs.find((e) => e.type === 'queued')
+    expect(q).toMatchObject({ summary: { snapshot: false, assetUpserts: 1, assetRemovals: 0 } })
+    // The change log's consumer "sync" acknowledged everything sent.
+    const consumer = l.db
+      .prepare(`SELECT acked_seq FROM change_consumers WHERE name = 'sync'`)
+      .get() as { acked_seq: number }
+    const head = (l.db.prepare(`SELECT max(seq) AS m FROM changes`).get() as { m: number }).m
+    expect(consumer.acked_seq).toBe(head)
+    await expectInSync(l)
+  })
+
+  it('sends a full snapshot again once the snapshot interval has passed', async () => {
+    const fake = makeFakeHome()
+    const l = laptop(fake.home)
+    await syncNow(l.db, { ...opts(l), enrollOnly: true })
+    await scanLaptop(l)
+    await syncNow(l.db, opts(l))
+    writeState(l.db, { lastSnapshotAt: new Date(Date.now() - 25 * 3600_000).toISOString() })
+    const evs: SyncEvent[] = []
+    expect((await syncNow(l.db, { ...opts(l), onEvent: (e) => evs.push(e) })).kind).toBe('synced')
+    expect(evs.find((e) => e.type === 'queued')).toMatchObject({ summary: { snapshot: true } })
+    await expectInSync(l)
   })
 
   it('the same key on two laptops has one fingerprint on the server', async () => {

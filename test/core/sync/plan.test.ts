@@ -28,6 +28,7 @@ function inventory(assets: Record<string, number>): CurrentInventory {
   })
   return {
     heldBack: 0,
+    stale: false,
     options: { uploadPaths: 'full', home: '/x' },
     scan: { id: 's', startedAt: '', status: 'complete', roots: [], stats: {} as never },
     items: () => items,

@@ -7,6 +7,7 @@ import type { Migration } from './types'
  * - `sync_outbox`: batches built and not yet acknowledged, exactly as they are sent (gzip JSON),
  *   in sequence order. `sent` = the request may have reached the server: such a batch is only
  *   ever resent unchanged; batches never sent may still be coalesced with newer changes.
+ *   `change_seq`: the change-log position (migration 0050) the batch's plan covered.
  * - `sync_acked`: what the server holds according to its acknowledgements (key and content hash
  *   of every asset and finding), the base the next delta is computed against.
  */
@@ -21,6 +22,7 @@ export const M0070_SYNC: Migration = {
       kind TEXT NOT NULL CHECK (kind IN ('delta','snapshot','commit')),
       body BLOB NOT NULL,
       items INTEGER NOT NULL,
+      change_seq INTEGER NOT NULL DEFAULT 0,
       sent INTEGER NOT NULL DEFAULT 0,
       created_at TEXT NOT NULL
     );
