@@ -26,7 +26,9 @@ const lib = createRequire(import.meta.url)(
 )
 
 function print(engine, gen, timings) {
-  console.log(`\n  ${engine}: ${devices} devices x ${assets} assets${gen ? ` (generated ${gen.assets} assets, ${gen.findings} findings in ${gen.seconds.toFixed(0)} s)` : ''}`)
+  console.log(
+    `\n  ${engine}: ${devices} devices x ${assets} assets${gen ? ` (generated ${gen.assets} assets, ${gen.findings} findings in ${gen.seconds.toFixed(0)} s)` : ''}`,
+  )
   for (const t of timings) {
     const ok = t.medianMs < 1000 && t.firstMs < 1000
     console.log(
@@ -47,7 +49,10 @@ async function runEngine(engine) {
       rmSync(join(dir, 'server.db-wal'), { force: true })
       storage = await lib.openStorage({ dataDir: dir })
       const t0 = Date.now()
-      gen = { ...(await lib.generateFleet(storage, devices, assets, console.log)), seconds: (Date.now() - t0) / 1000 }
+      gen = {
+        ...(await lib.generateFleet(storage, devices, assets, console.log)),
+        seconds: (Date.now() - t0) / 1000,
+      }
       writeFileSync(done, JSON.stringify(gen))
       await storage.close()
     }
@@ -57,7 +62,10 @@ async function runEngine(engine) {
     const url = cluster.createDatabase('fleet')
     storage = await lib.openStorage({ databaseUrl: url })
     const t0 = Date.now()
-    gen = { ...(await lib.generateFleet(storage, devices, assets, console.log)), seconds: (Date.now() - t0) / 1000 }
+    gen = {
+      ...(await lib.generateFleet(storage, devices, assets, console.log)),
+      seconds: (Date.now() - t0) / 1000,
+    }
   }
   try {
     print(engine, gen, await lib.measureQueries(storage, devices))

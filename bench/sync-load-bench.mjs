@@ -138,7 +138,10 @@ async function startServer(env, dataDir, port) {
   if (dataDir) args.push('--data', dataDir)
   // --profile DIR: a CPU profile of the server process (chrome://inspect, speedscope).
   const nodeArgs = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : []
-  const proc = spawn(process.execPath, [...nodeArgs, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] })
+  const proc = spawn(process.execPath, [...nodeArgs, ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   const url = await new Promise((res, rej) => {
     let out = ''
     const t = setTimeout(() => rej(new Error('server did not start')), 60_000)
