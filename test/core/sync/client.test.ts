@@ -41,6 +41,16 @@ describe.each(ENGINES)('sync client against a real server on %s', (engine: Engin
     ...extra,
   })
 
+  /** A fake home on its own inventory: enrolled, scanned under the org key, and (by default) synced. */
+  async function syncedLaptop(o: { sync?: boolean } = {}) {
+    const fake = makeFakeHome()
+    const l = laptop(fake.home)
+    expect((await syncNow(l.db, { ...opts(l), enrollOnly: true })).kind).toBe('enrolled')
+    await scanLaptop(l)
+    if (o.sync !== false) expect((await syncNow(l.db, opts(l))).kind).toBe('synced')
+    return { fake, l }
+  }
+
   async function expectInSync(l: Laptop): Promise<void> {
     const deviceId = readState(l.db).deviceId!
     expect(await serverView(s.storage, deviceId)).toEqual(clientView(l.db))
@@ -92,11 +102,7 @@ describe.each(ENGINES)('sync client against a real server on %s', (engine: Engin
   })
 
   it('after the first snapshot, only what the change log records is compared and sent', async () => {
-    const fake = makeFakeHome()
-    const l = laptop(fake.home)
-    await syncNow(l.db, { ...opts(l), enrollOnly: true })
-    await scanLaptop(l)
-    expect((await syncNow(l.db, opts(l))).kind).toBe('synced')
+    const { fake, l } = await syncedLaptop()
     // Forget one acknowledged asset locally: a whole-inventory comparison would send it again,
     // the change log does not list it (it did not change).
     const forgotten = l.db
@@ -122,11 +128,7 @@ describe.each(ENGINES)('sync client against a real server on %s', (engine: Engin
   })
 
   it('sends a full snapshot again once the snapshot interval has passed', async () => {
-    const fake = makeFakeHome()
-    const l = laptop(fake.home)
-    await syncNow(l.db, { ...opts(l), enrollOnly: true })
-    await scanLaptop(l)
-    await syncNow(l.db, opts(l))
+    const { l } = await syncedLaptop()
     writeState(l.db, { lastSnapshotAt: new Date(Date.now() - 25 * 3600_000).toISOString() })
     const evs: SyncEvent[] = []
     expect((await syncNow(l.db, { ...opts(l), onEvent: (e) => evs.push(e) })).kind).toBe('synced')
@@ -162,10 +164,7 @@ describe.each(ENGINES)('sync client against a real server on %s', (engine: Engin
   })
 
   it('keeps the outbox while the server is unreachable and drains it later', async () => {
-    const fake = makeFakeHome()
-    const l = laptop(fake.home)
-    await syncNow(l.db, { ...opts(l), enrollOnly: true })
-    await scanLaptop(l)
+    const { fake, l } = await syncedLaptop({ sync: false })
     const down = await syncNow(l.db, {
       ...opts(l),
       serverUrl: url,
@@ -188,11 +187,7 @@ describe.each(ENGINES)('sync client against a real server on %s', (engine: Engin
   })
 
   it('sends a snapshot when the server asks, and after a sequence gap', async () => {
-    const fake = makeFakeHome()
-    const l = laptop(fake.home)
-    await syncNow(l.db, { ...opts(l), enrollOnly: true })
-    await scanLaptop(l)
-    await syncNow(l.db, opts(l))
+    const { fake, l } = await syncedLaptop()
     const deviceId = readState(l.db).deviceId!
     await requestResync(s.storage, deviceId)
     const evs: SyncEvent[] = []
@@ -220,11 +215,7 @@ describe.each(ENGINES)('sync client against a real server on %s', (engine: Engin
   })
 
   it('enrolls again when its token is unknown; stops when revoked', async () => {
-    const fake = makeFakeHome()
-    const l = laptop(fake.home)
-    await syncNow(l.db, { ...opts(l), enrollOnly: true })
-    await scanLaptop(l)
-    await syncNow(l.db, opts(l))
+    const { l } = await syncedLaptop()
     const id = readState(l.db).deviceId
     tokensOf(l).write('aisd_not-a-token')
     expect(await syncNow(l.db, { ...opts(l), enrollSecret: undefined })).toMatchObject({
@@ -246,11 +237,7 @@ describe.each(ENGINES)('sync client against a real server on %s', (engine: Engin
   })
 
   it('sends paths with the home replaced by default, in full when the server says so', async () => {
-    const fake = makeFakeHome()
-    const l = laptop(fake.home)
-    await syncNow(l.db, { ...opts(l), enrollOnly: true })
-    await scanLaptop(l)
-    await syncNow(l.db, opts(l))
+    const { fake, l } = await syncedLaptop()
     const deviceId = readState(l.db).deviceId!
     const paths = async () =>
       await s.storage.db
