@@ -6,6 +6,7 @@ import { installationSecret } from '../../../src/core/storage/inventory-store'
 import { syncNow } from '../../../src/core/sync/client'
 import type { SyncEvent, SyncOptions } from '../../../src/core/sync/client'
 import { outboxCount, readState, writeState } from '../../../src/core/sync/state'
+import { syncStatus } from '../../../src/core/sync/status'
 import { requestResync, revokeDevice } from '../../../src/server/storage/devices'
 import { findHolders } from '../../../src/server/storage/fleet'
 import { putConfigItem } from '../../../src/server/storage/config-items'
@@ -165,6 +166,14 @@ describe.each(ENGINES)('sync client against a real server on %s', (engine: Engin
 
   it('keeps the outbox while the server is unreachable and drains it later', async () => {
     const { fake, l } = await syncedLaptop({ sync: false })
+    expect(syncStatus(l.db, tokensOf(l))).toMatchObject({
+      server: url,
+      enrolled: true,
+      revoked: false,
+      snapshotNeeded: true,
+      lastSyncAt: undefined,
+      pending: { batches: 0, items: 0 },
+    })
     const down = await syncNow(l.db, {
       ...opts(l),
       serverUrl: url,
@@ -172,6 +181,12 @@ describe.each(ENGINES)('sync client against a real server on %s', (engine: Engin
     })
     expect(down.kind).toBe('unreachable')
     expect(outboxCount(l.db).batches).toBeGreaterThan(0)
+    // What the app's sync settings show: the queue waits, the error says why.
+    const offline = syncStatus(l.db, tokensOf(l))
+    expect(offline.pending).toEqual(outboxCount(l.db))
+    expect(offline.pending.items).toBeGreaterThan(0)
+    expect(offline.lastError).toMatch(/ECONNREFUSED/)
+    expect(offline.lastSyncAt).toBeUndefined()
     // Another scan while offline: the never-sent queue is rebuilt, not grown.
     write(join(fake.home, 'more', 'm.safetensors'), Buffer.from('not really'))
     await scanLaptop(l)
@@ -184,6 +199,15 @@ describe.each(ENGINES)('sync client against a real server on %s', (engine: Engin
     expect(outboxCount(l.db).batches).toBe(before.batches)
     expect(await syncNow(l.db, opts(l))).toMatchObject({ kind: 'synced' })
     await expectInSync(l)
+    const online = syncStatus(l.db, tokensOf(l))
+    expect(online).toMatchObject({
+      enrolled: true,
+      snapshotNeeded: false,
+      lastError: undefined,
+      pending: { batches: 0, items: 0 },
+    })
+    expect(Date.parse(online.lastSyncAt!)).not.toBeNaN()
+    expect(JSON.stringify(online)).not.toContain(tokensOf(l).read()!)
   })
 
   it('sends a snapshot when the server asks, and after a sequence gap', async () => {
@@ -229,6 +253,7 @@ describe.each(ENGINES)('sync client against a real server on %s', (engine: Engin
     })
     expect(readState(l.db).revoked).toBe(true)
     expect(tokensOf(l).read()).toBeUndefined()
+    expect(syncStatus(l.db, tokensOf(l))).toMatchObject({ enrolled: false, revoked: true })
     expect(await syncNow(l.db, { ...opts(l), enrollSecret: undefined })).toMatchObject({
       kind: 'revoked',
     })
