@@ -20,14 +20,14 @@ const CORE_ENTRIES = [
   'src/core/store',
 ]
 const UI_FRAMEWORKS = ['electron', 'react', 'react-dom', 'fastify']
-const shell = (name) => ({
+const shell = (name, entries = []) => ({
   files: [`src/${name}/**/*.{ts,tsx}`],
   rules: {
     'layers/imports': [
       'error',
       {
         layer: name,
-        allow: [`src/${name}/**`, 'src/shared/**', ...CORE_ENTRIES],
+        allow: [`src/${name}/**`, 'src/shared/**', ...CORE_ENTRIES, ...entries],
         message: `src/${name} reaches core only through src/core/index.ts (export what it needs there).`,
       },
     ],
@@ -65,6 +65,7 @@ const CORE_LAYERS = [
     ['src/core/discovery/**', 'src/core/report/**', 'src/core/query/**'],
   ],
   ['core: engine', ['src/core/engine/**']],
+  ['core: sync', ['src/core/sync/**']],
 ]
 const coreRule = (layer, allow, message) => [
   'error',
@@ -77,11 +78,12 @@ const coreRule = (layer, allow, message) => [
   },
 ]
 const CORE_ORDER =
-  'core imports only core and the data types in src/shared, never a shell; inside core a layer imports its own or lower ones (types, util < rules < scanners, secrets, storage < discovery, report, query < engine < index).'
+  'core imports only core and the data types in src/shared, never a shell; inside core a layer imports its own or lower ones (types, util < rules < scanners, secrets, storage < discovery, report, query < engine < sync < index).'
 const noExt = (g) => g.replace(/\.ts$/, '')
 const LAYER_RULES = [
   { plugins: { layers } },
-  shell('cli'),
+  // The CLI also hosts `aiscout server`: it reaches the server through the server's entry.
+  shell('cli', ['src/server/index']),
   shell('main'),
   shell('server'),
   ui('renderer'),
@@ -110,7 +112,9 @@ const LAYER_RULES = [
           layer: 'shared',
           allow: ['src/shared/**'],
           builtins: false,
-          packages: { allow: [] },
+          // typebox: the agent API's schemas (sync-api.ts), defined once for the server, the sync
+          // client and the dashboard; a plain schema builder that runs in Node and browsers alike.
+          packages: { allow: ['typebox'] },
           message: 'src/shared is imported by every side, so it imports nothing outside itself.',
         },
       ],

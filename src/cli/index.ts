@@ -14,14 +14,17 @@ Usage:
                [--verify-digests] [--run-versions] [--scan-env] [--scan-source]
                [--identify-servers]
                [--format table|json|sarif|cyclonedx|html|csv]
-               [--out FILE] [--quiet]
+               [--out FILE] [--quiet] [--sync [--server URL] [--enroll-secret S]]
   aiscout scan-model [--format table|json|sarif] [--out FILE] PATH...
   aiscout export --format json|csv|sarif|cyclonedx|html [--db FILE] [--out FILE] [--include-gone]
+  aiscout sync [--server URL] [--enroll-secret S] [--db FILE] [--dry-run] [--quiet]
+  aiscout server start|enroll-secret|admin-token|export ...   (aiscout server help)
   aiscout help | --help | --version
 
 Exit codes: 0 nothing at or above medium, 1 findings at or above medium (scan-model: a malicious
 or suspicious file), 2 the command could not run (bad arguments, unusable database; scan-model:
-an invalid or unreadable file).
+an invalid or unreadable file). aiscout sync: 0 everything acknowledged, 2 the server cannot be
+reached (the outbox is kept), 1 the server refused (revoked, unknown enroll secret).
 `
 
 /** Runs the CLI and returns its exit code; never throws for user errors. */
@@ -35,6 +38,10 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
         return await runScanModel(rest, io)
       case 'export':
         return await runExport(rest, io)
+      case 'server':
+        return await (await import('./commands/server')).runServer(rest, io)
+      case 'sync':
+        return await (await import('./commands/sync')).runSync(rest, io)
       case undefined:
       case 'help':
       case '--help':

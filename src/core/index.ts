@@ -67,3 +67,8 @@ export { createSecretScanner, createSecretsPass, secretFileKind } from './secret
 /** Writes an inventory as json, csv, sarif, cyclonedx or html to a stream. */
 export { writeReport, REPORT_FORMATS, isReportFormat, CycloneDxValidationError } from './report'
 export type { ReportFormat, ReportOptions } from './report'
+
+// --- Sync with the central server ----------------------------------------------------------
+
+/** The sync client: outbox, planner, enrollment (src/core/sync; used by the CLI and the app). */
+export * from './sync'

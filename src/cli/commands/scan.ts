@@ -28,6 +28,9 @@ const SPEC = {
   format: { type: 'string' },
   out: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
+  sync: { type: 'boolean' },
+  server: { type: 'string' },
+  'enroll-secret': { type: 'string' },
 } as const
 
 export async function runScan(argv: readonly string[], io: Io): Promise<number> {
@@ -44,8 +47,18 @@ export async function runScan(argv: readonly string[], io: Io): Promise<number> 
     throw new UsageError(
       '--path and --locator print what the scan changed: use --format table or json',
     )
-  const { db } = openCliDb(io, flags.db as string | undefined)
+  if ((flags.server !== undefined || flags['enroll-secret'] !== undefined) && flags.sync !== true) {
+    throw new UsageError('--server and --enroll-secret go with --sync')
+  }
+  const { db, path: dbPath } = openCliDb(io, flags.db as string | undefined)
   try {
+    const syncFlags = {
+      server: flags.server as string | undefined,
+      enrollSecret: flags['enroll-secret'] as string | undefined,
+      quiet: flags.quiet === true,
+    }
+    if (flags.sync === true)
+      await (await import('./sync')).enrollBeforeScan(io, db, dbPath, syncFlags)
     const ac = new AbortController()
     const onSigint = (): void => ac.abort()
     process.once('SIGINT', onSigint)
@@ -87,23 +100,31 @@ export async function runScan(argv: readonly string[], io: Io): Promise<number> 
       io.stderr.write('aiscout: scan interrupted; the previous inventory was kept\n')
       return 2
     }
-    if (scope.kind !== 'full')
-      return emitDelta(io, db, summary, format, flags.out as string | undefined)
-    const inv = openInventoryReader(db)
-    await emitInventory(io, inv, format, flags.out as string | undefined, {
-      repoRoot: repoRootOf(roots),
-    })
-    // The table carries the coverage line; with a report format it goes to a watching terminal.
-    if (format !== 'table' && !flags.quiet && (io.stderr as { isTTY?: boolean }).isTTY)
-      io.stderr.write(`aiscout: ${coverageLine(inv.scan.stats, inv.skipped())}\n`)
-    let worst = false
-    for (const f of inv.findings()) {
-      if (atLeast(f.severity, 'medium')) {
-        worst = true
-        break
+    let code: number
+    if (scope.kind !== 'full') {
+      code = await emitDelta(io, db, summary, format, flags.out as string | undefined)
+    } else {
+      const inv = openInventoryReader(db)
+      await emitInventory(io, inv, format, flags.out as string | undefined, {
+        repoRoot: repoRootOf(roots),
+      })
+      // The table carries the coverage line; with a report format it goes to a watching terminal.
+      if (format !== 'table' && !flags.quiet && (io.stderr as { isTTY?: boolean }).isTTY)
+        io.stderr.write(`aiscout: ${coverageLine(inv.scan.stats, inv.skipped())}\n`)
+      let worst = false
+      for (const f of inv.findings()) {
+        if (atLeast(f.severity, 'medium')) {
+          worst = true
+          break
+        }
       }
+      code = worst ? 1 : 0
     }
-    return worst ? 1 : 0
+    if (flags.sync !== true) return code
+    // Sync failures win over findings: 2 unreachable (outbox kept), 1 refused.
+    const { syncInventory } = await import('./sync')
+    const synced = await syncInventory(io, db, dbPath, syncFlags)
+    return synced === 0 ? code : Math.max(code, synced)
   } finally {
     db.close()
   }

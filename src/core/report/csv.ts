@@ -60,7 +60,11 @@ export async function writeCsv(
     }
   }
   const detailKeys = [...keys].sort()
-  const header = [...FIXED, ...detailKeys.map((k) => `details.${k}`)]
+  const header = [
+    ...FIXED,
+    ...(opts.deviceOf ? ['device.id', 'device.hostname'] : []),
+    ...detailKeys.map((k) => `details.${k}`),
+  ]
   if (overflow) header.push('details.other')
 
   const sink = createSink(out)
@@ -83,6 +87,10 @@ export async function writeCsv(
       f?.max,
       a.links.map((l) => `${l.relation}:${l.to}`).join(' '),
     ]
+    if (opts.deviceOf) {
+      const d = opts.deviceOf(a)
+      row.push(d?.id, d?.hostname)
+    }
     for (const k of detailKeys) row.push(k === 'parts' ? partsText(a) : detailText(a.details[k]))
     if (overflow) row.push(otherDetails(a, keys))
     await sink.write(csvRow(row))

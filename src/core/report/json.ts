@@ -28,7 +28,14 @@ export async function writeJson(
       `  "host": ${JSON.stringify(inv.host)},\n` +
       `  "scan": ${JSON.stringify(scan)},\n`,
   )
-  await writeArray(sink, 'assets', presentAssets(inv, opts.includeGone), assetJson)
+  const deviceOf = opts.deviceOf
+  const toJson = deviceOf
+    ? (a: Asset): object => {
+        const d = deviceOf(a)
+        return d ? { id: a.id, device: d, ...assetJson(a) } : assetJson(a)
+      }
+    : assetJson
+  await writeArray(sink, 'assets', presentAssets(inv, opts.includeGone), toJson)
   await sink.write(',\n')
   await writeArray(sink, 'findings', inv.findings(), findingJson)
   await sink.write(',\n')
