@@ -58,3 +58,8 @@ export { createSecretScanner, createSecretsPass, secretFileKind } from './secret
 /** Writes an inventory as json, csv, sarif, cyclonedx or html to a stream. */
 export { writeReport, REPORT_FORMATS, isReportFormat, CycloneDxValidationError } from './report'
 export type { ReportFormat, ReportOptions } from './report'
+
+// --- The background watcher ----------------------------------------------------------------
+
+/** Watches what matters within a budget of OS watches and drives scoped rescans (src/core/watch). */
+export * from './watch'
