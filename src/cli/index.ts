@@ -10,6 +10,7 @@ export const USAGE = `AI Scout ${VERSION}: find and judge AI assets on this mach
 
 Usage:
   aiscout scan [--home DIR] [--root DIR]... [--exclude GLOB]... [--db FILE] [--no-hash]
+               [--path P]... [--locator ID]...
                [--verify-digests] [--run-versions] [--scan-env] [--scan-source]
                [--identify-servers]
                [--format table|json|sarif|cyclonedx|html|csv]

@@ -156,6 +156,12 @@ export type ScanStats = Readonly<{
   findings: number
   skipped: number
   durationMs: number
+  /** Known locations the locators probed (distinct paths stat'ed, read, listed or claimed). */
+  locationsChecked?: number
+  /** Folders the crawl did not enter, in all ... */
+  prunedDirs?: number
+  /** ... and by rule: a pruned name (`node_modules`), `cache`, `trash`, `claimed`, `excluded`. */
+  pruned?: Readonly<Record<string, number>>
 }>
 
 export type ScanPhase = 'locating' | 'crawling' | 'analyzing' | 'hashing' | 'storing' | 'done'
@@ -181,3 +187,37 @@ export type ScanMeta = Readonly<{
   roots: readonly string[]
   stats: ScanStats
 }>
+
+/**
+ * What a scan covers. `full`: every root and every known location (the default); the inventory
+ * afterwards is exactly what the scan found. `paths`: files or folders that changed (created,
+ * modified or deleted): the crawl reads only those, and every unit of work that claimed or read a
+ * path there (a store locator, a config file's reader, a notebook that links to a cached model)
+ * runs again. `locators`: the named locators run again, and nothing else. A scoped scan replaces
+ * only what the units it ran emitted before.
+ */
+export type ScanScope =
+  | Readonly<{ kind: 'full' }>
+  | Readonly<{ kind: 'paths'; paths: readonly string[] }>
+  | Readonly<{ kind: 'locators'; ids: readonly string[] }>
+
+/** What one scan changed in the inventory (asset and finding ids), as its change-log rows say. */
+export type ScanDelta = Readonly<{
+  assets: Readonly<{
+    added: readonly string[]
+    changed: readonly string[]
+    gone: readonly string[]
+  }>
+  findings: Readonly<{
+    opened: readonly string[]
+    changed: readonly string[]
+    resolved: readonly string[]
+  }>
+  /** Change-log sequence numbers of this scan's rows (absent when it changed nothing). */
+  seq?: Readonly<{ first: number; last: number }>
+}>
+
+export const ASSET_CHANGES = ['added', 'changed', 'gone'] as const
+export const FINDING_CHANGES = ['opened', 'changed', 'resolved'] as const
+export type AssetChangeKind = (typeof ASSET_CHANGES)[number]
+export type FindingChangeKind = (typeof FINDING_CHANGES)[number]
