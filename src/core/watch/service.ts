@@ -41,8 +41,11 @@ export type WatchServiceOptions<R> = Readonly<{
   degradedEveryMs?: number
   /** At start, rescan what changed in the watched folders since this time (the last scan). */
   since?: number
-  /** What the inventory knows directly inside a folder (see changedSince). */
-  knownIn?(dir: string): Iterable<string>
+  /**
+   * What the inventory knows, by folder (see changedSince): asked once per rescan of what changed
+   * while paused or stopped.
+   */
+  knownPaths?(): (dir: string) => Iterable<string>
   onEvent?(e: WatchEvent<R>): void
 }>
 
@@ -180,7 +183,7 @@ export function createWatchService<R>(o: WatchServiceOptions<R>): WatchService {
     const dirs = [...budget.dirs()]
     const changed = changedSince(dirs, since, {
       isWatched: (d) => budget.has(d),
-      knownIn: o.knownIn,
+      knownIn: o.knownPaths?.(),
       skipDir,
     })
     for (const p of changed) enqueue(p, reason)

@@ -1,9 +1,16 @@
 /**
  * Why a folder is watched, in the order the budget serves them: the places the locators read
  * (stores, tool and agent configs, MCP client configs), the folders downloads land in, folders
- * where model files were found, then the user's own scan roots.
+ * where model files were found, folders of other files the inventory lists (keys, notebooks),
+ * then the user's own scan roots.
  */
-export const WATCH_REASONS = ['location', 'drop-folder', 'model-folder', 'root'] as const
+export const WATCH_REASONS = [
+  'location',
+  'drop-folder',
+  'model-folder',
+  'asset-folder',
+  'root',
+] as const
 export type WatchReason = (typeof WATCH_REASONS)[number]
 
 /** One folder the watcher watches, with how deep below it. */

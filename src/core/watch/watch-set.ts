@@ -9,10 +9,10 @@ export type KnownLocation = Readonly<{
   path: string
   /**
    * `tree`: a store folder the locator owns (watched with its subfolders); `dir`: a folder it
-   * lists or whose files it reads; `absent`: a path it looked for and did not find (its nearest
-   * existing folder is watched, so its creation is seen).
+   * lists; `file`: a file it reads (its folder is watched); `absent`: a path it looked for and did
+   * not find (its nearest existing folder is watched, so its creation is seen).
    */
-  how: 'tree' | 'dir' | 'absent'
+  how: 'tree' | 'dir' | 'file' | 'absent'
   source: string
 }>
 
@@ -23,6 +23,10 @@ export type WatchPlanInput = Readonly<{
   locations?: readonly KnownLocation[]
   /** Model files the crawl found: their folders are watched. */
   modelFiles?: readonly string[]
+  /** Other files the inventory lists (keys in files, notebooks): their folders are watched alone. */
+  assetFiles?: readonly string[]
+  /** Watch the whole home as a root (budget permitting; tests, small homes). */
+  watchHome?: boolean
   /** Folders downloads land in (default: ~/Downloads and ~/Desktop). */
   dropFolders?: readonly string[]
   /** Paths never watched (system pseudo file systems; default /proc, /sys, /dev). */
@@ -85,10 +89,14 @@ export function planWatchSet(input: WatchPlanInput): WatchTarget[] {
 
   for (const l of input.locations ?? []) {
     if (l.how === 'tree' && isDir(l.path)) add(l.path, 'location', undefined, l.source)
-    else if (l.how === 'dir' && isDir(l.path)) add(l.path, 'location', 0, l.source)
-    else {
-      // A file read (or a folder or file looked for) is seen through its folder's watch.
-      const at = l.how === 'absent' ? nearestExisting(l.path) : nearestExisting(dirname(l.path))
+    else if (l.how !== 'file' && isDir(l.path)) add(l.path, 'location', 0, l.source)
+    else if (l.how === 'file') {
+      // Files read inside pruned trees (package metadata in site-packages) change only when the
+      // folder listing them does, and that listing is a location of its own.
+      const d = dirname(l.path)
+      if (isDir(d) && !inPrunedTree(d)) add(d, 'location', 0, l.source)
+    } else {
+      const at = nearestExisting(l.path)
       if (at) add(at, 'location', 0, l.source)
     }
   }
@@ -99,12 +107,17 @@ export function planWatchSet(input: WatchPlanInput): WatchTarget[] {
     const d = dirname(f)
     if (isDir(d)) add(d, 'model-folder', MODEL_FOLDER_DEPTH, basename(f))
   }
-  for (const r of input.roots ?? []) if (isDir(r)) add(r, 'root', undefined, r)
+  for (const f of input.assetFiles ?? []) {
+    const d = dirname(f)
+    if (isDir(d)) add(d, 'asset-folder', 0, basename(f))
+  }
+  for (const r of [...(input.roots ?? []), ...(input.watchHome ? [home] : [])])
+    if (isDir(r)) add(r, 'root', undefined, r)
 
   return dedupe(out)
 }
 
-/** How deep below `outer`'s folder a target reaches, or -1 when `outer` does not cover it. */
+/** Whether `outer` watches every folder `inner` would. */
 function covers(outer: WatchTarget, inner: WatchTarget): boolean {
   if (!under(inner.path, outer.path)) return false
   if (outer.depth === undefined) return true

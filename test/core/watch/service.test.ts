@@ -123,7 +123,7 @@ describe('watch service (real folders, real events)', () => {
     const known = [doomed, join(root, 'untouched', 'old.bin')]
     const r = await start(
       recorder([{ path: root, reason: 'root', source: 'test' }], {
-        knownIn: (d) =>
+        knownPaths: () => (d) =>
           known.filter((k) => k.startsWith(d + sep) && !k.slice(d.length + 1).includes(sep)),
       }),
     )
