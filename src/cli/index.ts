@@ -1,6 +1,7 @@
 import { runExport } from './commands/export'
 import { runScan } from './commands/scan'
 import { runScanModel } from './commands/scan-model'
+import { runWatch } from './commands/watch'
 import { UsageError } from './args'
 import type { Io } from './io'
 import { defaultIo } from './io'
@@ -17,11 +18,13 @@ Usage:
                [--out FILE] [--quiet]
   aiscout scan-model [--format table|json|sarif] [--out FILE] PATH...
   aiscout export --format json|csv|sarif|cyclonedx|html [--db FILE] [--out FILE] [--include-gone]
+  aiscout watch [--home DIR] [--root DIR]... [--exclude GLOB]... [--db FILE] [--no-hash]
+                [--budget N] [--format text|json] [--quiet]
   aiscout help | --help | --version
 
 Exit codes: 0 nothing at or above medium, 1 findings at or above medium (scan-model: a malicious
 or suspicious file), 2 the command could not run (bad arguments, unusable database; scan-model:
-an invalid or unreadable file).
+an invalid or unreadable file). watch runs until Ctrl-C or SIGTERM and then exits 0.
 `
 
 /** Runs the CLI and returns its exit code; never throws for user errors. */
@@ -35,6 +38,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
         return await runScanModel(rest, io)
       case 'export':
         return await runExport(rest, io)
+      case 'watch':
+        return await runWatch(rest, io)
       case undefined:
       case 'help':
       case '--help':

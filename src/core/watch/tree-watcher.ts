@@ -1,6 +1,5 @@
 import type { Stats } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
-import { watch } from 'chokidar'
 import type { DirBudget } from './budget'
 import type { SkipDir } from './tree-dirs'
 import { levelBelow } from './tree-dirs'
@@ -43,6 +42,8 @@ export async function watchTree(target: WatchTarget, o: TreeWatchOptions): Promi
     o.onOverflow(p)
     return true
   }
+  // Loaded on first use: every other command of the shells that bundle core does without it.
+  const { watch } = await import('chokidar')
   const w = watch(root, {
     ignoreInitial: true,
     followSymlinks: false,
