@@ -9,6 +9,7 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           'scan-worker': resolve(__dirname, 'src/main/scan-worker.ts'),
+          'watcher-process': resolve(__dirname, 'src/main/watcher-process.ts'),
         },
       },
     },
