@@ -12,6 +12,8 @@ type Held = {
   target: WatchTarget
   state: TargetState
   watch?: TreeWatch
+  /** Budget left when it was degraded: sizing it again is worth it only once more is free. */
+  roomWhenDegraded?: number
 }
 
 export type TargetSetOptions = Readonly<{
@@ -27,8 +29,8 @@ export type TargetSetOptions = Readonly<{
 export type TargetSet = Readonly<{
   /**
    * Watches the plan's targets: new ones are sized and watched, dropped ones unwatched. Degraded
-   * targets are sized again only with `retryDegraded` (sizing a huge root reads up to a budget's
-   * worth of folders, so it is not redone after every rescan).
+   * targets are sized again only with `retryDegraded`, and only when more of the budget is free
+   * than when they were degraded (sizing a huge root reads up to a budget's worth of folders).
    */
   apply(plan: readonly WatchTarget[], retryDegraded?: boolean): Promise<void>
   /** Unwatches everything (pause, stop). */
@@ -52,6 +54,7 @@ export function createTargetSet(o: TargetSetOptions): TargetSet {
 
   const setState = (h: Held, s: TargetState): void => {
     h.state = s
+    h.roomWhenDegraded = s.kind === 'degraded' ? o.budget.remaining() : undefined
     if (s.kind !== 'watched') o.onState(h.target, s)
   }
 
@@ -144,7 +147,11 @@ export function createTargetSet(o: TargetSetOptions): TargetSet {
       for (const [key, target] of ordered) {
         let h = held.get(key)
         if (h?.watch) continue
-        if (h?.state.kind === 'degraded' && !retryDegraded) continue
+        if (
+          h?.state.kind === 'degraded' &&
+          (!retryDegraded || o.budget.remaining() <= (h.roomWhenDegraded ?? 0))
+        )
+          continue
         if (!h) {
           h = { target, state: { kind: 'failed', message: 'not watched yet' } }
           held.set(key, h)

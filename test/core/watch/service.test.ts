@@ -74,6 +74,36 @@ describe('watch service (real folders, real events)', () => {
     expect(r.requests.every((q) => q.reason === 'change')).toBe(true)
   })
 
+  it('watches a folder alone at depth 0 and one level down at depth 1', async () => {
+    const root = tree('depth')
+    mkdirSync(join(root, 'a', 'b', 'c'), { recursive: true })
+    const alone = await start(recorder([{ path: root, reason: 'location', depth: 0, source: 't' }]))
+    expect(alone.svc.status().watchedDirs).toBe(1)
+    if (linux) expect(countInotifyWatches()).toBe(1)
+    // A folder appearing in it is reported (as a whole) but not watched.
+    mkdirSync(join(root, 'new'))
+    await waitFor(() => alone.covered(join(root, 'new')), 'the new folder')
+    await alone.svc.idle()
+    expect(alone.svc.status().watchedDirs).toBe(1)
+    await alone.svc.stop()
+    const one = await start(
+      recorder([{ path: root, reason: 'drop-folder', depth: 1, source: 't' }]),
+    )
+    expect(one.svc.status().watchedDirs).toBe(3)
+    if (linux) expect(countInotifyWatches()).toBe(3)
+    const inA = join(root, 'a', 'x.gguf')
+    writeFileSync(inA, 'x')
+    await waitFor(() => one.covered(inA), 'a file one level down')
+    // Two levels down is beyond the watch: not seen (the rescan of the drop folder's parent
+    // folders or the periodic full scan finds it).
+    writeFileSync(join(root, 'a', 'b', 'deep.gguf'), 'x')
+    const marker = join(root, 'marker.txt')
+    writeFileSync(marker, 'x')
+    await waitFor(() => one.covered(marker), 'the marker')
+    await one.svc.idle()
+    expect(one.covered(join(root, 'a', 'b', 'deep.gguf'))).toBe(false)
+  })
+
   it('keeps out of pruned folders and ignores the paths it is told to', async () => {
     const root = tree('pruned')
     mkdirSync(join(root, 'node_modules', 'x'), { recursive: true })
