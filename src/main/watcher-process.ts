@@ -24,7 +24,8 @@ const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPor
 
 const post = (m: FromWatcher): void => {
   if (parentPort) parentPort.postMessage(m)
-  else process.send?.(m)
+  // The parent may be gone already (it is stopping us, or it died): nothing to tell then.
+  else if (process.connected) process.send?.(m, undefined, undefined, () => undefined)
 }
 
 const runtime = createWatcherRuntime({ post })

@@ -1,5 +1,6 @@
 import { existsSync, lstatSync } from 'node:fs'
 import { basename } from 'node:path'
+import { isOpenForWriting } from './open-writers'
 
 /**
  * Names of files still being downloaded: Chromium (`.crdownload`), Firefox (`.part`, beside an
@@ -45,6 +46,13 @@ export type SettleOptions = Readonly<{
   maxQuietMs?: number
   /** Clock (tests of the schedule logic may pass their own). */
   now?: () => number
+  /**
+   * Whether a file that went quiet is still open for writing (default: Linux /proc, for files
+   * of at least `openCheckBytes`); such a file waits another quiet period.
+   */
+  isOpenForWriting?: (path: string) => boolean | undefined
+  /** Files smaller than this are not checked for writers (default 16 MiB). */
+  openCheckBytes?: number
 }>
 
 type Entry = { first: number; last: number; maxGap: number; due: number }
@@ -67,9 +75,9 @@ export type Settler = Readonly<{
  * back, so a file written in ten thousand chunks is looked at once, after its writer went quiet.
  * One timer serves all paths (armed for the earliest deadline, none while nothing is pending, so
  * an idle watcher costs no wake-ups). When a deadline passes the path is looked at once more: a
- * file modified after its last event (an event the OS dropped) waits again; a partial download
- * is never reported (its rename to the final name is); the rest is handed over in one batch per
- * timer run.
+ * file modified after its last event (an event the OS dropped), or a large one some process
+ * still holds open for writing, waits again; a partial download is never reported (its rename
+ * to the final name is); the rest is handed over in one batch per timer run.
  */
 export function createSettler(
   /** Paths that settled in one timer run (possibly none, when all were skipped or still busy). */
@@ -80,6 +88,8 @@ export function createSettler(
   const factor = o.gapFactor ?? 3
   const maxQuiet = Math.max(quiet, o.maxQuietMs ?? 5000)
   const now = o.now ?? Date.now
+  const openForWriting = o.isOpenForWriting ?? isOpenForWriting
+  const openCheckBytes = o.openCheckBytes ?? 16 * 1024 * 1024
   const entries = new Map<string, Entry>()
   let timer: NodeJS.Timeout | undefined
   let timerAt = Infinity
@@ -130,6 +140,7 @@ export function createSettler(
     if (st.isFile()) {
       if (!overdue && now() - st.mtimeMs < quiet / 2) return 'busy'
       if (st.size === 0 && hasPartialSibling(path)) return 'skip'
+      if (!overdue && st.size >= openCheckBytes && openForWriting(path) === true) return 'busy'
     }
     return 'present'
   }

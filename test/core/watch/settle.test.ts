@@ -1,7 +1,18 @@
-import { appendFileSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  appendFileSync,
+  closeSync,
+  mkdtempSync,
+  openSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { isOpenForWriting } from '../../../src/core/watch/open-writers'
 import { createSettler, isPartialDownload } from '../../../src/core/watch/settle'
 import type { SettledPath } from '../../../src/core/watch/settle'
 import { sleep, waitFor } from '../../helpers/wait'
@@ -114,5 +125,41 @@ describe('settler', () => {
       expect(isPartialDownload(`/x/${n}`)).toBe(true)
     for (const n of ['a.gguf', 'part', 'model.safetensors', 'particle.bin'])
       expect(isPartialDownload(`/x/${n}`)).toBe(false)
+  })
+})
+
+describe('files held open for writing', () => {
+  it('are told apart from files open for reading or closed (Linux)', () => {
+    if (process.platform !== 'linux') return
+    const f = join(dir(), 'held.bin')
+    writeFileSync(f, 'x')
+    expect(isOpenForWriting(f)).toBe(false)
+    const w = openSync(f, 'r+')
+    expect(isOpenForWriting(f)).toBe(true)
+    closeSync(w)
+    const r = openSync(f, 'r')
+    expect(isOpenForWriting(f)).toBe(false)
+    closeSync(r)
+  })
+
+  it('a quiet file still open for writing waits until its writer closes it', async () => {
+    if (process.platform !== 'linux') return
+    const f = join(dir(), 'copying.safetensors')
+    const fd = openSync(f, 'w')
+    writeSync(fd, Buffer.alloc(4096))
+    const out: SettledPath[] = []
+    const s = createSettler((b) => out.push(...b), { quietMs: 60, openCheckBytes: 1 })
+    try {
+      s.touch(f)
+      await sleep(600)
+      expect(out).toEqual([])
+      expect(s.pending()).toBe(1)
+      writeSync(fd, Buffer.alloc(4096))
+      closeSync(fd)
+      s.touch(f)
+      await waitFor(() => out.length === 1, 'settled after close')
+    } finally {
+      s.dispose()
+    }
   })
 })
