@@ -58,6 +58,8 @@ export type WatcherReport = Readonly<{
 export type ChangeSummary = Readonly<{
   scanId: string
   reason: 'change' | 'catch-up' | 'resume' | 'periodic' | 'full'
+  /** How long the scan itself took. */
+  durationMs: number
   assets: Readonly<{ added: number; changed: number; gone: number }>
   findings: Readonly<{ opened: number; changed: number; resolved: number }>
 }>

@@ -117,6 +117,7 @@ export function createWatcherRuntime(deps: RuntimeDeps): WatcherRuntime {
       change: {
         scanId: s.scanId,
         reason,
+        durationMs: s.stats.durationMs,
         assets: {
           added: d.assets.added.length,
           changed: d.assets.changed.length,
