@@ -4,7 +4,9 @@
  * routes the actions.
  */
 
-export type TrayIcon = 'ok' | 'findings' | 'scanning'
+/** One image per state in resources/tray (`<icon>.png` and `<icon>@2x.png`). */
+export const TRAY_ICONS = ['ok', 'findings', 'scanning'] as const
+export type TrayIcon = (typeof TRAY_ICONS)[number]
 
 export type TrayAction =
   'scan-now' | 'pause-hour' | 'pause-until-resumed' | 'resume' | 'open' | 'open-findings' | 'quit'

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { ago, trayModel } from '../../src/main/tray-model'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { TRAY_ICONS, ago, trayModel } from '../../src/main/tray-model'
 import type { TrayItem, TrayState } from '../../src/main/tray-model'
 
 const NOW = Date.parse('2026-03-04T12:00:00Z')
@@ -84,5 +86,19 @@ describe('tray model', () => {
     expect(ago('2026-03-04T11:59:30Z', NOW)).toBe('just now')
     expect(ago('2026-03-04T09:00:00Z', NOW)).toBe('3 h ago')
     expect(ago('2026-03-01T12:00:00Z', NOW)).toBe('3 days ago')
+  })
+})
+
+describe('tray icons', () => {
+  it('exist for every state at 16 and 32 px', () => {
+    for (const icon of TRAY_ICONS)
+      for (const [file, px] of [
+        [`${icon}.png`, 16],
+        [`${icon}@2x.png`, 32],
+      ] as const) {
+        const b = readFileSync(join(__dirname, '../../resources/tray', file))
+        expect(b.subarray(1, 4).toString('latin1')).toBe('PNG')
+        expect([b.readUInt32BE(16), b.readUInt32BE(20)]).toEqual([px, px])
+      }
   })
 })
