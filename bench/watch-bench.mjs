@@ -23,7 +23,7 @@ import {
 } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
-import { ROOT, WORK, bundle, median } from './lib.mjs'
+import { ROOT, WORK, benchHome, bundle, median } from './lib.mjs'
 
 const quick = process.argv.includes('--quick')
 const require = createRequire(import.meta.url)
@@ -34,6 +34,10 @@ const CLI = join(ROOT, 'out/cli/aiscout.js')
 const PROC = bundle('src/main/watcher-process.ts', join(dir, 'watcher-process.cjs'), {
   packages: 'external',
 })
+// The malicious pickle the tests use (built opcode by opcode; never executed).
+const { maliciousPickle } = require(
+  bundle('test/fixtures/generators/fake-home.ts', join(dir, 'fake-home.cjs')),
+)
 
 const line = (ok, name, value, target) =>
   console.log(
@@ -57,21 +61,6 @@ function bigModel(path, mib) {
   for (let i = 0; i < chunk.length; i += 4) chunk.writeUInt32LE((i * 2654435761) >>> 0, i)
   for (let w = 0; w < size; w += chunk.length) writeSync(fd, chunk)
   closeSync(fd)
-}
-
-/** A pickle that calls posix.system when loaded (the scanner flags it critical). */
-function maliciousPickle() {
-  const cmd = Buffer.from('echo pwned')
-  const len = Buffer.alloc(4)
-  len.writeUInt32LE(cmd.length)
-  return Buffer.concat([
-    Buffer.from([0x80, 0x02]),
-    Buffer.from('cposix\nsystem\n', 'latin1'),
-    Buffer.from([0x58]),
-    len,
-    cmd,
-    Buffer.from([0x85, 0x52, 0x2e]),
-  ])
 }
 
 /** Starts the watcher process on `home`; resolves once it watches. */
@@ -245,19 +234,7 @@ function scopedScanSeconds(home, db, path) {
 
 // --- Watches and idle CPU on the benchmark home ---
 {
-  const home = join(WORK, quick ? 'home-30k' : 'home-300k')
-  execFileSync(
-    process.execPath,
-    [
-      join(ROOT, 'bench/gen-home.mjs'),
-      home,
-      '--files',
-      quick ? '30000' : '300000',
-      '--big-models-mb',
-      quick ? '128' : '1100',
-    ],
-    { stdio: 'inherit' },
-  )
+  const home = benchHome(quick)
   const db = join(dir, quick ? 'home-30k.db' : 'home-300k.db')
   clean(db)
   const w = await startWatcher(home, db)

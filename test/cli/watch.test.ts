@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { maliciousPickle, safetensors, write } from '../fixtures/generators/fake-home'
-import { waitFor } from '../helpers/wait'
+import { isAlive, waitFor } from '../helpers/wait'
 
 const ROOT = resolve(__dirname, '../..')
 const CLI = join(ROOT, 'out/cli/aiscout.js')
@@ -32,15 +32,6 @@ function watch(args: string[]): Watch {
   child.stderr.on('data', (d: Buffer) => (err += d.toString()))
   const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
   return { child, out: () => out, err: () => err, exit }
-}
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
 }
 
 describe('aiscout watch', () => {
@@ -89,7 +80,7 @@ describe('aiscout watch', () => {
     )
     w.child.kill('SIGTERM')
     expect(await w.exit).toBe(0)
-    expect(alive(w.child.pid!)).toBe(false)
+    expect(isAlive(w.child.pid!)).toBe(false)
     expect(w.err()).toContain('stopped')
   }, 120_000)
 

@@ -7,19 +7,10 @@ import { createWatcherHost, forkLink } from '../../src/main/watcher-host'
 import type { WatcherHost } from '../../src/main/watcher-host'
 import type { FromWatcher, WatcherConfig, WatcherReport } from '../../src/main/watcher-protocol'
 import { maliciousPickle, safetensors, write } from '../fixtures/generators/fake-home'
-import { waitFor } from '../helpers/wait'
+import { isAlive, waitFor } from '../helpers/wait'
 
 const ROOT = resolve(__dirname, '../..')
 const PROCESS = join(ROOT, 'out/main/watcher-process.js')
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
 function fakeHome(): { home: string; config: WatcherConfig } {
   const work = mkdtempSync(join(tmpdir(), 'watcher-host-'))
@@ -98,7 +89,7 @@ describe('the watcher process, driven by its host (real child process)', () => {
 
     await t.h.stop()
     expect(t.messages.at(-1)).toEqual({ type: 'stopped' })
-    expect(alive(pid)).toBe(false)
+    expect(isAlive(pid)).toBe(false)
   }, 180_000)
 
   it('restarts the process after a crash', async () => {
@@ -137,6 +128,6 @@ describe('the watcher process, driven by its host (real child process)', () => {
     await new Promise((r) => parent.on('exit', r))
     const pid = Number(out.trim())
     expect(pid).toBeGreaterThan(0)
-    await waitFor(() => !alive(pid), 'the orphan to exit', 30_000)
+    await waitFor(() => !isAlive(pid), 'the orphan to exit', 30_000)
   }, 120_000)
 })

@@ -9,23 +9,13 @@ import {
   readChanges,
   scan,
 } from '../../../src/core'
-import type { Db, ScanOptions, ScanSummary, WatchService } from '../../../src/core'
+import type { Db, ScanSummary, WatchService } from '../../../src/core'
 import { maliciousPickle } from '../../fixtures/generators/fake-home'
 import { ggufBytes, safetensorsBytes } from '../../fixtures/generators/homes/stores-files'
+import { fakeHomeScanOptions } from '../../helpers/scan-options'
 import { sleep, waitFor } from '../../helpers/wait'
 
-const options = (home: string): ScanOptions => ({
-  home,
-  env: { HOME: home },
-  platform: 'linux',
-  systemInfo: {
-    graphics: async () => ({ controllers: [] }),
-    cpu: async () => ({ brand: 'Test CPU', cores: 2 }),
-    mem: async () => ({ total: 2 ** 33 }),
-    osInfo: async () => ({ platform: 'linux' }),
-  },
-  sockets: { listening: async () => [] },
-})
+const options = fakeHomeScanOptions
 
 const mcp = (servers: Record<string, unknown>): string => JSON.stringify({ mcpServers: servers })
 

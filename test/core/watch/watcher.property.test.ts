@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os'
 import { join, sep } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createInventoryWatcher, openDb, scan } from '../../../src/core'
-import type { Db, ScanOptions, ScanSummary } from '../../../src/core'
-import { applyChange, SLOTS, snapshotInventory } from '../../fixtures/generators/changing-home'
+import type { ScanSummary } from '../../../src/core'
+import { applyChange, SLOTS } from '../../fixtures/generators/changing-home'
+import { expectFullScanAgrees, fakeHomeScanOptions } from '../../helpers/scan-options'
 import { waitFor } from '../../helpers/wait'
 
 /**
@@ -23,18 +24,7 @@ const SEED = process.env.AISCOUT_PROPERTY_SEED
 const work = mkdtempSync(join(tmpdir(), 'aiscout-watch-prop-'))
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
-const options = (home: string): ScanOptions => ({
-  home,
-  env: { HOME: home },
-  platform: 'linux',
-  systemInfo: {
-    graphics: async () => ({ controllers: [] }),
-    cpu: async () => ({ brand: 'Test CPU', cores: 2 }),
-    mem: async () => ({ total: 2 ** 33 }),
-    osInfo: async () => ({ platform: 'linux' }),
-  },
-  sockets: { listening: async () => [] },
-})
+const options = fakeHomeScanOptions
 
 const step = fc.array(
   fc.record({ slot: fc.integer({ min: 0, max: SLOTS.length - 1 }), state: fc.nat() }),
@@ -99,19 +89,3 @@ describe('watcher-driven rescans (property, real files and events)', () => {
     )
   }, 600_000)
 })
-
-async function expectFullScanAgrees(db: Db, home: string, copyPath: string): Promise<void> {
-  db.exec(`VACUUM INTO '${copyPath.replace(/'/g, "''")}'`)
-  const watched = snapshotInventory(db)
-  const copy = openDb(copyPath)
-  try {
-    const full = await scan(copy, options(home))
-    expect(snapshotInventory(copy)).toEqual(watched)
-    expect(full.delta).toEqual({
-      assets: { added: [], changed: [], gone: [] },
-      findings: { opened: [], changed: [], resolved: [] },
-    })
-  } finally {
-    copy.close()
-  }
-}
