@@ -1,5 +1,6 @@
 import { homedir } from 'node:os'
 import type { Asset, Finding, TargetState, WatchStatus, WatchTarget } from '../core'
+import { describeTargetState } from '../core'
 import type { DeltaDocument } from './delta'
 import { color } from './output'
 
@@ -80,19 +81,7 @@ export function renderStatusLine(s: WatchStatus): string {
   return `watching ${plural(s.watchedDirs, 'folder')} (budget ${s.budget}${kernel})${what.length ? ': ' + what.join(', ') : ''}`
 }
 
-const every = (ms: number): string =>
-  ms < 60_000 ? plural(Math.round(ms / 1000), 'second') : plural(Math.round(ms / 60_000), 'minute')
-
 /** What the log says when a target is not (fully) watched. */
 export function renderTargetLine(t: WatchTarget, s: TargetState): string | undefined {
-  switch (s.kind) {
-    case 'watched':
-      return undefined
-    case 'degraded':
-      return s.why === 'grew'
-        ? `${tilde(t.path)} grew past the watch budget: also rescanned every ${every(s.everyMs)}`
-        : `${tilde(t.path)} is too big for the watch budget: rescanned every ${every(s.everyMs)} instead`
-    case 'failed':
-      return `${tilde(t.path)} cannot be watched: ${s.message}`
-  }
+  return describeTargetState(t, s, tilde)
 }

@@ -1,5 +1,5 @@
 import type { Db, ScanOptions, ScanSummary, WatchService, WatchStatus } from '../core'
-import { createInventoryWatcher, hasFullScan, openDb, scan } from '../core'
+import { createInventoryWatcher, describeTargetState, hasFullScan, openDb, scan } from '../core'
 import { ackNotified, readNewlyOpened } from './notification-feed'
 import { planNotices } from './notifications'
 import type { ChangeSummary, FromWatcher, WatcherConfig, WatcherReport } from './watcher-protocol'
@@ -150,15 +150,11 @@ export function createWatcherRuntime(deps: RuntimeDeps): WatcherRuntime {
             rescanning = e.status.scanning
             report()
             break
-          case 'target':
-            if (e.state.kind === 'degraded')
-              log(
-                'warn',
-                `${e.target.path} ${e.state.why === 'grew' ? 'grew past' : 'is too big for'} the watch budget: rescanned every ${Math.round(e.state.everyMs / 60_000)} min`,
-              )
-            else if (e.state.kind === 'failed')
-              log('warn', `${e.target.path} cannot be watched: ${e.state.message}`)
+          case 'target': {
+            const text = describeTargetState(e.target, e.state)
+            if (text) log('warn', text)
             break
+          }
           case 'error':
             log('error', e.message)
             break

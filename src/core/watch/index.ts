@@ -3,7 +3,12 @@
  * of OS watches (folders only, through chokidar), debouncing events per file until its writer
  * went quiet, and driving one scoped rescan at a time (createWatchService).
  */
-export { createWatchService, DEFAULT_WATCH_BUDGET, DEFAULT_DEGRADED_EVERY_MS } from './service'
+export {
+  createWatchService,
+  DEFAULT_WATCH_BUDGET,
+  DEFAULT_DEGRADED_EVERY_MS,
+  effectiveBudget,
+} from './service'
 export type {
   WatchEvent,
   WatchScanReason,
@@ -21,3 +26,4 @@ export type { TargetState, TargetStatus, WatchReason, WatchStatus, WatchTarget }
 export { watchInputsFromInventory, knownPathsByFolder } from './from-inventory'
 export { createInventoryWatcher, hasFullScan, lastScanStart } from './inventory-watcher'
 export type { InventoryWatcherOptions } from './inventory-watcher'
+export { describeTargetState } from './describe'

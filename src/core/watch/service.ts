@@ -1,7 +1,7 @@
 import { isPrunedDir } from '../engine/prune'
 import { createDirBudget } from './budget'
 import { changedSince, scopeFor } from './changes'
-import { countInotifyWatches } from './inotify'
+import { countInotifyWatches, inotifyLimits } from './inotify'
 import type { SettleOptions } from './settle'
 import { createSettler } from './settle'
 import { createTargetSet } from './targets'
@@ -10,6 +10,16 @@ import type { TargetState, WatchStatus, WatchTarget } from './types'
 
 /** The default watch budget: folders watched at most (one OS watch each). */
 export const DEFAULT_WATCH_BUDGET = 8192
+/**
+ * The budget actually used: inotify watches are shared by every process of the user, and an
+ * older kernel's default limit is 8,192 in all, so the watcher never takes more than a quarter of
+ * the limit and leaves the rest to the user's IDE, dev servers and sync clients.
+ */
+export function effectiveBudget(configured: number, osLimit: number | undefined): number {
+  if (!osLimit || !Number.isFinite(osLimit)) return configured
+  return Math.max(1, Math.min(configured, Math.floor(osLimit / 4)))
+}
+
 /** How often a root too big for the budget is rescanned instead. */
 export const DEFAULT_DEGRADED_EVERY_MS = 30 * 60_000
 /** How often the plan is rebuilt from the inventory when nothing asked for it. */
@@ -31,8 +41,10 @@ export type WatchServiceOptions<R> = Readonly<{
   plan(): readonly WatchTarget[] | Promise<readonly WatchTarget[]>
   /** Runs one scoped rescan over `request.paths` (never two at once). */
   runScan(request: WatchScanRequest, signal: AbortSignal): Promise<R>
-  /** Folders watched at most (default 8,192). */
+  /** Folders watched at most (default 8,192; never more than a quarter of the OS's per-user limit). */
   budget?: number
+  /** The OS's per-user limit of watches (default: read from /proc on Linux; tests pass their own). */
+  osWatchLimit?: number
   /** Folders left out of watched trees (default: the crawl's pruning rules). */
   skipDir?: SkipDir
   /** Paths whose events are not the watcher's business (the inventory database itself). */
@@ -76,7 +88,12 @@ export type WatchService = Readonly<{
  */
 export function createWatchService<R>(o: WatchServiceOptions<R>): WatchService {
   const emit = (e: WatchEvent<R>): void => o.onEvent?.(e)
-  const budget = createDirBudget(o.budget ?? DEFAULT_WATCH_BUDGET)
+  const budget = createDirBudget(
+    effectiveBudget(
+      o.budget ?? DEFAULT_WATCH_BUDGET,
+      o.osWatchLimit ?? inotifyLimits().maxUserWatches,
+    ),
+  )
   const skipDir: SkipDir =
     o.skipDir ?? ((_p: string, name: string, parent: string) => isPrunedDir(name, parent))
   const degradedEveryMs = o.degradedEveryMs ?? DEFAULT_DEGRADED_EVERY_MS

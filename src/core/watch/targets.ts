@@ -111,6 +111,12 @@ export function createTargetSet(o: TargetSetOptions): TargetSet {
       }
       if (!o.budget.admitAll(key, size.dirs)) return degrade()
     }
+    let refused = false
+    const osLimited = {
+      kind: 'degraded',
+      everyMs: o.degradedEveryMs,
+      why: 'os-limit',
+    } as const
     try {
       h.watch = await watchTree(h.target, {
         budget: o.budget,
@@ -126,9 +132,20 @@ export function createTargetSet(o: TargetSetOptions): TargetSet {
               why: 'grew',
             })
         },
-        onError: o.onError,
+        onError: (e) => {
+          const code = (e as NodeJS.ErrnoException).code
+          // The OS refused a watch (its per-user limits are shared with every other program):
+          // what could not be watched is covered by periodic rescans.
+          if (code === 'ENOSPC' || code === 'EMFILE') {
+            if (!refused && h.state.kind === 'watched')
+              setState(h, { ...osLimited, dirs: h.state.dirs })
+            refused = true
+          }
+          o.onError(e)
+        },
       })
-      setState(h, { kind: 'watched', dirs: size.dirs.length })
+      if (refused) setState(h, { ...osLimited, dirs: size.dirs.length })
+      else setState(h, { kind: 'watched', dirs: size.dirs.length })
     } catch (e) {
       o.budget.releaseOwner(key)
       setState(h, { kind: 'failed', message: (e as Error).message ?? String(e) })

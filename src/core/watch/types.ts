@@ -30,8 +30,16 @@ export type WatchTarget = Readonly<{
 /** How a target fared against the budget. */
 export type TargetState =
   | Readonly<{ kind: 'watched'; dirs: number }>
-  /** Over the budget: rescanned every `everyMs` instead. */
-  | Readonly<{ kind: 'degraded'; dirs: number; everyMs: number; why: 'over-budget' | 'grew' }>
+  /**
+   * Rescanned every `everyMs` instead of (fully) watched: too big for the budget, grown past it,
+   * or refused by the OS (its per-user limit of watches or of open files is used up by others).
+   */
+  | Readonly<{
+      kind: 'degraded'
+      dirs: number
+      everyMs: number
+      why: 'over-budget' | 'grew' | 'os-limit'
+    }>
   /** Its folder cannot be watched (vanished, permission denied): retried when the plan is rebuilt. */
   | Readonly<{ kind: 'failed'; message: string }>
 
@@ -42,7 +50,7 @@ export type WatchStatus = Readonly<{
   state: 'starting' | 'watching' | 'paused' | 'stopped'
   /** Set while paused for a while: when it resumes by itself (ms since the epoch). */
   pausedUntil?: number
-  /** Folders watched (one watch each) and the budget they are held under. */
+  /** Folders watched (one watch each) and the budget they are held under (see effectiveBudget). */
   watchedDirs: number
   budget: number
   /** Watches the kernel reports this process holds (Linux), when asked for. */

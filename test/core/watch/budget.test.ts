@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createDirBudget } from '../../../src/core/watch/budget'
-import { createWatchService } from '../../../src/core/watch'
+import { createWatchService, effectiveBudget } from '../../../src/core/watch'
 import type { WatchEvent, WatchService, WatchTarget } from '../../../src/core/watch'
 import { waitFor } from '../../helpers/wait'
 
@@ -44,6 +44,13 @@ describe('watch budget', () => {
     expect([...b.dirs()]).toEqual(['/y'])
     expect(() => createDirBudget(0)).toThrow()
   })
+
+  it("never takes more than a quarter of the OS's per-user watch limit", () => {
+    expect(effectiveBudget(8192, 8192)).toBe(2048)
+    expect(effectiveBudget(8192, 524_288)).toBe(8192)
+    expect(effectiveBudget(8192, undefined)).toBe(8192)
+    expect(effectiveBudget(100, 2)).toBe(1)
+  })
 })
 
 describe('watch budget on real trees', () => {
@@ -56,11 +63,15 @@ describe('watch budget on real trees', () => {
     budget: number,
     events: WatchEvent<number>[] = [],
     degradedEveryMs?: number,
+    // The tests state their budget exactly: the kernel limit of the machine running them is not
+    // part of what they check (an unlimited OS limit leaves the configured budget as it is).
+    osWatchLimit = Number.POSITIVE_INFINITY,
   ) => {
     const requests: string[][] = []
     const svc = createWatchService<number>({
       plan,
       budget,
+      osWatchLimit,
       degradedEveryMs,
       settle: { quietMs: 50 },
       runScan: async (r) => {
@@ -114,6 +125,25 @@ describe('watch budget on real trees', () => {
     const f = join(store, 'shard_1', 'new.gguf')
     writeFileSync(f, 'x')
     await waitFor(() => requests.some((r) => r.includes(f)), 'the store event')
+  })
+
+  it('holds a quarter of a small OS watch limit at most and degrades what does not fit', async () => {
+    const { root, dirs } = bigTree(2_000)
+    expect(dirs).toBeGreaterThan(100)
+    const events: WatchEvent<number>[] = []
+    const { svc } = service(
+      () => [{ path: root, reason: 'root', source: 'test' }],
+      8192,
+      events,
+      undefined,
+      400,
+    )
+    await svc.start()
+    const st = svc.status({ countKernelWatches: true })
+    expect(st.budget).toBe(100)
+    expect(st.targets[0]!.state).toMatchObject({ kind: 'degraded', why: 'over-budget' })
+    expect(st.watchedDirs).toBe(0)
+    if (linux) expect(st.inotifyWatches).toBe(0)
   })
 
   it('makes room for a higher-priority target by degrading lower ones', async () => {
