@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs'
 import { constants, setPriority } from 'node:os'
+import { join } from 'node:path'
 import type { FromWatcher, ToWatcher } from './watcher-protocol'
 import { createWatcherRuntime } from './watcher-runtime'
 
@@ -28,7 +30,13 @@ const post = (m: FromWatcher): void => {
   else if (process.connected) process.send?.(m, undefined, undefined, () => undefined)
 }
 
-const runtime = createWatcherRuntime({ post })
+// The model-analysis worker is built beside this file (electron.vite.config.ts): model files are
+// then scanned in worker threads under a memory cap, as in the scan worker.
+const analysisWorker = join(__dirname, 'analysis-worker.js')
+const runtime = createWatcherRuntime({
+  post,
+  scanExtras: existsSync(analysisWorker) ? { analysisWorker } : {},
+})
 let stopping: Promise<void> | undefined
 const stop = (): Promise<void> => {
   stopping ??= runtime.stop().then(() => {
