@@ -4,11 +4,8 @@
  * running, clock changes) are tested without Electron and without waiting.
  */
 
-export type Schedule =
-  | Readonly<{ kind: 'off' }>
-  | Readonly<{ kind: 'daily'; at: string }>
-  /** `day`: 0 Sunday … 6 Saturday, as Date.getDay() counts. */
-  | Readonly<{ kind: 'weekly'; day: number; at: string }>
+import type { Schedule } from '../shared/ipc'
+export type { Schedule }
 
 export const SCHEDULE_OFF: Schedule = { kind: 'off' }
 

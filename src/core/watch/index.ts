@@ -24,6 +24,11 @@ export type { SettleOptions } from './settle'
 export { WATCH_REASONS } from './types'
 export type { TargetState, TargetStatus, WatchReason, WatchStatus, WatchTarget } from './types'
 export { watchInputsFromInventory, knownPathsByFolder } from './from-inventory'
-export { createInventoryWatcher, hasFullScan, lastScanStart } from './inventory-watcher'
+export {
+  createInventoryWatcher,
+  hasFullScan,
+  lastFullScanStart,
+  lastScanStart,
+} from './inventory-watcher'
 export type { InventoryWatcherOptions } from './inventory-watcher'
 export { describeTargetState } from './describe'

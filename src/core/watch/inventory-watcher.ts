@@ -77,6 +77,16 @@ export function lastScanStart(db: Db): number | undefined {
   return r.t ? Date.parse(r.t) : undefined
 }
 
+/** When the latest completed full scan began (ms since the epoch), if any: the schedule's clock. */
+export function lastFullScanStart(db: Db): number | undefined {
+  const r = db
+    .prepare(
+      `SELECT max(started_at) AS t FROM scans WHERE status = 'complete' AND scope LIKE '{"kind":"full"%'`,
+    )
+    .get() as { t: string | null }
+  return r.t ? Date.parse(r.t) : undefined
+}
+
 /** Whether the inventory holds a completed full scan (the watcher's plan comes from one). */
 export function hasFullScan(db: Db): boolean {
   return (
