@@ -171,11 +171,19 @@ export function createWatchService<R>(o: WatchServiceOptions<R>): WatchService {
     const reason = reasons.has('change') ? 'change' : [...reasons][0]!
     const request: WatchScanRequest = { paths, reason }
     running = (async () => {
+      // Each rescan gets its own signal, aborted when the service stops: the engine leaves
+      // listeners on the signal it is given (the analysis pool's), and the service's own lives
+      // as long as the watcher, so sharing it would grow by one listener per rescan.
+      const own = new AbortController()
+      const onStop = (): void => own.abort()
+      scanAbort.signal.addEventListener('abort', onStop, { once: true })
       try {
-        const result = await o.runScan(request, scanAbort.signal)
+        const result = await o.runScan(request, own.signal)
         emit({ type: 'scanned', request, result })
       } catch (e) {
         emit({ type: 'error', message: `rescan failed: ${(e as Error).message ?? String(e)}` })
+      } finally {
+        scanAbort.signal.removeEventListener('abort', onStop)
       }
       // What the inventory knows may have changed (a new model folder, a new store). Not awaited:
       // stop() waits for this scan while holding the serial chain.

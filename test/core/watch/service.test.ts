@@ -123,6 +123,37 @@ describe('watch service (real folders, real events)', () => {
     expect(r.scanned().some((p) => p.includes('node_modules') || p.startsWith(db))).toBe(false)
   })
 
+  it('gives each rescan its own signal (listeners the engine leaves do not pile up on one), aborted when the service stops', async () => {
+    const root = tree('signals')
+    const signals: AbortSignal[] = []
+    let release: (() => void) | undefined
+    const r = await start(
+      recorder([{ path: root, reason: 'root', source: 'test' }], {
+        runScan: async (_req, signal) => {
+          signals.push(signal)
+          // As the engine's analysis pool does: a listener it never removes.
+          signal.addEventListener('abort', () => undefined, { once: true })
+          if (signals.length === 3) await new Promise<void>((res) => (release = res))
+          return signals.length
+        },
+      }),
+    )
+    for (let i = 0; i < 2; i++) {
+      writeFileSync(join(root, `f${i}.gguf`), 'x')
+      await waitFor(() => signals.length > i, `rescan ${i + 1}`)
+      await r.svc.idle()
+    }
+    expect(new Set(signals).size).toBe(2)
+    expect(signals.some((x) => x.aborted)).toBe(false)
+    writeFileSync(join(root, 'slow.gguf'), 'x')
+    await waitFor(() => signals.length === 3, 'a third rescan, still running')
+    const stopped = r.svc.stop()
+    await waitFor(() => signals[2]!.aborted, 'the running rescan aborted on stop')
+    release?.()
+    await stopped
+    expect(signals[0]!.aborted || signals[1]!.aborted).toBe(false)
+  })
+
   it('coalesces a burst of 10,000 file creations into a few rescans covering every file', async () => {
     const root = tree('burst')
     const r = await start(recorder([{ path: root, reason: 'root', source: 'test' }]))
