@@ -1,3 +1,4 @@
+import type { WatcherStatus } from '../shared/ipc'
 import type { Notice } from './notifications'
 
 /**
@@ -37,22 +38,17 @@ export type ToWatcher =
   | Readonly<{ type: 'release' }>
   | Readonly<{ type: 'stop' }>
 
-/** The watcher's state as the tray, the status line and Settings show it. */
-export type WatcherReport = Readonly<{
-  state: 'starting' | 'watching' | 'paused' | 'stopped' | 'failed'
-  pausedUntil?: number
-  folders: number
-  budget: number
-  /** Roots rescanned periodically because they are too big to watch. */
-  degraded: readonly string[]
-  /** What runs now: a background full scan, a rescan of changed paths, or nothing. */
-  scanning?: 'full' | 'rescan'
-  lastScanAt?: string
-  /** Open critical and high findings (accepted risks left out). */
-  open: Readonly<{ critical: number; high: number }>
-  /** The last error, when state is failed. */
-  message?: string
-}>
+/**
+ * The watcher's state as the tray, the status line and Settings show it: the status the window
+ * gets (WatcherStatus), with the process's own states and the open critical and high counts
+ * (accepted risks left out) for the tray.
+ */
+export type WatcherReport = Readonly<
+  Omit<WatcherStatus, 'state'> & {
+    state: 'starting' | 'watching' | 'paused' | 'stopped' | 'failed'
+    open: Readonly<{ critical: number; high: number }>
+  }
+>
 
 /** What one rescan changed, for the app to refresh what it shows. */
 export type ChangeSummary = Readonly<{
