@@ -1,5 +1,6 @@
 // Shared plumbing of the benchmarks: where they write, how they bundle the TypeScript they
 // measure, and how they time it.
+import { execFileSync } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
@@ -62,4 +63,25 @@ export function hex(i, salt) {
     s += x.toString(16).padStart(8, '0')
   }
   return s
+}
+
+/**
+ * The synthetic benchmark home (bench/gen-home.mjs), generated once and reused: 300k files with
+ * 1.1 GB of big models, or 30k files and 128 MB with `quick`. Returns its path.
+ */
+export function benchHome(quick) {
+  const home = join(WORK, quick ? 'home-30k' : 'home-300k')
+  execFileSync(
+    process.execPath,
+    [
+      join(ROOT, 'bench/gen-home.mjs'),
+      home,
+      '--files',
+      quick ? '30000' : '300000',
+      '--big-models-mb',
+      quick ? '128' : '1100',
+    ],
+    { stdio: 'inherit' },
+  )
+  return home
 }

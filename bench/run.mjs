@@ -1,9 +1,10 @@
 // `npm run bench`: generates its inputs under bench/.work and prints figures measured in the same
 // run as ratios against reference tools on this machine. Never used by tests; times are not asserted.
-//   node bench/run.mjs [--quick] [--only foundation,pickle,headers,secrets,export,discovery,query,repository,fleet,sync-load]
+//   node bench/run.mjs [--quick] [--only foundation,pickle,headers,secrets,export,discovery,query,repository,fleet,sync-load,watch]
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, rmSync, statSync, openSync, writeSync, closeSync } from 'node:fs'
 import { join, dirname } from 'node:path'
+import { benchHome } from './lib.mjs'
 import { fileURLToPath } from 'node:url'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -39,19 +40,7 @@ const fmt = (x, d = 2) => x.toFixed(d)
 
 function foundation() {
   console.log('\n== Foundation: crawl, hashing, rescan, inventory writes, memory ==')
-  const home = join(WORK, quick ? 'home-30k' : 'home-300k')
-  execFileSync(
-    process.execPath,
-    [
-      join(ROOT, 'bench/gen-home.mjs'),
-      home,
-      '--files',
-      quick ? '30000' : '300000',
-      '--big-models-mb',
-      quick ? '128' : '1100',
-    ],
-    { stdio: 'inherit' },
-  )
+  const home = benchHome(quick)
   const pruned = ['node_modules', '.git', '__pycache__', 'site-packages', 'dist-packages']
   const fdArgs = ['-uu', '-t', 'f', ...pruned.flatMap((p) => ['-E', p]), '.', home]
   const fdShell = (a) => ['-c', `fdfind ${a.map((x) => `'${x}'`).join(' ')} > /dev/null`]
@@ -212,6 +201,7 @@ const EXTRA = [
   ['repository', 'bench/repo-bench.mjs'],
   ['fleet', 'bench/fleet-bench.mjs'],
   ['sync-load', 'bench/sync-load-bench.mjs'],
+  ['watch', 'bench/watch-bench.mjs'],
 ]
 
 if (want('foundation')) foundation()

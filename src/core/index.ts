@@ -72,3 +72,8 @@ export type { ReportFormat, ReportOptions } from './report'
 
 /** The sync client: outbox, planner, enrollment (src/core/sync; used by the CLI and the app). */
 export * from './sync'
+
+// --- The background watcher ----------------------------------------------------------------
+
+/** Watches what matters within a budget of OS watches and drives scoped rescans (src/core/watch). */
+export * from './watch'
