@@ -1,6 +1,6 @@
 // `npm run bench`: generates its inputs under bench/.work and prints figures measured in the same
 // run as ratios against reference tools on this machine. Never used by tests; times are not asserted.
-//   node bench/run.mjs [--quick] [--only foundation,pickle,headers,secrets,export,discovery,query,repository]
+//   node bench/run.mjs [--quick] [--only foundation,pickle,headers,secrets,export,discovery,query,repository,physical]
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, rmSync, statSync, openSync, writeSync, closeSync } from 'node:fs'
 import { join, dirname } from 'node:path'
@@ -210,6 +210,7 @@ const EXTRA = [
   ['discovery', 'bench/discovery-bench.mjs'],
   ['query', 'bench/query-bench.mjs'],
   ['repository', 'bench/repo-bench.mjs'],
+  ['physical', 'bench/physical-bench.mjs'],
 ]
 
 if (want('foundation')) foundation()

@@ -1,0 +1,119 @@
+// Physical reference of a scan: the least work its result needs on this machine, listing the
+// tree with the same pruning (fdfind, multi-threaded) and reading exactly the files the scan
+// opened (bench/physical-reader.mjs over the list the engine itself records under
+// AISCOUT_TRACE_OPENS), measured beside `aiscout scan --no-hash` in the same run, for a first
+// scan (fresh inventory) and an unchanged rescan. Five alternating runs each, medians.
+//   node bench/physical-bench.mjs [--quick] [--runs N]
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { median, ROOT, workDir } from './lib.mjs'
+
+const args = process.argv.slice(2)
+const quick = args.includes('--quick')
+const runs = args.includes('--runs') ? Number(args[args.indexOf('--runs') + 1]) : 5
+const WORK = workDir()
+const work = workDir('physical')
+const home = join(WORK, quick ? 'home-30k' : 'home-300k')
+execFileSync(
+  process.execPath,
+  [
+    join(ROOT, 'bench/gen-home.mjs'),
+    home,
+    '--files',
+    quick ? '30000' : '300000',
+    '--big-models-mb',
+    quick ? '128' : '1100',
+  ],
+  { stdio: 'inherit' },
+)
+const cli = join(ROOT, 'out/cli/aiscout.js')
+if (!existsSync(cli)) throw new Error('build the CLI first: npm run build:cli')
+
+/** Runs a command under /usr/bin/time: wall, user+sys CPU seconds, max RSS (MiB). */
+function timed(cmd, cmdArgs, opts = {}) {
+  const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S %M', cmd, ...cmdArgs], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    ...opts,
+  })
+  const m = /TIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr)
+  // The CLI exits 1 when the inventory holds findings at or above medium: a finished scan.
+  if (!m || (r.status !== 0 && r.status !== 1))
+    throw new Error(`${cmd} ${cmdArgs.join(' ')} failed (${r.status}): ${r.stderr.slice(-800)}`)
+  return { wall: +m[1], cpu: +m[2] + +m[3], rssMiB: +m[4] / 1024, stdout: r.stdout }
+}
+
+const db = join(work, 'physical.db')
+const clean = () => ['', '-wal', '-shm'].forEach((s) => rmSync(db + s, { force: true }))
+const scan = (trace) =>
+  timed(
+    process.execPath,
+    [cli, 'scan', '--home', home, '--db', db, '--no-hash', '--format', 'json', '--quiet'],
+    {
+      env: trace ? { ...process.env, AISCOUT_TRACE_OPENS: trace } : process.env,
+      // The report goes to a file through the shell's redirection, as a user's would.
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+
+// The same pruned names as the crawl's figure (the names the engine prunes on this home).
+const pruned = ['node_modules', '.git', '__pycache__', 'site-packages', 'dist-packages']
+const fdCmd = `fdfind -uu -t f ${pruned.map((p) => `-E '${p}'`).join(' ')} . '${home}' > /dev/null`
+const reference = (list) =>
+  timed('bash', [
+    '-c',
+    `${fdCmd} && '${process.execPath}' '${join(ROOT, 'bench/physical-reader.mjs')}' '${list}'`,
+  ])
+
+// The lists: one traced first scan and one traced unchanged rescan (the page cache is warm after).
+const firstList = join(work, 'first.list')
+const rescanList = join(work, 'rescan.list')
+rmSync(firstList, { force: true })
+rmSync(rescanList, { force: true })
+clean()
+const tracedFirst = JSON.parse(scan(firstList).stdout)
+scan(rescanList)
+const count = (list) =>
+  existsSync(list) ? new Set(readFileSync(list, 'utf8').split('\0').filter(Boolean)).size : 0
+const fdFiles = execFileSync('bash', ['-c', fdCmd.replace('> /dev/null', '| wc -l')], {
+  encoding: 'utf8',
+}).trim()
+
+const rows = { refFirst: [], first: [], refRescan: [], rescan: [] }
+for (let i = 0; i < runs; i++) {
+  rows.refFirst.push(reference(firstList))
+  clean()
+  rows.first.push(scan())
+  rows.refRescan.push(reference(rescanList))
+  rows.rescan.push(scan())
+}
+const f2 = (x) => x.toFixed(2)
+const med = (rs, k) => median(rs.map((r) => r[k]))
+const line = (ok, name, value, target) =>
+  console.log(
+    `${ok === undefined ? '    ' : ok ? 'PASS' : 'MISS'}  ${name.padEnd(58)} ${String(value).padEnd(24)} ${target}`,
+  )
+const ratio = (name, scans, refs, target) => {
+  const w = med(scans, 'wall') / med(refs, 'wall')
+  const c = med(scans, 'cpu') / med(refs, 'cpu')
+  line(
+    target === undefined ? undefined : w <= target,
+    name,
+    `${f2(w)}x wall (${f2(med(scans, 'wall'))} s vs ${f2(med(refs, 'wall'))} s), ${f2(c)}x CPU (${f2(med(scans, 'cpu'))} s vs ${f2(med(refs, 'cpu'))} s)`,
+    target === undefined ? 'info' : `≤ ${target}x`,
+  )
+  const each = scans.map((s, i) => f2(s.wall / refs[i].wall)).join(', ')
+  console.log(`      per run: ${each}`)
+}
+console.log(
+  `home: ${tracedFirst.scan.stats.filesSeen} files seen (fdfind lists ${fdFiles}); the first scan opened ${count(firstList)} files, the rescan ${count(rescanList)}`,
+)
+ratio('first aiscout scan --no-hash vs its physical reference', rows.first, rows.refFirst, 1.5)
+ratio('unchanged rescan vs its physical reference', rows.rescan, rows.refRescan, undefined)
+line(
+  undefined,
+  'peak RSS, first scan / rescan',
+  `${med(rows.first, 'rssMiB').toFixed(0)} / ${med(rows.rescan, 'rssMiB').toFixed(0)} MiB`,
+  'info',
+)
