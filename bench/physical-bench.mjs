@@ -3,7 +3,9 @@
 // opened (bench/physical-reader.mjs over the list the engine itself records under
 // AISCOUT_TRACE_OPENS), measured beside `aiscout scan --no-hash` in the same run, for a first
 // scan (fresh inventory) and an unchanged rescan. Five alternating runs each, medians.
-//   node bench/physical-bench.mjs [--quick] [--runs N]
+//   node bench/physical-bench.mjs [--quick] [--runs N] [--baseline OTHER_CLI]
+// --baseline times another build of the CLI (e.g. main's) in the same alternation: a before/after
+// on a shared machine.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
@@ -28,6 +30,7 @@ execFileSync(
   { stdio: 'inherit' },
 )
 const cli = join(ROOT, 'out/cli/aiscout.js')
+const baseline = args.includes('--baseline') ? args[args.indexOf('--baseline') + 1] : undefined
 if (!existsSync(cli)) throw new Error('build the CLI first: npm run build:cli')
 
 /** Runs a command under /usr/bin/time: wall, user+sys CPU seconds, max RSS (MiB). */
@@ -46,10 +49,10 @@ function timed(cmd, cmdArgs, opts = {}) {
 
 const db = join(work, 'physical.db')
 const clean = () => ['', '-wal', '-shm'].forEach((s) => rmSync(db + s, { force: true }))
-const scan = (trace) =>
+const scan = (trace, program = cli) =>
   timed(
     process.execPath,
-    [cli, 'scan', '--home', home, '--db', db, '--no-hash', '--format', 'json', '--quiet'],
+    [program, 'scan', '--home', home, '--db', db, '--no-hash', '--format', 'json', '--quiet'],
     {
       env: trace ? { ...process.env, AISCOUT_TRACE_OPENS: trace } : process.env,
       // The report goes to a file through the shell's redirection, as a user's would.
@@ -80,13 +83,18 @@ const fdFiles = execFileSync('bash', ['-c', fdCmd.replace('> /dev/null', '| wc -
   encoding: 'utf8',
 }).trim()
 
-const rows = { refFirst: [], first: [], refRescan: [], rescan: [] }
+const rows = { refFirst: [], first: [], refRescan: [], rescan: [], baseFirst: [], baseRescan: [] }
 for (let i = 0; i < runs; i++) {
   rows.refFirst.push(reference(firstList))
   clean()
   rows.first.push(scan())
   rows.refRescan.push(reference(rescanList))
   rows.rescan.push(scan())
+  if (baseline) {
+    clean()
+    rows.baseFirst.push(scan(undefined, baseline))
+    rows.baseRescan.push(scan(undefined, baseline))
+  }
 }
 const f2 = (x) => x.toFixed(2)
 const med = (rs, k) => median(rs.map((r) => r[k]))
@@ -111,6 +119,10 @@ console.log(
 )
 ratio('first aiscout scan --no-hash vs its physical reference', rows.first, rows.refFirst, 1.5)
 ratio('unchanged rescan vs its physical reference', rows.rescan, rows.refRescan, undefined)
+if (baseline) {
+  ratio(`  baseline ${baseline}: first scan`, rows.baseFirst, rows.refFirst, undefined)
+  ratio(`  baseline: unchanged rescan`, rows.baseRescan, rows.refRescan, undefined)
+}
 line(
   undefined,
   'peak RSS, first scan / rescan',
