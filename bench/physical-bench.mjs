@@ -6,56 +6,32 @@
 //   node bench/physical-bench.mjs [--quick] [--runs N] [--baseline OTHER_CLI]
 // --baseline times another build of the CLI (e.g. main's) in the same alternation: a before/after
 // on a shared machine.
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { median, ROOT, workDir } from './lib.mjs'
+import { benchHome, median, ROOT, timed, workDir } from './lib.mjs'
 
 const args = process.argv.slice(2)
 const quick = args.includes('--quick')
 const runs = args.includes('--runs') ? Number(args[args.indexOf('--runs') + 1]) : 5
-const WORK = workDir()
 const work = workDir('physical')
-const home = join(WORK, quick ? 'home-30k' : 'home-300k')
-execFileSync(
-  process.execPath,
-  [
-    join(ROOT, 'bench/gen-home.mjs'),
-    home,
-    '--files',
-    quick ? '30000' : '300000',
-    '--big-models-mb',
-    quick ? '128' : '1100',
-  ],
-  { stdio: 'inherit' },
-)
+const home = benchHome(quick)
 const cli = join(ROOT, 'out/cli/aiscout.js')
 const baseline = args.includes('--baseline') ? args[args.indexOf('--baseline') + 1] : undefined
 if (!existsSync(cli)) throw new Error('build the CLI first: npm run build:cli')
 
-/** Runs a command under /usr/bin/time: wall, user+sys CPU seconds, max RSS (MiB). */
-function timed(cmd, cmdArgs, opts = {}) {
-  const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S %M', cmd, ...cmdArgs], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 30,
-    ...opts,
-  })
-  const m = /TIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr)
-  // The CLI exits 1 when the inventory holds findings at or above medium: a finished scan.
-  if (!m || (r.status !== 0 && r.status !== 1))
-    throw new Error(`${cmd} ${cmdArgs.join(' ')} failed (${r.status}): ${r.stderr.slice(-800)}`)
-  return { wall: +m[1], cpu: +m[2] + +m[3], rssMiB: +m[4] / 1024, stdout: r.stdout }
-}
+/** The CLI exits 1 when the inventory holds findings at or above medium: a finished scan. */
+const timedScan = (cmd, cmdArgs, opts) => timed(cmd, cmdArgs, opts, [0, 1])
 
 const db = join(work, 'physical.db')
 const clean = () => ['', '-wal', '-shm'].forEach((s) => rmSync(db + s, { force: true }))
 const scan = (trace, program = cli) =>
-  timed(
+  timedScan(
     process.execPath,
     [program, 'scan', '--home', home, '--db', db, '--no-hash', '--format', 'json', '--quiet'],
     {
       env: trace ? { ...process.env, AISCOUT_TRACE_OPENS: trace } : process.env,
-      // The report goes to a file through the shell's redirection, as a user's would.
+      // The JSON report is read from a pipe.
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   )
