@@ -1,6 +1,6 @@
 // Shared plumbing of the benchmarks: where they write, how they bundle the TypeScript they
 // measure, and how they time it.
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
@@ -63,6 +63,22 @@ export function hex(i, salt) {
     s += x.toString(16).padStart(8, '0')
   }
   return s
+}
+
+/**
+ * Runs a command under /usr/bin/time; returns wall, user+sys CPU seconds and max RSS (MiB). Exit
+ * statuses other than those in `ok` throw (the CLI exits 1 for a finished scan with findings).
+ */
+export function timed(cmd, cmdArgs, opts = {}, ok = [0]) {
+  const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S %M', cmd, ...cmdArgs], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    ...opts,
+  })
+  const m = /TIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr)
+  if (!ok.includes(r.status) || !m)
+    throw new Error(`${cmd} ${cmdArgs.join(' ')} failed (${r.status}): ${r.stderr.slice(-500)}`)
+  return { wall: +m[1], cpu: +m[2] + +m[3], rssMiB: +m[4] / 1024, stdout: r.stdout }
 }
 
 /**

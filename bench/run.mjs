@@ -1,11 +1,11 @@
 // `npm run bench`: generates its inputs under bench/.work and prints figures measured in the same
 // run as ratios against reference tools on this machine. Never used by tests; times are not asserted.
-//   node bench/run.mjs [--quick] [--only foundation,pickle,headers,secrets,export,discovery,query,repository,fleet,sync-load,watch]
+//   node bench/run.mjs [--quick] [--only foundation,pickle,headers,secrets,export,discovery,query,repository,fleet,sync-load,watch,physical]
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, rmSync, statSync, openSync, writeSync, closeSync } from 'node:fs'
 import { join, dirname } from 'node:path'
-import { benchHome } from './lib.mjs'
 import { fileURLToPath } from 'node:url'
+import { benchHome, timed } from './lib.mjs'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const WORK = join(ROOT, 'bench', '.work')
@@ -23,18 +23,6 @@ const report = (name, value, target, ok) => {
   )
 }
 
-/** Runs a command under /usr/bin/time; returns wall, user+sys CPU seconds and max RSS (MiB). */
-function timed(cmd, cmdArgs, opts = {}) {
-  const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S %M', cmd, ...cmdArgs], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 30,
-    ...opts,
-  })
-  const m = /TIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr)
-  if (r.status !== 0 || !m)
-    throw new Error(`${cmd} ${cmdArgs.join(' ')} failed: ${r.stderr.slice(-500)}`)
-  return { wall: +m[1], cpu: +m[2] + +m[3], rssMiB: +m[4] / 1024, stdout: r.stdout }
-}
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const fmt = (x, d = 2) => x.toFixed(d)
 
@@ -202,6 +190,7 @@ const EXTRA = [
   ['fleet', 'bench/fleet-bench.mjs'],
   ['sync-load', 'bench/sync-load-bench.mjs'],
   ['watch', 'bench/watch-bench.mjs'],
+  ['physical', 'bench/physical-bench.mjs'],
 ]
 
 if (want('foundation')) foundation()

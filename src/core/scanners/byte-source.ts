@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
+import { traceOpen } from '../util/open-trace'
 
 /**
  * Random-access, bounded, synchronous view of bytes (a file on disk or a member in memory).
@@ -26,6 +27,7 @@ export function bufferSource(bytes: Uint8Array, name: string): ByteSource {
 /** Opens a file as a ByteSource. The caller must call `close()`. */
 export function openFileSource(path: string): ByteSource & { close(): void } {
   const fd = openSync(path, 'r')
+  traceOpen(path)
   let size: number
   try {
     size = fstatSync(fd).size
