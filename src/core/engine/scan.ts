@@ -420,6 +420,15 @@ export async function scan(
         return
       }
       if (sniffed.kind === 'not-model') return
+      if (sniffed.kind === 'unrecognised') {
+        if (!options.crawlOnly)
+          emitFinding({
+            ruleId: 'model.unknown-format',
+            message: 'Binary content under a model extension matches no known model format',
+            path,
+          })
+        return
+      }
       if (options.crawlOnly) {
         // Classified by content; the model scanners (measured by their own benchmarks) do not run.
         emitAsset({

@@ -1,7 +1,8 @@
 import type { ModelFormat } from './registry'
-import { extensionOf, SCANNERS } from './registry'
+import { extensionOf, GENERIC_EXTENSIONS, MODEL_EXTENSIONS, SCANNERS } from './registry'
 import { openFileSource } from './byte-source'
 import { pickScanner } from './scan-source'
+import { HEAD_BYTES } from './sniff'
 import type { FormatScanner } from './types'
 
 export type Candidate =
@@ -9,6 +10,11 @@ export type Candidate =
   | Readonly<{ kind: 'model'; format: ModelFormat }>
   /** No scanner claims the content: not a model. */
   | Readonly<{ kind: 'not-model' }>
+  /**
+   * Binary content under a model extension that no scanner recognises: a loader may still open
+   * it, so it is reported (never silence), but not listed as a model.
+   */
+  | Readonly<{ kind: 'unrecognised' }>
   | Readonly<{ kind: 'unreadable'; code: string }>
 
 /**
@@ -32,10 +38,26 @@ export function classifyCandidate(
   }
   try {
     const s = pickScanner(src, name, trusted)
-    return s ? { kind: 'model', format: s.formats[0] } : { kind: 'not-model' }
+    if (s) return { kind: 'model', format: s.formats[0] }
+    if (MODEL_EXTENSIONS.has(ext) && !GENERIC_EXTENSIONS.has(ext) && src.size > 0) {
+      if (!looksLikeText(src.read(0, HEAD_BYTES))) return { kind: 'unrecognised' }
+    }
+    return { kind: 'not-model' }
   } catch (e) {
     return { kind: 'unreadable', code: (e as NodeJS.ErrnoException).code ?? 'error' }
   } finally {
     src.close()
   }
+}
+
+/** Mostly printable bytes with no NUL: a text file (a README renamed `.pt`), not binary data. */
+export function looksLikeText(head: Uint8Array): boolean {
+  const n = Math.min(head.length, 1024)
+  let bad = 0
+  for (let i = 0; i < n; i++) {
+    const c = head[i]!
+    if (c === 0) return false
+    if (c < 0x09 || (c > 0x0d && c < 0x20)) bad++
+  }
+  return bad <= n * 0.02
 }

@@ -110,8 +110,8 @@ export const pickleScanner = defineScanner({
     '.dat',
     '.data',
   ],
-  sniff(head) {
-    return looksLikePickle(head)
+  sniff(head, src) {
+    return looksLikePickle(head, src)
   },
   scan(src, ctx): FormatScanResult<'pickle' | 'joblib'> {
     const r = scanPickleBytes(src, ctx)

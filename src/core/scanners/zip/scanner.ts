@@ -197,8 +197,8 @@ export function scanZip(src: ByteSource, ctx: ScanContext): FormatScanResult<Zip
       member: ctx.member,
       offset: 0,
     })
-    const head = src.read(0, Math.min(dir.prefix, 4096))
-    if (looksLikePickle(head) && dir.prefix <= MAX_PREFIX_SCAN) {
+    const prefix = sliceSource(src, 0, dir.prefix, '<prefix>')
+    if (looksLikePickle(prefix.read(0, 4096), prefix) && dir.prefix <= MAX_PREFIX_SCAN) {
       mergeNested(
         acc,
         ctx.scanNested(sliceSource(src, 0, dir.prefix, '<prefix>'), '<prefix>'),
