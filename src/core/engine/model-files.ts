@@ -24,7 +24,7 @@ export type ModelFileOptions = Readonly<{
  * Version stamp of cached scan reports: a report written by other scanner rules is not reused.
  * Bump SCANNER_REVISION when a scanner changes what it reports for the same bytes.
  */
-const SCANNER_REVISION = 1
+const SCANNER_REVISION = 2
 const SCANNER_VERSION = `${SCANNER_REVISION}:${RULES.length}`
 
 /**

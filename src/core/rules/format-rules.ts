@@ -72,6 +72,15 @@ export const FORMAT_RULES: readonly Rule[] = [
     cwe: [1336],
   },
   {
+    id: 'chat-template.not-fully-analysed',
+    domain: 'model',
+    severity: 'high',
+    title: 'Chat template too large or too deep to analyse fully',
+    why: 'The template is far beyond any real chat template (millions of tokens, tags of tens of thousands of tokens, or expressions nested hundreds deep), so the analysis stopped at its memory budget. Bulk like this is a way to hide an injection past a scanner; the part that was read is still checked.',
+    fix: 'Do not load the model with this template. Replace the template with the publisher’s original and rescan.',
+    cwe: [1336, 400],
+  },
+  {
     id: 'tokenizer-config.invalid',
     domain: 'model',
     severity: 'medium',

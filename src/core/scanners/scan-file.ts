@@ -4,7 +4,13 @@ import { openFileSource } from './byte-source'
 import type { ModelFormat } from './registry'
 import { extensionOf, SCANNERS, scannersClaiming } from './registry'
 import { pickScanner, scanSource, withSeverity } from './scan-source'
-import type { FormatScanner, ModelFileReport, ModelFinding, ScanLimits } from './types'
+import type {
+  CancelSignal,
+  FormatScanner,
+  ModelFileReport,
+  ModelFinding,
+  ScanLimits,
+} from './types'
 import { verdictOf } from './verdict'
 
 export type ScanModelFileOptions = Readonly<{
@@ -16,6 +22,11 @@ export type ScanModelFileOptions = Readonly<{
   scanners?: readonly FormatScanner<ModelFormat>[]
   /** The file's real name when `path` is a content-addressed blob. */
   fileName?: string
+  /**
+   * Checked inside long parses and between them; an aborted signal rejects with
+   * ScanCancelledError (a cancelled scan has no report).
+   */
+  signal?: CancelSignal
 }>
 
 /**
@@ -47,6 +58,7 @@ export async function scanModelFile(
       name: opts.fileName,
       limits: opts.limits,
       scanners: opts.scanners,
+      signal: opts.signal,
     })
     const findings: ModelFinding[] = [...result.findings]
     const mismatch = extensionMismatch(opts.fileName ?? path, src, opts.scanners)

@@ -1,7 +1,7 @@
 import type { ByteSource } from './byte-source'
 import { sliceSource } from './byte-source'
 import { scanLegacyTarRecords } from './pytorch-legacy'
-import { defineScanner } from './types'
+import { defineScanner, throwIfCancelled } from './types'
 import type { FormatScanResult, ModelFinding, ModelMetadata } from './types'
 import { isTraversalName } from './zip/scanner'
 
@@ -96,6 +96,7 @@ export const tarScanner = defineScanner({
       invalid.push(problem)
     }
     for (const m of members) {
+      throwIfCancelled(ctx.signal)
       const where = ctx.member ? `${ctx.member}!${m.name}` : m.name
       if (isTraversalName(m.name)) {
         findings.push({

@@ -2,7 +2,7 @@ import { constants as zc, inflateRawSync } from 'node:zlib'
 import type { ByteSource } from '../byte-source'
 import { bufferSource, sliceSource } from '../byte-source'
 import { looksLikePickle } from '../pickle/sniff'
-import { defineScanner } from '../types'
+import { defineScanner, throwIfCancelled } from '../types'
 import type { FormatScanResult, ModelFinding, ModelMetadata, ScanContext } from '../types'
 import type { ZipEntry } from './reader'
 import { hasValidCentralDirectory, readZipDirectory, resolveLocal } from './reader'
@@ -166,6 +166,7 @@ export function scanZip(src: ByteSource, ctx: ScanContext): FormatScanResult<Zip
   const dir = readZipDirectory(src, {
     maxEntries: limits.maxMembers,
     maxDirectoryBytes: Math.min(limits.maxHeaderBytes, src.size),
+    mayHoldCode: (name) => ctx.hasModelExtension(name) || ext(name) === '' || ext(name) === '.zip',
   })
   const acc: Acc = { findings: [], invalid: [], metadata: {} }
   const kind = archiveKind(dir.entries.map((e) => e.name))
@@ -183,9 +184,14 @@ export function scanZip(src: ByteSource, ctx: ScanContext): FormatScanResult<Zip
     })
   }
   if (dir.skipped > 0) {
+    // Members whose names cannot hold a model are data; any that could is a gap in the scan.
     acc.findings.push({
       ruleId: 'zip.not-scanned',
-      message: `${dir.skipped} members beyond the ${limits.maxMembers}-member limit were not scanned`,
+      ...(dir.skippedRisky > 0 ? { severity: 'high' as const } : {}),
+      message:
+        dir.skippedRisky > 0
+          ? `${dir.skipped} members beyond the member limit were not scanned, ${dir.skippedRisky} of them named like models or pickles`
+          : `${dir.skipped} members beyond the ${limits.maxMembers}-member limit were not scanned (none named like a model or pickle; every such member was scanned)`,
       member: ctx.member,
     })
     acc.invalid.push('too many members')
@@ -209,6 +215,7 @@ export function scanZip(src: ByteSource, ctx: ScanContext): FormatScanResult<Zip
   }
   const budget = { inflated: 0 }
   for (const en of dir.entries) {
+    throwIfCancelled(ctx.signal)
     const where = memberPath(ctx, en.name)
     if (isTraversalName(en.name)) {
       acc.findings.push({
