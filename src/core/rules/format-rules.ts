@@ -165,6 +165,15 @@ export const FORMAT_RULES: readonly Rule[] = [
     cwe: [20],
   },
   {
+    id: 'keras.h5-config-not-located',
+    domain: 'model',
+    severity: 'high',
+    title: 'Keras .h5 model_config could not be located exactly',
+    why: 'Keras loads the model_config attribute of the root group. Here it could not be read from where Keras reads it (attributes in dense storage, an unreadable root group, or a value that is not one string), while the file holds signs of one. Judging any other JSON found in the file would let a harmless decoy stand in for the real config.',
+    fix: 'Do not load the model. Re-save it with a current Keras (.keras format) from a trusted source and rescan.',
+    cwe: [502],
+  },
+  {
     id: 'hdf5.invalid',
     domain: 'model',
     severity: 'medium',
