@@ -1,8 +1,5 @@
 import { homedir } from 'node:os'
 import { resolve } from 'node:path'
-import { runExport } from './commands/export'
-import { runScan } from './commands/scan'
-import { runScanModel } from './commands/scan-model'
 import { UsageError } from './args'
 import { VERSION } from './version'
 
@@ -14,7 +11,7 @@ Usage:
                [--identify-servers]
                [--format table|json|sarif|cyclonedx|html|csv]
                [--out FILE] [--quiet]
-  aiscout scan-model [--format table|json|sarif] [--out FILE] PATH...
+  aiscout scan-model [--no-hash] [--format table|json|sarif] [--out FILE] PATH...
   aiscout export --format json|csv|sarif|cyclonedx|html [--db FILE] [--out FILE] [--include-gone]
   aiscout help | --help | --version
 
@@ -36,12 +33,13 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
   const [cmd, ...rest] = argv
   try {
     switch (cmd) {
+      // Commands load on first use: `scan-model` never pays for SQLite or discovery.
       case 'scan':
-        return await runScan(rest, io)
+        return await (await import('./commands/scan')).runScan(rest, io)
       case 'scan-model':
-        return await runScanModel(rest, io)
+        return await (await import('./commands/scan-model')).runScanModel(rest, io)
       case 'export':
-        return await runExport(rest, io)
+        return await (await import('./commands/export')).runExport(rest, io)
       case undefined:
       case 'help':
       case '--help':

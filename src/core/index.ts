@@ -9,6 +9,17 @@ export type { Db } from './storage/db'
 export { beginScan, installationSecret } from './storage/inventory-store'
 export { openInventoryReader, NoScanError } from './storage/inventory-reader'
 export { scanModelFile } from './scanners/scan-file'
+export {
+  isModelCandidate,
+  modelFilesUnder,
+  modelReportJson,
+  modelScanExitCode,
+  scanModelPaths,
+  ScanCancelledError,
+  sharedCancelSignal,
+} from './model-scan'
+export type { CancelSignal, ModelFileReport, ModelScanOptions } from './model-scan'
+export { modelReportsInventory } from './model-scan-inventory'
 export { sha256File } from './util/hash'
 export { RULES, findRule, getRule } from './rules'
 export { createSecretScanner, createSecretsPass, secretFileKind } from './secrets'

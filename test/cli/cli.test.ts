@@ -298,6 +298,12 @@ describe('aiscout scan-model', () => {
     ])
   })
 
+  it('--no-hash skips the digest and keeps the verdicts', () => {
+    const out = JSON.parse(run(['scan-model', '--no-hash', '--format', 'json', dir]).stdout)
+    expect(out.files.map((f: { sha256: string | null }) => f.sha256)).toEqual([null, null, null])
+    expect(out.files.find((f: { path: string }) => f.path === evil).verdict).toBe('malicious')
+  })
+
   it('exits 0 for safe files, 2 for a missing path, and writes valid SARIF', () => {
     expect(run(['scan-model', good]).code).toBe(0)
     expect(run(['scan-model', join(dir, 'missing.gguf')]).code).toBe(2)

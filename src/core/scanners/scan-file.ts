@@ -1,6 +1,5 @@
-import { sha256File } from '../util/hash'
 import type { ByteSource } from './byte-source'
-import { openFileSource } from './byte-source'
+import { NotRegularFileError, openFileSource } from './byte-source'
 import type { ModelFormat } from './registry'
 import { extensionOf, SCANNERS, scannersClaiming } from './registry'
 import { pickScanner, scanSource, withSeverity } from './scan-source'
@@ -11,6 +10,7 @@ import type {
   ModelFinding,
   ScanLimits,
 } from './types'
+import { throwIfCancelled } from './types'
 import { verdictOf } from './verdict'
 
 export type ScanModelFileOptions = Readonly<{
@@ -30,28 +30,36 @@ export type ScanModelFileOptions = Readonly<{
 }>
 
 /**
- * Statically scans one model file. Never loads or executes model content, never throws: read
- * errors give an `invalid` report with a `model.unreadable` finding.
+ * Statically scans one model file. Never loads or executes model content, never throws for bad
+ * input: a path that cannot be opened, or is not a regular file (a FIFO, `/dev/zero`, a socket,
+ * a symlink to one), gives an `invalid` report that says why, without reading a byte. SHA-256
+ * runs beside the analysis (large files hash on a worker thread while the scan reads headers).
+ * Rejects with ScanCancelledError when `signal` is aborted.
  */
 export async function scanModelFile(
   path: string,
   opts: ScanModelFileOptions = {},
 ): Promise<ModelFileReport> {
+  throwIfCancelled(opts.signal)
   let src: (ByteSource & { close(): void }) | undefined
   try {
     src = openFileSource(path)
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? 'error'
-    return {
-      path,
-      format: 'unknown',
-      verdict: 'invalid',
-      findings: [
-        withSeverity({ ruleId: 'model.unreadable', message: `Cannot open file (${code})` }),
-      ],
-      error: code,
-    }
+    return unopenable(path, e)
   }
+  // The hashing module (node:crypto, worker threads) loads only when a digest is wanted.
+  const hashing =
+    !opts.knownSha256 && opts.hash !== false
+      ? import('../util/hash')
+          .then(({ sha256File }) =>
+            sha256File(
+              path,
+              undefined,
+              opts.signal instanceof AbortSignal ? opts.signal : undefined,
+            ),
+          )
+          .catch(() => undefined) // a file that vanished mid-scan keeps its report, without a digest
+      : undefined
   try {
     const result = scanSource(src, {
       path,
@@ -64,14 +72,7 @@ export async function scanModelFile(
     const mismatch = extensionMismatch(opts.fileName ?? path, src, opts.scanners)
     if (mismatch) findings.unshift(mismatch)
     const all = findings.map(withSeverity)
-    let sha256 = opts.knownSha256
-    if (!sha256 && opts.hash !== false) {
-      try {
-        sha256 = await sha256File(path)
-      } catch {
-        // Hash failure (file vanished mid-scan) leaves sha256 unset; the scan result still stands.
-      }
-    }
+    const sha256 = opts.knownSha256 ?? (await hashing)
     return {
       path,
       format: result.format,
@@ -86,6 +87,32 @@ export async function scanModelFile(
     }
   } finally {
     src.close()
+  }
+}
+
+/** The report for a path that could not be opened as a regular file. */
+export function unopenable(path: string, e: unknown): ModelFileReport {
+  if (e instanceof NotRegularFileError) {
+    return {
+      path,
+      format: 'unknown',
+      verdict: 'invalid',
+      findings: [
+        withSeverity({
+          ruleId: 'model.unreadable',
+          message: `Not scanned: the path is ${e.kind}, and only regular files are read`,
+        }),
+      ],
+      error: e.code,
+    }
+  }
+  const code = (e as NodeJS.ErrnoException).code ?? 'error'
+  return {
+    path,
+    format: 'unknown',
+    verdict: 'invalid',
+    findings: [withSeverity({ ruleId: 'model.unreadable', message: `Cannot open file (${code})` })],
+    error: code,
   }
 }
 

@@ -1,0 +1,133 @@
+import { readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { findRule } from './rules'
+import { classifyCandidate } from './scanners/candidate'
+import { extensionOf, MODEL_EXTENSIONS } from './scanners/registry'
+import { scanModelFile, unopenable } from './scanners/scan-file'
+import type { CancelSignal, ModelFileReport } from './scanners/types'
+
+/**
+ * The library behind `aiscout scan-model`: static verdicts for the files and folders a caller
+ * names. A light entry of its own (no SQLite, no discovery), so a shell that only scans model
+ * files starts fast; `src/core/index.ts` re-exports it.
+ */
+
+export type { ModelFileReport } from './scanners/types'
+export { ScanCancelledError, sharedCancelSignal } from './scanners/types'
+export type { CancelSignal } from './scanners/types'
+
+export type ModelScanOptions = Readonly<{
+  /** Compute SHA-256 of every file, beside the analysis (default true; `--no-hash` turns it off). */
+  hash?: boolean
+  signal?: CancelSignal
+  /** Called with each report as soon as it is ready (streaming output, progress). */
+  onReport?(r: ModelFileReport): void
+}>
+
+/** Folders never walked when a directory is given (they hold no user models). */
+const SKIPPED_DIRS: ReadonlySet<string> = new Set(['.git', 'node_modules', '__pycache__'])
+
+/**
+ * Reports for every path given: a file is scanned whatever its name; a directory is walked
+ * (no symlinked folders, no VCS or node_modules) for files whose extension or content suggests a
+ * model. A path that cannot be read, or is not a regular file, gets an `invalid` report saying
+ * why. Rejects with ScanCancelledError when `signal` is aborted.
+ */
+export async function scanModelPaths(
+  paths: readonly string[],
+  opts: ModelScanOptions = {},
+): Promise<ModelFileReport[]> {
+  const reports: ModelFileReport[] = []
+  const add = (r: ModelFileReport): void => {
+    reports.push(r)
+    opts.onReport?.(r)
+  }
+  const fileOpts = { hash: opts.hash !== false, signal: opts.signal }
+  for (const p of paths) {
+    let isDir = false
+    try {
+      isDir = statSync(p).isDirectory()
+    } catch (e) {
+      add(unopenable(p, e))
+      continue
+    }
+    if (!isDir) add(await scanModelFile(p, fileOpts))
+    else for (const f of modelFilesUnder(p)) add(await scanModelFile(f, fileOpts))
+  }
+  return reports
+}
+
+/** Files under `dir` that a model scan considers, in a stable (sorted) order. */
+export function* modelFilesUnder(dir: string): Generator<string> {
+  const stack = [dir]
+  while (stack.length) {
+    const d = stack.pop()!
+    let entries
+    try {
+      entries = readdirSync(d, { withFileTypes: true })
+    } catch {
+      continue
+    }
+    entries.sort((a, b) => a.name.localeCompare(b.name))
+    for (const e of entries) {
+      const p = join(d, e.name)
+      if (e.isDirectory()) {
+        if (!SKIPPED_DIRS.has(e.name)) stack.push(p)
+      } else if (isRegularFile(p, e.isFile(), e.isSymbolicLink()) && isModelCandidate(p, e.name))
+        yield p
+    }
+  }
+}
+
+/** A plain file, or a symlink to one (folders are never followed, so no loops). */
+function isRegularFile(p: string, file: boolean, link: boolean): boolean {
+  if (file) return true
+  if (!link) return false
+  try {
+    return statSync(p).isFile()
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The candidate test: a model extension (derived from the scanner registry), or content some
+ * registered scanner claims.
+ */
+export function isModelCandidate(path: string, name: string): boolean {
+  if (MODEL_EXTENSIONS.has(extensionOf(name))) return true
+  return classifyCandidate(path, name).kind === 'model'
+}
+
+/** The JSON shape of one report (`aiscout scan-model --format json`: `{ "files": [...] }`). */
+export function modelReportJson(r: ModelFileReport) {
+  return {
+    path: r.path,
+    format: r.format,
+    verdict: r.verdict,
+    sha256: r.sha256 ?? null,
+    ...(r.sizeBytes !== undefined ? { sizeBytes: r.sizeBytes } : {}),
+    ...(r.metadata ? { metadata: r.metadata } : {}),
+    ...(r.error ? { error: r.error } : {}),
+    findings: r.findings.map((f) => {
+      const rule = findRule(f.ruleId)
+      return {
+        ruleId: f.ruleId,
+        severity: f.severity,
+        title: rule?.title ?? f.ruleId,
+        message: f.message,
+        ...(f.member !== undefined ? { member: f.member } : {}),
+        ...(f.offset !== undefined ? { offset: f.offset } : {}),
+        ...(f.callable !== undefined ? { callable: f.callable } : {}),
+        ...(rule ? { why: rule.why, fix: rule.fix } : {}),
+      }
+    }),
+  }
+}
+
+/** Exit code of a model scan: 1 malicious or suspicious, else 2 invalid or unreadable, else 0. */
+export function modelScanExitCode(reports: readonly ModelFileReport[]): 0 | 1 | 2 {
+  if (reports.some((r) => r.verdict === 'malicious' || r.verdict === 'suspicious')) return 1
+  if (reports.some((r) => r.verdict === 'invalid')) return 2
+  return 0
+}
