@@ -9,7 +9,7 @@ import { createWriteStream, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { bundle as bundleTs, msSince, now, ROOT, WORK } from './lib.mjs'
+import { bundle as bundleTs, hex, msSince, now, ROOT, WORK } from './lib.mjs'
 
 const work = WORK
 const bundle = join(work, 'report.cjs')
@@ -36,17 +36,6 @@ const KINDS = [
   ['model-server', 2],
 ]
 const WHEEL = KINDS.flatMap(([k, w]) => Array(w).fill(k))
-const hex = (i, salt) => {
-  // Cheap deterministic 64-hex string; the bench measures export, not hashing.
-  let x = (i * 2654435761 + salt) >>> 0
-  let s = ''
-  for (let j = 0; j < 8; j++) {
-    x = (x * 1103515245 + 12345) >>> 0
-    s += x.toString(16).padStart(8, '0')
-  }
-  return s
-}
-
 function* assets(n) {
   for (let i = 0; i < n; i++) {
     const kind = WHEEL[i % WHEEL.length]

@@ -52,3 +52,14 @@ export function median(xs) {
   const s = [...xs].sort((a, b) => a - b)
   return s[Math.floor(s.length / 2)]
 }
+
+/** A cheap deterministic 64-hex string (a stand-in SHA-256: benches measure other things). */
+export function hex(i, salt) {
+  let x = (i * 2654435761 + salt) >>> 0
+  let s = ''
+  for (let j = 0; j < 8; j++) {
+    x = (x * 1103515245 + 12345) >>> 0
+    s += x.toString(16).padStart(8, '0')
+  }
+  return s
+}

@@ -1,6 +1,6 @@
 // `npm run bench`: generates its inputs under bench/.work and prints figures measured in the same
 // run as ratios against reference tools on this machine. Never used by tests; times are not asserted.
-//   node bench/run.mjs [--quick] [--only foundation,pickle,headers,secrets,export,discovery,scan-model]
+//   node bench/run.mjs [--quick] [--only foundation,pickle,headers,secrets,export,discovery,query,scan-model]
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, rmSync, statSync, openSync, writeSync, closeSync } from 'node:fs'
 import { join, dirname } from 'node:path'
@@ -216,6 +216,7 @@ const EXTRA = [
   ['secrets', 'bench/secrets-bench.mjs'],
   ['export', 'bench/export-bench.mjs'],
   ['discovery', 'bench/discovery-bench.mjs'],
+  ['query', 'bench/query-bench.mjs'],
   ['scan-model', 'bench/scan-model-bench.mjs'],
 ]
 

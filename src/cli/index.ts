@@ -1,12 +1,13 @@
-import { homedir } from 'node:os'
-import { resolve } from 'node:path'
 import { UsageError } from './args'
+import type { Io } from './io'
+import { defaultIo } from './io'
 import { VERSION } from './version'
 
 export const USAGE = `AI Scout ${VERSION}: find and judge AI assets on this machine
 
 Usage:
   aiscout scan [--home DIR] [--root DIR]... [--exclude GLOB]... [--db FILE] [--no-hash]
+               [--path P]... [--locator ID]...
                [--verify-digests] [--run-versions] [--scan-env] [--scan-source]
                [--identify-servers]
                [--format table|json|sarif|cyclonedx|html|csv]
@@ -19,14 +20,6 @@ Exit codes: 0 nothing at or above medium, 1 findings at or above medium (scan-mo
 or suspicious file), 2 the command could not run (bad arguments, unusable database; scan-model:
 an invalid or unreadable file).
 `
-
-export type Io = Readonly<{
-  stdout: NodeJS.WritableStream
-  stderr: NodeJS.WritableStream
-  env: NodeJS.ProcessEnv
-  cwd: string
-  home: string
-}>
 
 /** Runs the CLI and returns its exit code; never throws for user errors. */
 export async function main(argv: readonly string[], io: Io = defaultIo()): Promise<number> {
@@ -63,16 +56,4 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
   }
 }
 
-function defaultIo(): Io {
-  return {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    env: process.env,
-    cwd: process.cwd(),
-    home: homedir(),
-  }
-}
-
-export function resolvePath(io: Io, p: string): string {
-  return resolve(io.cwd, p)
-}
+export type { Io } from './io'

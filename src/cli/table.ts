@@ -1,7 +1,5 @@
-import type { InventoryReader } from '../core/inventory'
-import { findRule } from '../core/rules'
-import type { AssetKind, Severity } from '../core/types'
-import { ASSET_KINDS, SEVERITIES } from '../core/types'
+import type { AssetKind, InventoryReader, Severity } from '../core'
+import { ASSET_KINDS, findRule, SEVERITIES } from '../core'
 import { color, formatBytes } from './output'
 
 const SEV_COLOR: Record<Severity, number> = {

@@ -1,28 +1,79 @@
 /**
- * The public entry of the AI Scout core library: shells (CLI, Electron worker, server, benches)
- * import from here. Plain Node: no electron, react or fastify; returns data, never prints.
+ * The public entry of the AI Scout core library. Shells (the CLI, the Electron main process and
+ * its workers, the server, the benchmarks) import core only from here; `eslint.config.mjs`
+ * enforces it. Plain Node: no electron, react or fastify; it returns data and never prints.
+ *
+ * The data types every side shares (assets, findings, kinds, severities, progress) come from the
+ * leaf module `src/shared/types.ts` and are re-exported here (through `./store`), so a shell
+ * needs one import. `src/core/store.ts` is the one sub-entry: the inventory database without the
+ * scanning engine, for processes whose start-up time matters (the Electron main process).
+ *
+ * @packageDocumentation
+ */
+
+// --- Scanning a machine --------------------------------------------------------------------
+
+/**
+ * Runs one scan (locators, crawl, model analysis, secrets, probes) and merges its result into the
+ * inventory in one transaction; a cancelled or failed scan leaves the previous inventory as it was.
  */
 export { scan } from './engine/scan'
 export type { ScanHooks, ScanOptions, ScanSummary } from './engine/scan'
-export { openDb, defaultDbPath, StoreError } from './storage/db'
-export type { Db } from './storage/db'
+/** Facts about this machine and user, as recorded with each scan. */
+export { hostInfo } from './engine/host'
+
+// --- The inventory database ----------------------------------------------------------------
+
+/** Opening and reading the inventory: everything in the light entry (src/core/store.ts). */
+export * from './store'
+/** Low-level writer of one scan's rows (the engine and the store benchmark use it). */
 export { beginScan, installationSecret } from './storage/inventory-store'
-export { openInventoryReader, NoScanError } from './storage/inventory-reader'
-export { scanModelFile } from './scanners/scan-file'
 export {
-  isModelCandidate,
-  modelFilesUnder,
-  modelReportJson,
-  modelScanExitCode,
-  scanModelPaths,
-  ScanCancelledError,
-  sharedCancelSignal,
-} from './model-scan'
-export type { CancelSignal, ModelFileReport, ModelScanOptions } from './model-scan'
+  ackChanges,
+  ChangeLogError,
+  CHANGE_LOG_KEEP_DAYS,
+  changeConsumers,
+  compactChanges,
+  deltaRecords,
+  getChangeConsumer,
+  latestChangeSeq,
+  MAX_CHANGE_PAGE,
+  readChanges,
+  registerChangeConsumer,
+  removeChangeConsumer,
+} from './storage/change-log'
+export type {
+  Change,
+  ChangeConsumer,
+  ChangePage,
+  CompactionPolicy,
+  DeltaRecords,
+} from './storage/change-log'
+export { ScopeError } from './engine/scope'
+export type { InventoryWriter } from './storage/inventory-writer'
+
+// --- Model files ---------------------------------------------------------------------------
+
+/** Statically scans one model file (never loads or runs it) and returns its verdict and findings. */
+export { scanModelFile } from './scanners/scan-file'
+export type { ModelFinding, ModelFormat } from './scanners/types'
+/** `aiscout scan-model` as a library: everything in the light entry (src/core/model-scan.ts). */
+export * from './model-scan'
+/** Model reports as an inventory for the report writers (SARIF). */
 export { modelReportsInventory } from './model-scan-inventory'
 export { sha256File } from './util/hash'
+
+// --- Identity ------------------------------------------------------------------------------
+
+/** How asset and finding ids are derived (stable across rescans on one machine). */
+export { assetIdFor, findingIdFor } from './util/ids'
+
+// --- Rules, secrets, reports ---------------------------------------------------------------
+
+/** The one rule table (id, severity, title, why, fix) that scanners, reports and the UI read. */
 export { RULES, findRule, getRule } from './rules'
+export type { Rule, RuleDomain } from './rules'
 export { createSecretScanner, createSecretsPass, secretFileKind } from './secrets'
-export { writeReport, REPORT_FORMATS } from './report'
-export type { InventoryReader } from './inventory'
-export * from './types'
+/** Writes an inventory as json, csv, sarif, cyclonedx or html to a stream. */
+export { writeReport, REPORT_FORMATS, isReportFormat, CycloneDxValidationError } from './report'
+export type { ReportFormat, ReportOptions } from './report'

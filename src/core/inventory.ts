@@ -1,15 +1,8 @@
-import type { Asset, Finding, HostInfo, ScanStats, SkippedEntry } from './types'
+import type { Asset, Finding, HostInfo, ScanMeta, SkippedEntry } from './types'
+
+export type { ScanMeta } from './types'
 
 export const INVENTORY_SCHEMA_VERSION = 1
-
-export type ScanMeta = Readonly<{
-  id: string
-  startedAt: string
-  finishedAt?: string
-  status: 'running' | 'complete' | 'interrupted' | 'failed'
-  roots: readonly string[]
-  stats: ScanStats
-}>
 
 /**
  * Read side of an inventory, as reports consume it. Iterables (not arrays) so a 100k-asset

@@ -1,4 +1,4 @@
-import { assetIdFor, findingIdFor } from './engine/asset-id'
+import { assetIdFor, findingIdFor } from './util/ids'
 import { hostInfo } from './engine/host'
 import type { InventoryReader } from './inventory'
 import { arrayInventory } from './inventory'

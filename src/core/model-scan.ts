@@ -125,6 +125,22 @@ export function modelReportJson(r: ModelFileReport) {
   }
 }
 
+/**
+ * Writes the reports as SARIF 2.1.0 to `out` (the report writers and the id helpers load only
+ * here, so a table or JSON run never pays for them).
+ */
+export async function writeModelReportsSarif(
+  reports: readonly ModelFileReport[],
+  out: NodeJS.WritableStream,
+  toolVersion: string,
+): Promise<void> {
+  const [{ writeReport }, { modelReportsInventory }] = await Promise.all([
+    import('./report'),
+    import('./model-scan-inventory'),
+  ])
+  await writeReport('sarif', modelReportsInventory(reports), out, { toolVersion })
+}
+
 /** Exit code of a model scan: 1 malicious or suspicious, else 2 invalid or unreadable, else 0. */
 export function modelScanExitCode(reports: readonly ModelFileReport[]): 0 | 1 | 2 {
   if (reports.some((r) => r.verdict === 'malicious' || r.verdict === 'suspicious')) return 1

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads'
-import { openDb } from '../core/storage/db'
-import type { ScanProgress } from '../core/types'
+import { openDb } from '../core/store'
+import type { ScanProgress } from '../core/store'
 import type { IpcHandlers, ScanOutcome } from '../shared/ipc'
 import { readSummary } from './summary'
 import type { WorkerControl, WorkerMessage, WorkerRequest } from './worker-protocol'

@@ -1,7 +1,7 @@
 import { app, BrowserWindow, ipcMain, session, shell } from 'electron'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import { defaultDbPath } from '../core/storage/db'
+import { defaultDbPath } from '../core/store'
 import { INVOKE_CHANNELS } from '../shared/ipc'
 import type { IpcHandlers } from '../shared/ipc'
 import { createHandlers } from './handlers'

@@ -1,6 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads'
-import { scan } from '../core/engine/scan'
-import { openDb } from '../core/storage/db'
+import { openDb, scan } from '../core'
 import type { WorkerControl, WorkerMessage, WorkerRequest } from './worker-protocol'
 
 /**

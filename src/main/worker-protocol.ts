@@ -1,4 +1,4 @@
-import type { ScanProgress } from '../core/types'
+import type { ScanProgress } from '../shared/types'
 
 /** Messages between the main process and the scan worker (a discriminated union per direction). */
 export type WorkerRequest = Readonly<{

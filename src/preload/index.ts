@@ -1,7 +1,7 @@
 import { contextBridge, ipcRenderer } from 'electron'
 import type { IpcRendererEvent } from 'electron'
 import type { RendererApi } from '../shared/ipc'
-import type { ScanProgress } from '../core/types'
+import type { ScanProgress } from '../shared/types'
 
 // Named methods only (no generic invoke): the renderer can reach exactly these channels.
 const api: RendererApi = {

@@ -2,7 +2,7 @@
  * The one IPC contract between the Electron main process, the preload bridge and the renderer.
  * Types only (no runtime imports), so every side can import it.
  */
-import type { AssetKind, ScanProgress, Severity } from '../core/types'
+import type { AssetKind, ScanProgress, Severity } from './types'
 
 export type InventorySummary = Readonly<{
   hasScan: boolean

@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core'
-import type { ScanProgress } from '../../src/core/types'
+import type { ScanProgress } from '../../src/shared/types'
 import type { IpcHandlers } from '../../src/shared/ipc'
 import { API_CHANNELS } from '../../src/shared/ipc'
 

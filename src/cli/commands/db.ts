@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs'
-import type { Db } from '../../core/storage/db'
-import { defaultDbPath, openDb } from '../../core/storage/db'
-import type { Io } from '../index'
-import { resolvePath } from '../index'
+import type { Db } from '../../core'
+import { defaultDbPath, openDb } from '../../core'
+import type { Io } from '../io'
+import { resolvePath } from '../io'
 
 /** Opens --db FILE or the per-user default; errors become one clear line (exit 2). */
 export function openCliDb(

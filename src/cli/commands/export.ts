@@ -1,7 +1,6 @@
-import { REPORT_FORMATS } from '../../core/report'
-import { openInventoryReader } from '../../core/storage/inventory-reader'
+import { openInventoryReader, REPORT_FORMATS } from '../../core'
 import { oneOf, parseArgs, UsageError } from '../args'
-import type { Io } from '../index'
+import type { Io } from '../io'
 import { openCliDb } from './db'
 import { emitInventory } from './report-out'
 

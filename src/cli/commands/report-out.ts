@@ -1,11 +1,10 @@
-import type { InventoryReader } from '../../core/inventory'
-import type { ReportFormat } from '../../core/report'
-import { writeReport } from '../../core/report'
+import type { InventoryReader, ReportFormat } from '../../core'
+import { writeReport } from '../../core'
 import { openOutput } from '../output'
 import { renderInventoryTable } from '../table'
 import { VERSION } from '../version'
-import type { Io } from '../index'
-import { resolvePath } from '../index'
+import type { Io } from '../io'
+import { resolvePath } from '../io'
 
 export const SCAN_FORMATS = ['table', 'json', 'sarif', 'cyclonedx', 'html', 'csv'] as const
 export type ScanFormat = (typeof SCAN_FORMATS)[number]

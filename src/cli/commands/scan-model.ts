@@ -1,8 +1,13 @@
 import type { ModelFileReport } from '../../core/model-scan'
-import { modelReportJson, modelScanExitCode, scanModelPaths } from '../../core/model-scan'
+import {
+  modelReportJson,
+  modelScanExitCode,
+  scanModelPaths,
+  writeModelReportsSarif,
+} from '../../core/model-scan'
 import { oneOf, parseArgs, UsageError } from '../args'
-import type { Io } from '../index'
-import { resolvePath } from '../index'
+import type { Io } from '../io'
+import { resolvePath } from '../io'
 import { color, openOutput } from '../output'
 import { VERSION } from '../version'
 
@@ -32,15 +37,9 @@ export async function runScanModel(argv: readonly string[], io: Io): Promise<num
     case 'json':
       out.stream.write(JSON.stringify({ files: reports.map(modelReportJson) }, null, 2) + '\n')
       break
-    case 'sarif': {
-      // The report writers are loaded only for SARIF output (start-up stays small).
-      const { writeReport } = await import('../../core/report')
-      const { modelReportsInventory } = await import('../../core/model-scan-inventory')
-      await writeReport('sarif', modelReportsInventory(reports), out.stream, {
-        toolVersion: VERSION,
-      })
+    case 'sarif':
+      await writeModelReportsSarif(reports, out.stream, VERSION)
       break
-    }
     case 'table':
       out.stream.write(renderTable(reports))
       break

@@ -1,12 +1,13 @@
 import { existsSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { scan } from '../../core/engine/scan'
-import { openInventoryReader } from '../../core/storage/inventory-reader'
-import { atLeast } from '../../core/types'
+import type { ScanScope, ScanSummary } from '../../core'
+import { atLeast, deltaRecords, openInventoryReader, scan, ScopeError } from '../../core'
 import { oneOf, parseArgs, UsageError } from '../args'
-import type { Io } from '../index'
-import { resolvePath } from '../index'
-import { createProgressLine, formatBytes } from '../output'
+import type { DeltaDocument } from '../delta'
+import { renderDeltaTable } from '../delta'
+import type { Io } from '../io'
+import { resolvePath } from '../io'
+import { createProgressLine, formatBytes, openOutput } from '../output'
 import { openCliDb } from './db'
 import { emitInventory, SCAN_FORMATS } from './report-out'
 
@@ -14,6 +15,8 @@ const SPEC = {
   home: { type: 'string' },
   root: { type: 'list' },
   exclude: { type: 'list' },
+  path: { type: 'list' },
+  locator: { type: 'list' },
   db: { type: 'string' },
   hash: { type: 'boolean' },
   'verify-digests': { type: 'boolean' },
@@ -35,6 +38,11 @@ export async function runScan(argv: readonly string[], io: Io): Promise<number> 
   if (!isDir(home)) throw new UsageError(`--home ${home} is not a directory`)
   const roots = ((flags.root as string[] | undefined) ?? []).map((r) => resolvePath(io, r))
   for (const r of roots) if (!isDir(r)) throw new UsageError(`--root ${r} is not a directory`)
+  const scope = scopeOf(io, flags)
+  if (scope.kind !== 'full' && format !== 'table' && format !== 'json')
+    throw new UsageError(
+      '--path and --locator print what the scan changed: use --format table or json',
+    )
   const { db } = openCliDb(io, flags.db as string | undefined)
   try {
     const ac = new AbortController()
@@ -56,6 +64,8 @@ export async function runScan(argv: readonly string[], io: Io): Promise<number> 
           scanSource: flags['scan-source'] === true,
           identifyServers: flags['identify-servers'] === true,
           env: io.env,
+          scope,
+          analysisWorker: ANALYSIS_WORKER,
         },
         {
           signal: ac.signal,
@@ -65,6 +75,9 @@ export async function runScan(argv: readonly string[], io: Io): Promise<number> 
             ),
         },
       )
+    } catch (e) {
+      if (e instanceof ScopeError) throw new UsageError(e.message)
+      throw e
     } finally {
       bar?.done()
       process.removeListener('SIGINT', onSigint)
@@ -73,6 +86,8 @@ export async function runScan(argv: readonly string[], io: Io): Promise<number> 
       io.stderr.write('aiscout: scan interrupted; the previous inventory was kept\n')
       return 2
     }
+    if (scope.kind !== 'full')
+      return emitDelta(io, db, summary, format, flags.out as string | undefined)
     const inv = openInventoryReader(db)
     await emitInventory(io, inv, format, flags.out as string | undefined, {
       repoRoot: repoRootOf(roots),
@@ -88,6 +103,45 @@ export async function runScan(argv: readonly string[], io: Io): Promise<number> 
   } finally {
     db.close()
   }
+}
+
+/**
+ * The built model-analysis worker, beside this bundle (out/cli). Absent when the CLI runs from
+ * sources; the engine then scans model files on its own thread.
+ */
+const ANALYSIS_WORKER = (() => {
+  const p = join(__dirname, 'analysis-worker.js')
+  return existsSync(p) ? p : undefined
+})()
+
+function scopeOf(io: Io, flags: Record<string, unknown>): ScanScope {
+  const paths = (flags.path as string[] | undefined) ?? []
+  const ids = (flags.locator as string[] | undefined) ?? []
+  if (paths.length && ids.length) throw new UsageError('use --path or --locator, not both')
+  if (paths.length) return { kind: 'paths', paths: paths.map((p) => resolvePath(io, p)) }
+  if (ids.length) return { kind: 'locators', ids }
+  return { kind: 'full' }
+}
+
+/** Prints what a scoped scan changed; exit 1 when it opened or changed a finding at medium or above. */
+async function emitDelta(
+  io: Io,
+  db: Parameters<typeof deltaRecords>[0],
+  summary: ScanSummary,
+  format: string,
+  out: string | undefined,
+): Promise<number> {
+  const doc: DeltaDocument = {
+    schemaVersion: 1,
+    scan: { id: summary.scanId, scope: summary.scope, durationMs: summary.stats.durationMs },
+    delta: deltaRecords(db, summary.delta),
+  }
+  const text = format === 'json' ? JSON.stringify(doc, null, 2) + '\n' : renderDeltaTable(doc)
+  const o = out ? openOutput(resolvePath(io, out)) : { stream: io.stdout, close: async () => {} }
+  o.stream.write(text)
+  await o.close()
+  const worse = [...doc.delta.findings.opened, ...doc.delta.findings.changed]
+  return worse.some((f) => atLeast(f.severity, 'medium')) ? 1 : 0
 }
 
 function isDir(p: string): boolean {

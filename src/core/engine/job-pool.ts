@@ -3,7 +3,8 @@
  * `highWater` pending jobs (memory stays flat on a 300k-file home).
  */
 export type JobPool = Readonly<{
-  push(job: () => Promise<void>): void
+  /** `label` (the file the job analyses) is handed to onError when the job fails. */
+  push(job: () => Promise<void>, label?: string): void
   /** True when the producer should stop and wait. */
   saturated(): boolean
   /** Resolves when pending work fell below the low-water mark. */
@@ -16,11 +17,11 @@ export function createJobPool(opts: {
   concurrency: number
   highWater?: number
   lowWater?: number
-  onError(e: unknown): void
+  onError(e: unknown, label: string | undefined): void
 }): JobPool {
   const high = opts.highWater ?? 2000
   const low = opts.lowWater ?? 500
-  const queue: (() => Promise<void>)[] = []
+  const queue: { job: () => Promise<void>; label?: string }[] = []
   let running = 0
   let drainWaiters: (() => void)[] = []
   let idleWaiters: (() => void)[] = []
@@ -38,20 +39,30 @@ export function createJobPool(opts: {
   }
   const next = (): void => {
     while (running < opts.concurrency && queue.length > 0) {
-      const job = queue.shift()!
+      const { job, label } = queue.shift()!
       running++
-      job()
-        .catch(opts.onError)
-        .finally(() => {
-          running--
-          next()
-          notify()
-        })
+      let p: Promise<void>
+      try {
+        p = job()
+      } catch (e) {
+        p = Promise.reject(e)
+      }
+      p.catch((e: unknown) => {
+        try {
+          opts.onError(e, label)
+        } catch {
+          // Reporting the failure failed too (the store is gone): nothing more to do for it.
+        }
+      }).finally(() => {
+        running--
+        next()
+        notify()
+      })
     }
   }
   return {
-    push(job) {
-      queue.push(job)
+    push(job, label) {
+      queue.push({ job, label })
       next()
     },
     saturated: () => queue.length >= high,

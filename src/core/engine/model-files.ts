@@ -1,11 +1,8 @@
-import { basename } from 'node:path'
-import type { AddModelOptions, AddedModel } from '../discovery/types'
 import { RULES } from '../rules'
 import type { FileIdentity, HashCache } from '../storage/hash-cache'
 import { fileIdentity } from '../storage/hash-cache'
 import { scanModelFile } from '../scanners/scan-file'
 import type { ModelFileReport } from '../scanners/types'
-import type { NewAsset, NewFinding } from '../types'
 import { sha256File } from '../util/hash'
 
 export type ModelFileOptions = Readonly<{
@@ -18,6 +15,11 @@ export type ModelFileOptions = Readonly<{
   onCacheHit(): void
   onScanCacheHit?(): void
   signal?: AbortSignal
+  /** The static scan (default: on this thread). */
+  scanFile?: (
+    path: string,
+    o: Readonly<{ fileName?: string; signal?: AbortSignal }>,
+  ) => Promise<ModelFileReport>
 }>
 
 /**
@@ -43,7 +45,9 @@ export async function analyzeModelFile(
     report = { ...(JSON.parse(cached.report) as ModelFileReport), path }
     o.onScanCacheHit?.()
   } else {
-    report = await scanModelFile(path, { hash: false, fileName: o.fileName })
+    report = o.scanFile
+      ? await o.scanFile(path, { fileName: o.fileName, signal: o.signal })
+      : await scanModelFile(path, { hash: false, fileName: o.fileName })
     if (id && !report.error) {
       const { sha256: _omit, ...rest } = report
       o.cache.putEntry(id, path, {
@@ -73,41 +77,4 @@ export async function analyzeModelFile(
   return { ...report, sha256 }
 }
 
-/**
- * The model asset and findings for one scanned file, as every `addModel` records them (the
- * engine and the test context share this so they cannot drift apart).
- */
-export function modelRecords(
-  path: string,
-  report: ModelFileReport,
-  o: AddModelOptions,
-): Readonly<{ asset: NewAsset; findings: (assetId: string) => NewFinding[] }> {
-  return {
-    asset: {
-      kind: 'model',
-      path,
-      identity: o.identity,
-      name: o.name ?? basename(path),
-      version: o.version,
-      format: report.format,
-      sha256: report.sha256,
-      sizeBytes: report.sizeBytes,
-      source: o.source,
-      verdict: report.verdict,
-      details: { ...(report.metadata ?? {}), ...(o.details ?? {}) },
-      links: o.links,
-    },
-    findings: (assetId) => report.findings.map((f) => ({ ...f, path, assetId })),
-  }
-}
-
-export function addedModel(assetId: string, report: ModelFileReport): AddedModel {
-  return {
-    assetId,
-    verdict: report.verdict,
-    format: report.format,
-    sha256: report.sha256,
-    sizeBytes: report.sizeBytes,
-    metadata: report.metadata,
-  }
-}
+export { addedModel, modelRecords } from './model-asset'

@@ -73,11 +73,18 @@ export const AI_CACHE_NAMES: ReadonlySet<string> = new Set([
   'com.lmstudio',
 ])
 
-/** Path segments under which the OS keeps trash (checked on the parent chain cheaply by name). */
+/**
+ * The pruning rule a folder falls under (its name for a pruned name, `cache` for a non-AI cache
+ * folder, `trash` for ~/.local/share/Trash), or undefined when the crawl enters it. The rule
+ * names are what the scan's coverage counts report.
+ */
+export function pruneRule(name: string, parentName: string): string | undefined {
+  if (PRUNED_DIR_NAMES.has(name)) return name
+  if (CACHE_PARENT_NAMES.has(parentName) && !AI_CACHE_NAMES.has(name)) return 'cache'
+  if (name === 'Trash' && parentName === 'share') return 'trash'
+  return undefined
+}
+
 export function isPrunedDir(name: string, parentName: string): boolean {
-  if (PRUNED_DIR_NAMES.has(name)) return true
-  if (CACHE_PARENT_NAMES.has(parentName) && !AI_CACHE_NAMES.has(name)) return true
-  // ~/.local/share/Trash
-  if (name === 'Trash' && parentName === 'share') return true
-  return false
+  return pruneRule(name, parentName) !== undefined
 }

@@ -1,4 +1,4 @@
-import { ADVISORY_IDS } from '../discovery/system/python/advisories'
+import { ADVISORY_IDS } from './package-advisories'
 import type { Rule } from './types'
 
 /** Rules raised by the system discovery area: AI packages, model servers and AI platform configs. */

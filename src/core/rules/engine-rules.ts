@@ -11,6 +11,14 @@ export const ENGINE_RULES: readonly Rule[] = [
     fix: 'Treat the file as the format its content shows. Rename it, or delete it if you did not expect that format.',
   },
   {
+    id: 'engine.analysis-failed',
+    domain: 'engine',
+    severity: 'high',
+    title: 'File could not be fully analysed',
+    why: 'Analysing this file failed (an error, or it needed more memory or time than a file may take), so AI Scout cannot say it is safe. A file built to exhaust scanners is a way to hide a payload from them.',
+    fix: 'Check where the file came from. Scan it on its own with `aiscout scan-model FILE` to see the error; delete it if you do not need it.',
+  },
+  {
     id: 'engine.privacy-protected',
     domain: 'engine',
     severity: 'info',

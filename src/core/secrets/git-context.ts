@@ -4,6 +4,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { parseGitIndex } from './git-index'
 import type { IgnorePattern } from './gitignore'
 import { compileIgnore, isIgnored } from './gitignore'
+import { observePath } from '../util/read-trace'
 
 /**
  * Git facts about a file, found statically (no git process): the enclosing working tree, whether
@@ -122,12 +123,34 @@ export function createGitContext(home: string): GitContext {
     return p
   }
 
+  /**
+   * Tells the current unit of work which files its answer rests on: the `.git` looked for in
+   * every folder up to the repository (or the file system root), the index, the ignore files.
+   * Told on every call, cached or not, since each caller is its own unit.
+   */
+  const observeDeps = (path: string, repo: Repo | undefined, relPath: string): void => {
+    for (let d = dirname(path); ; d = dirname(d)) {
+      const found = repo !== undefined && d === repo.root
+      observePath(join(d, '.git'), found ? 'read' : 'absent')
+      if (found || dirname(d) === d) break
+    }
+    if (!repo) return
+    observePath(join(repo.gitDir, 'index'), 'read')
+    observePath(join(repo.gitDir, 'config'), 'read')
+    observePath(join(repo.gitDir, 'info', 'exclude'), 'read')
+    observePath(join(home, '.config', 'git', 'ignore'), 'read')
+    const parts = relPath.split('/')
+    for (let i = 0; i < parts.length; i++)
+      observePath(join(repo.root, ...parts.slice(0, i), '.gitignore'), 'read')
+  }
+
   return {
     async status(path) {
       try {
         const repo = await findRepo(dirname(path))
+        const relPath = repo ? relative(repo.root, path).split(sep).join('/') : ''
+        observeDeps(path, repo, relPath)
         if (!repo) return undefined
-        const relPath = relative(repo.root, path).split(sep).join('/')
         if (relPath.startsWith('..')) return undefined
         const tracked = await trackedPaths(repo.gitDir)
         const patterns: IgnorePattern[] = [

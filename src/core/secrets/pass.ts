@@ -7,6 +7,7 @@ import { secretAssetFromHit, secretAssetIdentity, secretFindingFromHit } from '.
 import { createGitContext } from './git-context'
 import type { GitStatus } from './git-context'
 import { readText } from './read-bounded'
+import { keyReuseFindings } from './reuse'
 import { SECRET_RULE_DEFS } from './rules'
 import type { InternalScanner, SecretScanner } from './scanner'
 import { createSecretScanner } from './scanner'
@@ -174,22 +175,10 @@ export function createSecretsPass(opts: {
       }
     },
     finish() {
-      const findings: NewFinding[] = []
-      const findingAssets: (string | undefined)[] = []
-      for (const list of places.values()) {
-        const paths = [...new Set(list.map((p) => p.path))]
-        if (paths.length < 2) continue
-        const head = list[0]
-        if (!head) continue
-        findings.push({
-          ruleId: 'posture.key-reused',
-          message: `The same ${head.provider} key (${head.redacted}) is stored in ${paths.length} places: ${paths.join(', ')}`,
-          path: head.path,
-          line: head.line,
-        })
-        findingAssets.push(head.identity)
-      }
-      return { findings, findingAssets }
+      const found = keyReuseFindings(
+        [...places.values()].map((list) => list.map((p) => ({ ...p, ref: p.identity }))),
+      )
+      return { findings: found.map((f) => f.finding), findingAssets: found.map((f) => f.ref) }
     },
   }
 }

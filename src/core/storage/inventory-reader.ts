@@ -14,7 +14,7 @@ import type {
 } from '../types'
 import type { Db } from './db'
 
-type AssetRow = {
+export type AssetRow = {
   id: string
   kind: AssetKind
   path: string
@@ -31,7 +31,7 @@ type AssetRow = {
   gone_since: string | null
 }
 
-type FindingRow = {
+export type FindingRow = {
   id: string
   rule_id: string
   severity: Severity
@@ -54,8 +54,12 @@ export class NoScanError extends Error {}
 export function openInventoryReader(db: Db, opts: { includeGone?: boolean } = {}): InventoryReader {
   const scanRow = db
     .prepare(
+      // The latest complete full scan describes the inventory (its roots, stats and skipped
+      // paths); scoped scans since then only updated parts of it. Before any full scan, the
+      // latest scoped one.
       `SELECT id, started_at, finished_at, status, roots, stats, host FROM scans
-       WHERE status = 'complete' ORDER BY started_at DESC, rowid DESC LIMIT 1`,
+       WHERE status = 'complete'
+       ORDER BY json_extract(scope, '$.kind') = 'full' DESC, seq DESC LIMIT 1`,
     )
     .get() as
     | {
@@ -119,7 +123,7 @@ export function openInventoryReader(db: Db, opts: { includeGone?: boolean } = {}
   }
 }
 
-function rowToAsset(r: AssetRow): Asset {
+export function rowToAsset(r: AssetRow): Asset {
   const a: Record<string, unknown> = { id: r.id, kind: r.kind, path: r.path }
   if (r.name !== null) a.name = r.name
   if (r.version !== null) a.version = r.version
@@ -135,7 +139,7 @@ function rowToAsset(r: AssetRow): Asset {
   return a as Asset
 }
 
-function rowToFinding(r: FindingRow): Finding {
+export function rowToFinding(r: FindingRow): Finding {
   const f: Record<string, unknown> = {
     id: r.id,
     ruleId: r.rule_id,

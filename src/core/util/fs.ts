@@ -3,6 +3,7 @@ import { constants, lstatSync, statSync } from 'node:fs'
 import { open, readdir, realpath, stat } from 'node:fs/promises'
 import { isAbsolute, relative } from 'node:path'
 import type { SkippedEntry, SkipReason } from '../types'
+import { observePath } from './read-trace'
 
 /**
  * Bounded, never-throwing filesystem helpers shared by the discovery locators (stores, system,
@@ -86,25 +87,34 @@ export function reportFsError(
  * never blocks on file content, and the crawl already reads folders synchronously.
  */
 export async function statQuiet(path: string): Promise<Stats | undefined> {
+  let st: Stats | undefined
   try {
-    return statSync(path, { throwIfNoEntry: false })
+    st = statSync(path, { throwIfNoEntry: false })
   } catch {
-    return undefined
+    st = undefined
   }
+  observePath(path, st ? 'read' : 'absent')
+  return st
 }
 
 export async function lstatQuiet(path: string): Promise<Stats | undefined> {
+  let st: Stats | undefined
   try {
-    return lstatSync(path, { throwIfNoEntry: false })
+    st = lstatSync(path, { throwIfNoEntry: false })
   } catch {
-    return undefined
+    st = undefined
   }
+  observePath(path, st ? 'read' : 'absent')
+  return st
 }
 
 export async function realpathQuiet(path: string): Promise<string | undefined> {
   try {
-    return await realpath(path)
+    const real = await realpath(path)
+    observePath(path, 'read')
+    return real
   } catch {
+    observePath(path, 'absent')
     return undefined
   }
 }
@@ -129,8 +139,11 @@ export async function listDir(
   quiet: ReadonlySet<string> = MISSING_CODES,
 ): Promise<Dirent[]> {
   try {
-    return await readdir(dir, { withFileTypes: true })
+    const entries = await readdir(dir, { withFileTypes: true })
+    observePath(dir, 'list')
+    return entries
   } catch (e) {
+    observePath(dir, 'absent')
     if (sink) reportFsError(sink, dir, e, quiet)
     return []
   }
@@ -158,6 +171,7 @@ async function readAtMost(path: string, n: number): Promise<Buffer> {
  * FIFO, device or directory, and for fs errors.
  */
 export async function readHead(path: string, n: number): Promise<Buffer> {
+  observePath(path, 'read')
   if (!(await stat(path)).isFile()) throw new Error(`${path} is not a regular file`)
   return readAtMost(path, n)
 }
@@ -207,6 +221,7 @@ export async function readTextBounded(
   cap: number,
   opts: TextReadOptions = {},
 ): Promise<TextRead> {
+  observePath(path, 'read')
   try {
     const st = await stat(path)
     if (!st.isFile()) return { kind: 'missing' }

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react'
 import type { InventorySummary, ScanOutcome } from '../../shared/ipc'
-import type { ScanProgress } from '../../core/types'
+import type { ScanProgress } from '../../shared/types'
 
 const KIND_LABELS: Record<string, string> = {
   model: 'Models',

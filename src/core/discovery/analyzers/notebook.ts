@@ -1,5 +1,5 @@
 import { basename, dirname, join } from 'node:path'
-import { assetIdFor } from '../../engine/asset-id'
+import { assetIdFor } from '../../util/ids'
 import { isFile, readTextBounded } from '../../util/fs'
 import { RULES } from '../../rules'
 import type { SecretHit } from '../../secrets/index'

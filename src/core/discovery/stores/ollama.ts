@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { assetIdFor } from '../../engine/asset-id'
+import { assetIdFor } from '../../util/ids'
 import { sha256File } from '../../util/hash'
 import type { DiscoveryContext, Locator } from '../types'
 import { baseDirs } from '../paths'

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { ADVISORIES, advisoriesFor } from '../../../../src/core/discovery/system/python/advisories'
+import { advisoriesFor } from '../../../../src/core/discovery/system/python/advisory-match'
+import { ADVISORIES } from '../../../../src/core/rules/package-advisories'
 import { aiCategory, normalizeName } from '../../../../src/core/discovery/system/python/ai-packages'
 import { parseVersion } from '../../../../src/core/discovery/system/python/pep440'
 import { DISCOVERY_SYSTEM_RULES } from '../../../../src/core/rules/discovery-system-rules'

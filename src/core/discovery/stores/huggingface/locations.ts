@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { assetIdFor } from '../../../engine/asset-id'
+import { assetIdFor } from '../../../util/ids'
 import type { AssetKind } from '../../../types'
 import { baseDirs } from '../../paths'
 import type { DiscoveryContext } from '../../types'

@@ -2,7 +2,7 @@ import { basename, join } from 'node:path'
 import type { DiscoveryContext } from '../../types'
 import type { DetailValue } from '../../../types'
 import { isDir, listDir } from '../../../util/fs'
-import { advisoriesFor } from './advisories'
+import { advisoriesFor } from './advisory-match'
 import {
   pythonFromLibDir,
   scanCondaMeta,

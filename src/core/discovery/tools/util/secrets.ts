@@ -1,5 +1,5 @@
 import type { DiscoveryContext } from '../../types'
-import { assetIdFor } from '../../../engine/asset-id'
+import { assetIdFor } from '../../../util/ids'
 import type { SecretFileKind, SecretHit } from '../../../secrets/index'
 import {
   secretAssetFromHit,

@@ -1,6 +1,4 @@
-import type { Severity } from '../../../types'
-import { inRange, type VersionRange } from './pep440'
-import { normalizeName } from './ai-packages'
+import type { Severity } from '../types'
 
 /**
  * A small bundled advisory table for AI Python packages. It is not a vulnerability database:
@@ -15,8 +13,8 @@ export type Advisory = Readonly<{
   aliases?: readonly string[]
   /** PEP 503 normalised package names the advisory applies to (conda names included). */
   packages: readonly string[]
-  /** Any range matching means affected. */
-  ranges: readonly VersionRange[]
+  /** Any range matching means affected (PEP 440 versions; see discovery's pep440.ts). */
+  ranges: readonly Readonly<{ introduced?: string; fixed?: string; lastAffected?: string }>[]
   severity: Severity
   summary: string
   /** The first version without the issue, for the finding's fix text. */
@@ -207,18 +205,6 @@ export const ADVISORIES: readonly Advisory[] = [
     fixedIn: '0.3.81 / 1.2.5',
   },
 ]
-
-const BY_PACKAGE: ReadonlyMap<string, readonly Advisory[]> = (() => {
-  const m = new Map<string, Advisory[]>()
-  for (const a of ADVISORIES) for (const p of a.packages) m.set(p, [...(m.get(p) ?? []), a])
-  return m
-})()
-
-/** Advisories whose ranges include this installed version (none when the version does not parse). */
-export function advisoriesFor(name: string, version: string): readonly Advisory[] {
-  const list = BY_PACKAGE.get(normalizeName(name)) ?? []
-  return list.filter((a) => a.ranges.some((r) => inRange(version, r) === true))
-}
 
 /** All advisory ids, for the rule table's `advisories` field. */
 export const ADVISORY_IDS: readonly string[] = ADVISORIES.map((a) => a.id)

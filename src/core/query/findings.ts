@@ -1,0 +1,137 @@
+import type { Db } from '../storage/db'
+import { SEVERITIES } from '../types'
+import { SEVERITY_RANK } from '../storage/migrations/0055-query-indexes'
+import type {
+  FindingFilter,
+  FindingQuery,
+  FindingRow,
+  FindingSortKey,
+  Page,
+  SortDirection,
+} from '../../shared/query'
+import { QueryError } from './cursor'
+import { refreshDerived } from './derived'
+import type { Sort, Where } from './paging'
+import { hasMany, inList, keysetPage, limitOf, textFilter, where } from './paging'
+import type { FindingDbRow } from './rows'
+import { FINDING_PAGE_COLUMNS, toFindingRow, withAssetRefs } from './rows'
+
+/** The severity rank (critical 4 … info 0) as the findings_by_rank index spells it. */
+export const FINDING_RANK = SEVERITY_RANK.replaceAll('severity', 'findings.severity')
+
+const FINDING_SORTS: Readonly<Record<FindingSortKey, readonly string[]>> = {
+  severity: [FINDING_RANK, 'findings.first_seen_scan', 'findings.id'],
+  firstSeen: ['findings.first_seen_scan', 'findings.id'],
+  path: ['findings.path', 'findings.id'],
+  rule: ['findings.rule_id', 'findings.id'],
+}
+
+const DEFAULT_DIRECTION: Readonly<Record<FindingSortKey, SortDirection>> = {
+  severity: 'desc',
+  firstSeen: 'desc',
+  path: 'asc',
+  rule: 'asc',
+}
+
+/**
+ * `sortKey`: the sort the rows are read in, so that a filter on that sort's leading column is a
+ * range of its index, and a filter on another column is either driven by its own index (few
+ * rows) or checked row by row while the sort index is walked (many).
+ */
+function findingWhere(db: Db, f: FindingFilter, sortKey?: FindingSortKey): Where | undefined {
+  const w = where()
+  // `+status`: without it SQLite picks the status index and sorts every open finding; the sort
+  // index walk with the status checked per row fills a page after a few rows.
+  inList(w, '+findings.status', f.statuses ?? ['open'])
+  const ranks = f.severities?.map((s) => SEVERITIES.indexOf(s))
+  if (ranks !== undefined) {
+    // By rank, as findings_by_rank spells it: under the severity sort a range of that index.
+    const drive =
+      sortKey === 'severity' ||
+      sortKey === undefined ||
+      !hasMany(
+        db,
+        `SELECT 1 FROM findings WHERE ${FINDING_RANK} IN (${ranks.map(() => '?').join(', ')})`,
+        ranks,
+      )
+    inList(w, `${drive ? '' : '+'}${FINDING_RANK}`, ranks)
+  }
+  if (f.ruleIds !== undefined) {
+    const drive =
+      sortKey === 'rule' ||
+      sortKey === undefined ||
+      !hasMany(
+        db,
+        `SELECT 1 FROM findings WHERE rule_id IN (${f.ruleIds.map(() => '?').join(', ')})`,
+        f.ruleIds,
+      )
+    inList(w, `${drive ? '' : '+'}findings.rule_id`, f.ruleIds)
+  }
+  if (f.assetId !== undefined) {
+    w.sql.push('findings.asset_id = ?')
+    w.params.push(f.assetId)
+  }
+  if (f.kinds !== undefined || f.sources !== undefined || f.verdicts !== undefined) {
+    // About the finding's asset: its kind, source, verdict.
+    const a = where()
+    inList(a, 'x.kind', f.kinds)
+    inList(a, 'x.source', f.sources)
+    inList(a, 'x.verdict', f.verdicts)
+    const assets = `SELECT x.id FROM assets x WHERE ${a.sql.join(' AND ')}`
+    const plus = hasMany(db, assets, a.params) ? '+' : ''
+    w.sql.push(`${plus}findings.asset_id IN (${assets})`)
+    w.params.push(...a.params)
+  }
+  return textFilter(db, w, 'finding_search', 'findings.rowid', f.text) ? w : undefined
+}
+
+function sortOf(q: FindingQuery): Sort {
+  const key = q.sort?.key ?? 'severity'
+  const keys = FINDING_SORTS[key]
+  if (!keys) throw new QueryError(`unknown finding sort ${String(key)}`)
+  const direction = q.sort?.direction ?? DEFAULT_DIRECTION[key]
+  if (direction !== 'asc' && direction !== 'desc')
+    throw new QueryError(`invalid sort direction ${String(direction)}`)
+  const fixed =
+    (key === 'severity' && q.severities?.length === 1) ||
+    (key === 'rule' && q.ruleIds?.length === 1)
+      ? 1
+      : 0
+  return { id: `finding:${key}:${direction}`, keys, direction, fixed }
+}
+
+/**
+ * One page of findings, filtered and sorted (default: open findings, most severe first, newest
+ * first within a severity), each with a reference to its asset.
+ */
+export function queryFindings(db: Db, q: FindingQuery = {}): Page<FindingRow> {
+  const sort = sortOf(q)
+  const limit = limitOf(q.limit)
+  refreshDerived(db)
+  const w = findingWhere(db, q, q.sort?.key ?? 'severity')
+  if (!w) return { items: [] }
+  const page = keysetPage<FindingDbRow, FindingRow>(db, {
+    columns: FINDING_PAGE_COLUMNS,
+    from: 'findings',
+    where: w,
+    sort,
+    limit,
+    cursor: q.cursor,
+    map: toFindingRow,
+  })
+  return { ...page, items: withAssetRefs(db, page.items) }
+}
+
+/** How many findings a filter matches. */
+export function countFindings(db: Db, f: FindingFilter = {}): number {
+  refreshDerived(db)
+  const w = findingWhere(db, f)
+  if (!w) return 0
+  return (
+    db
+      .prepare(
+        `SELECT count(*) AS n FROM findings ${w.sql.length ? `WHERE ${w.sql.join(' AND ')}` : ''}`,
+      )
+      .get(...w.params) as { n: number }
+  ).n
+}

@@ -1,0 +1,42 @@
+/**
+ * The light entry of the core library: the inventory database without the scanning engine.
+ * Opening, reading and querying the inventory need none of the scanners, discovery or
+ * report writers, and loading them is most of core's start-up cost: in the built Electron main
+ * bundle this entry is a 78 KB chunk (the store, the query layer, the rule table) against the
+ * engine's 360 KB, and loads in about a tenth of the time. The Electron main process imports
+ * this entry so its window is not held up, and runs scans in a worker that loads the full one.
+ * `src/core/index.ts` re-exports everything here.
+ *
+ * @packageDocumentation
+ */
+
+/** Opens (creating and migrating if needed) an inventory database; the default per-user path. */
+export { openDb, defaultDbPath, StoreError } from './storage/db'
+export type { Db } from './storage/db'
+/** Streams the latest inventory (every asset, finding, skip) for exports. */
+export { openInventoryReader, NoScanError } from './storage/inventory-reader'
+export { arrayInventory, INVENTORY_SCHEMA_VERSION } from './inventory'
+export type { InventoryReader } from './inventory'
+/** This installation's id (a random UUID kept in the inventory), for sync. */
+export { installationId } from './storage/installation-id'
+
+/**
+ * The query layer: paged, sorted, filtered assets and findings, details, overview, scan history
+ * and scan differences (see src/core/query/index.ts; its types are in src/shared/query.ts).
+ */
+export {
+  queryAssets,
+  countAssets,
+  queryFindings,
+  countFindings,
+  assetDetail,
+  findingDetail,
+  overview,
+  scanHistory,
+  scanDiff,
+  refreshDerived,
+  QueryError,
+} from './query'
+export type { RefreshResult } from './query'
+export * from '../shared/query'
+export * from './types'
