@@ -3,7 +3,7 @@ import { extensionOf, GENERIC_EXTENSIONS, MODEL_EXTENSIONS, SCANNERS } from './r
 import { openFileSource } from './byte-source'
 import { pickScanner } from './scan-source'
 import { HEAD_BYTES } from './sniff'
-import type { FormatScanner } from './types'
+import type { FormatScanner, ModelFileReport } from './types'
 
 export type Candidate =
   /** Some scanner claims the content: `format` is that scanner's first format name. */
@@ -60,4 +60,16 @@ export function looksLikeText(head: Uint8Array): boolean {
     if (c < 0x09 || (c > 0x0d && c < 0x20)) bad++
   }
   return bad <= n * 0.02
+}
+
+/**
+ * A container with nothing a model scanner recognises inside (a zip of text files, a Python
+ * zipapp, a tool that embeds an archive) is an archive, not a model: the crawl lists it only when
+ * a member is model or pickle content, or the archive itself carries a high finding (zip slip,
+ * symlinks, a bomb, members that could not be scanned).
+ */
+export function isPlainArchive(r: ModelFileReport): boolean {
+  const container = r.format === 'zip' || r.format === 'tar' || r.format === 'executable-archive'
+  if (!container || r.metadata?.['modelMembers'] !== 0) return false
+  return !r.findings.some((f) => f.severity === 'critical' || f.severity === 'high')
 }

@@ -2,7 +2,9 @@ import type { ByteSource } from './byte-source'
 import { NotRegularFileError, openFileSource } from './byte-source'
 import type { ModelFormat } from './registry'
 import { extensionOf, SCANNERS, scannersClaiming } from './registry'
+import { looksLikePickle } from './pickle/sniff'
 import { pickScanner, scanSource, withSeverity } from './scan-source'
+import { HEAD_BYTES } from './sniff'
 import type {
   CancelSignal,
   FormatScanner,
@@ -12,6 +14,7 @@ import type {
 } from './types'
 import { throwIfCancelled } from './types'
 import { verdictOf } from './verdict'
+import { executableHeader } from './zip/scanner'
 
 export type ScanModelFileOptions = Readonly<{
   /** Compute SHA-256 of the whole file (default true). */
@@ -132,7 +135,7 @@ export function extensionMismatch(
   const actual = pickScanner(src, baseName(path), scanners)
   const claimers = scannersClaiming(ext, scanners)
   if (claimers.length === 0 || actual === undefined) {
-    if (actual?.runsCode && DOCUMENT_EXTENSIONS.has(ext)) {
+    if (actual?.runsCode && DOCUMENT_EXTENSIONS.has(ext) && !isExecutableArchive(src)) {
       return {
         ruleId: 'engine.extension-mismatch',
         message: `File has ${ext ? `extension ${ext}` : 'no extension'} but its content is ${actual.formats[0]}`,
@@ -146,6 +149,12 @@ export function extensionMismatch(
     ruleId: 'engine.extension-mismatch',
     message: `Extension ${ext} claims ${claimers[0]!.formats[0]} but the content is ${actual.formats[0]}`,
   }
+}
+
+/** A zip behind an executable header (and no pickle in front): a program, named as programs are. */
+function isExecutableArchive(src: ByteSource): boolean {
+  const head = src.read(0, HEAD_BYTES)
+  return executableHeader(head) !== undefined && !looksLikePickle(head, src)
 }
 
 function baseName(p: string): string {

@@ -87,6 +87,7 @@ export const tarScanner = defineScanner({
     const findings: ModelFinding[] = []
     const invalid: string[] = []
     const metadata: Record<string, ModelMetadata[string]> = { members: members.length }
+    let modelMembers = 0
     if (problem) {
       findings.push({
         ruleId: 'tar.corrupt',
@@ -127,11 +128,13 @@ export const tarScanner = defineScanner({
         ctx.hasModelExtension(m.name) ||
         (torch && (m.name === 'pickle' || m.name === 'sys_info'))
       if (!keep) continue
+      if (r.format !== 'unknown') modelMembers++
       findings.push(...r.findings)
       if (r.invalid !== undefined) invalid.push(`${where}: ${r.invalid}`)
       if (r.metadata)
         for (const [k, v] of Object.entries(r.metadata)) if (!(k in metadata)) metadata[k] = v
     }
+    metadata.modelMembers = modelMembers
     return {
       format: torch ? 'pytorch-tar' : 'tar',
       findings,

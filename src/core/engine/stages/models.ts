@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs'
 import { basename } from 'node:path'
 import type { AddModelOptions, AddedModel } from '../../discovery/types'
-import { classifyCandidate } from '../../scanners/candidate'
+import { classifyCandidate, isPlainArchive } from '../../scanners/candidate'
 import { addedModel, modelAsset, modelFindings } from '../model-asset'
 import type { ScanSession } from '../session'
 
@@ -76,6 +76,8 @@ export async function crawlModel(s: ScanSession, path: string): Promise<void> {
   const report = await s.models.analyze(path)
   s.stats.modelsScanned++
   if (report.sha256) s.stats.filesHashed++
+  // An archive with no model content inside (a zipapp, a zip of text data) is not a model.
+  if (isPlainArchive(report)) return
   if (
     report.verdict === 'invalid' &&
     !report.findings.some((f) => f.severity === 'critical' || f.severity === 'high')

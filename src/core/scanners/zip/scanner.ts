@@ -22,7 +22,24 @@ export function isTraversalName(name: string): boolean {
   return n.split('/').some((seg) => seg === '..')
 }
 
-type ZipFormat = 'zip' | 'pytorch-zip' | 'torchscript' | 'npz' | 'keras'
+type ZipFormat = 'zip' | 'pytorch-zip' | 'torchscript' | 'npz' | 'keras' | 'executable-archive'
+
+/**
+ * The executable a file starts with, when it starts with one: ELF, PE (`MZ`), Mach-O (thin or
+ * fat) or a `#!` script. A zip behind such a header is an executable archive (a Python zipapp,
+ * a self-extractor, a llamafile, a tool that embeds its data), not a polyglot model.
+ */
+export function executableHeader(head: Uint8Array): string | undefined {
+  const b = (i: number): number => head[i] ?? -1
+  if (b(0) === 0x7f && b(1) === 0x45 && b(2) === 0x4c && b(3) === 0x46) return 'ELF'
+  if (b(0) === 0x4d && b(1) === 0x5a) return 'PE'
+  const be = ((b(0) << 24) | (b(1) << 16) | (b(2) << 8) | b(3)) >>> 0
+  const le = ((b(3) << 24) | (b(2) << 16) | (b(1) << 8) | b(0)) >>> 0
+  if ([0xfeedface, 0xfeedfacf, 0xcafebabe].includes(be) || [0xfeedface, 0xfeedfacf].includes(le))
+    return 'Mach-O'
+  if (b(0) === 0x23 && b(1) === 0x21) return 'script'
+  return undefined
+}
 
 /** What kind of archive the member names describe. */
 export function archiveKind(names: readonly string[]): ZipFormat {
@@ -57,6 +74,8 @@ type Acc = {
   findings: ModelFinding[]
   invalid: string[]
   metadata: Record<string, ModelMetadata[string]>
+  /** Members some registered scanner claimed (model or pickle content). */
+  modelMembers: number
 }
 
 function memberPath(ctx: ScanContext, name: string): string {
@@ -153,6 +172,7 @@ function mergeNested(acc: Acc, r: FormatScanResult, where: string, keepUnknown: 
   ) {
     return
   }
+  if (r.format !== 'unknown') acc.modelMembers++
   acc.findings.push(...r.findings)
   if (r.invalid !== undefined) acc.invalid.push(`${where}: ${r.invalid}`)
   if (r.metadata) {
@@ -168,8 +188,15 @@ export function scanZip(src: ByteSource, ctx: ScanContext): FormatScanResult<Zip
     maxDirectoryBytes: Math.min(limits.maxHeaderBytes, src.size),
     mayHoldCode: (name) => ctx.hasModelExtension(name) || ext(name) === '' || ext(name) === '.zip',
   })
-  const acc: Acc = { findings: [], invalid: [], metadata: {} }
-  const kind = archiveKind(dir.entries.map((e) => e.name))
+  const acc: Acc = { findings: [], invalid: [], metadata: {}, modelMembers: 0 }
+  const names = archiveKind(dir.entries.map((e) => e.name))
+  const prefixSrc = sliceSource(src, 0, dir.prefix, '<prefix>')
+  const prefixHead = prefixSrc.read(0, 4096)
+  // A pickle in front is scanned whatever else the prefix looks like (torch.load reads it).
+  const prefixPickle = dir.prefix > 0 && looksLikePickle(prefixHead, prefixSrc)
+  const exe = dir.prefix > 0 && !prefixPickle ? executableHeader(prefixHead) : undefined
+  const kind: ZipFormat = exe && names === 'zip' ? 'executable-archive' : names
+  if (exe) acc.metadata.executable = exe
   for (const p of dir.problems) {
     acc.findings.push({ ruleId: 'zip.header-anomaly', message: p, member: ctx.member })
   }
@@ -196,21 +223,17 @@ export function scanZip(src: ByteSource, ctx: ScanContext): FormatScanResult<Zip
     })
     acc.invalid.push('too many members')
   }
-  if (dir.prefix > 0) {
+  // An executable in front is how zipapps, self-extractors and llamafiles are built: the archive
+  // is judged by its members. Anything else in front is a polyglot.
+  if (dir.prefix > 0 && !exe) {
     acc.findings.push({
       ruleId: 'zip.polyglot-prefix',
       message: `${dir.prefix} bytes precede the first archive member`,
       member: ctx.member,
       offset: 0,
     })
-    const prefix = sliceSource(src, 0, dir.prefix, '<prefix>')
-    if (looksLikePickle(prefix.read(0, 4096), prefix) && dir.prefix <= MAX_PREFIX_SCAN) {
-      mergeNested(
-        acc,
-        ctx.scanNested(sliceSource(src, 0, dir.prefix, '<prefix>'), '<prefix>'),
-        '<prefix>',
-        true,
-      )
+    if (prefixPickle && dir.prefix <= MAX_PREFIX_SCAN) {
+      mergeNested(acc, ctx.scanNested(prefixSrc, '<prefix>'), '<prefix>', true)
     }
   }
   const budget = { inflated: 0 }
@@ -259,6 +282,7 @@ export function scanZip(src: ByteSource, ctx: ScanContext): FormatScanResult<Zip
     }
   }
   acc.metadata.members = dir.entries.length
+  acc.metadata.modelMembers = acc.modelMembers
   return {
     format: kind,
     findings: acc.findings,
@@ -268,7 +292,7 @@ export function scanZip(src: ByteSource, ctx: ScanContext): FormatScanResult<Zip
 }
 
 export const zipScanner = defineScanner({
-  formats: ['zip', 'pytorch-zip', 'torchscript', 'npz', 'keras'],
+  formats: ['zip', 'pytorch-zip', 'torchscript', 'npz', 'keras', 'executable-archive'],
   // torch.save writes a zip whatever the name; `.npz` and `.keras` are zips.
   claims: ['.npz', '.keras', '.pkl', '.pickle', '.joblib', '.dill'],
   runsCode: true,
