@@ -3,15 +3,47 @@ import { hostInfo } from './engine/host'
 import type { InventoryReader } from './inventory'
 import { arrayInventory } from './inventory'
 import { findRule } from './rules'
+import type { RepositoryReport } from './scanners/repo/analyze-repo'
 import type { ModelFileReport } from './scanners/types'
 import type { Asset, Finding } from './types'
 
 // Kept apart from model-scan.ts: ids need node:crypto, which a plain table or JSON run never loads.
 
-/** Model reports as an inventory, so the shared report writers (SARIF) can emit them. */
-export function modelReportsInventory(reports: readonly ModelFileReport[]): InventoryReader {
+/**
+ * Model reports (and repository reports) as an inventory, so the shared report writers (SARIF)
+ * can emit them. A repository's findings keep the file and line they were found at.
+ */
+export function modelReportsInventory(
+  reports: readonly ModelFileReport[],
+  repositories: readonly RepositoryReport[] = [],
+): InventoryReader {
   const assets: Asset[] = []
   const findings: Finding[] = []
+  for (const r of repositories) {
+    const id = assetIdFor('model', r.root)
+    assets.push({
+      id,
+      kind: 'model',
+      path: r.root,
+      format: 'model-repository',
+      verdict: r.verdict,
+      details: { trustRemoteCode: r.needsTrustRemoteCode },
+      links: [],
+    })
+    for (const f of r.findings) {
+      findings.push({
+        id: findingIdFor([f.ruleId, f.path, f.line, f.callable, f.message]),
+        ruleId: f.ruleId,
+        severity: f.severity,
+        title: findRule(f.ruleId)?.title ?? f.ruleId,
+        message: f.message,
+        path: f.path,
+        line: f.line,
+        assetId: id,
+        callable: f.callable,
+      })
+    }
+  }
   for (const r of reports) {
     const id = assetIdFor('model', r.path)
     assets.push({
@@ -36,6 +68,7 @@ export function modelReportsInventory(reports: readonly ModelFileReport[]): Inve
         member: f.member,
         offset: f.offset,
         callable: f.callable,
+        line: f.line,
       })
     }
   }

@@ -4,6 +4,7 @@ import { findRule } from './rules'
 import { classifyCandidate } from './scanners/candidate'
 import { extensionOf, MODEL_EXTENSIONS } from './scanners/registry'
 import { scanModelFile, unopenable } from './scanners/scan-file'
+import type { RepositoryReport } from './scanners/repo/analyze-repo'
 import type { CancelSignal, ModelFileReport } from './scanners/types'
 
 /**
@@ -15,6 +16,7 @@ import type { CancelSignal, ModelFileReport } from './scanners/types'
 export type { ModelFileReport } from './scanners/types'
 export { ScanCancelledError, sharedCancelSignal } from './scanners/types'
 export type { CancelSignal } from './scanners/types'
+export type { RepositoryReport } from './scanners/repo/analyze-repo'
 
 export type ModelScanOptions = Readonly<{
   /** Compute SHA-256 of every file, beside the analysis (default true; `--no-hash` turns it off). */
@@ -27,6 +29,12 @@ export type ModelScanOptions = Readonly<{
 /** Folders never walked when a directory is given (they hold no user models). */
 const SKIPPED_DIRS: ReadonlySet<string> = new Set(['.git', 'node_modules', '__pycache__'])
 
+/** What `aiscout scan-model` reports: every file, and every folder read as a model repository. */
+export type ModelScanResult = Readonly<{
+  files: readonly ModelFileReport[]
+  repositories: readonly RepositoryReport[]
+}>
+
 /**
  * Reports for every path given: a file is scanned whatever its name; a directory is walked
  * (no symlinked folders, no VCS or node_modules) for files whose extension or content suggests a
@@ -37,7 +45,21 @@ export async function scanModelPaths(
   paths: readonly string[],
   opts: ModelScanOptions = {},
 ): Promise<ModelFileReport[]> {
+  return [...(await scanModelTargets(paths, { ...opts, repositories: false })).files]
+}
+
+/**
+ * scanModelPaths, and each directory given is also read as a model repository (the custom code
+ * its configs make loaders run, the instantiation entries of its YAML/JSON configs); a directory
+ * is listed under `repositories` when it looks like one or has findings. The repository analysis
+ * loads only when a directory is given, so a run on one file never pays for it.
+ */
+export async function scanModelTargets(
+  paths: readonly string[],
+  opts: ModelScanOptions & { repositories?: boolean } = {},
+): Promise<ModelScanResult> {
   const reports: ModelFileReport[] = []
+  const repositories: RepositoryReport[] = []
   const add = (r: ModelFileReport): void => {
     reports.push(r)
     opts.onReport?.(r)
@@ -51,10 +73,18 @@ export async function scanModelPaths(
       add(unopenable(p, e))
       continue
     }
-    if (!isDir) add(await scanModelFile(p, fileOpts))
-    else for (const f of modelFilesUnder(p)) add(await scanModelFile(f, fileOpts))
+    if (!isDir) {
+      add(await scanModelFile(p, fileOpts))
+      continue
+    }
+    for (const f of modelFilesUnder(p)) add(await scanModelFile(f, fileOpts))
+    if (opts.repositories === false) continue
+    const repo = await import('./scanners/repo/analyze-repo')
+    const files = repo.listRepositoryFiles(p)
+    const r = repo.analyzeRepository(p, files)
+    if (repo.isModelRepository(files) || r.findings.length > 0) repositories.push(r)
   }
-  return reports
+  return { files: reports, repositories }
 }
 
 /** Files under `dir` that a model scan considers, in a stable (sorted) order. */
@@ -119,10 +149,20 @@ export function modelReportJson(r: ModelFileReport) {
         ...(f.member !== undefined ? { member: f.member } : {}),
         ...(f.offset !== undefined ? { offset: f.offset } : {}),
         ...(f.callable !== undefined ? { callable: f.callable } : {}),
+        ...(f.line !== undefined ? { line: f.line } : {}),
         ...(rule ? { why: rule.why, fix: rule.fix } : {}),
       }
     }),
   }
+}
+
+/** `aiscout scan-model --format json`: `{ "files": [...], "repositories": [...] }`. */
+export async function modelScanJson(r: ModelScanResult) {
+  // The repository shape loads only when there is a repository to show.
+  const repositories = r.repositories.length
+    ? r.repositories.map((await import('./scanners/repo/report')).repositoryJson)
+    : []
+  return { files: r.files.map(modelReportJson), repositories }
 }
 
 /**
@@ -133,17 +173,25 @@ export async function writeModelReportsSarif(
   reports: readonly ModelFileReport[],
   out: NodeJS.WritableStream,
   toolVersion: string,
+  repositories: readonly RepositoryReport[] = [],
 ): Promise<void> {
   const [{ writeReport }, { modelReportsInventory }] = await Promise.all([
     import('./report'),
     import('./model-scan-inventory'),
   ])
-  await writeReport('sarif', modelReportsInventory(reports), out, { toolVersion })
+  await writeReport('sarif', modelReportsInventory(reports, repositories), out, { toolVersion })
 }
 
-/** Exit code of a model scan: 1 malicious or suspicious, else 2 invalid or unreadable, else 0. */
-export function modelScanExitCode(reports: readonly ModelFileReport[]): 0 | 1 | 2 {
-  if (reports.some((r) => r.verdict === 'malicious' || r.verdict === 'suspicious')) return 1
-  if (reports.some((r) => r.verdict === 'invalid')) return 2
+/**
+ * Exit code of a model scan (files and repositories): 1 malicious or suspicious, else 2 invalid
+ * or unreadable, else 0.
+ */
+export function modelScanExitCode(
+  reports: readonly ModelFileReport[],
+  repositories: readonly RepositoryReport[] = [],
+): 0 | 1 | 2 {
+  const verdicts = [...reports, ...repositories].map((r) => r.verdict)
+  if (verdicts.some((v) => v === 'malicious' || v === 'suspicious')) return 1
+  if (verdicts.some((v) => v === 'invalid')) return 2
   return 0
 }

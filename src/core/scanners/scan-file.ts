@@ -1,3 +1,4 @@
+import { decoderMisses, loadSevenZip } from './compressed/seven-zip-engine'
 import type { ByteSource } from './byte-source'
 import { NotRegularFileError, openFileSource } from './byte-source'
 import type { ModelFormat } from './registry'
@@ -64,13 +65,18 @@ export async function scanModelFile(
           .catch(() => undefined) // a file that vanished mid-scan keeps its report, without a digest
       : undefined
   try {
-    const result = scanSource(src, {
-      path,
-      name: opts.fileName,
-      limits: opts.limits,
-      scanners: opts.scanners,
-      signal: opts.signal,
-    })
+    const run = () =>
+      scanSource(src!, {
+        path,
+        name: opts.fileName,
+        limits: opts.limits,
+        scanners: opts.scanners,
+        signal: opts.signal,
+      })
+    const misses = decoderMisses()
+    let result = run()
+    // A 7z container was reached before the WebAssembly decoder was loaded: load it, scan again.
+    if (decoderMisses() !== misses && (await loadSevenZip())) result = run()
     const findings: ModelFinding[] = [...result.findings]
     const mismatch = extensionMismatch(opts.fileName ?? path, src, opts.scanners)
     if (mismatch) findings.unshift(mismatch)

@@ -22,7 +22,15 @@ export function isTraversalName(name: string): boolean {
   return n.split('/').some((seg) => seg === '..')
 }
 
-type ZipFormat = 'zip' | 'pytorch-zip' | 'torchscript' | 'npz' | 'keras' | 'executable-archive'
+type ZipFormat =
+  | 'zip'
+  | 'pytorch-zip'
+  | 'torchscript'
+  | 'npz'
+  | 'keras'
+  | 'mar'
+  | 'llamafile'
+  | 'executable-archive'
 
 /**
  * The executable a file starts with, when it starts with one: ELF, PE (`MZ`), Mach-O (thin or
@@ -44,6 +52,8 @@ export function executableHeader(head: Uint8Array): string | undefined {
 /** What kind of archive the member names describe. */
 export function archiveKind(names: readonly string[]): ZipFormat {
   const files = names.filter((n) => !n.endsWith('/'))
+  // TorchServe model archive: MAR-INF/MANIFEST.json beside the handler and the model.
+  if (files.includes('MAR-INF/MANIFEST.json')) return 'mar'
   if (
     files.includes('config.json') &&
     (files.includes('metadata.json') || files.includes('model.weights.h5'))
@@ -74,9 +84,20 @@ type Acc = {
   findings: ModelFinding[]
   invalid: string[]
   metadata: Record<string, ModelMetadata[string]>
-  /** Members some registered scanner claimed (model or pickle content). */
+  /** Members some registered scanner claimed as model or pickle content (not code or config). */
   modelMembers: number
+  /**
+   * An executable archive's Python and config members are the program's own files, run when the
+   * program is run, never by a model loader: they are not judged as model code.
+   */
+  programFiles: boolean
 }
+
+/**
+ * Formats of member-only scanners that read code and configs a model loader runs (TorchServe
+ * handlers, TorchScript code/, NeMo configs): members, but not model content.
+ */
+export const CODE_MEMBER_FORMATS: ReadonlySet<string> = new Set(['python-code', 'model-config'])
 
 function memberPath(ctx: ScanContext, name: string): string {
   return ctx.member ? `${ctx.member}!${name}` : name
@@ -172,7 +193,9 @@ function mergeNested(acc: Acc, r: FormatScanResult, where: string, keepUnknown: 
   ) {
     return
   }
-  if (r.format !== 'unknown') acc.modelMembers++
+  if (CODE_MEMBER_FORMATS.has(r.format)) {
+    if (acc.programFiles) return
+  } else if (r.format !== 'unknown') acc.modelMembers++
   acc.findings.push(...r.findings)
   if (r.invalid !== undefined) acc.invalid.push(`${where}: ${r.invalid}`)
   if (r.metadata) {
@@ -188,7 +211,6 @@ export function scanZip(src: ByteSource, ctx: ScanContext): FormatScanResult<Zip
     maxDirectoryBytes: Math.min(limits.maxHeaderBytes, src.size),
     mayHoldCode: (name) => ctx.hasModelExtension(name) || ext(name) === '' || ext(name) === '.zip',
   })
-  const acc: Acc = { findings: [], invalid: [], metadata: {}, modelMembers: 0 }
   const names = archiveKind(dir.entries.map((e) => e.name))
   const prefixSrc = sliceSource(src, 0, dir.prefix, '<prefix>')
   const prefixHead = prefixSrc.read(0, 4096)
@@ -196,6 +218,13 @@ export function scanZip(src: ByteSource, ctx: ScanContext): FormatScanResult<Zip
   const prefixPickle = dir.prefix > 0 && looksLikePickle(prefixHead, prefixSrc)
   const exe = dir.prefix > 0 && !prefixPickle ? executableHeader(prefixHead) : undefined
   const kind: ZipFormat = exe && names === 'zip' ? 'executable-archive' : names
+  const acc: Acc = {
+    findings: [],
+    invalid: [],
+    metadata: {},
+    modelMembers: 0,
+    programFiles: kind === 'executable-archive',
+  }
   if (exe) acc.metadata.executable = exe
   for (const p of dir.problems) {
     acc.findings.push({ ruleId: 'zip.header-anomaly', message: p, member: ctx.member })
@@ -283,8 +312,30 @@ export function scanZip(src: ByteSource, ctx: ScanContext): FormatScanResult<Zip
   }
   acc.metadata.members = dir.entries.length
   acc.metadata.modelMembers = acc.modelMembers
+  let format: ZipFormat = kind
+  if (kind === 'mar') {
+    const code = dir.entries.filter((e) => !e.isDir && e.name.endsWith('.py')).map((e) => e.name)
+    if (code.length > 0) {
+      acc.findings.push({
+        ruleId: 'archive.handler-code',
+        message: `TorchServe runs ${code.length} Python file(s) from this archive: ${code.slice(0, 10).join(', ')}`,
+        member: ctx.member,
+      })
+    }
+  }
+  // An executable carrying model members (a llamafile) is a program with a model inside; one
+  // without (a zipapp, a tool that embeds its data) stays an executable archive, no finding.
+  if (exe && acc.modelMembers > 0) {
+    if (format === 'executable-archive') format = 'llamafile'
+    acc.findings.push({
+      ruleId: 'archive.executable',
+      message: `The file is a native executable (${exe}) with ${acc.modelMembers} embedded model member(s); the embedded model files were scanned`,
+      member: ctx.member,
+      offset: 0,
+    })
+  }
   return {
-    format: kind,
+    format,
     findings: acc.findings,
     invalid: acc.invalid.length > 0 ? acc.invalid.slice(0, 5).join('; ') : undefined,
     metadata: acc.metadata,
@@ -292,18 +343,41 @@ export function scanZip(src: ByteSource, ctx: ScanContext): FormatScanResult<Zip
 }
 
 export const zipScanner = defineScanner({
-  formats: ['zip', 'pytorch-zip', 'torchscript', 'npz', 'keras', 'executable-archive'],
+  formats: [
+    'zip',
+    'pytorch-zip',
+    'torchscript',
+    'npz',
+    'keras',
+    'mar',
+    'llamafile',
+    'executable-archive',
+  ],
   // torch.save writes a zip whatever the name; `.npz` and `.keras` are zips.
-  claims: ['.npz', '.keras', '.pkl', '.pickle', '.joblib', '.dill'],
+  claims: ['.npz', '.keras', '.pkl', '.pickle', '.joblib', '.dill', '.mar'],
   runsCode: true,
-  extensions: ['.pt', '.pth', '.bin', '.ckpt', '.npz', '.keras', '.mar', '.ptl', '.torchscript'],
+  extensions: [
+    '.pt',
+    '.pth',
+    '.bin',
+    '.ckpt',
+    '.npz',
+    '.keras',
+    '.mar',
+    '.ptl',
+    '.torchscript',
+    '.llamafile',
+  ],
   sniff(head, src) {
     if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b) {
       if ((head[2] === 0x03 && head[3] === 0x04) || (head[2] === 0x05 && head[3] === 0x06))
         return true
     }
-    // Polyglot: something else first, a valid zip directory at the end.
-    return src.size >= 22 && hasValidCentralDirectory(src)
+    // Polyglot: something else first, a valid zip directory at the end. A tar whose last member
+    // is a zip (a .nemo holding a torch checkpoint) is a tar: the tar scanner reaches the zip.
+    const tar =
+      head.length >= 262 && Buffer.from(head.subarray(257, 262)).toString('latin1') === 'ustar'
+    return !tar && src.size >= 22 && hasValidCentralDirectory(src)
   },
   scan: scanZip,
 })

@@ -39,6 +39,24 @@ describe('executable archives and archives of data', () => {
     })
   }
 
+  it('does not judge a zipapp’s own Python as model code (it runs when the program runs)', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'exe-'))
+    cleanup.push(home)
+    const p = join(home, 'pipx-like')
+    const main = 'import subprocess, os\nsubprocess.run(["git", "status"])\nos.system("ls")\n'
+    write(
+      p,
+      buildZip([{ name: '__main__.py', data: Buffer.from(main) }], {
+        prefix: executablePrefix('script'),
+      }),
+    )
+    const r = await scanModelFile(p, { hash: false })
+    expect(r.format).toBe('executable-archive')
+    expect(r.findings).toEqual([])
+    expect(r.verdict).toBe('safe')
+    expect(isPlainArchive(r)).toBe(true)
+  })
+
   it('keeps judging a pickle placed before the zip, whatever it starts with', async () => {
     const home = mkdtempSync(join(tmpdir(), 'exe-'))
     cleanup.push(home)
@@ -96,7 +114,11 @@ describe('executable archives and archives of data', () => {
     ])
     expect(models.find((a) => a.path.endsWith('dropper'))?.verdict).toBe('malicious')
     const findings = [...r.findings()]
-    expect(findings.filter((f) => !f.path.endsWith('dropper')).map((f) => f.ruleId)).toEqual([])
+    // The one finding outside the dropper: an executable with a model inside (a llamafile) is a
+    // program, said at low severity; zipapps and tools with data say nothing.
+    expect(
+      findings.filter((f) => !f.path.endsWith('dropper')).map((f) => [f.ruleId, f.path]),
+    ).toEqual([['archive.executable', join(bin, 'mistral-7b')]])
     db.close()
   })
 })
