@@ -137,6 +137,20 @@ describe('aiscout scan', () => {
       expect(body).not.toContain(fake.key)
     }
   })
+
+  it('exports CSV as two files: assets in FILE, findings with why and fix in FILE.findings.csv', () => {
+    const out = join(tmp, 'inventory.csv')
+    const r = run(['export', '--format', 'csv', '--db', db, '--out', out])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toContain(join(tmp, 'inventory.findings.csv'))
+    expect(readFileSync(out, 'utf8').split('\r\n')[0]).toMatch(/^id,kind,/)
+    const findings = readFileSync(join(tmp, 'inventory.findings.csv'), 'utf8').split('\r\n')
+    expect(findings[0]).toBe(
+      'id,severity,ruleId,title,message,path,line,member,offset,callable,assetId,why,fix',
+    )
+    expect(findings.filter(Boolean).length).toBeGreaterThan(1)
+    expect(findings.join('\n')).not.toContain(fake.key)
+  })
 })
 
 describe('aiscout errors', () => {

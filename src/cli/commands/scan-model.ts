@@ -8,7 +8,7 @@ import {
 import { oneOf, parseArgs, UsageError } from '../args'
 import type { Io } from '../io'
 import { resolvePath } from '../io'
-import { color, openOutput } from '../output'
+import { color, openOutput, plural } from '../output'
 import { VERSION } from '../version'
 
 const SPEC = {
@@ -85,7 +85,7 @@ function renderTable(
   const n = (v: string) => reports.filter((r) => r.verdict === v).length
   lines.push('')
   lines.push(
-    `${reports.length} files: ${n('malicious')} malicious, ${n('suspicious')} suspicious, ${n('invalid')} invalid, ${n('safe')} safe`,
+    `${plural(reports.length, 'file')}: ${n('malicious')} malicious, ${n('suspicious')} suspicious, ${n('invalid')} invalid, ${n('safe')} safe`,
   )
   return lines.join('\n') + '\n'
 }

@@ -12,6 +12,8 @@ export type ReportOptions = Readonly<{
   repoRoot?: string
   generatedAt?: Date
   toolVersion: string
+  /** CSV: write only the assets or only the findings table (default: both, in sections). */
+  csvTable?: 'assets' | 'findings'
 }>
 
 export const TOOL_NAME = 'AI Scout'

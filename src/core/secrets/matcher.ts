@@ -15,6 +15,7 @@ import type { SecretFileKind, SecretWhere } from './types'
 
 /** The finding rule every AI key hit raises (severity varies per provider and location). */
 export const AI_KEY_RULE_ID = 'secret.ai-api-key'
+export const NOTEBOOK_KEY_RULE_ID = 'secret.ai-api-key-in-notebook'
 
 type CompiledRule = Readonly<{
   def: SecretRuleDef

@@ -1,5 +1,12 @@
 import type { Candidate } from './matcher'
-import { AI_KEY_RULE_ID, LineMap, findCandidates, severityFor, whereFor } from './matcher'
+import {
+  AI_KEY_RULE_ID,
+  LineMap,
+  NOTEBOOK_KEY_RULE_ID,
+  findCandidates,
+  severityFor,
+  whereFor,
+} from './matcher'
 import { notebookCandidates } from './notebook'
 import { fingerprint, redact } from './redact'
 import type { SecretFileKind, SecretHit, SecretWhere } from './types'
@@ -34,7 +41,8 @@ export function createSecretScanner(opts: { fingerprintKey: Uint8Array }): Inter
   ): SecretHit => {
     const pos = lines.position(c.start)
     return {
-      ruleId: AI_KEY_RULE_ID,
+      // A notebook has its own rule: its fix (clear outputs) applies to notebooks only.
+      ruleId: kind === 'notebook' ? NOTEBOOK_KEY_RULE_ID : AI_KEY_RULE_ID,
       detector: c.rule.id,
       provider: c.rule.provider,
       line: pos.line + lineOffset,
