@@ -1,34 +1,14 @@
-import { closeSync, openSync, writeSync, ftruncateSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type { ByteSource } from '../../../../src/core/scanners/byte-source'
 import { bufferSource, openFileSource } from '../../../../src/core/scanners/byte-source'
 import { scanModelFile } from '../../../../src/core/scanners/scan-file'
 import { scanSource } from '../../../../src/core/scanners/scan-source'
 import { ScanCancelledError, sharedCancelSignal } from '../../../../src/core/scanners/types'
-import { GT } from '../../../fixtures/generators/structured/gguf'
-import { ByteWriter } from '../../../fixtures/generators/structured/bytes'
+import { writeSparseVocabGguf } from '../../../fixtures/generators/structured/gguf'
 import { PickleWriter } from '../../../fixtures/generators/pickle/pickle-writer'
 import { tempDir } from '../structured/helpers'
 
-/** A GGUF header whose token array claims `count` strings; the rest of the file is a hole. */
-function sparseVocabGguf(path: string, count: number, holeBytes: number): void {
-  const key = 'tokenizer.ggml.tokens'
-  const header = new ByteWriter()
-    .text('GGUF')
-    .u32(3)
-    .u64(0)
-    .u64(1)
-    .u64(key.length)
-    .text(key)
-    .u32(GT.ARRAY)
-    .u32(GT.STRING)
-    .u64(count)
-    .bytes()
-  const fd = openSync(path, 'w')
-  writeSync(fd, header)
-  ftruncateSync(fd, header.length + holeBytes)
-  closeSync(fd)
-}
+const sparseVocabGguf = writeSparseVocabGguf
 
 /** Counts the bytes a parser asks for. */
 function counting(src: ByteSource): ByteSource & { bytesRead: number } {
