@@ -3,7 +3,7 @@ import type { CancelSignal } from '../types'
 import { throwIfCancelled } from '../types'
 import type { FindingSink } from './findings'
 import { judgeImport } from './gadgets'
-import { A, OPS } from './opcodes'
+import { A, INT_WIDTH, OPS } from './opcodes'
 import { unescapePy } from './py-text'
 
 const WINDOW = 1 << 20
@@ -82,16 +82,10 @@ export function linearPass(
         break
       }
       case A.Int1:
-        pos += 1
-        break
       case A.Int2:
-        pos += 2
-        break
       case A.Int4:
-        pos += 4
-        break
       case A.Int8:
-        pos += 8
+        pos += INT_WIDTH[arg]
         break
       case A.Len1:
       case A.Len4:

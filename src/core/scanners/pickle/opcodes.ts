@@ -16,6 +16,14 @@ export enum A {
   Two,
 }
 
+/** Bytes of a fixed-width integer argument. */
+export const INT_WIDTH: Readonly<Record<A.Int1 | A.Int2 | A.Int4 | A.Int8, number>> = {
+  [A.Int1]: 1,
+  [A.Int2]: 2,
+  [A.Int4]: 4,
+  [A.Int8]: 8,
+}
+
 /** [argument, pops, pushes, flags]; flags: 1 = needs a MARK (pops to it), 2 = calls or imports. */
 export type Op = readonly [A, number, number, number]
 

@@ -1,6 +1,6 @@
 import type { ByteSource } from '../byte-source'
 import { bufferSource } from '../byte-source'
-import { A, OPS } from './opcodes'
+import { A, INT_WIDTH, OPS } from './opcodes'
 /**
  * Pickle content test shared by the crawl, the registry and the containers. Protocol 2-5 streams
  * start with PROTO (0x80 + version); protocol 0/1 streams have no header and may open with any
@@ -206,16 +206,10 @@ export function walksAsPickle(src: ByteSource): boolean {
         break
       }
       case A.Int1:
-        pos += 1
-        break
       case A.Int2:
-        pos += 2
-        break
       case A.Int4:
-        pos += 4
-        break
       case A.Int8:
-        pos += 8
+        pos += INT_WIDTH[arg]
         break
       case A.Len1:
         if (pos >= size) return count >= LONG_RUN
