@@ -18,6 +18,8 @@ const CORE_ENTRIES = [
   'src/core/index',
   // Its light sub-entry: the inventory database without the scanning engine (start-up cost).
   'src/core/store',
+  // The model-file scan (`aiscout scan-model`) without SQLite, discovery or crypto (start-up).
+  'src/core/model-scan',
 ]
 const UI_FRAMEWORKS = ['electron', 'react', 'react-dom', 'fastify']
 const shell = (name, entries = []) => ({

@@ -1,6 +1,6 @@
 // `npm run bench`: generates its inputs under bench/.work and prints figures measured in the same
 // run as ratios against reference tools on this machine. Never used by tests; times are not asserted.
-//   node bench/run.mjs [--quick] [--only foundation,pickle,headers,secrets,export,discovery,query,repository,fleet,sync-load,watch,physical]
+//   node bench/run.mjs [--quick] [--only foundation,pickle,headers,secrets,export,discovery,query,scan-model,repository,fleet,sync-load,watch,physical]
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, rmSync, statSync, openSync, writeSync, closeSync } from 'node:fs'
 import { join, dirname } from 'node:path'
@@ -186,6 +186,7 @@ const EXTRA = [
   ['export', 'bench/export-bench.mjs'],
   ['discovery', 'bench/discovery-bench.mjs'],
   ['query', 'bench/query-bench.mjs'],
+  ['scan-model', 'bench/scan-model-bench.mjs'],
   ['repository', 'bench/repo-bench.mjs'],
   ['fleet', 'bench/fleet-bench.mjs'],
   ['sync-load', 'bench/sync-load-bench.mjs'],

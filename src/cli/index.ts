@@ -1,7 +1,3 @@
-import { runExport } from './commands/export'
-import { runScan } from './commands/scan'
-import { runScanModel } from './commands/scan-model'
-import { runWatch } from './commands/watch'
 import { UsageError } from './args'
 import type { Io } from './io'
 import { defaultIo } from './io'
@@ -16,7 +12,7 @@ Usage:
                [--identify-servers]
                [--format table|json|sarif|cyclonedx|html|csv]
                [--out FILE] [--quiet] [--sync [--server URL] [--enroll-secret S]]
-  aiscout scan-model [--format table|json|sarif] [--out FILE] PATH...
+  aiscout scan-model [--no-hash] [--format table|json|sarif] [--out FILE] PATH...
   aiscout export --format json|csv|sarif|cyclonedx|html [--db FILE] [--out FILE] [--include-gone]
   aiscout sync [--server URL] [--enroll-secret S] [--db FILE] [--dry-run] [--quiet]
   aiscout server start|enroll-secret|admin-token|export ...   (aiscout server help)
@@ -36,18 +32,12 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
   const [cmd, ...rest] = argv
   try {
     switch (cmd) {
+      // Commands load on first use: `scan-model` never pays for SQLite or discovery.
       case 'scan':
-        return await runScan(rest, io)
+        return await (await import('./commands/scan')).runScan(rest, io)
       case 'scan-model':
-        return await runScanModel(rest, io)
+        return await (await import('./commands/scan-model')).runScanModel(rest, io)
       case 'export':
-        return await runExport(rest, io)
-      case 'server':
-        return await (await import('./commands/server')).runServer(rest, io)
-      case 'sync':
-        return await (await import('./commands/sync')).runSync(rest, io)
-      case 'watch':
-        return await runWatch(rest, io)
       case undefined:
       case 'help':
       case '--help':
