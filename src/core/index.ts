@@ -35,11 +35,13 @@ export type { InventoryWriter } from './storage/inventory-writer'
 
 /** Statically scans one model file (never loads or runs it) and returns its verdict and findings. */
 export { scanModelFile } from './scanners/scan-file'
-export type { ModelFileReport, ModelFinding, ModelFormat } from './scanners/types'
+export type { ModelFinding, ModelFormat } from './scanners/types'
+/** `aiscout scan-model` as a library: everything in the light entry (src/core/model-scan.ts). */
+export * from './model-scan'
 /** File extensions that suggest a model (a hint: content decides). */
 export { MODEL_EXTENSIONS } from './scanners/registry'
-/** The scanner that claims a file's bytes, if any (content sniffing, then the name). */
-export { pickScanner } from './scanners/scan-source'
+/** Model reports as an inventory for the report writers (SARIF). */
+export { modelReportsInventory } from './model-scan-inventory'
 /** Model repositories: custom code (trust_remote_code) and config instantiation checks. */
 export {
   analyzeRepository,
@@ -48,9 +50,6 @@ export {
 } from './scanners/repo/analyze-repo'
 export type { RepoFile, RepoFinding, RepositoryReport } from './scanners/repo/analyze-repo'
 export { repositoryJson } from './scanners/repo/report'
-/** A bounded random-access reader over a file, as the scanners read it. */
-export { openFileSource } from './scanners/byte-source'
-export type { ByteSource } from './scanners/byte-source'
 export { sha256File } from './util/hash'
 
 // --- Identity ------------------------------------------------------------------------------
@@ -67,3 +66,13 @@ export { createSecretScanner, createSecretsPass, secretFileKind } from './secret
 /** Writes an inventory as json, csv, sarif, cyclonedx or html to a stream. */
 export { writeReport, REPORT_FORMATS, isReportFormat, CycloneDxValidationError } from './report'
 export type { ReportFormat, ReportOptions } from './report'
+
+// --- Sync with the central server ----------------------------------------------------------
+
+/** The sync client: outbox, planner, enrollment (src/core/sync; used by the CLI and the app). */
+export * from './sync'
+
+// --- The background watcher ----------------------------------------------------------------
+
+/** Watches what matters within a budget of OS watches and drives scoped rescans (src/core/watch). */
+export * from './watch'

@@ -11,7 +11,7 @@ import type {
 import { createDbClient } from './db-client'
 import type { DbClient } from './db-client'
 import { buildDiagnostics } from './diagnostics'
-import { busy, invalid, notFound } from './errors'
+import { busy, invalid, notFound, unavailable } from './errors'
 import type { SaveDialogRequest } from './export-flow'
 import { runExport } from './export-flow'
 import type { AppLog } from './log'
@@ -64,6 +64,10 @@ export type AppHandlers = Readonly<{
   refreshStatus(): Promise<AppStatus>
   close(): Promise<void>
 }>
+
+const noBackground = async (): Promise<never> => {
+  throw unavailable('The background watcher runs in the desktop app only.')
+}
 
 /**
  * The IPC handler table: plain Node (no electron import). Electron main registers it with
@@ -232,6 +236,13 @@ export function createHandlers(deps: HandlerDeps): AppHandlers {
       return true
     },
     'status:get': status,
+    // The background channels are answered by src/main/background.ts, which Electron main
+    // layers over this table; a host without a watcher (a test, a headless shell) says so.
+    'settings:background': noBackground,
+    'settings:set-background': noBackground,
+    'watcher:status': noBackground,
+    'watcher:pause': noBackground,
+    'watcher:resume': noBackground,
   }
   return {
     handlers,

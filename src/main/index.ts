@@ -5,9 +5,14 @@ import {
   dialog,
   ipcMain,
   Menu,
+  nativeImage,
+  Notification,
+  powerMonitor,
   screen,
   session,
   shell,
+  Tray,
+  utilityProcess,
 } from 'electron'
 import type { MenuItemConstructorOptions } from 'electron'
 import { mkdtempSync, writeFileSync } from 'node:fs'
@@ -15,8 +20,25 @@ import { homedir, hostname, tmpdir, userInfo } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { defaultDbPath } from '../core'
-import type { EventChannel, IpcEvents } from '../shared/ipc'
+import type {
+  AppStatus,
+  EventChannel,
+  InventoryChanged,
+  IpcEvents,
+  IpcHandlers,
+  WatcherStatus,
+} from '../shared/ipc'
 import { INVOKE_CHANNELS } from '../shared/ipc'
+import { createBackground } from './background'
+import type { Background } from './background'
+import {
+  HIDDEN_ARG,
+  loadBackgroundSettings,
+  loginItemSettings,
+  loginItemSupported,
+  saveBackgroundSettings,
+  setLinuxAutostart,
+} from './background-settings'
 import { createHandlers } from './handlers'
 import type { AppHandlers } from './handlers'
 import { createIpcRouter } from './ipc-router'
@@ -31,18 +53,25 @@ import {
   isTrustedSender,
   secureWebPreferences,
 } from './security'
+import type { TrayItem, TrayModel } from './tray-model'
+import type { ChildLink } from './watcher-host'
+import { createWatcherHost } from './watcher-host'
+import type { FromWatcher } from './watcher-protocol'
 import { MIN_SIZE, loadBounds, saveBounds } from './window-state'
 
 /**
- * Electron main: windows, the native menu and IPC. Everything with logic lives in modules tested
- * without Electron (security, menu-model, window-state, export-flow, handlers); this file only
- * wires them to Electron's objects.
+ * Electron main: windows, the native menu, the tray, notifications and IPC. Everything with logic
+ * lives in modules tested without Electron (security, menu-model, window-state, export-flow,
+ * handlers, background, tray-model, watcher-host); this file only wires them to Electron's objects.
  */
 const DOCS_URL = 'https://github.com/aiscout/aiscout#readme'
 
 let win: BrowserWindow | undefined
 let core: AppHandlers | undefined
 let logPath: string | undefined
+let tray: Tray | undefined
+let background: Background | undefined
+let quitting = false
 
 const appOrigin = (): AppOrigin =>
   process.env.ELECTRON_RENDERER_URL
@@ -53,7 +82,7 @@ function emit<E extends EventChannel>(channel: E, payload: IpcEvents[E]): void {
   if (win && !win.isDestroyed()) win.webContents.send(channel, payload)
 }
 
-function createWindow(): BrowserWindow {
+function createWindow(hidden = false): BrowserWindow {
   const stateFile = join(app.getPath('userData'), 'window.json')
   const bounds = loadBounds(
     stateFile,
@@ -79,10 +108,14 @@ function createWindow(): BrowserWindow {
   if (bounds.maximized) w.maximize()
   installNavigationGuards(w.webContents, appOrigin(), (url) => void shell.openExternal(url))
   // Middle-click and similar auxiliary opens go through the same window-open handler (denied).
-  w.once('ready-to-show', () => w.show())
-  w.on('close', () => {
+  if (!hidden) w.once('ready-to-show', () => w.show())
+  w.on('close', (e) => {
     const b = w.getNormalBounds()
     saveBounds(stateFile, { ...b, maximized: w.isMaximized() })
+    // Closing the window keeps AI Scout in the tray; Quit (tray, menu, OS logout) ends it.
+    if (quitting || !tray) return
+    e.preventDefault()
+    w.hide()
   })
   if (process.env.ELECTRON_RENDERER_URL) void w.loadURL(process.env.ELECTRON_RENDERER_URL)
   else void w.loadFile(join(__dirname, '../renderer/index.html'))
@@ -111,6 +144,78 @@ function toTemplate(items: readonly MenuItemModel[]): MenuItemConstructorOptions
   })
 }
 
+function showWindow(): BrowserWindow {
+  if (!win || win.isDestroyed()) win = createWindow()
+  if (win.isMinimized()) win.restore()
+  win.show()
+  win.focus()
+  return win
+}
+
+function trayMenu(items: readonly TrayItem[]): MenuItemConstructorOptions[] {
+  return items.map((i): MenuItemConstructorOptions => {
+    switch (i.kind) {
+      case 'label':
+        return { label: i.text, enabled: false }
+      case 'separator':
+        return { type: 'separator' }
+      case 'action':
+        return {
+          label: i.label,
+          enabled: i.enabled,
+          click: () => void background?.onTrayAction(i.action),
+        }
+      case 'submenu':
+        return { label: i.label, submenu: trayMenu(i.items) }
+    }
+  })
+}
+
+function showTray(m: TrayModel, base: string): void {
+  const icon = nativeImage.createFromPath(join(base, 'resources', 'tray', `${m.icon}.png`))
+  if (!tray) tray = new Tray(icon)
+  else tray.setImage(icon)
+  tray.setToolTip(m.tooltip)
+  tray.setContextMenu(Menu.buildFromTemplate(trayMenu(m.items)))
+}
+
+/** The watcher process as an Electron utility process (below-normal priority set inside it). */
+function utilityLink(modulePath: string): ChildLink {
+  const child = utilityProcess.fork(modulePath, [], { serviceName: 'AI Scout watcher' })
+  return {
+    send: (m) => child.postMessage(m),
+    onMessage: (cb) => child.on('message', (m: unknown) => cb(m as FromWatcher)),
+    onExit: (cb) => child.on('exit', (code) => cb(code)),
+    kill: () => void child.kill(),
+    pid: () => child.pid,
+  }
+}
+
+async function onBattery(): Promise<boolean> {
+  // Loaded on first use: only the schedule needs it. Unknown (no battery, an error) is mains.
+  const si = await import('systeminformation')
+  const b = await si.battery()
+  return b.hasBattery && !b.acConnected
+}
+
+/** The watcher's state as the status line shows it. */
+function watcherLine(s: WatcherStatus): NonNullable<AppStatus['watcher']> {
+  switch (s.state) {
+    case 'off':
+      return { state: 'off' }
+    case 'failed':
+      return { state: 'off', detail: s.message ?? 'the watcher stopped' }
+    case 'paused':
+      return { state: 'paused' }
+    case 'starting':
+      return { state: 'watching', detail: 'starting' }
+    case 'watching':
+      return s.degraded.length
+        ? { state: 'degraded', detail: `${s.degraded.length} folder(s) rescanned periodically` }
+        : { state: 'watching' }
+  }
+}
+
 /** The HTML report printed by Chromium in a hidden window with JavaScript off. */
 async function printToPdf(htmlPath: string, pdfPath: string): Promise<void> {
   const pw = new BrowserWindow({
@@ -135,7 +240,15 @@ async function printToPdf(htmlPath: string, pdfPath: string): Promise<void> {
   }
 }
 
-void app.whenReady().then(() => {
+// One AI Scout per user: a second start (a click on the icon, launch at login) focuses this one.
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  app.on('second-instance', () => showWindow())
+  void app.whenReady().then(ready)
+}
+
+function ready(): void {
   denyAllPermissions(session.defaultSession)
   const log = createAppLog(join(app.getPath('logs'), 'aiscout.log'))
   logPath = log.path
@@ -147,8 +260,27 @@ void app.whenReady().then(() => {
       `no Electron-ABI better-sqlite3 under ${join(base, 'native')}; run npm run dev (it builds one)`,
     )
   const home = homedir()
+  const dbPath = process.env.AISCOUT_DB ?? defaultDbPath(home)
+  const settingsFile = join(app.getPath('userData'), 'background.json')
+  // The schedule asks synchronously when the last full scan ran: kept here, read in the db worker.
+  let lastFull: Date | undefined
+  const readLastFull = (): void =>
+    void core?.db.call('lastFullScan').then(
+      (t) => (lastFull = t === null ? undefined : new Date(t)),
+      () => undefined,
+    )
+  // Pushes to the window. After any inventory change the schedule's reference is read again; what
+  // the watcher process changes also refreshes the status line (the handlers do it for their own).
+  const send = <E extends EventChannel>(channel: E, payload: IpcEvents[E]): void => {
+    emit(channel, payload)
+    if (channel === 'inventory:changed') readLastFull()
+    const byWatcher =
+      channel === 'watcher:status' ||
+      (channel === 'inventory:changed' && (payload as InventoryChanged).reason === 'watcher')
+    if (byWatcher) void core?.refreshStatus().catch(() => undefined)
+  }
   core = createHandlers({
-    dbPath: process.env.AISCOUT_DB ?? defaultDbPath(home),
+    dbPath,
     home,
     user: userInfo().username,
     hostname: hostname(),
@@ -166,7 +298,8 @@ void app.whenReady().then(() => {
       },
     },
     log,
-    emit,
+    emit: send,
+    statusExtras: () => (background ? { watcher: watcherLine(background.status()) } : {}),
     os: {
       revealInFolder: (p) => shell.showItemInFolder(p),
       openExternal: (url) => shell.openExternal(url),
@@ -192,7 +325,65 @@ void app.whenReady().then(() => {
     scratchDir: () => mkdtempSync(join(tmpdir(), 'aiscout-export-')),
     defaultExportDir: app.getPath('documents'),
   })
-  const router = createIpcRouter(core.handlers, {
+  const appHandlers = core
+  const host = createWatcherHost({
+    spawn: () => utilityLink(join(__dirname, 'watcher-process.js')),
+    onMessage: (m) => background?.onWatcherMessage(m),
+  })
+  background = createBackground({
+    host,
+    baseConfig: {
+      dbPath,
+      home,
+      roots: [],
+      exclude: [],
+      hash: true,
+      ...(nativeBinding ? { nativeBinding } : {}),
+    },
+    settings: loadBackgroundSettings(settingsFile),
+    saveSettings: (s) => saveBackgroundSettings(settingsFile, s),
+    applyLaunchAtLogin: (enabled) => {
+      if (loginItemSupported(process.platform)) app.setLoginItemSettings(loginItemSettings(enabled))
+      else if (process.platform === 'linux' && app.isPackaged)
+        setLinuxAutostart({
+          configHome: process.env.XDG_CONFIG_HOME || join(home, '.config'),
+          execPath: process.env.APPIMAGE || process.execPath,
+          enabled,
+        })
+    },
+    // A full scan from the window or the tray runs in the scan worker; the watcher holds its
+    // rescans meanwhile.
+    scanNow: () => appHandlers.handlers['scan:start']({}),
+    lastFullScan: () => lastFull,
+    onBattery,
+    showTray: (m) => showTray(m, base),
+    notify: (n) => {
+      if (!Notification.isSupported()) return
+      const note = new Notification({ title: n.title, body: n.body, urgency: n.urgency })
+      note.on('click', () => {
+        showWindow()
+        send('app:open', n.open)
+      })
+      note.show()
+    },
+    emit: send,
+    log: (level, message) =>
+      level === 'info' ? log.info(`[watcher] ${message}`) : log.error('watcher', message),
+    openWindow: (view) => {
+      showWindow()
+      if (view === 'findings') send('app:command', { type: 'navigate', to: 'findings' })
+    },
+    quit: () => app.quit(),
+  })
+  const bg = background
+  const handlers: IpcHandlers = {
+    ...core.handlers,
+    // Scoped rescans go straight to the scan worker; a full scan goes through the background
+    // controller so that it never runs beside a scheduled one.
+    'scan:start': (req) => (req.paths ? appHandlers.handlers['scan:start'](req) : bg.scanNow()),
+    ...bg.ipc,
+  }
+  const router = createIpcRouter(handlers, {
     onError: (channel, error, reply) => {
       if (!reply.ok && reply.error.code !== 'invalid-argument' && reply.error.code !== 'not-found')
         log.error(
@@ -223,21 +414,38 @@ void app.whenReady().then(() => {
       ),
     ),
   )
-  win = createWindow()
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) win = createWindow()
-  })
-})
+  // Started at login: the tray only, the window opens from it.
+  const hidden =
+    process.argv.includes(HIDDEN_ARG) ||
+    (process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin)
+  win = createWindow(hidden)
+  readLastFull()
+  bg.start()
+  powerMonitor.on('resume', () => void background?.wake())
+  app.on('activate', () => showWindow())
+}
 
 app.on('web-contents-created', (_e, contents) => {
   // Any other web contents (the PDF printer) gets the same guards.
   contents.on('will-attach-webview', (e) => e.preventDefault())
 })
 
-app.on('before-quit', () => {
-  void core?.close()
+// The tray keeps the app alive with no window; the watcher stops before the app exits.
+app.on('before-quit', (e) => {
+  quitting = true
+  if (!background) {
+    void core?.close()
+    return
+  }
+  const b = background
+  background = undefined
+  e.preventDefault()
+  void b
+    .stop()
+    .finally(() => core?.close())
+    .finally(() => app.quit())
 })
 
 app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit()
+  if (!tray && process.platform !== 'darwin') app.quit()
 })

@@ -33,6 +33,11 @@ export const INVOKE_METHODS = {
   'shell:open-external': 'openExternal',
   'clipboard:write': 'copyText',
   'status:get': 'getStatus',
+  'settings:background': 'getBackgroundSettings',
+  'settings:set-background': 'setBackgroundSettings',
+  'watcher:status': 'getWatcherStatus',
+  'watcher:pause': 'pauseWatcher',
+  'watcher:resume': 'resumeWatcher',
 } as const
 
 /** Main → renderer pushes and the preload method that subscribes to each. */
@@ -42,6 +47,8 @@ export const EVENT_METHODS = {
   'inventory:changed': 'onInventoryChanged',
   'status:changed': 'onStatus',
   'app:command': 'onCommand',
+  'watcher:status': 'onWatcherStatus',
+  'app:open': 'onOpen',
 } as const
 
 export type InvokeChannel = keyof typeof INVOKE_METHODS

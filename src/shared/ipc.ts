@@ -144,6 +144,36 @@ const ItemRef = Type.Union([
 ])
 export type ItemRef = Static<typeof ItemRef>
 
+/** A local time of day, HH:MM on a 24-hour clock. */
+const TimeOfDay = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' })
+
+/** Scheduled full scans: off, daily at a local time, or weekly on a day (0 Sunday … 6 Saturday). */
+export const ScheduleSchema = Type.Union([
+  Type.Object({ kind: Type.Literal('off') }, strict),
+  Type.Object({ kind: Type.Literal('daily'), at: TimeOfDay }, strict),
+  Type.Object(
+    { kind: Type.Literal('weekly'), day: Type.Integer({ minimum: 0, maximum: 6 }), at: TimeOfDay },
+    strict,
+  ),
+])
+export type Schedule = Static<typeof ScheduleSchema>
+
+/**
+ * A change to the background settings: any of the fields the user sets (scheduleSince is kept by
+ * main). src/main/background-settings.ts checks ranges again before it saves.
+ */
+export const BackgroundChangeSchema = Type.Object(
+  {
+    watcher: Type.Optional(Type.Boolean()),
+    quiet: Type.Optional(Type.Boolean()),
+    budget: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000 })),
+    schedule: Type.Optional(ScheduleSchema),
+    launchAtLogin: Type.Optional(Type.Boolean()),
+  },
+  strict,
+)
+export type BackgroundChange = Static<typeof BackgroundChangeSchema>
+
 /** No arguments. (An empty `Type.Tuple` is not valid draft-07: `items` may not be empty.) */
 const None = Type.Unsafe<[]>({ type: 'array', maxItems: 0 })
 
@@ -205,6 +235,18 @@ export const IPC_ARGS = {
     ]),
   ]),
   'status:get': None,
+  'settings:background': None,
+  /** Applies a partial change; a refused one answers ok: false with why. */
+  'settings:set-background': Type.Tuple([BackgroundChangeSchema]),
+  'watcher:status': None,
+  /** Pauses the watcher until a time (ms since the epoch) or, without one, until resumed. */
+  'watcher:pause': Type.Tuple([
+    Type.Object(
+      { until: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })) },
+      strict,
+    ),
+  ]),
+  'watcher:resume': None,
 } as const satisfies Record<InvokeChannel, TSchema>
 
 // ---------------------------------------------------------------------------------------------
@@ -466,6 +508,55 @@ export type SettingsView = Readonly<{
   dbPath: string
 }>
 
+/** What runs in the background, as the Settings screen shows and changes it. */
+export type BackgroundSettings = Readonly<{
+  /** The background watcher (rescans what changes). */
+  watcher: boolean
+  /** Quiet mode: no notifications. */
+  quiet: boolean
+  /** Folders the watcher watches at most (one OS watch each). */
+  budget: number
+  schedule: Schedule
+  /** When the schedule was last changed (ISO 8601): no scan is due for a slot before it. */
+  scheduleSince: string
+  /** Start AI Scout (in the tray) at login. Off by default. */
+  launchAtLogin: boolean
+}>
+
+export type SetBackgroundResult =
+  Readonly<{ ok: true; settings: BackgroundSettings }> | Readonly<{ ok: false; message: string }>
+
+/** The watcher as the app shows it (Settings, the status line, the tray). */
+export type WatcherStatus = Readonly<{
+  state: 'off' | 'starting' | 'watching' | 'paused' | 'failed'
+  pausedUntil?: number
+  folders: number
+  budget: number
+  /** Roots rescanned periodically because they are too big to watch. */
+  degraded: readonly string[]
+  scanning?: 'full' | 'rescan'
+  lastScanAt?: string
+  message?: string
+}>
+
+/** Why the watcher process changed the inventory. */
+export type WatcherTrigger = 'change' | 'catch-up' | 'resume' | 'periodic' | 'full'
+
+/**
+ * The inventory changed: a scan from the window completed, a risk was accepted or reopened,
+ * settings or a clear, or the watcher process applied a delta (a rescan of what changed, a
+ * scheduled full scan); then `scanId` and `trigger` say which scan and why.
+ */
+export type InventoryChanged = Readonly<{
+  reason: 'scan' | 'risk' | 'settings' | 'clear' | 'watcher'
+  scanId?: string
+  trigger?: WatcherTrigger
+}>
+
+/** Something the app was asked to open (a click on a notification). */
+export type OpenRequest =
+  Readonly<{ kind: 'finding'; id: string }> | Readonly<{ kind: 'findings'; ids: readonly string[] }>
+
 export type IpcResults = {
   'app:info': AppInfo
   'app:diagnostics': Diagnostics
@@ -492,6 +583,11 @@ export type IpcResults = {
   'shell:open-external': boolean
   'clipboard:write': boolean
   'status:get': AppStatus
+  'settings:background': BackgroundSettings
+  'settings:set-background': SetBackgroundResult
+  'watcher:status': WatcherStatus
+  'watcher:pause': WatcherStatus
+  'watcher:resume': WatcherStatus
 }
 
 /** Commands from the native menu (and later the tray) that the renderer carries out. */
@@ -505,10 +601,12 @@ export type AppCommand =
 export type IpcEvents = {
   'scan:progress': ScanProgress
   'scan:state': ScanState
-  /** The inventory changed (a scan completed, a risk was accepted, the watcher applied a delta). */
-  'inventory:changed': Readonly<{ reason: 'scan' | 'risk' | 'settings' | 'clear' | 'watcher' }>
+  'inventory:changed': InventoryChanged
   'status:changed': AppStatus
   'app:command': AppCommand
+  'watcher:status': WatcherStatus
+  /** A notification was clicked: the window shows that finding (or the findings). */
+  'app:open': OpenRequest
 }
 
 // ---------------------------------------------------------------------------------------------

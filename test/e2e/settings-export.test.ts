@@ -97,7 +97,7 @@ describe.skipIf(!HAS_CHROMIUM)('settings, export and About in Chromium', () => {
     const schema = JSON.parse(
       readFileSync(join(ROOT, 'resources/schemas/scan-output.schema.json'), 'utf8'),
     )
-    const json = JSON.parse(text('json')) as { assets: unknown[] }
+    const json = JSON.parse(text('json')) as { assets: unknown[]; findings: unknown[] }
     expect(ajv.compile(schema)(json)).toBe(true)
     expect(json.assets.length).toBeGreaterThan(50)
     const sajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false })
@@ -108,9 +108,13 @@ describe.skipIf(!HAS_CHROMIUM)('settings, export and About in Chromium', () => {
         text('cyclonedx'),
       ),
     ).toBeNull()
+    // The assets table, a blank line, then the findings table (each with its header row).
     const csv = text('csv').split('\r\n')
     expect(csv[0]).toMatch(/^id,kind,name,/)
-    expect(csv.length).toBe(json.assets.length + 2)
+    const blank = csv.indexOf('')
+    expect(blank).toBe(json.assets.length + 1)
+    expect(csv[blank + 1]).toMatch(/^id,severity,ruleId,/)
+    expect(csv.length).toBe(blank + 2 + json.findings.length + 1)
     expect(text('html')).toMatch(/^<!DOCTYPE html>/)
     const pdf = readFileSync(files.pdf!)
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-')

@@ -15,10 +15,9 @@ import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { latestChangeSeq, openDb, readChanges } from '../../src/core'
 import { createHandlers } from '../../src/main/handlers'
-import type { AppHandlers, HandlerDeps } from '../../src/main/handlers'
+import type { AppHandlers } from '../../src/main/handlers'
 import { createIpcRouter } from '../../src/main/ipc-router'
 import type { IpcRouter } from '../../src/main/ipc-router'
-import { createAppLog } from '../../src/main/log'
 import type {
   AssetPage,
   FindingGroups,
@@ -27,56 +26,12 @@ import type {
   Overview,
 } from '../../src/shared/ipc'
 import { loadSarifSchema } from '../core/report/helpers'
+import { testDeps } from '../helpers/handler-deps'
 import { makeDemoHome } from '../helpers/demo-home'
 import type { DemoHome } from '../helpers/demo-home'
 
 const ROOT = resolve(__dirname, '../..')
 const OUT = join(ROOT, 'out/main')
-
-/** The handler table with the real workers and a real SQLite file; OS integrations recorded. */
-export function testDeps(dir: string, home: string, over: Partial<HandlerDeps> = {}) {
-  const events: [string, unknown][] = []
-  const os = {
-    revealed: [] as string[],
-    opened: [] as string[],
-    copied: [] as string[],
-    saveTo: [] as string[],
-  }
-  const deps: HandlerDeps = {
-    dbPath: join(dir, 'inventory.db'),
-    home,
-    user: 'tester',
-    hostname: 'test-host',
-    scanWorkerPath: join(OUT, 'scan-worker.js'),
-    dbWorkerPath: join(OUT, 'db-worker.js'),
-    app: {
-      version: '0.1.0',
-      platform: 'linux',
-      arch: 'x64',
-      versions: { node: process.versions.node },
-    },
-    log: createAppLog(join(dir, 'logs', 'aiscout.log')),
-    emit: (c, p) => events.push([c, p]),
-    os: {
-      revealInFolder: (p) => os.revealed.push(p),
-      openExternal: async (u) => void os.opened.push(u),
-      copyText: (t) => os.copied.push(t),
-      pickFolder: async () => join(dir, 'picked'),
-      pickSavePath: async (req) => {
-        const p = join(dir, 'exports', req.defaultPath.split('/').pop()!)
-        os.saveTo.push(p)
-        return p
-      },
-      printToPdf: async () => {
-        throw new Error('no Chromium in this test')
-      },
-    },
-    scratchDir: () => mkdtempSync(join(dir, 'scratch-')),
-    defaultExportDir: join(dir, 'exports'),
-    ...over,
-  }
-  return { deps, events, os }
-}
 
 async function ok<T>(p: Promise<IpcReply<unknown>>): Promise<T> {
   const r = await p

@@ -37,6 +37,9 @@ const SPEC = {
   format: { type: 'string' },
   out: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
+  sync: { type: 'boolean' },
+  server: { type: 'string' },
+  'enroll-secret': { type: 'string' },
 } as const
 
 export async function runScan(argv: readonly string[], io: Io): Promise<number> {
@@ -53,7 +56,10 @@ export async function runScan(argv: readonly string[], io: Io): Promise<number> 
     throw new UsageError(
       '--path and --locator print what the scan changed: use --format table or json',
     )
-  const { db } = openCliDb(io, flags.db as string | undefined)
+  if ((flags.server !== undefined || flags['enroll-secret'] !== undefined) && flags.sync !== true) {
+    throw new UsageError('--server and --enroll-secret go with --sync')
+  }
+  const { db, path: dbPath } = openCliDb(io, flags.db as string | undefined)
   try {
     // The settings saved in this inventory (the desktop app's Settings screen) apply here too;
     // flags add to them for this run.
@@ -72,6 +78,13 @@ export async function runScan(argv: readonly string[], io: Io): Promise<number> 
       io.stderr.write(`aiscout: saved scan root ${r} is not a directory any more; skipped\n`)
       return false
     })
+    const syncFlags = {
+      server: flags.server as string | undefined,
+      enrollSecret: flags['enroll-secret'] as string | undefined,
+      quiet: flags.quiet === true,
+    }
+    if (flags.sync === true)
+      await (await import('./sync')).enrollBeforeScan(io, db, dbPath, syncFlags)
     const ac = new AbortController()
     const onSigint = (): void => ac.abort()
     process.once('SIGINT', onSigint)
@@ -113,24 +126,32 @@ export async function runScan(argv: readonly string[], io: Io): Promise<number> 
       io.stderr.write('aiscout: scan interrupted; the previous inventory was kept\n')
       return 2
     }
-    if (scope.kind !== 'full')
-      return emitDelta(io, db, summary, format, flags.out as string | undefined)
-    const inv = openInventoryReader(db)
-    await emitInventory(io, inv, format, flags.out as string | undefined, {
-      repoRoot: repoRootOf(scanRoots),
-    })
-    // The table carries the coverage line; with a report format it goes to a watching terminal.
-    if (format !== 'table' && !flags.quiet && (io.stderr as { isTTY?: boolean }).isTTY)
-      io.stderr.write(`aiscout: ${coverageLine(inv.scan.stats, inv.skipped())}\n`)
-    // Findings whose risk a user accepted do not fail the run.
-    let worst = false
-    for (const f of inv.findings()) {
-      if (atLeast(f.severity, 'medium') && !acceptanceOf(inv, f)) {
-        worst = true
-        break
+    let code: number
+    if (scope.kind !== 'full') {
+      code = await emitDelta(io, db, summary, format, flags.out as string | undefined)
+    } else {
+      const inv = openInventoryReader(db)
+      await emitInventory(io, inv, format, flags.out as string | undefined, {
+        repoRoot: repoRootOf(scanRoots),
+      })
+      // The table carries the coverage line; with a report format it goes to a watching terminal.
+      if (format !== 'table' && !flags.quiet && (io.stderr as { isTTY?: boolean }).isTTY)
+        io.stderr.write(`aiscout: ${coverageLine(inv.scan.stats, inv.skipped())}\n`)
+      // Findings whose risk a user accepted do not fail the run.
+      let worst = false
+      for (const f of inv.findings()) {
+        if (atLeast(f.severity, 'medium') && !acceptanceOf(inv, f)) {
+          worst = true
+          break
+        }
       }
+      code = worst ? 1 : 0
     }
-    return worst ? 1 : 0
+    if (flags.sync !== true) return code
+    // Sync failures win over findings: 2 unreachable (outbox kept), 1 refused.
+    const { syncInventory } = await import('./sync')
+    const synced = await syncInventory(io, db, dbPath, syncFlags)
+    return synced === 0 ? code : Math.max(code, synced)
   } finally {
     db.close()
   }

@@ -12,7 +12,16 @@ export type ReportOptions = Readonly<{
   repoRoot?: string
   generatedAt?: Date
   toolVersion: string
+  /**
+   * Fleet exports (the server): the device an asset was found on, written as a `device` field
+   * (JSON), `device.id`/`device.hostname` columns (CSV) or `aiscout:device:*` properties (CycloneDX).
+   */
+  deviceOf?: (a: Asset) => DeviceRef | undefined
+  /** CSV: write only the assets or only the findings table (default: both, in sections). */
+  csvTable?: 'assets' | 'findings'
 }>
+
+export type DeviceRef = Readonly<{ id: string; hostname: string }>
 
 export const TOOL_NAME = 'AI Scout'
 export const TOOL_ID = 'aiscout'

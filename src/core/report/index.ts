@@ -5,7 +5,7 @@ import { writeHtml } from './html/index'
 import { writeJson } from './json'
 import { writeSarif } from './sarif'
 
-export type { ReportOptions } from './common'
+export type { DeviceRef, ReportOptions } from './common'
 export { CycloneDxValidationError } from './cyclonedx/errors'
 
 export const REPORT_FORMATS = ['json', 'csv', 'sarif', 'cyclonedx', 'html'] as const

@@ -2,7 +2,7 @@ import type { AcceptedRisk, InventoryReader } from '../inventory'
 import { acceptanceOf } from '../inventory'
 import type { Asset, Finding, SkippedEntry } from '../types'
 import type { ReportOptions } from './common'
-import { presentAssets } from './common'
+import { presentAssets, ruleText } from './common'
 import { createSink } from './sink'
 
 /**
@@ -29,7 +29,14 @@ export async function writeJson(
       `  "host": ${JSON.stringify(inv.host)},\n` +
       `  "scan": ${JSON.stringify(scan)},\n`,
   )
-  await writeArray(sink, 'assets', presentAssets(inv, opts.includeGone), assetJson)
+  const deviceOf = opts.deviceOf
+  const toJson = deviceOf
+    ? (a: Asset): object => {
+        const d = deviceOf(a)
+        return d ? { id: a.id, device: d, ...assetJson(a) } : assetJson(a)
+      }
+    : assetJson
+  await writeArray(sink, 'assets', presentAssets(inv, opts.includeGone), toJson)
   await sink.write(',\n')
   await writeArray(sink, 'findings', inv.findings(), (f) => findingJson(f, acceptanceOf(inv, f)))
   await sink.write(',\n')
@@ -83,8 +90,12 @@ export function assetJson(a: Asset): object {
   }
 }
 
-/** An accepted finding carries who accepted it, when, why and until when. */
+/**
+ * A finding with its rule's why and fix, as the table, HTML and SARIF show them; an accepted one
+ * carries who accepted it, when, why and until when.
+ */
 export function findingJson(f: Finding, accepted?: AcceptedRisk): object {
+  const rule = ruleText(f.ruleId, f)
   return {
     id: f.id,
     ruleId: f.ruleId,
@@ -97,6 +108,8 @@ export function findingJson(f: Finding, accepted?: AcceptedRisk): object {
     ...(f.member !== undefined ? { member: f.member } : {}),
     ...(f.offset !== undefined ? { offset: f.offset } : {}),
     ...(f.callable !== undefined ? { callable: f.callable } : {}),
+    why: rule.why,
+    fix: rule.fix,
     ...(accepted ? { accepted: acceptedJson(accepted) } : {}),
   }
 }

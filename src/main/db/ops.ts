@@ -12,6 +12,7 @@ import {
   registerChangeConsumer,
   clearInventory,
   isSettingsSection,
+  lastFullScanStart,
   openInventoryReader,
   readSettings,
   reopenRisk,
@@ -203,6 +204,8 @@ export const OPS = {
     return { bytes: statSync(a.path).size }
   },
   modelReport: (ctx: OpContext, assetId: string) => modelReport(ctx.db, assetId, ctx.now()),
+  /** When the last complete full scan started (ms since the epoch): the schedule's reference. */
+  lastFullScan: (ctx: OpContext): number | null => lastFullScanStart(ctx.db) ?? null,
 } as const
 
 export type OpName = keyof typeof OPS

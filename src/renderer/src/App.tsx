@@ -54,6 +54,12 @@ export function App() {
       () => undefined,
     )
     const off = on('app:command', runCommand)
+    // A notification was clicked: show its finding (several: the Findings screen).
+    const offOpen = on('app:open', (r) =>
+      r.kind === 'finding'
+        ? runCommand({ type: 'open-finding', id: r.id })
+        : navigate(href('findings')),
+    )
     // The same shortcuts as the native menu, for keyboards in the page (idempotent if both fire).
     const onKey = (e: KeyboardEvent): void => {
       const mod = e.ctrlKey || e.metaKey
@@ -70,6 +76,7 @@ export function App() {
     window.addEventListener('keydown', onKey)
     return () => {
       off()
+      offOpen()
       window.removeEventListener('keydown', onKey)
     }
   }, [])

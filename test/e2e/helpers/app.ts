@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core'
 import { createHandlers } from '../../../src/main/handlers'
 import type { AppHandlers, HandlerDeps } from '../../../src/main/handlers'
 import { createIpcRouter } from '../../../src/main/ipc-router'
+import type { IpcHandlers } from '../../../src/shared/ipc'
 import { createAppLog } from '../../../src/main/log'
 import { eventEmitter, installApiShim } from '../../helpers/api-shim'
 
@@ -50,6 +51,8 @@ export async function openApp(
     env?: Readonly<Record<string, string>>
     exportDir?: string
     deps?: Partial<HandlerDeps>
+    /** Channels another part of main answers (the background controller), over the table. */
+    extra?: Partial<IpcHandlers>
   }>,
 ): Promise<OpenApp> {
   const dir = mkdtempSync(join(tmpdir(), 'aiscout-app-'))
@@ -106,7 +109,7 @@ export async function openApp(
     ...opts.deps,
   }
   let app = createHandlers(deps)
-  let router = createIpcRouter(app.handlers)
+  let router = createIpcRouter({ ...app.handlers, ...opts.extra })
   await installApiShim(page, { invoke: (c, a) => router.invoke(c, a) }, (channel, _args, reply) =>
     rec.payloads.push(`${channel} ${JSON.stringify(reply)}`),
   )
@@ -121,7 +124,7 @@ export async function openApp(
     async restart() {
       await app.close()
       app = createHandlers(deps)
-      router = createIpcRouter(app.handlers)
+      router = createIpcRouter({ ...app.handlers, ...opts.extra })
       await page.reload()
     },
     async close() {

@@ -2,6 +2,7 @@ import { basename, isAbsolute } from 'node:path'
 import * as CDX from '@cyclonedx/cyclonedx-library'
 import type { Asset, AssetKind } from '../../types'
 import { detailText, modelParts, pickDetail } from '../common'
+import type { DeviceRef } from '../common'
 
 /** Our property namespace (CycloneDX reserves `cdx:`; `internal:` is for unshared BOMs). */
 export const NS = 'aiscout'
@@ -71,7 +72,11 @@ function assetName(a: Asset): string {
 }
 
 /** Builds the component with the library, normalises it to 1.6 JSON, then adds what it lacks. */
-export function assetComponent(a: Asset, factory: CDX.Serialize.JSON.Normalize.Factory): Json {
+export function assetComponent(
+  a: Asset,
+  factory: CDX.Serialize.JSON.Normalize.Factory,
+  device?: DeviceRef,
+): Json {
   const c = new CDX.Models.Component(componentType(a.kind), assetName(a), {
     bomRef: a.id,
     ...(a.version !== undefined ? { version: a.version } : {}),
@@ -97,6 +102,10 @@ export function assetComponent(a: Asset, factory: CDX.Serialize.JSON.Normalize.F
       c.properties.add(new CDX.Models.Property(`${NS}:${k}`, String(v)))
   }
   prop('kind', a.kind)
+  if (device) {
+    prop('device:id', device.id)
+    prop('device:hostname', device.hostname)
+  }
   prop('format', a.format)
   prop('size_bytes', a.sizeBytes)
   prop('source', a.source)

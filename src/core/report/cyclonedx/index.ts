@@ -93,7 +93,7 @@ function* batches(
       left.add(raw.id)
       continue
     }
-    batch.push(assetComponent(safeAsset(raw), factory))
+    batch.push(assetComponent(safeAsset(raw), factory, opts.deviceOf?.(raw)))
     if (batch.length >= BATCH) {
       yield ['components', batch]
       batch = []

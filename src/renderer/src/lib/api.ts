@@ -57,6 +57,8 @@ const EVENT_METHOD = {
   'inventory:changed': 'onInventoryChanged',
   'status:changed': 'onStatus',
   'app:command': 'onCommand',
+  'watcher:status': 'onWatcherStatus',
+  'app:open': 'onOpen',
 } as const satisfies Record<EventChannel, keyof RendererApi>
 
 /** Subscribes to a main → renderer event; returns the unsubscribe function. */

@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto'
+import type { AssetUpsert, FindingUpsert, UploadPaths } from '../../shared/sync-api'
+import type { Static } from 'typebox'
+import { safeAsset } from '../report/common'
+import { assetJson, findingJson } from '../report/json'
+import type { Asset, DetailValue, Finding } from '../types'
+
+export type AssetItem = Static<typeof AssetUpsert>
+export type FindingItem = Static<typeof FindingUpsert>
+
+/** How items are shaped before they leave the device (the server pushes `uploadPaths`). */
+export type PayloadOptions = Readonly<{
+  uploadPaths: UploadPaths
+  /** The scanned home: with `uploadPaths: 'home'` it is replaced by `~` in every string. */
+  home: string
+}>
+
+/**
+ * The one place that decides what of an asset leaves the device: the asset exactly as
+ * `aiscout scan --format json` writes it (so the server and its exports see the familiar shape),
+ * with secret details scrubbed (a key's value is never in the inventory; this is the second
+ * line of defence) and the home directory replaced when the server asks for it. File contents,
+ * key values and notebook code are not in the inventory, so they cannot be in an item.
+ */
+export function assetItem(a: Asset, opts: PayloadOptions): AssetItem {
+  const data = redactPaths(assetJson(safeAsset(a)), opts) as Record<string, unknown>
+  return { op: 'upsert', key: a.id, kind: a.kind, hash: contentHash(data), data }
+}
+
+export function findingItem(f: Finding, opts: PayloadOptions): FindingItem {
+  const data = redactPaths(findingJson(f), opts) as Record<string, unknown>
+  return {
+    op: 'upsert',
+    key: f.id,
+    ...(f.assetId !== undefined ? { assetKey: f.assetId } : {}),
+    ruleId: f.ruleId,
+    severity: f.severity,
+    hash: contentHash(data),
+    data,
+  }
+}
+
+/** SHA-256 of the item's JSON: the client and the server compare it to skip unchanged content. */
+export function contentHash(data: unknown): string {
+  return createHash('sha256').update(JSON.stringify(data)).digest('hex')
+}
+
+/**
+ * Replaces the home directory by `~` wherever it starts a path inside a string (paths, messages,
+ * details): `/home/alice/x` → `~/x`, `/home/alice` → `~`; `/home/alice2` is left alone.
+ */
+export function redactPaths(value: unknown, opts: PayloadOptions): unknown {
+  if (opts.uploadPaths === 'full') return value
+  const home = opts.home.replace(/[\\/]+$/, '')
+  if (home.length < 2) return value
+  const swap = (s: string): string => {
+    if (!s.includes(home)) return s
+    let out = ''
+    let i = 0
+    for (;;) {
+      const at = s.indexOf(home, i)
+      if (at < 0) break
+      const next = s[at + home.length]
+      const prev = at > 0 ? s[at - 1] : undefined
+      const boundaryAfter = next === undefined || next === '/' || next === '\\'
+      // Not the tail of a longer path (/mnt/home/alice), except in a file URI.
+      const boundaryBefore =
+        prev === undefined || !/[\w.\-/\\]/.test(prev) || s.slice(0, at).endsWith('file://')
+      out += s.slice(i, at) + (boundaryAfter && boundaryBefore ? '~' : home)
+      i = at + home.length
+    }
+    return out + s.slice(i)
+  }
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return swap(v)
+    if (Array.isArray(v)) return v.map(walk)
+    if (v !== null && typeof v === 'object') {
+      const o: Record<string, DetailValue | unknown> = {}
+      for (const [k, x] of Object.entries(v)) o[k] = walk(x)
+      return o
+    }
+    return v
+  }
+  return walk(value)
+}
