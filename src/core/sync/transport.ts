@@ -61,7 +61,14 @@ export const fetchTransport: Transport = async (url, opts) => {
   const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout
   let res: Response
   try {
-    res = await fetch(url, { method: opts.method, headers, body, signal })
+    // A Buffer is a valid body for Node's fetch; the cast keeps DOM-lib typings (tsconfig.e2e.json,
+    // which reaches this module through src/main) from rejecting it.
+    res = await fetch(url, {
+      method: opts.method,
+      headers,
+      body: body as unknown as RequestInit['body'],
+      signal,
+    })
   } catch (e) {
     const cause = (e as { cause?: { code?: string; message?: string } }).cause
     const code = cause?.code ?? (e as { code?: string }).code
