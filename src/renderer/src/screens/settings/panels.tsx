@@ -7,6 +7,7 @@ import type { IconName } from '../../components/Icon'
 import { toast } from '../../components/toast'
 import { call, errorMessage } from '../../lib/api'
 import { bumpRevision } from '../../lib/store'
+import { BackgroundPanel } from './background'
 
 export type PanelProps = Readonly<{ view: SettingsView; save(u: SettingsUpdate): Promise<void> }>
 
@@ -39,6 +40,14 @@ export const SETTINGS_PANELS: readonly SettingsPanel[] = [
     description:
       'Extra checks that read or run more than the default scan. Each is off until you allow it.',
     Panel: ProbesPanel,
+  },
+  {
+    id: 'background',
+    label: 'Background',
+    icon: 'clock',
+    description:
+      'What AI Scout does while you work: the watcher, notifications, scheduled scans and starting at login. Kept in the app, for this user.',
+    Panel: BackgroundPanel,
   },
   {
     id: 'storage',
