@@ -2,7 +2,7 @@
 // Query benchmark: a generated inventory (100k assets, 200k findings by default) written through
 // the real store into a real SQLite file under bench/.work/, then the query layer's pages, text
 // searches, details and overview, each the median of several runs. The reference is what a
-// caller would do without the 0040 indexes: an OFFSET page and a LIKE scan over the same rows.
+// caller would do without the 0055 indexes: an OFFSET page and a LIKE scan over the same rows.
 // Prints figures; asserts nothing. Needs out/core (npm run build:cli).
 //
 //   node bench/query-bench.mjs [--assets 100000] [--findings 200000] [--quick]

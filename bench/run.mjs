@@ -1,6 +1,10 @@
 // `npm run bench`: generates its inputs under bench/.work and prints figures measured in the same
 // run as ratios against reference tools on this machine. Never used by tests; times are not asserted.
+<<<<<<< HEAD
 //   node bench/run.mjs [--quick] [--only foundation,pickle,headers,secrets,export,discovery,query,fleet,sync-load]
+=======
+//   node bench/run.mjs [--quick] [--only foundation,pickle,headers,secrets,export,discovery,query,repository]
+>>>>>>> main
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, rmSync, statSync, openSync, writeSync, closeSync } from 'node:fs'
 import { join, dirname } from 'node:path'
@@ -217,8 +221,12 @@ const EXTRA = [
   ['export', 'bench/export-bench.mjs'],
   ['discovery', 'bench/discovery-bench.mjs'],
   ['query', 'bench/query-bench.mjs'],
+<<<<<<< HEAD
   ['fleet', 'bench/fleet-bench.mjs'],
   ['sync-load', 'bench/sync-load-bench.mjs'],
+=======
+  ['repository', 'bench/repo-bench.mjs'],
+>>>>>>> main
 ]
 
 if (want('foundation')) foundation()

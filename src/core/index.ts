@@ -61,6 +61,14 @@ export type { ModelFileReport, ModelFinding, ModelFormat } from './scanners/type
 export { MODEL_EXTENSIONS } from './scanners/registry'
 /** The scanner that claims a file's bytes, if any (content sniffing, then the name). */
 export { pickScanner } from './scanners/scan-source'
+/** Model repositories: custom code (trust_remote_code) and config instantiation checks. */
+export {
+  analyzeRepository,
+  isModelRepository,
+  listRepositoryFiles,
+} from './scanners/repo/analyze-repo'
+export type { RepoFile, RepoFinding, RepositoryReport } from './scanners/repo/analyze-repo'
+export { repositoryJson } from './scanners/repo/report'
 /** A bounded random-access reader over a file, as the scanners read it. */
 export { openFileSource } from './scanners/byte-source'
 export type { ByteSource } from './scanners/byte-source'

@@ -1,15 +1,19 @@
 import { readdirSync, statSync } from 'node:fs'
 import { extname, join } from 'node:path'
-import type { Asset, Finding, ModelFileReport } from '../../core'
+import type { Asset, Finding, ModelFileReport, RepositoryReport } from '../../core'
 import {
+  analyzeRepository,
   arrayInventory,
   assetIdFor,
   findingIdFor,
   findRule,
   hostInfo,
+  isModelRepository,
+  listRepositoryFiles,
   MODEL_EXTENSIONS,
   openFileSource,
   pickScanner,
+  repositoryJson,
   scanModelFile,
   writeReport,
 } from '../../core'
@@ -25,12 +29,15 @@ const FORMATS = ['table', 'json', 'sarif'] as const
 /**
  * `aiscout scan-model PATH...`: static verdicts for model files. Every path given is reported;
  * directories are walked and a file is considered when its content or extension suggests a model.
+ * A directory is also read as a model repository: the custom code its configs make loaders run
+ * (trust_remote_code) and the instantiation entries of its YAML/JSON configs.
  */
 export async function runScanModel(argv: readonly string[], io: Io): Promise<number> {
   const { flags, positionals } = parseArgs(argv, SPEC)
   const format = oneOf(flags.format, FORMATS, 'format', 'table')
   if (positionals.length === 0) throw new UsageError('scan-model needs at least one PATH')
   const reports: ModelFileReport[] = []
+  const repos: RepositoryReport[] = []
   for (const p of positionals) {
     const abs = resolvePath(io, p)
     let isDir = false
@@ -42,25 +49,39 @@ export async function runScanModel(argv: readonly string[], io: Io): Promise<num
       continue
     }
     if (!isDir) reports.push(await scanModelFile(abs))
-    else for (const f of modelFilesUnder(abs)) reports.push(await scanModelFile(f))
+    else {
+      for (const f of modelFilesUnder(abs)) reports.push(await scanModelFile(f))
+      const files = listRepositoryFiles(abs)
+      const repo = analyzeRepository(abs, files)
+      if (isModelRepository(files) || repo.findings.length > 0) repos.push(repo)
+    }
   }
   const out = flags.out
     ? openOutput(resolvePath(io, flags.out as string))
     : { stream: io.stdout, close: async () => {} }
   switch (format) {
     case 'json':
-      out.stream.write(JSON.stringify({ files: reports.map(toJson) }, null, 2) + '\n')
+      out.stream.write(
+        JSON.stringify(
+          { files: reports.map(toJson), repositories: repos.map(repositoryJson) },
+          null,
+          2,
+        ) + '\n',
+      )
       break
     case 'sarif':
-      await writeReport('sarif', asInventory(reports), out.stream, { toolVersion: VERSION })
+      await writeReport('sarif', asInventory(reports, repos), out.stream, {
+        toolVersion: VERSION,
+      })
       break
     case 'table':
-      out.stream.write(renderTable(reports))
+      out.stream.write(renderTable(reports, repos))
       break
   }
   await out.close()
-  if (reports.some((r) => r.verdict === 'malicious' || r.verdict === 'suspicious')) return 1
-  if (reports.some((r) => r.verdict === 'invalid')) return 2
+  const verdicts = [...reports, ...repos].map((r) => r.verdict)
+  if (verdicts.some((v) => v === 'malicious' || v === 'suspicious')) return 1
+  if (verdicts.some((v) => v === 'invalid')) return 2
   return 0
 }
 
@@ -128,13 +149,17 @@ function toJson(r: ModelFileReport) {
       ...(f.member !== undefined ? { member: f.member } : {}),
       ...(f.offset !== undefined ? { offset: f.offset } : {}),
       ...(f.callable !== undefined ? { callable: f.callable } : {}),
+      ...(f.line !== undefined ? { line: f.line } : {}),
     })),
   }
 }
 
 const VERDICT_COLOR = { malicious: 31, suspicious: 33, invalid: 35, safe: 32 } as const
 
-function renderTable(reports: readonly ModelFileReport[]): string {
+function renderTable(
+  reports: readonly ModelFileReport[],
+  repos: readonly RepositoryReport[],
+): string {
   const lines: string[] = []
   for (const r of reports) {
     lines.push(
@@ -149,6 +174,15 @@ function renderTable(reports: readonly ModelFileReport[]): string {
       )
     }
   }
+  for (const r of repos) {
+    lines.push(
+      `${color(VERDICT_COLOR[r.verdict], r.verdict.toUpperCase().padEnd(10))} ${'repository'.padEnd(15)} ${r.root} (trust_remote_code: ${r.needsTrustRemoteCode ? 'needed' : 'not needed'})`,
+    )
+    for (const f of r.findings) {
+      const where = `${f.file}${f.line !== undefined ? `:${f.line}` : ''}`
+      lines.push(`    ${f.severity.padEnd(8)} ${f.ruleId} (${where}): ${f.message}`)
+    }
+  }
   const n = (v: string) => reports.filter((r) => r.verdict === v).length
   lines.push('')
   lines.push(
@@ -158,9 +192,34 @@ function renderTable(reports: readonly ModelFileReport[]): string {
 }
 
 /** Wraps scan-model results as an inventory so the shared SARIF writer can emit them. */
-function asInventory(reports: readonly ModelFileReport[]) {
+function asInventory(reports: readonly ModelFileReport[], repos: readonly RepositoryReport[]) {
   const assets: Asset[] = []
   const findings: Finding[] = []
+  for (const r of repos) {
+    const id = assetIdFor('model', r.root)
+    assets.push({
+      id,
+      kind: 'model',
+      path: r.root,
+      format: 'model-repository',
+      verdict: r.verdict,
+      details: { trustRemoteCode: r.needsTrustRemoteCode },
+      links: [],
+    })
+    for (const f of r.findings) {
+      findings.push({
+        id: findingIdFor([f.ruleId, f.path, f.line, f.callable, f.message]),
+        ruleId: f.ruleId,
+        severity: f.severity,
+        title: findRule(f.ruleId)?.title ?? f.ruleId,
+        message: f.message,
+        path: f.path,
+        line: f.line,
+        assetId: id,
+        callable: f.callable,
+      })
+    }
+  }
   for (const r of reports) {
     const id = assetIdFor('model', r.path)
     assets.push({
@@ -185,6 +244,7 @@ function asInventory(reports: readonly ModelFileReport[]) {
         member: f.member,
         offset: f.offset,
         callable: f.callable,
+        line: f.line,
       })
     }
   }

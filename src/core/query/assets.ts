@@ -1,5 +1,5 @@
 import type { Db } from '../storage/db'
-import { ASSET_NAME_KEY, ASSET_SIZE_KEY } from '../storage/migrations/0040-query-indexes'
+import { ASSET_NAME_KEY, ASSET_SIZE_KEY } from '../storage/migrations/0055-query-indexes'
 import type {
   AssetFilter,
   AssetQuery,
@@ -15,7 +15,7 @@ import { hasMany, inList, keysetPage, limitOf, textFilter, where } from './pagin
 import type { AssetDbRow } from './rows'
 import { ASSET_COLUMNS, toAssetRow } from './rows'
 
-/** Sort keys as SQL, each spelt as its index spells it (migration 0040), ending in the id. */
+/** Sort keys as SQL, each spelt as its index spells it (migration 0055), ending in the id. */
 const ASSET_SORTS: Readonly<Record<AssetSortKey, readonly string[]>> = {
   name: [ASSET_NAME_KEY, 'id'],
   kind: ['kind', ASSET_NAME_KEY, 'id'],

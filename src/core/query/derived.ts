@@ -1,7 +1,7 @@
 import type { Db } from '../storage/db'
 
 /**
- * The query layer's derived tables (migration 0040): the full-text indexes `asset_search` and
+ * The query layer's derived tables (migration 0055): the full-text indexes `asset_search` and
  * `finding_search`, and `asset_links` (one row per link, to find who links to an asset). They are
  * brought up to date here, on the first query after the inventory changed, rather than by
  * triggers: a scan's merge (200k rows) pays nothing for them, only rows whose text or links

@@ -1,6 +1,6 @@
 import type { Db } from '../storage/db'
 import { SEVERITIES } from '../types'
-import { SEVERITY_RANK } from '../storage/migrations/0040-query-indexes'
+import { SEVERITY_RANK } from '../storage/migrations/0055-query-indexes'
 import type {
   FindingFilter,
   FindingQuery,

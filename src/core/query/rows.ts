@@ -1,5 +1,5 @@
 import type { Db } from '../storage/db'
-import { SEVERITY_RANK } from '../storage/migrations/0040-query-indexes'
+import { SEVERITY_RANK } from '../storage/migrations/0055-query-indexes'
 import type { AssetKind, AssetLink, Details, Severity, Verdict } from '../types'
 import type { AssetRef, AssetRow, AssetStatus, FindingRow, FindingStatus } from '../../shared/query'
 

@@ -34,11 +34,17 @@ export async function writeSarif(
     if (f.assetId !== undefined) wanted.add(f.assetId)
   }
   // Pass 2 (assets): content hash and binary-ness of the assets that have findings only.
-  const assetInfo = new Map<string, { sha256?: string; binary: boolean }>()
+  const assetInfo = new Map<string, { sha256?: string; binary: boolean; path?: string }>()
   if (wanted.size) {
     for (const a of inv.assets()) {
       if (!wanted.has(a.id)) continue
-      assetInfo.set(a.id, { sha256: a.sha256, binary: a.kind === 'model' || a.kind === 'dataset' })
+      // A model asset's file is binary; a finding in another file of the asset (a repository's
+      // Python code or config) keeps its line.
+      assetInfo.set(a.id, {
+        sha256: a.sha256,
+        binary: a.kind === 'model' || a.kind === 'dataset',
+        path: a.path,
+      })
     }
   }
 
@@ -137,14 +143,15 @@ function ruleName(id: string): string {
 function sarifResult(
   f: Finding,
   ruleIndex: number,
-  asset: { sha256?: string; binary: boolean } | undefined,
+  asset: { sha256?: string; binary: boolean; path?: string } | undefined,
   repoRoot: string | undefined,
 ): object {
   const rel = repoRoot ? relativeInside(repoRoot, f.path) : undefined
   const artifactLocation =
     rel !== undefined ? { uri: encodeURI(rel), uriBaseId: SRCROOT } : { uri: pathUri(f.path) }
   // Binary files have no lines: GitHub needs a region, so they point at line 1.
-  const startLine = !asset?.binary && f.line !== undefined && f.line >= 1 ? f.line : 1
+  const binary = asset?.binary === true && (asset.path === undefined || asset.path === f.path)
+  const startLine = !binary && f.line !== undefined && f.line >= 1 ? f.line : 1
   const where = [f.member ? `member ${f.member}` : '', f.callable ? `callable ${f.callable}` : '']
     .filter(Boolean)
     .join(', ')

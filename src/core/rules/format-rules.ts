@@ -138,6 +138,15 @@ export const FORMAT_RULES: readonly Rule[] = [
     advisories: ['CVE-2025-8747', 'CVE-2025-9906'],
   },
   {
+    id: 'keras.file-reference',
+    domain: 'model',
+    severity: 'high',
+    title: 'Keras config reads a file or URL when the model loads',
+    why: 'A lookup or SavedModel layer in the config names a path or URL (a `vocabulary` file, a TFSMLayer `filepath`) that Keras opens while deserialising, even in safe mode. A model can read local files (and send them back through its outputs) or fetch from the network this way.',
+    fix: 'Load only models whose lookup vocabularies are stored inline, or from a trusted publisher; check the path named in the finding.',
+    cwe: [73, 918],
+  },
+  {
     id: 'keras.custom-object',
     domain: 'model',
     severity: 'medium',

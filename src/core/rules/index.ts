@@ -5,6 +5,7 @@ import { ENGINE_RULES } from './engine-rules'
 import { FORMAT_RULES } from './format-rules'
 import { MODEL_COMMON_RULES } from './model-rules'
 import { PICKLE_RULES } from './pickle-rules'
+import { REPO_RULES } from './repo-rules'
 import { SECRET_RULES } from './secret-rules'
 import type { Rule } from './types'
 
@@ -16,6 +17,7 @@ export const RULES: readonly Rule[] = [
   ...MODEL_COMMON_RULES,
   ...PICKLE_RULES,
   ...FORMAT_RULES,
+  ...REPO_RULES,
   ...SECRET_RULES,
   ...DISCOVERY_STORES_RULES,
   ...DISCOVERY_SYSTEM_RULES,

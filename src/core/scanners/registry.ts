@@ -1,6 +1,11 @@
+import { gzipTarScanner } from './compressed/gzip-tar'
+import { sevenZipScanner } from './compressed/seven-zip'
+import { zstdScanner } from './compressed/zstd'
+import { configMemberScanner } from './config/config-scanner'
 import { joblibCompressedScanner } from './joblib'
 import { numpyScanner } from './numpy'
 import { pickleScanner } from './pickle/scan-pickle'
+import { pythonMemberScanner } from './python/python-scanner'
 import { pytorchLegacyScanner } from './pytorch-legacy'
 import { chatTemplateScanner, tokenizerConfigScanner } from './structured/chat-template'
 import { coremlScanner } from './structured/coreml'
@@ -46,6 +51,12 @@ export const PICKLE_FAMILY_SCANNERS = [
   numpyScanner,
   pytorchLegacyScanner,
   joblibCompressedScanner,
+  gzipTarScanner,
+  zstdScanner,
+  sevenZipScanner,
+  // Member-only text formats: claimed by name inside archives, never when the content is a pickle.
+  pythonMemberScanner,
+  configMemberScanner,
   pickleScanner,
 ] as const
 

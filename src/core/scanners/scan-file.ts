@@ -1,4 +1,5 @@
 import { sha256File } from '../util/hash'
+import { decoderMisses, loadSevenZip } from './compressed/seven-zip-engine'
 import type { ByteSource } from './byte-source'
 import { openFileSource } from './byte-source'
 import type { ModelFormat } from './registry'
@@ -42,12 +43,17 @@ export async function scanModelFile(
     }
   }
   try {
-    const result = scanSource(src, {
-      path,
-      name: opts.fileName,
-      limits: opts.limits,
-      scanners: opts.scanners,
-    })
+    const run = () =>
+      scanSource(src!, {
+        path,
+        name: opts.fileName,
+        limits: opts.limits,
+        scanners: opts.scanners,
+      })
+    const misses = decoderMisses()
+    let result = run()
+    // A 7z container was reached before the WebAssembly decoder was loaded: load it, scan again.
+    if (decoderMisses() !== misses && (await loadSevenZip())) result = run()
     const findings: ModelFinding[] = [...result.findings]
     const mismatch = extensionMismatch(opts.fileName ?? path, src, opts.scanners)
     if (mismatch) findings.unshift(mismatch)

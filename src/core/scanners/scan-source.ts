@@ -30,9 +30,11 @@ export function pickScanner(
   src: ByteSource,
   name: string,
   scanners: readonly FormatScanner<ModelFormat>[] = SCANNERS,
+  depth = 0,
 ): FormatScanner<ModelFormat> | undefined {
   const head = src.read(0, HEAD_BYTES)
   for (const s of scanners) {
+    if (s.memberOnly && depth === 0) continue
     try {
       if (s.sniff(head, src, name)) return s
     } catch {
@@ -54,7 +56,7 @@ export function scanSource(
   const depth = opts.depth ?? 0
   const scanners = opts.scanners ?? SCANNERS
   const name = opts.member ?? opts.name ?? opts.path
-  const scanner = pickScanner(src, baseName(name), scanners)
+  const scanner = pickScanner(src, baseName(name), scanners, depth)
   if (!scanner) {
     return {
       format: 'unknown',

@@ -74,13 +74,14 @@ export function readTar(
 const TORCH_TAR_MEMBERS = ['sys_info', 'pickle', 'storages']
 
 export const tarScanner = defineScanner({
-  formats: ['tar', 'pytorch-tar'],
-  // Legacy torch.save tars; other `.tar` files are archives, not model candidates.
-  extensions: ['.pt', '.pth'],
+  formats: ['tar', 'pytorch-tar', 'nemo'],
+  // Legacy torch.save tars and NeMo checkpoints; other `.tar` files are archives, not model
+  // candidates.
+  extensions: ['.pt', '.pth', '.nemo'],
   sniff(head) {
     return head.length >= 262 && Buffer.from(head.subarray(257, 262)).toString('latin1') === 'ustar'
   },
-  scan(src, ctx): FormatScanResult<'tar' | 'pytorch-tar'> {
+  scan(src, ctx): FormatScanResult<'tar' | 'pytorch-tar' | 'nemo'> {
     const { members, problem } = readTar(src, ctx.limits.maxMembers)
     const names = members.map((m) => m.name)
     const torch = TORCH_TAR_MEMBERS.every((n) => names.includes(n))
@@ -123,7 +124,9 @@ export const tarScanner = defineScanner({
       const r = ctx.scanNested(body, m.name)
       const keep =
         r.format !== 'unknown' ||
-        ctx.hasModelExtension(m.name) ||
+        // `.model` is also sentencepiece's tokenizer (inside every NeMo LLM checkpoint): an
+        // unknown `.model` member is a tokenizer, not an unscannable weight file.
+        (ctx.hasModelExtension(m.name) && !m.name.toLowerCase().endsWith('.model')) ||
         (torch && (m.name === 'pickle' || m.name === 'sys_info'))
       if (!keep) continue
       findings.push(...r.findings)
@@ -131,8 +134,10 @@ export const tarScanner = defineScanner({
       if (r.metadata)
         for (const [k, v] of Object.entries(r.metadata)) if (!(k in metadata)) metadata[k] = v
     }
+    // NeMo checkpoints: a tar holding model_config.yaml beside the weights.
+    const nemo = names.some((n) => n === 'model_config.yaml' || n.endsWith('/model_config.yaml'))
     return {
-      format: torch ? 'pytorch-tar' : 'tar',
+      format: torch ? 'pytorch-tar' : nemo ? 'nemo' : 'tar',
       findings,
       invalid: invalid.length > 0 ? invalid.slice(0, 5).join('; ') : undefined,
       metadata,

@@ -16,6 +16,8 @@ export type ModelFinding = Readonly<{
   offset?: number
   /** Resolved callable, e.g. `os.system`. */
   callable?: string
+  /** 1-based line in a text member or repository file (Python code, YAML/JSON configs). */
+  line?: number
 }>
 
 /** Flat metadata extracted for the inventory (architecture, parameterCount, quantization, ...). */
@@ -112,6 +114,12 @@ export type FormatScanner<F extends string = string> = Readonly<{
    */
   sniff(head: Uint8Array, src: ByteSource, name: string): boolean
   scan(src: ByteSource, ctx: ScanContext): FormatScanResult<NoInfer<F>>
+  /**
+   * Claims content only inside an archive (depth > 0): Python and YAML/JSON members of model
+   * archives are checked, while the same files on their own are left to the repository analysis.
+   * Such scanners declare no `extensions` (loose files of theirs are not model candidates).
+   */
+  memberOnly?: boolean
 }>
 
 /** Declares a scanner, keeping its format names as literal types for the registry. */

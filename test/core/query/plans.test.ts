@@ -54,7 +54,7 @@ function pagePlan(db: Db, run: (db: Db) => void): string {
   return planOf(db, page)
 }
 
-describe('query plans use the 0040 indexes', () => {
+describe('query plans use the 0055 indexes', () => {
   const cleanups: (() => void)[] = []
   afterEach(() => cleanups.splice(0).forEach((c) => c()))
   const seeded = (): Db => {

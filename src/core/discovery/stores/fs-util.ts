@@ -83,6 +83,12 @@ export const WEIGHT_EXTENSIONS: ReadonlySet<string> = new Set([
   '.tflite',
   '.mlmodel',
   '.llamafile',
+  // Archives that carry models or code on load: NeMo checkpoints, TorchServe archives, and 7z /
+  // zstd containers (scanned by opening them).
+  '.nemo',
+  '.mar',
+  '.7z',
+  '.zst',
 ])
 
 /** Files beside weights that the structured scanners inspect (chat templates can run code on load). */

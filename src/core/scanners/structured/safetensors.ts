@@ -1,3 +1,4 @@
+import { checkMetadataStrings } from '../config/instantiation'
 import type { ByteSource } from '../byte-source'
 import { defineScanner } from '../types'
 import type { FormatScanResult, ModelFinding, ScanContext } from '../types'
@@ -79,6 +80,11 @@ export function scanSafetensors(
         for (const [k, mv] of Object.entries(v)) {
           if (typeof mv !== 'string')
             throw new FormatError(`__metadata__ value ${k} is not a string`)
+          // Metadata is inert for safetensors itself, but some libraries read a config from it
+          // and instantiate its `_target_` (Uni2TS, FlexTok): that is checked like any config.
+          findings.push(
+            ...checkMetadataStrings([[k, mv]], { where: '__metadata__', member: ctx.member }),
+          )
           if (CODE_LIKE.test(mv)) {
             findings.push({
               ruleId: 'safetensors.metadata-code',

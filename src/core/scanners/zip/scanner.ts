@@ -15,6 +15,12 @@ function ext(name: string): string {
   return i > 0 ? base.slice(i).toLowerCase() : ''
 }
 
+/** APE (`MZqFpD`), PE (`MZ`), ELF and shebang scripts: what llamafile executables start with. */
+function isExecutableHead(h: Uint8Array): boolean {
+  const a = Buffer.from(h).toString('latin1')
+  return a.startsWith('MZ') || a.startsWith('\x7fELF') || a.startsWith('#!')
+}
+
 /** zip-slip: `..` segments, absolute paths, drive letters, UNC paths. */
 export function isTraversalName(name: string): boolean {
   const n = name.replace(/\\/g, '/')
@@ -22,11 +28,13 @@ export function isTraversalName(name: string): boolean {
   return n.split('/').some((seg) => seg === '..')
 }
 
-type ZipFormat = 'zip' | 'pytorch-zip' | 'torchscript' | 'npz' | 'keras'
+type ZipFormat = 'zip' | 'pytorch-zip' | 'torchscript' | 'npz' | 'keras' | 'mar' | 'llamafile'
 
 /** What kind of archive the member names describe. */
 export function archiveKind(names: readonly string[]): ZipFormat {
   const files = names.filter((n) => !n.endsWith('/'))
+  // TorchServe model archive: MAR-INF/MANIFEST.json beside the handler and the model.
+  if (files.includes('MAR-INF/MANIFEST.json')) return 'mar'
   if (
     files.includes('config.json') &&
     (files.includes('metadata.json') || files.includes('model.weights.h5'))
@@ -190,13 +198,18 @@ export function scanZip(src: ByteSource, ctx: ScanContext): FormatScanResult<Zip
     })
     acc.invalid.push('too many members')
   }
-  if (dir.prefix > 0) {
+  // llamafile and other executables carrying a zip of weights (APE, ELF, PE, shell script): the
+  // prefix is the program, reported as such below rather than as a polyglot trick.
+  const executable = dir.prefix > 0 && isExecutableHead(src.read(0, 8))
+  if (dir.prefix > 0 && !executable) {
     acc.findings.push({
       ruleId: 'zip.polyglot-prefix',
       message: `${dir.prefix} bytes precede the first archive member`,
       member: ctx.member,
       offset: 0,
     })
+  }
+  if (dir.prefix > 0) {
     const head = src.read(0, Math.min(dir.prefix, 4096))
     if (looksLikePickle(head) && dir.prefix <= MAX_PREFIX_SCAN) {
       mergeNested(
@@ -252,8 +265,28 @@ export function scanZip(src: ByteSource, ctx: ScanContext): FormatScanResult<Zip
     }
   }
   acc.metadata.members = dir.entries.length
+  let format: ZipFormat = kind
+  if (kind === 'mar') {
+    const code = dir.entries.filter((e) => !e.isDir && e.name.endsWith('.py')).map((e) => e.name)
+    if (code.length > 0) {
+      acc.findings.push({
+        ruleId: 'archive.handler-code',
+        message: `TorchServe runs ${code.length} Python file(s) from this archive: ${code.slice(0, 10).join(', ')}`,
+        member: ctx.member,
+      })
+    }
+  }
+  if (executable) {
+    format = 'llamafile'
+    acc.findings.push({
+      ruleId: 'archive.executable',
+      message: `The file is a native executable with ${dir.entries.length} embedded member(s); the embedded model files were scanned`,
+      member: ctx.member,
+      offset: 0,
+    })
+  }
   return {
-    format: kind,
+    format,
     findings: acc.findings,
     invalid: acc.invalid.length > 0 ? acc.invalid.slice(0, 5).join('; ') : undefined,
     metadata: acc.metadata,
@@ -261,18 +294,32 @@ export function scanZip(src: ByteSource, ctx: ScanContext): FormatScanResult<Zip
 }
 
 export const zipScanner = defineScanner({
-  formats: ['zip', 'pytorch-zip', 'torchscript', 'npz', 'keras'],
+  formats: ['zip', 'pytorch-zip', 'torchscript', 'npz', 'keras', 'mar', 'llamafile'],
   // torch.save writes a zip whatever the name; `.npz` and `.keras` are zips.
-  claims: ['.npz', '.keras', '.pkl', '.pickle', '.joblib', '.dill'],
+  claims: ['.npz', '.keras', '.pkl', '.pickle', '.joblib', '.dill', '.mar'],
   runsCode: true,
-  extensions: ['.pt', '.pth', '.bin', '.ckpt', '.npz', '.keras', '.mar', '.ptl', '.torchscript'],
+  extensions: [
+    '.pt',
+    '.pth',
+    '.bin',
+    '.ckpt',
+    '.npz',
+    '.keras',
+    '.mar',
+    '.ptl',
+    '.torchscript',
+    '.llamafile',
+  ],
   sniff(head, src) {
     if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b) {
       if ((head[2] === 0x03 && head[3] === 0x04) || (head[2] === 0x05 && head[3] === 0x06))
         return true
     }
-    // Polyglot: something else first, a valid zip directory at the end.
-    return src.size >= 22 && hasValidCentralDirectory(src)
+    // Polyglot: something else first, a valid zip directory at the end. A tar whose last member
+    // is a zip (a .nemo holding a torch checkpoint) is a tar: the tar scanner reaches the zip.
+    const tar =
+      head.length >= 262 && Buffer.from(head.subarray(257, 262)).toString('latin1') === 'ustar'
+    return !tar && src.size >= 22 && hasValidCentralDirectory(src)
   },
   scan: scanZip,
 })

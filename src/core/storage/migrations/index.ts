@@ -2,8 +2,8 @@ import type Database from 'better-sqlite3'
 import { M0010_INITIAL } from './0010-initial'
 import { M0020_FILE_MEMOS } from './0020-file-memos'
 import { M0030_FILE_MEMO_VERSIONS } from './0030-file-memo-versions'
-import { M0040_QUERY_INDEXES } from './0040-query-indexes'
 import { M0050_SCOPES_AND_CHANGE_LOG } from './0050-scopes-and-change-log'
+import { M0055_QUERY_INDEXES } from './0055-query-indexes'
 import { M0070_SYNC } from './0070-sync'
 import type { Migration } from './types'
 
@@ -12,8 +12,8 @@ export const MIGRATIONS: readonly Migration[] = [
   M0010_INITIAL,
   M0020_FILE_MEMOS,
   M0030_FILE_MEMO_VERSIONS,
-  M0040_QUERY_INDEXES,
   M0050_SCOPES_AND_CHANGE_LOG,
+  M0055_QUERY_INDEXES,
   M0070_SYNC,
 ]
 

@@ -189,3 +189,41 @@ describe('Keras .h5 (HDF5) without an HDF5 library', () => {
     expect(judge(b, 'model.h5').verdict).toBe('invalid')
   })
 })
+
+describe('Keras safe-mode bypasses beyond Lambda (issue 17)', () => {
+  const ids = (layers: Record<string, unknown>[]) =>
+    judge(Buffer.from(JSON.stringify(kerasModel(layers))), 'config.json').all.map((f) => [
+      f.ruleId,
+      f.severity,
+    ])
+
+  it('TensorFlow functions that run Python or touch files are critical even under tensorflow.*', () => {
+    expect(
+      ids([kerasLayer('function', { x: 1 }, 'tensorflow.python.ops.script_ops')]),
+    ).toContainEqual(['keras.unsafe-function', 'critical'])
+    expect(ids([kerasLayer('write_file', {}, 'tensorflow.io')])).toContainEqual([
+      'keras.unsafe-function',
+      'critical',
+    ])
+  })
+
+  it('a registered name resolving into os is critical, an ordinary custom layer medium', () => {
+    expect(ids([kerasLayer('Foo', {}, 'keras.layers', 'os>system')])).toContainEqual([
+      'keras.external-module',
+      'critical',
+    ])
+    expect(ids([kerasLayer('Foo', {}, 'keras.layers', 'my_pkg>Foo')])).toContainEqual([
+      'keras.custom-object',
+      'medium',
+    ])
+  })
+
+  it('lookup layers reading a vocabulary file or URL are high; inline vocabularies are fine', () => {
+    expect(
+      ids([kerasLayer('StringLookup', { vocabulary: '/etc/passwd', name: 'lookup' })]),
+    ).toContainEqual(['keras.file-reference', 'high'])
+    expect(ids([kerasLayer('StringLookup', { vocabulary: ['a', 'b'], name: 'lookup' })])).toEqual(
+      [],
+    )
+  })
+})

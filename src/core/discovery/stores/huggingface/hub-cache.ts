@@ -14,6 +14,10 @@ import {
   str,
   WALK_MAX_ENTRIES,
 } from '../fs-util'
+import { analyzeRepository } from '../../../scanners/repo/analyze-repo'
+import type { RepositoryReport } from '../../../scanners/repo/analyze-repo'
+import { repositoryDetails } from '../../../scanners/repo/report'
+import { emitRepositoryFindings } from '../model-repository'
 import type { HfRepoType } from './locations'
 import { findCachedHfRepo, hfAssetKind, hfRepoAssetId, parseRepoFolder } from './locations'
 
@@ -271,8 +275,13 @@ async function emitRepo(
   }
   const facts =
     repo.type === 'model' ? await modelFacts(ctx, repo.repoId, current) : { details: {}, links: [] }
+  // Repository-level checks of the current revision: the custom code its configs make
+  // transformers run (trust_remote_code) and config instantiation entries.
+  const repoReport =
+    repo.type === 'model' && current ? analyzeSnapshot(repo.dir, current) : undefined
+  if (repoReport) verdicts.push(repoReport.verdict)
   const uniqueBytes = [...byTarget.values()].reduce((n, t) => n + t.size, 0)
-  ctx.emitAsset({
+  const assetId = ctx.emitAsset({
     kind: hfAssetKind(repo.type),
     path: repo.dir,
     name: repo.repoId,
@@ -297,7 +306,18 @@ async function emitRepo(
       storeRoot: hubDir,
       storeTotalBytes,
       ...facts.details,
+      ...(repoReport ? repositoryDetails(repoReport) : {}),
     },
     links: [...links, ...facts.links],
   })
+  if (repoReport) emitRepositoryFindings(ctx, repoReport, assetId)
+}
+
+/** Runs the repository analysis over one snapshot (files read through their snapshot links). */
+function analyzeSnapshot(repoDir: string, rev: Revision): RepositoryReport {
+  const snap = join(repoDir, 'snapshots', rev.commit)
+  return analyzeRepository(
+    snap,
+    rev.files.map((f) => ({ rel: f.rel, path: join(snap, f.rel), size: f.size })),
+  )
 }

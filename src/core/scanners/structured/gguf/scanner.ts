@@ -1,3 +1,4 @@
+import { checkMetadataStrings } from '../../config/instantiation'
 import type { ByteSource } from '../../byte-source'
 import { defineScanner } from '../../types'
 import type { FormatScanResult, ModelFinding, ModelMetadata, ScanContext } from '../../types'
@@ -125,6 +126,12 @@ export function scanGguf(src: ByteSource, ctx: ScanContext): FormatScanResult<'g
       })
     }
   }
+  // Metadata strings that embed an instantiation config (a `_target_` a loader would call).
+  const strings: [string, string][] = []
+  for (const [k, v] of header.kv) {
+    if (typeof v === 'string' && !k.startsWith('tokenizer.chat_template')) strings.push([k, v])
+  }
+  findings.push(...checkMetadataStrings(strings, { where: 'GGUF metadata', member: ctx.member }))
   return { format: 'gguf', findings, metadata: metadataOf(header) }
 }
 

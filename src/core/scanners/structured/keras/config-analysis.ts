@@ -1,3 +1,4 @@
+import { classifyImport } from '../../pickle/classify'
 import type { ModelFinding } from '../../types'
 import { isRecord } from '../util'
 
@@ -20,6 +21,19 @@ const ALLOWED_ROOTS = new Set([
  * load further models or switch safe_mode off (CVE-2025-8747, CVE-2025-9906).
  */
 const UNSAFE_FUNCTIONS = new Set([
+  // TensorFlow functions reachable under the allowed `tensorflow` root that run Python, or read
+  // and write files (a `module` of tensorflow.io / tensorflow.python.ops.script_ops).
+  'py_function',
+  'numpy_function',
+  'py_func',
+  'eager_py_func',
+  'write_file',
+  'read_file',
+  'GFile',
+  'extract_archive',
+  'plot_model',
+  'model_to_dot',
+  'TFSMLayer',
   'get_file',
   'enable_unsafe_deserialization',
   'load_model',
@@ -28,6 +42,18 @@ const UNSAFE_FUNCTIONS = new Set([
   'deserialize_keras_object',
   'legacy_load_model',
   'load_from_saved_model',
+])
+
+/** Module path components that mean Python execution or file access inside TensorFlow/Keras. */
+const UNSAFE_COMPONENTS = new Set(['script_ops', 'gfile', 'file_io', 'io_ops', 'file_utils'])
+
+/** Lookup layers whose `vocabulary` (or other) string is read as a file path or URL at load. */
+const FILE_READING_LAYERS = new Set([
+  'StringLookup',
+  'IntegerLookup',
+  'TextVectorization',
+  'Hashing',
+  'TFSMLayer',
 ])
 
 /** Layer types that store Python code. */
@@ -108,6 +134,24 @@ export function analyzeKerasConfig(root: unknown, opts: KerasConfigOptions): Ker
       )
     }
     const fnNames = [cls, reg?.split('>').pop(), mod?.split('.').pop()]
+    if (mod !== undefined && mod.split('.').some((c) => UNSAFE_COMPONENTS.has(c))) {
+      add(
+        'keras.unsafe-function',
+        `config reaches ${JSON.stringify(mod)} (Python execution or file access) ${label}`,
+      )
+    }
+    if (cls && FILE_READING_LAYERS.has(cls) && isRecord(v['config'])) {
+      const c = v['config']
+      for (const key of ['vocabulary', 'filepath', 'vocabulary_file', 'salt']) {
+        const val = c[key]
+        if (typeof val === 'string' && /[/\\]|:\/\/|^~/.test(val)) {
+          add(
+            'keras.file-reference',
+            `${cls} reads ${key} ${JSON.stringify(val.slice(0, 200))} when the model loads ${label}`,
+          )
+        }
+      }
+    }
     if (fnNames.some((n) => n !== undefined && UNSAFE_FUNCTIONS.has(n))) {
       add(
         'keras.unsafe-function',
@@ -127,7 +171,15 @@ export function analyzeKerasConfig(root: unknown, opts: KerasConfigOptions): Ker
     if (reg !== undefined) {
       const pkg = registeredPackage(reg)
       if (pkg !== undefined && !ALLOWED_ROOTS.has(moduleRoot(pkg))) {
-        add('keras.custom-object', `custom object ${JSON.stringify(reg)} at ${path}`)
+        // A registered package that is a dangerous module (`os>system`) is a gadget, not a
+        // custom layer.
+        const verdict = classifyImport(pkg, reg.slice(reg.indexOf('>') + 1) || 'x')
+        if (verdict.tier === 'deny' || verdict.tier === 'dunder')
+          add(
+            'keras.external-module',
+            `registered object ${JSON.stringify(reg)} resolves into ${pkg} at ${path}`,
+          )
+        else add('keras.custom-object', `custom object ${JSON.stringify(reg)} at ${path}`)
       }
     }
     const keys = Object.keys(v)

@@ -23,8 +23,8 @@ export const SEVERITY_RANK = `CASE severity WHEN 'critical' THEN 4 WHEN 'high' T
  *
  * Every sort index ends in `id`, the tie-breaker that makes a keyset position unique.
  */
-export const M0040_QUERY_INDEXES: Migration = {
-  version: 40,
+export const M0055_QUERY_INDEXES: Migration = {
+  version: 55,
   name: 'query-indexes',
   up: `
     CREATE INDEX assets_by_name ON assets(${ASSET_NAME_KEY}, id);

@@ -7,16 +7,16 @@ import { assetDetail, queryAssets, queryFindings } from '../../../src/core/query
 import { openDb } from '../../../src/core/storage/db'
 import { migrate, MIGRATIONS } from '../../../src/core/storage/migrations'
 
-it('migration 0040 indexes an inventory written before it: sorts, search and links work at once', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'aiscout-m40-'))
+it('migration 0055 indexes an inventory written before it: sorts, search and links work at once', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aiscout-m55-'))
   try {
     const file = join(dir, 'inv.db')
     const raw = new Database(file)
     migrate(
       raw,
-      MIGRATIONS.filter((m) => m.version < 40),
+      MIGRATIONS.filter((m) => m.version < 55),
     )
-    expect(raw.pragma('user_version', { simple: true })).toBe(30)
+    expect(raw.pragma('user_version', { simple: true })).toBe(50)
     raw
       .prepare(
         `INSERT INTO scans (id, started_at, finished_at, status, roots, stats, host)
@@ -44,7 +44,7 @@ it('migration 0040 indexes an inventory written before it: sorts, search and lin
     raw.close()
     const db = openDb(file)
     try {
-      expect(db.pragma('user_version', { simple: true })).toBeGreaterThanOrEqual(40)
+      expect(db.pragma('user_version', { simple: true })).toBeGreaterThanOrEqual(55)
       expect(queryAssets(db, { text: 'qwen2' }).items.map((a) => a.id)).toEqual(['model:a'])
       expect(queryFindings(db, { text: 'system' }).items.map((f) => f.id)).toEqual(['f1'])
       expect(assetDetail(db, 'model:a')!.links).toEqual([
