@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { buildApp, openStorage } from '../../server'
+import { buildApp, dashboardPlugin, openStorage } from '../../server'
 import type { ServerLimits } from '../../server'
 import { parseArgs, UsageError } from '../args'
 import type { Io } from '../io'
@@ -19,6 +19,7 @@ const SPEC = {
   'enroll-rate': { type: 'string' },
   'max-body-mb': { type: 'string' },
   'max-inflated-mb': { type: 'string' },
+  'login-rate': { type: 'string' },
 } as const
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
@@ -72,8 +73,11 @@ export async function runServerStart(argv: readonly string[], io: Io): Promise<n
   const inflated = intFlag(flags['max-inflated-mb'], 'max-inflated-mb', 1, 4096)
   if (inflated !== undefined) limits.maxInflatedBytes = inflated * 1024 * 1024
 
+  const loginPerMinute = intFlag(flags['login-rate'], 'login-rate', 1, 10_000)
+
   const storage = await openStorage(storageTarget(io, flags.data))
   const app = await buildApp({
+    plugins: [dashboardPlugin({ loginPerMinute })],
     storage,
     limits,
     https,
