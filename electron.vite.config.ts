@@ -9,6 +9,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           'scan-worker': resolve(__dirname, 'src/main/scan-worker.ts'),
+          // Model files are scanned in worker threads of the scan worker (handed this path).
+          'analysis-worker': resolve(__dirname, 'src/core/engine/analysis/worker.ts'),
         },
       },
     },

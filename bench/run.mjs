@@ -1,10 +1,6 @@
 // `npm run bench`: generates its inputs under bench/.work and prints figures measured in the same
 // run as ratios against reference tools on this machine. Never used by tests; times are not asserted.
-<<<<<<< HEAD
-//   node bench/run.mjs [--quick] [--only foundation,pickle,headers,secrets,export,discovery,query,fleet,sync-load]
-=======
-//   node bench/run.mjs [--quick] [--only foundation,pickle,headers,secrets,export,discovery,query,repository]
->>>>>>> main
+//   node bench/run.mjs [--quick] [--only foundation,pickle,headers,secrets,export,discovery,query,repository,fleet,sync-load]
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, rmSync, statSync, openSync, writeSync, closeSync } from 'node:fs'
 import { join, dirname } from 'node:path'
@@ -65,21 +61,21 @@ function foundation() {
   const fd = []
   const eng = []
   const bare = []
-  const engJs = []
-  const crawl = (env) => {
+  const crawl = () => {
     clean(db('crawl'))
-    return timed(
-      process.execPath,
-      [join(ROOT, 'bench/scan-child.mjs'), home, db('crawl'), '--crawl-only', '--no-hash'],
-      { env: { ...process.env, ...env } },
-    )
+    return timed(process.execPath, [
+      join(ROOT, 'bench/scan-child.mjs'),
+      home,
+      db('crawl'),
+      '--crawl-only',
+      '--no-hash',
+    ])
   }
   // Five alternating runs each (medians): single runs on a shared VM vary by ±15%.
   for (let i = 0; i < 5; i++) {
     fd.push(timed('bash', fdShell(fdArgs)))
     bare.push(timed(process.execPath, [join(ROOT, 'bench/bare-walk.mjs'), home, ...pruned]))
-    eng.push(crawl({}))
-    engJs.push(crawl({ AISCOUT_JS_WALKER: '1' }))
+    eng.push(crawl())
   }
   const fdWall = median(fd.map((r) => r.wall))
   const fdCpu = median(fd.map((r) => r.cpu))
@@ -97,14 +93,6 @@ function foundation() {
     `${fmt(enCpu / fdCpu)}x (${fmt(enCpu)} s vs ${fmt(fdCpu)} s)`,
     '≤ 1.3x',
     enCpu / fdCpu <= 1.3,
-  )
-  const jsWall = median(engJs.map((r) => r.wall))
-  const jsCpu = median(engJs.map((r) => r.cpu))
-  report(
-    '  reference: the same crawl with its JavaScript reader',
-    `${fmt(jsWall / fdWall)}x wall, ${fmt(jsCpu / fdCpu)}x CPU`,
-    'info',
-    undefined,
   )
   const bareWall = median(bare.map((r) => r.wall))
   const bareCpu = median(bare.map((r) => r.cpu))
@@ -221,12 +209,9 @@ const EXTRA = [
   ['export', 'bench/export-bench.mjs'],
   ['discovery', 'bench/discovery-bench.mjs'],
   ['query', 'bench/query-bench.mjs'],
-<<<<<<< HEAD
+  ['repository', 'bench/repo-bench.mjs'],
   ['fleet', 'bench/fleet-bench.mjs'],
   ['sync-load', 'bench/sync-load-bench.mjs'],
-=======
-  ['repository', 'bench/repo-bench.mjs'],
->>>>>>> main
 ]
 
 if (want('foundation')) foundation()

@@ -12,6 +12,7 @@ const summary = await core.scan(db, {
   crawlOnly: flags.includes('--crawl-only'),
   hash: !flags.includes('--no-hash'),
   env: {},
+  analysisWorker: new URL('../out/core/analysis-worker.js', import.meta.url).pathname,
 })
 const ms = Number(process.hrtime.bigint() - t0) / 1e6
 db.close()

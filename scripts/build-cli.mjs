@@ -5,8 +5,12 @@ import { readFileSync, chmodSync } from 'node:fs'
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
 
+// The model-analysis worker (src/core/engine/analysis/worker.ts) is its own entry beside each
+// bundle that scans: the shell hands its path to the engine (ScanOptions.analysisWorker).
+const ANALYSIS_WORKER = 'src/core/engine/analysis/worker.ts'
+
 await build({
-  entryPoints: { aiscout: 'src/cli/aiscout.ts' },
+  entryPoints: { aiscout: 'src/cli/aiscout.ts', 'analysis-worker': ANALYSIS_WORKER },
   outdir: 'out/cli',
   bundle: true,
   platform: 'node',
@@ -21,7 +25,7 @@ chmodSync('out/cli/aiscout.js', 0o755)
 
 // The core as one CommonJS library (benchmarks and other Node shells load it).
 await build({
-  entryPoints: { index: 'src/core/index.ts' },
+  entryPoints: { index: 'src/core/index.ts', 'analysis-worker': ANALYSIS_WORKER },
   outdir: 'out/core',
   bundle: true,
   platform: 'node',

@@ -1,4 +1,4 @@
-import type { AssetKind, InventoryReader, Severity } from '../core'
+import type { AssetKind, InventoryReader, ScanStats, Severity, SkippedEntry } from '../core'
 import { ASSET_KINDS, findRule, SEVERITIES } from '../core'
 import { color, formatBytes } from './output'
 
@@ -8,6 +8,34 @@ const SEV_COLOR: Record<Severity, number> = {
   medium: 33,
   low: 36,
   info: 90,
+}
+
+const plural = (n: number, one: string, many = `${one}s`): string =>
+  `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`
+
+/**
+ * What a scan looked at, in one line, so that a home with few AI assets does not look as if
+ * nothing happened: known locations probed, files and folders crawled, folders pruned (by rule)
+ * and paths skipped (by reason).
+ */
+export function coverageLine(stats: ScanStats, skipped: Iterable<SkippedEntry>): string {
+  const byRule = Object.entries(stats.pruned ?? {}).sort(
+    (a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
+  )
+  const pruned = stats.prunedDirs ?? 0
+  const reasons = new Map<string, number>()
+  let nSkipped = 0
+  for (const sk of skipped) {
+    nSkipped++
+    reasons.set(sk.reason, (reasons.get(sk.reason) ?? 0) + 1)
+  }
+  const parts = [
+    `checked ${plural(stats.locationsChecked ?? 0, 'known location')}`,
+    `crawled ${plural(stats.filesSeen, 'file')} in ${plural(stats.dirsSeen, 'folder')}`,
+    `pruned ${plural(pruned, 'folder')}${byRule.length ? ` (${byRule.map(([r, n]) => `${r} ${n}`).join(', ')})` : ''}`,
+    `skipped ${plural(nSkipped, 'path')}${reasons.size ? ` (${[...reasons].map(([r, n]) => `${r} ${n}`).join(', ')})` : ''}`,
+  ]
+  return parts.join(', ')
 }
 
 /** The human summary of an inventory: counts by kind, then findings by severity with a fix line. */
@@ -31,6 +59,7 @@ export function renderInventoryTable(
   lines.push(
     `scan ${s.id}  ${s.startedAt}  ${s.stats.filesSeen} files, ${s.stats.dirsSeen} dirs in ${(s.stats.durationMs / 1000).toFixed(1)} s`,
   )
+  lines.push(color(90, coverageLine(s.stats, inv.skipped())))
   lines.push('')
   lines.push(color(1, 'Assets'))
   let total = 0

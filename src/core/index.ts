@@ -28,27 +28,6 @@ export { hostInfo } from './engine/host'
 export * from './store'
 /** Low-level writer of one scan's rows (the engine and the store benchmark use it). */
 export { beginScan, installationSecret } from './storage/inventory-store'
-export {
-  ackChanges,
-  ChangeLogError,
-  CHANGE_LOG_KEEP_DAYS,
-  changeConsumers,
-  compactChanges,
-  deltaRecords,
-  getChangeConsumer,
-  latestChangeSeq,
-  MAX_CHANGE_PAGE,
-  readChanges,
-  registerChangeConsumer,
-  removeChangeConsumer,
-} from './storage/change-log'
-export type {
-  Change,
-  ChangeConsumer,
-  ChangePage,
-  CompactionPolicy,
-  DeltaRecords,
-} from './storage/change-log'
 export { ScopeError } from './engine/scope'
 export type { InventoryWriter } from './storage/inventory-writer'
 

@@ -11,7 +11,7 @@
  */
 
 /** Opens (creating and migrating if needed) an inventory database; the default per-user path. */
-export { openDb, defaultDbPath, StoreError } from './storage/db'
+export { openDb, openDbForReading, defaultDbPath, StoreError } from './storage/db'
 export type { Db } from './storage/db'
 /** Streams the latest inventory (every asset, finding, skip) for exports. */
 export { openInventoryReader, NoScanError } from './storage/inventory-reader'
@@ -40,3 +40,30 @@ export {
 export type { RefreshResult } from './query'
 export * from '../shared/query'
 export * from './types'
+
+/**
+ * The change log: every change scans applied to assets and findings, numbered by a sequence that
+ * only grows; named consumers acknowledge positions, compaction never passes them. See
+ * storage/change-log.ts.
+ */
+export {
+  ackChanges,
+  ChangeLogError,
+  CHANGE_LOG_KEEP_DAYS,
+  changeConsumers,
+  compactChanges,
+  deltaRecords,
+  getChangeConsumer,
+  latestChangeSeq,
+  MAX_CHANGE_PAGE,
+  readChanges,
+  registerChangeConsumer,
+  removeChangeConsumer,
+} from './storage/change-log'
+export type {
+  Change,
+  ChangeConsumer,
+  ChangePage,
+  CompactionPolicy,
+  DeltaRecords,
+} from './storage/change-log'

@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import { parentPort, workerData } from 'node:worker_threads'
 import { openDb, scan } from '../core'
 import type { WorkerControl, WorkerMessage, WorkerRequest } from './worker-protocol'
@@ -17,7 +18,8 @@ async function run(req: WorkerRequest): Promise<void> {
     db = openDb(req.dbPath, { nativeBinding: req.nativeBinding })
     const summary = await scan(
       db,
-      { home: req.home },
+      // The model-analysis worker is built beside this file (electron.vite.config.ts).
+      { home: req.home, analysisWorker: join(__dirname, 'analysis-worker.js') },
       { signal: ac.signal, onProgress: (progress) => post({ type: 'progress', progress }) },
     )
     post({ type: 'done', scanId: summary.scanId, status: summary.status })

@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDb } from '../../src/core/storage/db'
-import { openStorage } from '../../src/server/storage/open'
-import { clientView, serverView } from '../core/sync/helpers'
+import { expectServerHolds } from '../core/sync/helpers'
 import { makeFakeHome } from '../fixtures/generators/fake-home'
 import {
   CLI,
@@ -77,19 +76,8 @@ describe('three commands from nothing to a synced laptop', () => {
 
     // The server holds exactly the inventory, key fingerprints included (the scan ran after the
     // enrollment, under the organisation's key).
-    const inv = openDb(db)
-    const view = clientView(inv)
-    const deviceId = (
-      inv.prepare(`SELECT value FROM sync_state WHERE key = 'deviceId'`).get() as { value: string }
-    ).value
-    inv.close()
+    const { view, deviceId } = await expectServerHolds({ dataDir: data }, db)
     expect([...view.keys()].some((k) => k.startsWith('asset:secret:'))).toBe(true)
-    const storage = await openStorage({ dataDir: data })
-    try {
-      expect(await serverView(storage, deviceId)).toEqual(view)
-    } finally {
-      await storage.close()
-    }
 
     // Nothing changed: sync sends nothing and exits 0; the dry run shows no batch.
     const again = run(['sync', '--db', db])

@@ -17,7 +17,7 @@ export async function runExport(argv: readonly string[], io: Io): Promise<number
   if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`)
   if (flags.format === undefined) throw new UsageError('--format is required')
   const format = oneOf(flags.format, REPORT_FORMATS, 'format', 'json')
-  const { db } = openCliDb(io, flags.db as string | undefined, { mustExist: true })
+  const { db } = openCliDb(io, flags.db as string | undefined, { mustExist: true, readOnly: true })
   try {
     const inv = openInventoryReader(db, { includeGone: flags['include-gone'] === true })
     await emitInventory(io, inv, format, flags.out as string | undefined, {

@@ -5,6 +5,7 @@ import { atLeast, deltaRecords, openInventoryReader, scan, ScopeError } from '..
 import { oneOf, parseArgs, UsageError } from '../args'
 import type { DeltaDocument } from '../delta'
 import { renderDeltaTable } from '../delta'
+import { coverageLine } from '../table'
 import type { Io } from '../io'
 import { resolvePath } from '../io'
 import { createProgressLine, formatBytes, openOutput } from '../output'
@@ -107,6 +108,9 @@ export async function runScan(argv: readonly string[], io: Io): Promise<number> 
       await emitInventory(io, inv, format, flags.out as string | undefined, {
         repoRoot: repoRootOf(roots),
       })
+      // The table carries the coverage line; with a report format it goes to a watching terminal.
+      if (format !== 'table' && !flags.quiet && (io.stderr as { isTTY?: boolean }).isTTY)
+        io.stderr.write(`aiscout: ${coverageLine(inv.scan.stats, inv.skipped())}\n`)
       let worst = false
       for (const f of inv.findings()) {
         if (atLeast(f.severity, 'medium')) {

@@ -1,4 +1,11 @@
-import { NoInventoryError, fileTokenStore, previewSync, readSyncState, syncNow } from '../../core'
+import {
+  NoInventoryError,
+  fileTokenStore,
+  previewSync,
+  readSyncState,
+  syncNow,
+  syncStatus,
+} from '../../core'
 import type { Db, SyncEvent, SyncOutcome } from '../../core'
 import { parseArgs, UsageError } from '../args'
 import type { Io } from '../io'
@@ -141,12 +148,10 @@ function report(io: Io, server: string, o: SyncOutcome): number {
 
 /** Prints the exact batches the next sync would send (JSON), without sending or queueing. */
 async function dryRun(io: Io, db: Db, dbPath: string, server: string | undefined): Promise<number> {
-  const state = readSyncState(db)
-  const enrolled =
-    fileTokenStore(tokenFileFor(dbPath)).read() !== undefined && state.deviceId !== undefined
+  const status = syncStatus(db, fileTokenStore(tokenFileFor(dbPath)))
   let p
   try {
-    p = previewSync(db, { enrolled })
+    p = previewSync(db, { enrolled: status.enrolled })
   } catch (e) {
     if (e instanceof NoInventoryError) {
       io.stderr.write(`aiscout: ${e.message}\n`)
@@ -158,7 +163,7 @@ async function dryRun(io: Io, db: Db, dbPath: string, server: string | undefined
   const write = (s: string): Promise<void> =>
     new Promise((resolve) => (out.write(s) ? resolve() : out.once('drain', () => resolve())))
   await write(
-    `{\n  "server": ${JSON.stringify(server ?? state.serverUrl ?? null)},\n  "deviceId": ${JSON.stringify(p.deviceId ?? null)},\n  "enrolled": ${p.enrolled},\n  "uploadPaths": ${JSON.stringify(p.uploadPaths)},\n  "summary": ${JSON.stringify(p.summary)},\n  "batches": [`,
+    `{\n  "server": ${JSON.stringify(server ?? status.server ?? null)},\n  "deviceId": ${JSON.stringify(p.deviceId ?? null)},\n  "enrolled": ${p.enrolled},\n  "uploadPaths": ${JSON.stringify(p.uploadPaths)},\n  "summary": ${JSON.stringify(p.summary)},\n  "batches": [`,
   )
   let first = true
   for (const b of p.batches) {

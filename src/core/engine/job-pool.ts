@@ -18,6 +18,8 @@ export function createJobPool(opts: {
   highWater?: number
   lowWater?: number
   onError(e: unknown, label: string | undefined): void
+  /** Once aborted, queued jobs are dropped and new ones are not started. */
+  signal?: AbortSignal
 }): JobPool {
   const high = opts.highWater ?? 2000
   const low = opts.lowWater ?? 500
@@ -38,6 +40,7 @@ export function createJobPool(opts: {
     }
   }
   const next = (): void => {
+    if (opts.signal?.aborted) queue.length = 0
     while (running < opts.concurrency && queue.length > 0) {
       const { job, label } = queue.shift()!
       running++
@@ -60,8 +63,17 @@ export function createJobPool(opts: {
       })
     }
   }
+  opts.signal?.addEventListener(
+    'abort',
+    () => {
+      queue.length = 0
+      notify()
+    },
+    { once: true },
+  )
   return {
     push(job, label) {
+      if (opts.signal?.aborted) return
       queue.push({ job, label })
       next()
     },

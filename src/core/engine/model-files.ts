@@ -1,4 +1,4 @@
-import { RULES } from '../rules'
+import { RULES_VERSION } from '../rules'
 import type { FileIdentity, HashCache } from '../storage/hash-cache'
 import { fileIdentity } from '../storage/hash-cache'
 import { scanModelFile } from '../scanners/scan-file'
@@ -22,12 +22,8 @@ export type ModelFileOptions = Readonly<{
   ) => Promise<ModelFileReport>
 }>
 
-/**
- * Version stamp of cached scan reports: a report written by other scanner rules is not reused.
- * Bump SCANNER_REVISION when a scanner changes what it reports for the same bytes.
- */
-const SCANNER_REVISION = 1
-const SCANNER_VERSION = `${SCANNER_REVISION}:${RULES.length}`
+/** Version stamp of cached scan reports: a report made under other rules is not reused. */
+const SCANNER_VERSION = `rules-${RULES_VERSION}`
 
 /**
  * Static scan plus SHA-256 through the (dev, inode, size, mtime) cache: an unchanged file is never

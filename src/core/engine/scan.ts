@@ -1,4 +1,5 @@
 import type { Db } from '../storage/db'
+import { StoreError } from '../storage/db'
 import type { ScanStore } from '../storage/scan-store'
 import { openScanStore } from '../storage/scan-store'
 import type { ScanHooks, ScanOptions, ScanSummary } from './session'
@@ -33,7 +34,7 @@ export async function scan(
   const store = 'begin' in db ? db : openScanStore(db)
   const s = await openSession(store, options, hooks)
   const probes = startProbes(s)
-  try {
+  const stages = (async () => {
     await locate(s)
     s.setPhase('crawling')
     s.progress(true)
@@ -42,8 +43,11 @@ export async function scan(
     s.progress(true)
     await s.jobs.idle()
     await probes
-    s.aliases.dispose()
     if (!s.signal?.aborted) await checkEnvironment(s)
+  })()
+  try {
+    await untilDoneOrCancelled(stages, s.signal)
+    s.aliases.dispose()
     // Digests, reports and remembered analyses of this scan are kept even when it was cancelled.
     store.files.flush()
     store.memo.flush()
@@ -52,7 +56,7 @@ export async function scan(
   } catch (e) {
     s.aliases.dispose()
     // The system probes may still be emitting: let them finish before the scan is closed.
-    await probes
+    await untilDoneOrCancelled(probes, s.signal).catch(() => undefined)
     await s.models.close().catch(() => undefined)
     try {
       store.files.flush()
@@ -61,6 +65,43 @@ export async function scan(
       // The scan's own error is the one to report.
     }
     fail(s, e)
-    throw e
+    throw namingTheStore(e, store.location)
   }
+}
+
+/** A database error names the inventory file (a full disk, a read-only folder, a damaged file). */
+function namingTheStore(e: unknown, location: string): unknown {
+  if (!(e instanceof Error) || e.name !== 'SqliteError') return e
+  return new StoreError(`inventory database ${location}: ${e.message}`, { cause: e })
+}
+
+/**
+ * Work still running this long after a cancel is left behind: what it emits afterwards is
+ * dropped (the writer has ended), and the analysis and hashing workers are terminated, so a
+ * cancelled scan returns within about a second whatever it was doing.
+ */
+const CANCEL_GRACE_MS = 250
+
+function untilDoneOrCancelled(work: Promise<unknown>, signal?: AbortSignal): Promise<void> {
+  if (!signal) return work.then(() => undefined)
+  return new Promise<void>((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined
+    const onAbort = (): void => {
+      timer = setTimeout(resolve, CANCEL_GRACE_MS)
+    }
+    if (signal.aborted) onAbort()
+    else signal.addEventListener('abort', onAbort, { once: true })
+    work.then(
+      () => {
+        clearTimeout(timer)
+        signal.removeEventListener('abort', onAbort)
+        resolve()
+      },
+      (e: unknown) => {
+        clearTimeout(timer)
+        signal.removeEventListener('abort', onAbort)
+        reject(e)
+      },
+    )
+  })
 }

@@ -1,19 +1,11 @@
 import { statSync } from 'node:fs'
 import { dirname } from 'node:path'
-import type {
-  DiscoveryContext,
-  FileAnalyzer,
-  Locator,
-  Platform,
-  SocketsPort,
-  SystemInfoPort,
-} from '../discovery/types'
+import type { DiscoveryContext, Platform } from '../discovery/types'
 import type { InventoryWriter } from '../storage/inventory-writer'
 import type { ScanStore } from '../storage/scan-store'
 import type {
   NewAsset,
   NewFinding,
-  ScanDelta,
   ScanProgress,
   ScanScope,
   ScanStats,
@@ -30,74 +22,12 @@ import { createModels } from './analysis/backend'
 import { normaliseRoots } from './roots'
 import type { ScanPlan } from './scope'
 import { planScan } from './scope'
-import { addModel } from './stages/models'
+import { discoveryContext, loadDiscovery } from './context'
+import type { ScanHooks, ScanOptions } from './options'
 import type { Units } from './units'
 import { createUnits, fileUnit } from './units'
-import type { ReaddirFn } from './walker'
 
-export type ScanOptions = Readonly<{
-  /** Home directory to treat as the user's (default: the real one). */
-  home: string
-  /** Extra roots; the home is always a root. */
-  roots?: readonly string[]
-  exclude?: readonly string[]
-  /** What to scan (default: everything). See ScanScope. */
-  scope?: ScanScope
-  /** Hash model files (default true; `--no-hash` turns it off). */
-  hash?: boolean
-  /** Rehash digests known by construction (HF blob names, Ollama blobs). */
-  verifyDigests?: boolean
-  runVersionCommands?: boolean
-  /** Allow one loopback request to identify a local model server (`--identify-servers`). */
-  identifyServers?: boolean
-  /** Platform whose path tables the locators use (default: this OS). */
-  platform?: Platform
-  /** Environment for override resolution (default: process.env). */
-  env?: Readonly<Record<string, string | undefined>>
-  systemInfo?: SystemInfoPort
-  sockets?: SocketsPort
-  /** Registries (tests may pass subsets). */
-  locators?: readonly Locator[]
-  analyzers?: readonly FileAnalyzer[]
-  /**
-   * Crawl and classify only: no locators, file analyzers, secrets pass or model scanners. Model
-   * candidates are classified by their content (magic bytes, header shape) and recorded with the
-   * coarse format found. Used by the crawl benchmark against fdfind.
-   */
-  crawlOnly?: boolean
-  /**
-   * Also read source files (`.py`, `.js`, `.ts`, …) for hard-coded keys (`--scan-source`). Off by
-   * default: a home holds tens of thousands of them, and keys live mostly in the configs, env
-   * files, histories and notebooks that are always read.
-   */
-  scanSource?: boolean
-  /** Also look for AI keys in this process's environment variables (`--scan-env`). */
-  scanEnvironment?: boolean
-  /** Directory reader override (tests inject permission errors and races). */
-  readdir?: ReaddirFn
-  /**
-   * The built model-analysis worker (`analysis-worker.js` beside the shell's bundle). With it,
-   * model files are scanned in worker threads with a memory cap: a file that exhausts it or
-   * throws becomes that file's finding, and cancelling stops a long parse at once. Without it
-   * they are scanned on the scan's own thread.
-   */
-  analysisWorker?: string
-}>
-
-export type ScanHooks = Readonly<{
-  signal?: AbortSignal
-  onProgress?(p: ScanProgress): void
-}>
-
-export type ScanSummary = Readonly<{
-  scanId: string
-  status: 'complete' | 'interrupted'
-  scope: ScanScope
-  roots: readonly string[]
-  stats: ScanStats
-  /** What the scan changed in the inventory (empty for an interrupted scan). */
-  delta: ScanDelta
-}>
+export type { ScanHooks, ScanOptions, ScanSummary } from './options'
 
 type MutableStats = { -readonly [K in keyof ScanStats]: ScanStats[K] }
 
@@ -198,59 +128,13 @@ export async function openSession(
     memo: store.memo,
   })
 
-  let lastProgress = 0
-  let currentPath: string | undefined
-  let phase: ScanProgress['phase'] = 'locating'
-  const progress = (force = false): void => {
-    if (!hooks.onProgress) return
-    const now = Date.now()
-    if (!force && now - lastProgress < 100) return
-    lastProgress = now
-    const c = writer.counts()
-    hooks.onProgress({
-      phase,
-      filesSeen: stats.filesSeen,
-      dirsSeen: stats.dirsSeen,
-      bytesHashed: stats.bytesHashed,
-      assets: c.assets,
-      findings: c.findings,
-      currentPath,
-    })
-  }
-
-  const claimedDirs = new Set<string>(plan.claims.dirs)
-  const claimedFiles = new Set<string>(plan.claims.files)
-  /** A path is claimed when it or any folder above it was claimed by a locator. */
-  const isClaimed = (p: string): boolean => {
-    if (claimedFiles.has(p)) return true
-    for (let d = p; ;) {
-      if (claimedDirs.has(d)) return true
-      const up = dirname(d)
-      if (up === d) return false
-      d = up
-    }
-  }
+  const { progress, setPhase, setCurrent } = createProgress(hooks, writer, stats)
+  const claims = createClaims(plan)
   // Paths under a long-path alias are recorded with their real (over-PATH_MAX) path.
   const aliases = createLongPathAliases()
   const real = (p: string): string => aliases.toReal(p)
   const units = createUnits(writer, real)
-  const skip = (s: SkippedEntry): void => {
-    writer.addSkipped(aliases.active() ? { ...s, path: real(s.path) } : s)
-  }
-  const emitFinding = (f: NewFinding): void => {
-    writer.addFinding(aliases.active() ? { ...f, path: real(f.path) } : f, units.current())
-  }
-  const emitAsset = (a: NewAsset): string =>
-    writer.addAsset(
-      aliases.active()
-        ? {
-            ...a,
-            path: real(a.path),
-            identity: a.identity === undefined ? undefined : real(a.identity),
-          }
-        : a,
-      units.current(),
-    )
+  const emit = createEmitters(writer, units, aliases)
   const models = await createModels(store, options, hash, signal, {
     onHashed: (n) => {
       stats.bytesHashed += n
@@ -265,43 +149,11 @@ export async function openSession(
   })
   const jobs = createJobPool({
     concurrency: 4,
+    signal,
     // A job's failure is its file's finding, never the scan's end (the analyses themselves
     // catch what they can; this is the last line).
-    onError: (e, path) => emitFailure(path, e),
+    onError: (e, path) => emit.failure(path, e),
   })
-  const emitFailure = (path: string | undefined, e: unknown): void => {
-    if (path === undefined) {
-      skip({ path: '?', reason: 'error', message: `analysis failed: ${String(e)}` })
-      return
-    }
-    writer.addFinding(
-      {
-        ruleId: 'engine.analysis-failed',
-        severity: 'medium',
-        message: `Analysis of ${path} failed: ${(e as Error)?.message ?? String(e)}`,
-        path: real(path),
-      },
-      fileUnit(real(path)),
-    )
-  }
-
-  const placeholders = new Set<string>()
-  const isPlaceholder = (path: string): boolean => {
-    if (placeholders.has(path)) return true
-    try {
-      const st = statSync(path)
-      if (!(st.size > 0 && st.blocks === 0 && platform !== 'win32')) return false
-    } catch {
-      return false
-    }
-    placeholders.add(path)
-    skip({
-      path,
-      reason: 'cloud-placeholder',
-      message: 'Cloud placeholder (not downloaded): listed from metadata, not read',
-    })
-    return true
-  }
 
   const session: ScanSession = {
     options,
@@ -322,81 +174,150 @@ export async function openSession(
     secretsPass,
     models,
     jobs,
-    claimedDirs,
-    claimedFiles,
-    isClaimed,
+    ...claims,
     real,
     aliases,
-    emitAsset,
-    emitFinding,
-    skip,
-    isPlaceholder,
+    emitAsset: emit.asset,
+    emitFinding: emit.finding,
+    skip: emit.skip,
+    isPlaceholder: createPlaceholderCheck(platform, emit.skip),
     progress,
-    setPhase: (p) => {
-      phase = p
-    },
-    setCurrent: (p) => {
-      currentPath = p
-    },
+    setPhase,
+    setCurrent,
     t0,
   }
   ;(session as { ctx: DiscoveryContext }).ctx = discoveryContext(session)
   return session
 }
 
-function discoveryContext(s: ScanSession): DiscoveryContext {
-  const o = s.options
+/** Progress reports, at most every 100 ms unless forced (a phase change). */
+function createProgress(
+  hooks: ScanHooks,
+  writer: InventoryWriter,
+  stats: MutableStats,
+): Pick<ScanSession, 'progress' | 'setPhase' | 'setCurrent'> {
+  let last = 0
+  let currentPath: string | undefined
+  let phase: ScanProgress['phase'] = 'locating'
   return {
-    home: s.home,
-    platform: s.platform,
-    env: s.env,
-    signal: s.signal,
-    runVersionCommands: o.runVersionCommands === true,
-    identifyServers: o.identifyServers === true,
-    verifyDigests: o.verifyDigests === true,
-    hash: s.hash,
-    emitAsset: s.emitAsset,
-    emitFinding: s.emitFinding,
-    emitSkipped: s.skip,
-    claimDir: (p) => {
-      s.claimedDirs.add(p)
-      s.units.claim(p, 'claim-dir')
+    progress(force = false) {
+      if (!hooks.onProgress) return
+      const now = Date.now()
+      if (!force && now - last < 100) return
+      last = now
+      const c = writer.counts()
+      hooks.onProgress({
+        phase,
+        filesSeen: stats.filesSeen,
+        dirsSeen: stats.dirsSeen,
+        bytesHashed: stats.bytesHashed,
+        assets: c.assets,
+        findings: c.findings,
+        currentPath,
+      })
     },
-    claimFile: (p) => {
-      s.claimedFiles.add(p)
-      s.units.claim(p, 'claim-file')
+    setPhase: (p) => {
+      phase = p
     },
-    isClaimed: s.isClaimed,
-    addModel: (path, opts) => addModel(s, path, opts),
-    secrets: s.secretScanner,
-    memo: s.store.memo,
-    // Production ports by default (systeminformation + nvidia-smi, /proc or lsof/netstat);
-    // tests inject fakes.
-    systemInfo: o.systemInfo ?? s.discovery?.createSystemInfoPort() ?? NO_SYSTEM_INFO,
-    sockets: o.sockets ?? s.discovery?.createSocketsPort() ?? { listening: async () => [] },
+    setCurrent: (p) => {
+      currentPath = p
+    },
   }
 }
 
-export async function loadDiscovery() {
-  const [registry, envMod, sockets, systemInfo] = await Promise.all([
-    import('../discovery/registry'),
-    import('../discovery/env'),
-    import('../discovery/system/sockets'),
-    import('../discovery/system/system-info'),
-  ])
+/** Claims of the units this scan does not run, plus those its locators make as they go. */
+function createClaims(
+  plan: ScanPlan,
+): Pick<ScanSession, 'claimedDirs' | 'claimedFiles' | 'isClaimed'> {
+  const claimedDirs = new Set<string>(plan.claims.dirs)
+  const claimedFiles = new Set<string>(plan.claims.files)
   return {
-    LOCATORS: registry.LOCATORS,
-    FILE_ANALYZERS: registry.FILE_ANALYZERS,
-    resolveEnv: envMod.resolveEnv,
-    createSocketsPort: sockets.createSocketsPort,
-    createSystemInfoPort: systemInfo.createSystemInfoPort,
+    claimedDirs,
+    claimedFiles,
+    /** A path is claimed when it or any folder above it was claimed by a locator. */
+    isClaimed(p) {
+      if (claimedFiles.has(p)) return true
+      for (let d = p; ;) {
+        if (claimedDirs.has(d)) return true
+        const up = dirname(d)
+        if (up === d) return false
+        d = up
+      }
+    },
   }
 }
 
-/** Used only by crawl-only runs, which run no locator. */
-const NO_SYSTEM_INFO: SystemInfoPort = {
-  graphics: async () => ({ controllers: [] }),
-  cpu: async () => ({}),
-  mem: async () => ({ total: 0 }),
-  osInfo: async () => ({}),
+/**
+ * Emitters into the writer: each asset and finding with the unit of work it belongs to, paths
+ * under a long-path alias with their real path; a failed job as its file's finding.
+ */
+function createEmitters(
+  writer: InventoryWriter,
+  units: Units,
+  aliases: ReturnType<typeof createLongPathAliases>,
+) {
+  const real = (p: string): string => aliases.toReal(p)
+  const skip = (s: SkippedEntry): void => {
+    writer.addSkipped(aliases.active() ? { ...s, path: real(s.path) } : s)
+  }
+  return {
+    skip,
+    finding(f: NewFinding): void {
+      writer.addFinding(aliases.active() ? { ...f, path: real(f.path) } : f, units.current())
+    },
+    asset(a: NewAsset): string {
+      return writer.addAsset(
+        aliases.active()
+          ? {
+              ...a,
+              path: real(a.path),
+              identity: a.identity === undefined ? undefined : real(a.identity),
+            }
+          : a,
+        units.current(),
+      )
+    },
+    failure(path: string | undefined, e: unknown): void {
+      if (path === undefined) {
+        skip({ path: '?', reason: 'error', message: `analysis failed: ${String(e)}` })
+        return
+      }
+      writer.addFinding(
+        {
+          ruleId: 'engine.analysis-failed',
+          severity: 'medium',
+          message: `Analysis of ${path} failed: ${(e as Error)?.message ?? String(e)}`,
+          path: real(path),
+        },
+        fileUnit(real(path)),
+      )
+    },
+  }
+}
+
+/**
+ * A cloud placeholder (iCloud dataless, OneDrive/Dropbox files on demand) has a size but no
+ * allocated blocks: reading it would start a download, so it is never opened. Recorded once.
+ */
+function createPlaceholderCheck(
+  platform: Platform,
+  skip: (s: SkippedEntry) => void,
+): (path: string) => boolean {
+  const seen = new Set<string>()
+  return (path) => {
+    if (seen.has(path)) return true
+    try {
+      const st = statSync(path)
+      if (!(st.size > 0 && st.blocks === 0 && platform !== 'win32')) return false
+    } catch {
+      return false
+    }
+    seen.add(path)
+    skip({
+      path,
+      reason: 'cloud-placeholder',
+      message: 'Cloud placeholder (not downloaded): listed from metadata, not read',
+    })
+    return true
+  }
 }

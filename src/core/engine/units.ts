@@ -52,6 +52,8 @@ export type Units = Readonly<{
   current(): Origin
   /** Records a claim by the current unit. */
   claim(path: string, use: 'claim-dir' | 'claim-file'): void
+  /** Distinct paths the locators probed (read, listed, found missing or claimed). */
+  locationsChecked(): number
 }>
 
 /**
@@ -59,7 +61,9 @@ export type Units = Readonly<{
  * file, and of paths under folders it claimed, are implied and not recorded.
  */
 export function createUnits(writer: InventoryWriter, real: (p: string) => string): Units {
+  const locations = new Set<string>()
   const make = (origin: Origin): Unit => {
+    const locator = origin.key.startsWith('locator:')
     const own = origin.key.startsWith('locator:') ? undefined : unitTarget(origin.key)
     const ownPath = own?.kind === 'file' ? own.path : undefined
     const claimed = new Set<string>()
@@ -76,10 +80,12 @@ export function createUnits(writer: InventoryWriter, real: (p: string) => string
       observe(path: string, use: ObservedUse) {
         const p = real(path)
         if (p === ownPath || underClaim(p)) return
+        if (locator) locations.add(p)
         writer.notePath(origin, p, use)
       },
       claim(path, use) {
         const p = real(path)
+        if (locator) locations.add(p)
         if (use === 'claim-dir') claimed.add(p.endsWith(sep) && p.length > 1 ? p.slice(0, -1) : p)
         writer.notePath(origin, p, use)
       },
@@ -99,6 +105,7 @@ export function createUnits(writer: InventoryWriter, real: (p: string) => string
     claim(path, use) {
       ;(currentUnit() ?? make(ENGINE_UNIT)).claim(path, use)
     },
+    locationsChecked: () => locations.size,
   }
 }
 

@@ -10,6 +10,7 @@ import { SECRET_RULES } from './secret-rules'
 import type { Rule } from './types'
 
 export type { Rule, RuleDomain } from './types'
+export { RULES_VERSION } from './version'
 
 /** The one rule table, in a fixed order. Ids must be unique (checked by a test). */
 export const RULES: readonly Rule[] = [

@@ -8,6 +8,7 @@ import { createGitContext } from './git-context'
 import type { GitStatus } from './git-context'
 import { readText } from './read-bounded'
 import { keyReuseFindings } from './reuse'
+import { RULES_VERSION } from '../rules'
 import { SECRET_RULE_DEFS } from './rules'
 import type { InternalScanner, SecretScanner } from './scanner'
 import { createSecretScanner } from './scanner'
@@ -29,12 +30,11 @@ export type SecretsPass = Readonly<{
 }>
 
 /**
- * Bump when the scanner reports different hits for the same bytes in a way the rule table does
- * not show; the stamp also changes with every rule edit, so remembered hits never outlive rules.
+ * Version of remembered secret hits (see storage/file-memo.ts): the rules version, and a digest
+ * of the secret rule definitions (patterns, keywords, entropy), which change without touching
+ * the rule table.
  */
-const HITS_REVISION = 1
-/** Version of remembered secret hits (see storage/file-memo.ts). */
-export const SECRET_HITS_STAMP = `${HITS_REVISION}.${createHash('sha256')
+export const SECRET_HITS_STAMP = `${RULES_VERSION}.${createHash('sha256')
   .update(JSON.stringify(SECRET_RULE_DEFS))
   .digest('hex')
   .slice(0, 12)}`

@@ -27,7 +27,12 @@ export function createBatchedWrites(db: Db, stmt: Statement): BatchedWrites {
     if (pending.size === 0) return
     const rows = [...pending.values()]
     pending.clear()
-    write(rows)
+    try {
+      write(rows)
+    } catch {
+      // A cache: rows that cannot be written (a full disk) are dropped, and the files are read
+      // again by a later scan. The scan itself goes on; its commit reports a full disk.
+    }
   }
   return {
     has: (key) => pending.has(key),

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3'
-import { mkdirSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { LATEST_VERSION, migrate, NewerDatabaseError } from './migrations'
 
@@ -31,8 +32,9 @@ export function openDb(
     // process's lock instead of failing at once.
     db.pragma('busy_timeout = 5000')
     if (!opts.readonly) {
-      // 8 KiB pages: about a fifth less time merging a scan into the inventory than 4 KiB (bench
-      // "inventory writes"). Takes effect only on a new, empty database; must precede WAL mode.
+      // 8 KiB pages: a scan's merge writes whole tables, and bigger pages mean fewer of them to
+      // write (README: Inventory store). Takes effect only on a new, empty database; must precede
+      // WAL mode.
       db.pragma('page_size = 8192')
       switchToWal(db)
       db.pragma('synchronous = NORMAL')
@@ -49,9 +51,53 @@ export function openDb(
   } catch (e) {
     db.close()
     if (e instanceof Error && e.name === 'SqliteError') {
-      throw new StoreError(`inventory database ${file} is not usable: ${e.message}`)
+      throw new StoreError(`inventory database ${file} is not usable: ${e.message}`, { cause: e })
     }
     throw e
+  }
+}
+
+/**
+ * Opens an existing inventory to read it (exports), never writing to it, also in a read-only
+ * folder. SQLite cannot read a WAL database there once its shared-memory file is gone (a clean
+ * close removes it, and a read-only folder cannot hold a new one), and a database written by an
+ * older AI Scout would need its migrations: in both cases a private copy is read instead, made in
+ * the temporary folder and removed on close.
+ */
+export function openDbForReading(file: string, opts: { nativeBinding?: string } = {}): Db {
+  if (!existsSync(file)) throw new StoreError(`no inventory database at ${file}`)
+  let db: Db | undefined
+  try {
+    db = openDb(file, { ...opts, readonly: true })
+    const v = db.pragma('user_version', { simple: true }) as number
+    if (v >= LATEST_VERSION) return db
+    db.close()
+  } catch (e) {
+    db?.close()
+    const code = (e as { cause?: { code?: string } }).cause?.code ?? ''
+    if (!/^SQLITE_(READONLY|CANTOPEN|IOERR)/.test(code)) throw e
+  }
+  return openCopy(file, opts)
+}
+
+function openCopy(file: string, opts: { nativeBinding?: string }): Db {
+  const dir = mkdtempSync(join(tmpdir(), 'aiscout-read-'))
+  const copy = join(dir, 'inventory.db')
+  try {
+    copyFileSync(file, copy)
+    if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${copy}-wal`)
+    const db = openDb(copy, opts)
+    const close = db.close.bind(db)
+    db.close = () => {
+      close()
+      rmSync(dir, { recursive: true, force: true })
+      return db
+    }
+    return db
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true })
+    const msg = (e as Error).message ?? String(e)
+    throw new StoreError(`cannot read inventory database ${file}: ${msg.replace(copy, file)}`)
   }
 }
 

@@ -5,7 +5,13 @@ import type { Db } from './db'
 import type { InventoryWriter } from './inventory-writer'
 import { DIRECT_ORIGIN } from './inventory-writer'
 import { commitScan } from './merge'
-import { insertScanRow, recoverInterruptedScans, releaseScan, setScanStatus } from './scan-rows'
+import {
+  insertScanRow,
+  recoverInterruptedScans,
+  releaseScan,
+  rememberFailure,
+  setScanStatus,
+} from './scan-rows'
 import { attachStage, clearStage, createStageWriter } from './stage'
 
 export { recoverInterruptedScans }
@@ -45,9 +51,10 @@ export function beginScan(
   const o: BeginScanOptions = opts instanceof Date ? { now: opts } : opts
   const scope: ScanScope = o.scope ?? { kind: 'full' }
   recoverInterruptedScans(db)
+  settleAfterFailure(db)
   attachStage(db)
   const { scanId, seq } = insertScanRow(db, host, roots, scope, o.now ?? new Date())
-  const stage = createStageWriter(db, scanId)
+  const stage = createStageWriter(db)
   let finished = false
   const end = (): void => {
     finished = true
@@ -74,6 +81,12 @@ export function beginScan(
       stage.flush()
       let recorded = stats
       try {
+        const staging = stage.failure()
+        if (staging) throw staging
+        // The cache rows this scan committed are folded into the database file before the big
+        // write: should the disk fill up during the merge, the log then holds only the merge's
+        // own frames, and truncating it after the failure gives all of its space back.
+        db.pragma('wal_checkpoint(PASSIVE)')
         const { delta } = commitScan(db, {
           scanId,
           seq,
@@ -94,14 +107,7 @@ export function beginScan(
         })
         end()
         clearStage(db)
-        if (scope.kind === 'full') {
-          // A full scan is the natural moment to bound the change log (see compactChanges).
-          try {
-            compactChanges(db)
-          } catch {
-            // Compaction is housekeeping: the next full scan tries again.
-          }
-        }
+        if (scope.kind === 'full') compactDaily(db)
         db.pragma('wal_checkpoint(PASSIVE)')
         return { delta, stats: recorded }
       } catch (e) {
@@ -124,20 +130,59 @@ export function beginScan(
 }
 
 /**
+ * A scan that failed (a full disk) may have left a long write-ahead log: the next scan folds and
+ * truncates it before writing anything, once there is room for that.
+ */
+function settleAfterFailure(db: Db): void {
+  const last = db.prepare(`SELECT status FROM scans ORDER BY seq DESC LIMIT 1`).get() as
+    { status: string } | undefined
+  if (last?.status !== 'failed' && last?.status !== 'interrupted') return
+  try {
+    db.pragma('wal_checkpoint(TRUNCATE)')
+  } catch {
+    // Still no room, or a reader holds the log: the scan proceeds and reports what it meets.
+  }
+}
+
+/** How often a full scan compacts the change log (one pass over the log's keys). */
+const COMPACT_EVERY_MS = 86_400_000
+
+/** Bounds the change log after a full scan, at most once a day (see compactChanges). */
+function compactDaily(db: Db): void {
+  try {
+    const row = db
+      .prepare(`SELECT value FROM settings WHERE key = 'changes-compacted-at'`)
+      .get() as { value: Buffer | string } | undefined
+    const last = row ? Date.parse(String(row.value)) : 0
+    if (Date.now() - last < COMPACT_EVERY_MS) return
+    compactChanges(db)
+    db.prepare(
+      `INSERT INTO settings (key, value) VALUES ('changes-compacted-at', ?)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+    ).run(new Date().toISOString())
+  } catch {
+    // Housekeeping: the next full scan tries again.
+  }
+}
+
+/**
  * After a failed commit (disk full, I/O error) the scan row must not stay `running`: the stage
  * is emptied (freeing its temporary space) and the status written; should even that fail, the
  * next scan's recovery marks the row interrupted.
  */
 function markFailed(db: Db, scanId: string, e: unknown): void {
   try {
-    clearStage(db)
+    // The stage's temporary file goes with it (its space is what a full disk lacks).
+    db.exec(`DETACH DATABASE stage`)
   } catch {
     // The status below matters more.
   }
+  const error = (e as Error).message ?? String(e)
   try {
-    setScanStatus(db, scanId, 'failed', { error: (e as Error).message ?? String(e) })
+    setScanStatus(db, scanId, 'failed', { error })
   } catch {
-    // Left to recoverInterruptedScans.
+    // No room even for the status: the next scan of this process writes it.
+    rememberFailure(scanId, error)
   }
 }
 

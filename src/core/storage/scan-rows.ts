@@ -8,6 +8,13 @@ import type { Db } from './db'
  * finish).
  */
 const LIVE = new Map<string, Db>()
+/** Scans of this process that failed while their status could not be written (a full disk). */
+const FAILED = new Map<string, string>()
+
+/** Remembers a failure whose status could not be written; the next scan records it. */
+export function rememberFailure(scanId: string, error: string): void {
+  FAILED.set(scanId, error)
+}
 
 function processAlive(pid: number): boolean {
   try {
@@ -37,10 +44,18 @@ export function recoverInterruptedScans(db: Db): number {
         : !processAlive(r.pid),
   )
   const mark = db.prepare(
-    `UPDATE scans SET status = 'interrupted', error = 'process ended before the scan completed' WHERE id = ? AND status = 'running'`,
+    `UPDATE scans SET status = ?, error = ? WHERE id = ? AND status = 'running'`,
   )
   let n = 0
-  for (const r of dead) n += mark.run(r.id).changes
+  for (const r of dead) {
+    const failed = r.pid === process.pid ? FAILED.get(r.id) : undefined
+    n += mark.run(
+      failed === undefined ? 'interrupted' : 'failed',
+      failed ?? 'process ended before the scan completed',
+      r.id,
+    ).changes
+    FAILED.delete(r.id)
+  }
   return n
 }
 

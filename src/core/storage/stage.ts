@@ -22,8 +22,9 @@ export function attachStage(db: Db): void {
   )
   if (!attached) {
     db.exec(`ATTACH DATABASE '' AS stage`)
-    // 16 KiB pages (set before the first table): staging is faster end to end than with 4 KiB
-    // (bench "inventory writes"); the cache below is in bytes, so memory is unchanged.
+    // 16 KiB pages (set before the first table): staged rows are written once and read once in
+    // order, so bigger pages mean fewer writes (README: Inventory store); the cache below is in
+    // bytes, so memory is unchanged.
     db.pragma('stage.page_size = 16384')
     // Staged rows are disposable (a killed scan just loses them): no journal, no syncs.
     db.pragma('stage.journal_mode = OFF')
@@ -54,6 +55,9 @@ export function attachStage(db: Db): void {
     CREATE TABLE IF NOT EXISTS stage.staged_finding_origins (
       finding_id TEXT NOT NULL, origin TEXT NOT NULL, PRIMARY KEY (finding_id, origin)
     );
+    CREATE TABLE IF NOT EXISTS stage.staged_skipped (
+      path TEXT NOT NULL, reason TEXT NOT NULL, code TEXT, message TEXT NOT NULL
+    );
     CREATE TABLE IF NOT EXISTS stage.staged_paths (
       origin TEXT NOT NULL, path TEXT NOT NULL, how TEXT NOT NULL
     );
@@ -67,7 +71,7 @@ export function clearStage(db: Db): void {
   db.exec(`
     DELETE FROM stage.staged_assets; DELETE FROM stage.staged_parts;
     DELETE FROM stage.staged_findings; DELETE FROM stage.staged_finding_origins;
-    DELETE FROM stage.staged_paths; DELETE FROM stage.covered;
+    DELETE FROM stage.staged_paths; DELETE FROM stage.covered; DELETE FROM stage.staged_skipped;
     DELETE FROM stage.skip; DELETE FROM stage.skip_trees;`)
 }
 
@@ -81,6 +85,11 @@ export type StageWriter = Readonly<{
   flush(): void
   /** Drops what is buffered (an aborted scan). */
   discard(): void
+  /**
+   * The error a write to the stage failed with (its temporary folder is full): the scan cannot
+   * be complete, so later rows are dropped and commit reports it.
+   */
+  failure(): Error | undefined
   counts(): { assets: number; findings: number; skipped: number }
   /** Model/dataset ids by digest (one id, or several once a copy turns up), to link copies. */
   idsBySha: ReadonlyMap<string, string | readonly string[]>
@@ -97,7 +106,7 @@ export type StageWriter = Readonly<{
  * asset by the same unit fills in what the first left empty and merges details and links (later
  * values win); emissions by different units are kept apart as parts and composed at commit.
  */
-export function createStageWriter(db: Db, scanId: string): StageWriter {
+export function createStageWriter(db: Db): StageWriter {
   const cols = `(rowid, id, kind, path, name, version, format, sha256, size_bytes, source, verdict, details, links, origin, rank)`
   const one = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
   const insAsset = db.prepare(`INSERT INTO stage.staged_assets ${cols} VALUES ${one}`)
@@ -132,8 +141,10 @@ export function createStageWriter(db: Db, scanId: string): StageWriter {
   const insFindingOrigin = db.prepare(
     `INSERT OR IGNORE INTO stage.staged_finding_origins (finding_id, origin) VALUES (?, ?)`,
   )
+  // Skipped entries are staged too: while a scan runs, nothing but the file cache writes to the
+  // inventory file (a full disk then fails the cache's writes, not the scan's own rows).
   const insSkipped = db.prepare(
-    `INSERT INTO skipped (scan_id, path, reason, code, message) VALUES (?, ?, ?, ?, ?)`,
+    `INSERT INTO stage.staged_skipped (path, reason, code, message) VALUES (?, ?, ?, ?)`,
   )
   const insPath = db.prepare(`INSERT INTO stage.staged_paths (origin, path, how) VALUES (?, ?, ?)`)
 
@@ -171,7 +182,7 @@ export function createStageWriter(db: Db, scanId: string): StageWriter {
     for (let i = 0; i < inCur; i++) insAsset.run(cur.slice(i * ASSET_COLS, (i + 1) * ASSET_COLS))
     for (const f of findingRows) insFinding.run(f)
     for (const [id, o] of findingOriginRows) insFindingOrigin.run(id, o)
-    for (const s of skippedRows) insSkipped.run(scanId, s.path, s.reason, s.code ?? null, s.message)
+    for (const s of skippedRows) insSkipped.run(s.path, s.reason, s.code ?? null, s.message)
     for (const p of pathRows) insPath.run(p)
   })
   const reset = (): void => {
@@ -184,10 +195,15 @@ export function createStageWriter(db: Db, scanId: string): StageWriter {
     pathRows = []
     buffered = 0
   }
+  let failed: Error | undefined
   /** Writes everything buffered (a partly filled chunk row by row). */
   const flush = (): void => {
-    if (buffered === 0) return
-    writeBuffers()
+    if (buffered === 0 || failed) return
+    try {
+      writeBuffers()
+    } catch (e) {
+      failed = e as Error
+    }
     reset()
     writtenRowid = lastRowid
   }
@@ -359,6 +375,7 @@ export function createStageWriter(db: Db, scanId: string): StageWriter {
     },
     flush,
     discard: reset,
+    failure: () => failed,
     counts: () => ({ assets: nAssets, findings: nFindings, skipped: nSkipped }),
   }
 }

@@ -6,8 +6,8 @@ import { execFileSync } from 'node:child_process'
 import { afterAll, describe, expect, it } from 'vitest'
 import { isPrunedDir } from '../../../src/core/engine/prune'
 import { normaliseRoots } from '../../../src/core/engine/roots'
-import type { DirReaderAddon, ReaddirFn } from '../../../src/core/engine/walker'
-import { loadDirReader, readListing, walk } from '../../../src/core/engine/walker'
+import type { ReaddirFn } from '../../../src/core/engine/walker'
+import { readListing, walk } from '../../../src/core/engine/walker'
 import type { SkippedEntry } from '../../../src/core/types'
 
 const base = mkdtempSync(join(tmpdir(), 'aiscout-walk-'))
@@ -27,28 +27,20 @@ function collect(roots: string[], extra: Partial<Parameters<typeof walk>[1]> = {
   }).then(() => ({ files: files.sort(), skipped }))
 }
 
-/** Both ways the walk reads a real directory: the native reader and readdirSync + Workers. */
-const READERS = [
-  // The native reader is built on Linux and macOS (a missing build fails the test below that
-  // checks it); Windows reads with readdirSync only.
-  ...(process.platform === 'win32' ? [] : [['the native reader', 'addon'] as const]),
-  ['readdirSync', 'js'] as const,
-]
-
-describe.each(READERS)('walker reading with %s', (_name, reader) => {
+describe('walker reading real directories', () => {
   it('does not follow directory symlinks, so a symlink loop terminates', async () => {
-    const d = join(base, `loop-${reader}`)
+    const d = join(base, 'loop')
     mkdirSync(join(d, 'a', 'b'), { recursive: true })
     writeFileSync(join(d, 'a', 'b', 'f.gguf'), 'x')
     symlinkSync(join(d, 'a'), join(d, 'a', 'b', 'back'))
     symlinkSync('self', join(d, 'self'))
-    const { files, skipped } = await collect([d], { reader })
+    const { files, skipped } = await collect([d])
     expect(files).toEqual([join(d, 'a', 'b', 'f.gguf')])
     expect(skipped).toEqual([])
   })
 
   it('prunes node_modules, .git and non-AI caches but keeps AI caches', async () => {
-    const d = join(base, `prune-${reader}`)
+    const d = join(base, 'prune')
     for (const p of [
       'node_modules/x/m.pkl',
       '.git/objects/ab/cd',
@@ -59,19 +51,19 @@ describe.each(READERS)('walker reading with %s', (_name, reader) => {
       mkdirSync(join(d, p, '..'), { recursive: true })
       writeFileSync(join(d, p), 'x')
     }
-    const { files } = await collect([d], { reader })
+    const { files } = await collect([d])
     expect(files).toEqual([join(d, '.cache/huggingface/hub/m.bin'), join(d, 'proj/model.pt')])
   })
 
   it('lists odd names (spaces, newlines, non-ASCII) and big folders exactly as readdirSync does', async () => {
-    const d = join(base, `names-${reader}`)
+    const d = join(base, 'names')
     mkdirSync(join(d, 'sub dir'), { recursive: true })
     const odd = ['a b.gguf', 'line\nbreak.pt', 'ünïcødé-模型.safetensors', '.hidden', '-dash']
     for (const n of odd) writeFileSync(join(d, 'sub dir', n), 'x')
-    // Past the reader's first 64 KiB buffer: 4,000 names of 40 bytes.
+    // A big folder: 4,000 names of 40 bytes.
     mkdirSync(join(d, 'many'))
     for (let i = 0; i < 4000; i++) writeFileSync(join(d, 'many', `f${i}`.padEnd(40, '_')), '')
-    const { files, skipped } = await collect([d], { reader })
+    const { files, skipped } = await collect([d])
     const want = [
       ...odd.map((n) => join(d, 'sub dir', n)),
       ...Array.from({ length: 4000 }, (_, i) => join(d, 'many', `f${i}`.padEnd(40, '_'))),
@@ -81,9 +73,9 @@ describe.each(READERS)('walker reading with %s', (_name, reader) => {
   })
 
   it('records a missing root and a root that is a file', async () => {
-    const file = join(base, `a-file-${reader}`)
+    const file = join(base, 'a-file')
     writeFileSync(file, 'x')
-    const { skipped } = await collect([join(base, 'missing'), file], { reader })
+    const { skipped } = await collect([join(base, 'missing'), file])
     expect(skipped.map((s) => [s.path, s.reason, s.code]).sort()).toEqual(
       [
         [join(base, 'missing'), 'vanished', 'ENOENT'],
@@ -93,7 +85,7 @@ describe.each(READERS)('walker reading with %s', (_name, reader) => {
   })
 
   it('walks long paths below the limit and, without an alias handler, records a subtree beyond PATH_MAX (4096) as skipped', async () => {
-    const d = join(base, `deep-${reader}`)
+    const d = join(base, 'deep')
     mkdirSync(d, { recursive: true })
     // Build with relative cd steps: absolute paths over 4096 bytes cannot be created directly.
     const seg = 'd'.repeat(200)
@@ -105,7 +97,7 @@ describe.each(READERS)('walker reading with %s', (_name, reader) => {
       '-c',
       `cd "${d}" && mkdir -p ${seg}/${seg}/${seg} && echo x > ${seg}/${seg}/${seg}/ok.gguf`,
     ])
-    const { files, skipped } = await collect([d], { reader })
+    const { files, skipped } = await collect([d])
     expect(files).toContain(join(d, seg, seg, seg, 'ok.gguf'))
     expect(skipped.some((s) => s.reason === 'path-too-long' && s.code === 'ENAMETOOLONG')).toBe(
       true,
@@ -188,19 +180,13 @@ describe('walker readers', () => {
   writeFileSync(join(big, 'p0', 'node_modules', 'x', 'skip.pt'), 'x')
   expected.sort()
 
-  it.each(
-    READERS.flatMap(([readerName, reader]) =>
-      (
-        [
-          ['the caller and a side reader (default)', {}],
-          ['the caller and a side reader from the first directory', { helpers: 1 }],
-          ['the caller alone', { helpers: 0 }],
-          ['a side reader alone', { readOnCaller: false }],
-          ['three side readers', { readOnCaller: false, helpers: 3 }],
-        ] as const
-      ).map(([how, extra]) => [`${how}, with ${readerName}`, { ...extra, reader }] as const),
-    ),
-  )('finds every file exactly once reading on %s', async (_name, extra) => {
+  it.each([
+    ['the caller and a helper (default)', {}],
+    ['the caller and a helper from the first directory', { helpers: 1 }],
+    ['the caller alone', { helpers: 0 }],
+    ['a helper alone', { readOnCaller: false }],
+    ['three helpers', { readOnCaller: false, helpers: 3 }],
+  ] as const)('finds every file exactly once reading on %s', async (_name, extra) => {
     let dirs = 0
     const { files, skipped } = await collect([big], { ...extra, onDir: () => dirs++ })
     expect(files).toEqual(expected)
@@ -226,156 +212,42 @@ describe('walker readers', () => {
     }
   })
 
-  it.each(READERS)(
-    'records a missing root and a root that is a file on a side reader (%s)',
-    async (_name, reader) => {
-      const file = join(base, `b-file-${reader}`)
-      writeFileSync(file, 'x')
-      const { skipped } = await collect([join(base, 'missing'), file], {
-        reader,
-        readOnCaller: false,
-      })
-      expect(skipped.map((s) => [s.path, s.reason, s.code]).sort()).toEqual(
-        [
-          [join(base, 'missing'), 'vanished', 'ENOENT'],
-          [file, 'not-a-directory', 'ENOTDIR'],
-        ].sort(),
-      )
-    },
-  )
-
-  const real = loadDirReader()
-  // A wrapper around the built reader that fails the way a batch too big for memory would, and
-  // counts the failures it injected (each case below must inject at least one).
-  const failing = (how: 'callback' | 'take' | 'readDirs') => {
-    const f = { injected: 0, reader: undefined as unknown as DirReaderAddon }
-    f.reader = {
-      readDirs: (paths) => {
-        if (how === 'readDirs') {
-          f.injected++
-          throw new Error('out of memory reading directories')
-        }
-        return real!.readDirs(paths)
-      },
-      start: (paths, done) =>
-        real!.start(paths, (listing) => {
-          if (how === 'callback') f.injected++
-          done(how === 'callback' ? undefined : listing)
-        }),
-      take: (h) => {
-        if (how === 'take') {
-          f.injected++
-          throw new Error('out of memory reading directories')
-        }
-        return how === 'callback' ? undefined : real!.take(h)
-      },
-    }
-    return f
-  }
-  const noAddon = process.platform === 'win32' // not built there: nothing to count or fail
-  it.skipIf(noAddon)(
-    'reads on the caller alone with helpers: 0, and beside it on the pool by default',
-    async () => {
-      const counting = () => {
-        const c = { starts: 0, reader: undefined as unknown as DirReaderAddon }
-        c.reader = {
-          readDirs: (p) => real!.readDirs(p),
-          start: (p, done) => {
-            c.starts++
-            return real!.start(p, done)
-          },
-          take: (h) => real!.take(h),
-        }
-        return c
-      }
-      const alone = counting()
-      expect((await collect([big], { helpers: 0, dirReader: alone.reader })).files).toEqual(
-        expected,
-      )
-      expect(alone.starts).toBe(0)
-      const beside = counting()
-      expect((await collect([big], { dirReader: beside.reader })).files).toEqual(expected)
-      expect(beside.starts).toBeGreaterThan(0)
-    },
-  )
-
-  it.skipIf(noAddon).each([
-    ['its pool batch fails', 'callback', [{ helpers: 1 }, { readOnCaller: false }]],
-    // take() runs when the caller collects between its own reads.
-    ['picking up a finished batch fails', 'take', [{ helpers: 1 }]],
-    ['a read on the calling thread fails', 'readDirs', [{ helpers: 0 }, { helpers: 1 }]],
-  ] as const)('loses no folder when the native reader %s', async (_how, how, configs) => {
-    expect(real, 'the native reader is built by npm run build').toBeDefined()
-    for (const extra of configs) {
-      const f = failing(how)
-      const { files, skipped } = await collect([big], { ...extra, dirReader: f.reader })
-      expect(f.injected, JSON.stringify(extra)).toBeGreaterThan(0)
-      expect(files).toEqual(expected)
-      expect(skipped).toEqual([])
-    }
+  it('records a missing root and a root that is a file on a helper', async () => {
+    const file = join(base, 'b-file')
+    writeFileSync(file, 'x')
+    const { skipped } = await collect([join(base, 'missing'), file], { readOnCaller: false })
+    expect(skipped.map((s) => [s.path, s.reason, s.code]).sort()).toEqual(
+      [
+        [join(base, 'missing'), 'vanished', 'ENOENT'],
+        [file, 'not-a-directory', 'ENOTDIR'],
+      ].sort(),
+    )
   })
 
-  it.each(READERS)(
-    'refuses a root holding a NUL (it would shift a batch onto other folders) (%s)',
-    async (_name, reader) => {
-      const bad = `${join(big, 'p1')}\0${join(big, 'p2')}`
-      const { files, skipped } = await collect([bad, join(big, 'p3')], { reader })
-      expect(files).toEqual(expected.filter((f) => f.startsWith(join(big, 'p3') + '/')))
-      expect(skipped).toEqual([
-        expect.objectContaining({ path: bad, reason: 'error', code: 'ERR_INVALID_ARG_VALUE' }),
-      ])
-    },
-  )
+  it('refuses a root holding a NUL (it would shift a batch onto other folders)', async () => {
+    const bad = `${join(big, 'p1')}\0${join(big, 'p2')}`
+    const { files, skipped } = await collect([bad, join(big, 'p3')], {})
+    expect(files).toEqual(expected.filter((f) => f.startsWith(join(big, 'p3') + '/')))
+    expect(skipped).toEqual([
+      expect.objectContaining({ path: bad, reason: 'error', code: 'ERR_INVALID_ARG_VALUE' }),
+    ])
+  })
 
   it('joins paths with the host separator whatever platform the scan models', async () => {
     const { files } = await collect([big], { platform: 'win32' })
     expect(files).toEqual(expected)
   })
 
-  it.each(READERS)('stops reading when the signal aborts (%s)', async (_name, reader) => {
+  it('stops reading when the signal aborts', async () => {
     const ac = new AbortController()
     let n = 0
     const { files } = await collect([big], {
-      reader,
       signal: ac.signal,
       onDir: () => {
         if (++n === 50) ac.abort()
       },
     })
     expect(files.length).toBeLessThan(expected.length)
-  })
-})
-
-// Not built on Windows (scripts/build-native.mjs): the crawl there reads with readdirSync.
-describe.skipIf(process.platform === 'win32')('native directory reader (Linux, macOS)', () => {
-  it('is built for this platform', () => {
-    expect(loadDirReader()).toBeDefined()
-  })
-
-  it('reports an unreadable folder by errno without a partial listing', () => {
-    const a = loadDirReader()!
-    const d = join(base, 'native-raw')
-    mkdirSync(join(d, 'x'), { recursive: true })
-    writeFileSync(join(d, 'f'), '')
-    symlinkSync('x', join(d, 'link'))
-    const listing = a.readDirs([d, join(d, 'nope')].join('\0'))
-    const seen: string[] = []
-    readListing([d, join(d, 'nope')], listing, {
-      dir: (p) => seen.push(`dir ${p}`),
-      entry: (name, t) => seen.push(`${String.fromCharCode(t)} ${name}`),
-      failed: (p, code) => seen.push(`failed ${p} ${code}`),
-    })
-    expect(seen[0]).toBe(`dir ${d}`)
-    expect(seen.slice(1, 4).sort()).toEqual(['d x', 'f f', 'o link'])
-    expect(seen.slice(4)).toEqual([`failed ${join(d, 'nope')} ENOENT`])
-    expect(listing.endsWith(`/${String(2)}\0`)).toBe(true) // ENOENT's number on Linux and macOS
-  })
-
-  it('rejects bad arguments with an error, never a crash', () => {
-    const a = loadDirReader()!
-    expect(() => a.readDirs(5 as unknown as string)).toThrow(/NUL-separated paths/)
-    expect(() => a.start('x', undefined as unknown as () => void)).toThrow(/callback/)
-    expect(a.take({})).toBeUndefined()
   })
 })
 

@@ -149,11 +149,17 @@ describe('change log (real SQLite file)', () => {
     db.close()
   })
 
-  it('a full scan compacts the log (no consumer: beyond the retention window, latest per key)', () => {
+  it('a full scan compacts the log, at most once a day (no consumer: beyond the retention window, latest per key)', () => {
     const db = open()
     scanModels(db, 2, 'v1')
     scanModels(db, 2, 'v2', false)
     age(db, 31)
+    // Compacted by the first scan today: not again until a day has passed.
+    scanModels(db, 2, 'v2', false)
+    expect(readChanges(db, { state: false }).changes).toHaveLength(6)
+    db.prepare(`UPDATE settings SET value = ? WHERE key = 'changes-compacted-at'`).run(
+      new Date(Date.now() - 86_400_001).toISOString(),
+    )
     scanModels(db, 2, 'v3', false)
     // Old superseded rows are gone; the two latest changes and the resolution stay.
     expect(readChanges(db, { state: false }).changes.map((c) => c.change)).toEqual([

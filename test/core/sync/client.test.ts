@@ -6,6 +6,7 @@ import { installationSecret } from '../../../src/core/storage/inventory-store'
 import { syncNow } from '../../../src/core/sync/client'
 import type { SyncEvent, SyncOptions } from '../../../src/core/sync/client'
 import { outboxCount, readState, writeState } from '../../../src/core/sync/state'
+import { syncStatus } from '../../../src/core/sync/status'
 import { requestResync, revokeDevice } from '../../../src/server/storage/devices'
 import { findHolders } from '../../../src/server/storage/fleet'
 import { putConfigItem } from '../../../src/server/storage/config-items'
@@ -40,6 +41,16 @@ describe.each(ENGINES)('sync client against a real server on %s', (engine: Engin
     env: { AISCOUT_HARDWARE_ID: `hw-${l.dbPath}` },
     ...extra,
   })
+
+  /** A fake home on its own inventory: enrolled, scanned under the org key, and (by default) synced. */
+  async function syncedLaptop(o: { sync?: boolean } = {}) {
+    const fake = makeFakeHome()
+    const l = laptop(fake.home)
+    expect((await syncNow(l.db, { ...opts(l), enrollOnly: true })).kind).toBe('enrolled')
+    await scanLaptop(l)
+    if (o.sync !== false) expect((await syncNow(l.db, opts(l))).kind).toBe('synced')
+    return { fake, l }
+  }
 
   async function expectInSync(l: Laptop): Promise<void> {
     const deviceId = readState(l.db).deviceId!
@@ -92,11 +103,7 @@ describe.each(ENGINES)('sync client against a real server on %s', (engine: Engin
   })
 
   it('after the first snapshot, only what the change log records is compared and sent', async () => {
-    const fake = makeFakeHome()
-    const l = laptop(fake.home)
-    await syncNow(l.db, { ...opts(l), enrollOnly: true })
-    await scanLaptop(l)
-    expect((await syncNow(l.db, opts(l))).kind).toBe('synced')
+    const { fake, l } = await syncedLaptop()
     // Forget one acknowledged asset locally: a whole-inventory comparison would send it again,
     // the change log does not list it (it did not change).
     const forgotten = l.db
@@ -122,11 +129,7 @@ describe.each(ENGINES)('sync client against a real server on %s', (engine: Engin
   })
 
   it('sends a full snapshot again once the snapshot interval has passed', async () => {
-    const fake = makeFakeHome()
-    const l = laptop(fake.home)
-    await syncNow(l.db, { ...opts(l), enrollOnly: true })
-    await scanLaptop(l)
-    await syncNow(l.db, opts(l))
+    const { l } = await syncedLaptop()
     writeState(l.db, { lastSnapshotAt: new Date(Date.now() - 25 * 3600_000).toISOString() })
     const evs: SyncEvent[] = []
     expect((await syncNow(l.db, { ...opts(l), onEvent: (e) => evs.push(e) })).kind).toBe('synced')
@@ -162,10 +165,15 @@ describe.each(ENGINES)('sync client against a real server on %s', (engine: Engin
   })
 
   it('keeps the outbox while the server is unreachable and drains it later', async () => {
-    const fake = makeFakeHome()
-    const l = laptop(fake.home)
-    await syncNow(l.db, { ...opts(l), enrollOnly: true })
-    await scanLaptop(l)
+    const { fake, l } = await syncedLaptop({ sync: false })
+    expect(syncStatus(l.db, tokensOf(l))).toMatchObject({
+      server: url,
+      enrolled: true,
+      revoked: false,
+      snapshotNeeded: true,
+      lastSyncAt: undefined,
+      pending: { batches: 0, items: 0 },
+    })
     const down = await syncNow(l.db, {
       ...opts(l),
       serverUrl: url,
@@ -173,6 +181,12 @@ describe.each(ENGINES)('sync client against a real server on %s', (engine: Engin
     })
     expect(down.kind).toBe('unreachable')
     expect(outboxCount(l.db).batches).toBeGreaterThan(0)
+    // What the app's sync settings show: the queue waits, the error says why.
+    const offline = syncStatus(l.db, tokensOf(l))
+    expect(offline.pending).toEqual(outboxCount(l.db))
+    expect(offline.pending.items).toBeGreaterThan(0)
+    expect(offline.lastError).toMatch(/ECONNREFUSED/)
+    expect(offline.lastSyncAt).toBeUndefined()
     // Another scan while offline: the never-sent queue is rebuilt, not grown.
     write(join(fake.home, 'more', 'm.safetensors'), Buffer.from('not really'))
     await scanLaptop(l)
@@ -185,14 +199,19 @@ describe.each(ENGINES)('sync client against a real server on %s', (engine: Engin
     expect(outboxCount(l.db).batches).toBe(before.batches)
     expect(await syncNow(l.db, opts(l))).toMatchObject({ kind: 'synced' })
     await expectInSync(l)
+    const online = syncStatus(l.db, tokensOf(l))
+    expect(online).toMatchObject({
+      enrolled: true,
+      snapshotNeeded: false,
+      lastError: undefined,
+      pending: { batches: 0, items: 0 },
+    })
+    expect(Date.parse(online.lastSyncAt!)).not.toBeNaN()
+    expect(JSON.stringify(online)).not.toContain(tokensOf(l).read()!)
   })
 
   it('sends a snapshot when the server asks, and after a sequence gap', async () => {
-    const fake = makeFakeHome()
-    const l = laptop(fake.home)
-    await syncNow(l.db, { ...opts(l), enrollOnly: true })
-    await scanLaptop(l)
-    await syncNow(l.db, opts(l))
+    const { fake, l } = await syncedLaptop()
     const deviceId = readState(l.db).deviceId!
     await requestResync(s.storage, deviceId)
     const evs: SyncEvent[] = []
@@ -220,11 +239,7 @@ describe.each(ENGINES)('sync client against a real server on %s', (engine: Engin
   })
 
   it('enrolls again when its token is unknown; stops when revoked', async () => {
-    const fake = makeFakeHome()
-    const l = laptop(fake.home)
-    await syncNow(l.db, { ...opts(l), enrollOnly: true })
-    await scanLaptop(l)
-    await syncNow(l.db, opts(l))
+    const { l } = await syncedLaptop()
     const id = readState(l.db).deviceId
     tokensOf(l).write('aisd_not-a-token')
     expect(await syncNow(l.db, { ...opts(l), enrollSecret: undefined })).toMatchObject({
@@ -238,6 +253,7 @@ describe.each(ENGINES)('sync client against a real server on %s', (engine: Engin
     })
     expect(readState(l.db).revoked).toBe(true)
     expect(tokensOf(l).read()).toBeUndefined()
+    expect(syncStatus(l.db, tokensOf(l))).toMatchObject({ enrolled: false, revoked: true })
     expect(await syncNow(l.db, { ...opts(l), enrollSecret: undefined })).toMatchObject({
       kind: 'revoked',
     })
@@ -246,11 +262,7 @@ describe.each(ENGINES)('sync client against a real server on %s', (engine: Engin
   })
 
   it('sends paths with the home replaced by default, in full when the server says so', async () => {
-    const fake = makeFakeHome()
-    const l = laptop(fake.home)
-    await syncNow(l.db, { ...opts(l), enrollOnly: true })
-    await scanLaptop(l)
-    await syncNow(l.db, opts(l))
+    const { fake, l } = await syncedLaptop()
     const deviceId = readState(l.db).deviceId!
     const paths = async () =>
       await s.storage.db

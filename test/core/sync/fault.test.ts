@@ -19,7 +19,7 @@ import {
   stoppingAll,
 } from '../../server/helpers/server-process'
 import type { ServerProcess } from '../../server/helpers/server-process'
-import { clientView, serverView } from './helpers'
+import { expectServerHolds } from './helpers'
 
 /**
  * Fault tests with real processes on loopback (minutes, not seconds: every step starts a
@@ -112,29 +112,7 @@ async function setup(engine: EngineName, batchItems: number) {
     '--out',
     join(dir, 'last.json'),
   ]
-  const check = async () => {
-    const inv = openDb(db)
-    try {
-      const view = clientView(inv)
-      const deviceId = (
-        inv.prepare(`SELECT value FROM sync_state WHERE key = 'deviceId'`).get() as {
-          value: string
-        }
-      ).value
-      const pending = (inv.prepare(`SELECT count(*) AS n FROM sync_outbox`).get() as { n: number })
-        .n
-      const s = await openStorage(target)
-      try {
-        expect(await serverView(s, deviceId)).toEqual(view)
-      } finally {
-        await s.close()
-      }
-      expect(pending).toBe(0)
-      return view
-    } finally {
-      inv.close()
-    }
-  }
+  const check = async () => (await expectServerHolds(target, db)).view
   const outboxSize = () => {
     const inv = openDb(db)
     try {

@@ -1,13 +1,15 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { expect } from 'vitest'
 import { scan } from '../../../src/core/engine/scan'
 import { openDb } from '../../../src/core/storage/db'
 import type { Db } from '../../../src/core/storage/db'
 import { currentInventory } from '../../../src/core/sync/inventory-items'
 import { readState } from '../../../src/core/sync/state'
 import { fileTokenStore } from '../../../src/core/sync/token-store'
-import type { Storage } from '../../../src/server/storage/open'
+import { openStorage } from '../../../src/server/storage/open'
+import type { Storage, StorageOptions } from '../../../src/server/storage/open'
 
 export type Laptop = { db: Db; dbPath: string; tokenFile: string; home: string }
 
@@ -55,4 +57,34 @@ export async function serverView(storage: Storage, deviceId: string): Promise<Ma
     .execute()
   for (const f of findings) m.set(`finding:${f.finding_key}`, f.content_hash)
   return m
+}
+
+/**
+ * Checks, from outside both processes, that the server's storage holds exactly what the
+ * inventory database at `dbPath` would have it hold, and that nothing waits in its outbox.
+ * Returns the client's view and its device id.
+ */
+export async function expectServerHolds(
+  target: StorageOptions,
+  dbPath: string,
+): Promise<{ view: Map<string, string>; deviceId: string }> {
+  const inv = openDb(dbPath)
+  let view: Map<string, string>
+  let deviceId: string
+  let pending: number
+  try {
+    view = clientView(inv)
+    deviceId = readState(inv).deviceId!
+    pending = (inv.prepare(`SELECT count(*) AS n FROM sync_outbox`).get() as { n: number }).n
+  } finally {
+    inv.close()
+  }
+  const storage = await openStorage(target)
+  try {
+    expect(await serverView(storage, deviceId)).toEqual(view)
+  } finally {
+    await storage.close()
+  }
+  expect(pending).toBe(0)
+  return { view, deviceId }
 }

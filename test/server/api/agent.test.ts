@@ -3,7 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { InventoryBatch } from '../../../src/shared/sync-api'
 import { startTestServer, TRANSPORTS } from '../helpers/app'
 import type { TestServer, Transport } from '../helpers/app'
-import { assetUpsert, delta, FACTS, findingUpsert, snapshotPart } from '../helpers/batches'
+import {
+  assetUpsert,
+  delta,
+  FACTS,
+  findingUpsert,
+  presentKeys as presentKeysOf,
+  snapshotPart,
+} from '../helpers/batches'
 import { ENGINES, stopPg } from '../helpers/engines'
 import type { EngineName } from '../helpers/engines'
 
@@ -44,16 +51,7 @@ describe.each(combos)('agent API on %s over %s', (engine: EngineName, transport:
       body: { batchId: randomUUID(), seq, snapshotId, parts },
     })
 
-  async function presentKeys(deviceId: string): Promise<string[]> {
-    const rows = await s.storage.db
-      .selectFrom('device_assets')
-      .select('asset_key')
-      .where('device_id', '=', deviceId)
-      .where('status', '=', 'present')
-      .orderBy('asset_key')
-      .execute()
-    return rows.map((r) => r.asset_key)
-  }
+  const presentKeys = (deviceId: string) => presentKeysOf(s.storage, deviceId)
 
   describe('enroll', () => {
     it('exchanges a valid secret for a device token and the organisation fingerprint key', async () => {

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto'
+import type { Storage } from '../../../src/server/storage/open'
 import type { AssetItem, FindingItem, InventoryBatch } from '../../../src/shared/sync-api'
 
 export function hashOf(data: unknown): string {
@@ -70,4 +71,16 @@ export const FACTS = {
   osRelease: '6.1',
   user: 'alice',
   appVersion: '0.1.0',
+}
+
+/** Keys of a device's present assets on the server, sorted. */
+export async function presentKeys(storage: Storage, deviceId: string): Promise<string[]> {
+  const rows = await storage.db
+    .selectFrom('device_assets')
+    .select('asset_key')
+    .where('device_id', '=', deviceId)
+    .where('status', '=', 'present')
+    .orderBy('asset_key')
+    .execute()
+  return rows.map((r) => r.asset_key)
 }

@@ -27,7 +27,14 @@ import { openStorage } from '../../../src/server/storage/open'
 import type { Storage } from '../../../src/server/storage/open'
 import { ensureOrg, ensureTeam } from '../../../src/server/storage/orgs'
 import type { Team } from '../../../src/server/storage/orgs'
-import { assetUpsert, delta, FACTS, findingUpsert, snapshotPart } from '../helpers/batches'
+import {
+  assetUpsert,
+  delta,
+  FACTS,
+  findingUpsert,
+  presentKeys,
+  snapshotPart,
+} from '../helpers/batches'
 import { ENGINES, freshTarget, stopPg } from '../helpers/engines'
 import type { EngineName } from '../helpers/engines'
 
@@ -37,17 +44,6 @@ async function enrolled(storage: Storage, team: Team, facts = FACTS) {
   const r = await enrollDevice(storage, team, facts)
   if (r.kind !== 'enrolled') throw new Error('not enrolled')
   return r
-}
-
-async function presentKeys(storage: Storage, deviceId: string): Promise<string[]> {
-  const rows = await storage.db
-    .selectFrom('device_assets')
-    .select('asset_key')
-    .where('device_id', '=', deviceId)
-    .where('status', '=', 'present')
-    .orderBy('asset_key')
-    .execute()
-  return rows.map((r) => r.asset_key)
 }
 
 function applied(r: IngestResult) {

@@ -1,7 +1,7 @@
 import { basename, dirname, join } from 'node:path'
 import { assetIdFor } from '../../util/ids'
 import { isFile, readTextBounded } from '../../util/fs'
-import { RULES } from '../../rules'
+import { RULES_VERSION } from '../../rules'
 import type { SecretHit } from '../../secrets/index'
 import { SECRET_HITS_STAMP } from '../../secrets/pass'
 import type { AssetLink, DetailValue, NewFinding, SkippedEntry } from '../../types'
@@ -118,15 +118,8 @@ async function analyzeNotebook(path: string, ctx: DiscoveryContext): Promise<voi
   for (const f of digest.findings) ctx.emitFinding({ ...f, path, assetId })
 }
 
-/**
- * Bump when the notebook checks report something different for the same bytes. The secret rule
- * stamp and the rule count are part of the version too.
- */
-const NOTEBOOK_REVISION = 2 // 2: pip install URLs are stored redacted
-const NOTEBOOK_MEMO = {
-  ns: 'notebook',
-  version: `${NOTEBOOK_REVISION}.${RULES.length}.${SECRET_HITS_STAMP}`,
-}
+/** Remembered notebook facts are valid for one rules version (see rules/version.ts). */
+const NOTEBOOK_MEMO = { ns: 'notebook', version: `${RULES_VERSION}.${SECRET_HITS_STAMP}` }
 const CHECKPOINT_MEMO = { ns: 'notebook-checkpoint-secrets', version: SECRET_HITS_STAMP }
 
 /** Everything the notebook analysis derives from a notebook's bytes alone. */

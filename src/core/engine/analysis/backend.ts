@@ -1,20 +1,32 @@
 import type { ScanStore } from '../../storage/scan-store'
 import type { ModelAnalyzer, ModelAnalyzerOptions } from '.'
 import { createModelAnalyzer } from '.'
+import type { AnalysisLimits } from './pool'
+import { createAnalysisPool } from './pool'
 
-/** The model analyzer of one scan: on the scan's thread (workers come with the analysis worker). */
+/**
+ * The model analyzer of one scan: in worker threads when the shell handed in the built worker
+ * (`ScanOptions.analysisWorker`), else on the scan's own thread (tests, library callers).
+ */
 export async function createModels(
   store: ScanStore,
-  options: Readonly<{ verifyDigests?: boolean; analysisWorker?: string }>,
+  options: Readonly<{
+    verifyDigests?: boolean
+    analysisWorker?: string
+    analysisLimits?: AnalysisLimits
+  }>,
   hash: boolean,
   signal: AbortSignal | undefined,
   counters: Pick<ModelAnalyzerOptions, 'onHashed' | 'onCacheHit' | 'onScanCacheHit'>,
 ): Promise<ModelAnalyzer> {
-  return createModelAnalyzer({
+  const o: ModelAnalyzerOptions = {
     cache: store.files,
     hash,
     verify: options.verifyDigests === true,
     signal,
     ...counters,
-  })
+  }
+  if (!options.analysisWorker) return createModelAnalyzer(o)
+  const pool = createAnalysisPool(options.analysisWorker, options.analysisLimits, signal)
+  return createModelAnalyzer(o, pool.scanFile, pool.close)
 }

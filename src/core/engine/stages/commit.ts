@@ -20,6 +20,7 @@ export function commit(s: ScanSession): ScanSummary {
   s.setPhase('storing')
   s.progress(true)
   const c = writer.counts()
+  stats.locationsChecked = s.units.locationsChecked()
   stats.assets = c.assets
   stats.findings = c.findings
   stats.skipped = c.skipped

@@ -1,6 +1,5 @@
 /**
- * Where the native reader is missing, a helper Worker reads batches of directories with
- * readdirSync and answers on its own MessagePort, so the caller picks answers up synchronously
+ * A helper Worker reads batches of directories with readdirSync and answers on its own MessagePort, so the caller picks answers up synchronously
  * (receiveMessageOnPort) between its own reads. The answer is one string in the listing format
  * (readout.ts): far cheaper to post than arrays of small strings.
  */

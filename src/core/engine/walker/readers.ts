@@ -1,5 +1,4 @@
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads'
-import type { DirReaderAddon } from './addon'
 
 /** A reader beside the calling thread. It reads one batch of directories at a time. */
 export type SideReader = {
@@ -18,45 +17,6 @@ export type SideReaderEvents = Readonly<{
   /** The reader can no longer read (a dead thread, a batch too big for memory). */
   lost(r: SideReader): void
 }>
-
-/**
- * A batch on libuv's thread pool through the native reader: no thread or isolate to start, and
- * an idle reader costs nothing.
- */
-export function addonReader(addon: DirReaderAddon, ev: SideReaderEvents): SideReader {
-  let handle: object | undefined
-  let closed = false
-  const r: SideReader = {
-    batch: undefined,
-    send(joined) {
-      const h = addon.start(joined, (listing) => {
-        if (closed || handle !== h) return
-        handle = undefined
-        if (listing === undefined) ev.lost(r)
-        else ev.answered(r, listing)
-      })
-      handle = h
-    },
-    poll() {
-      if (!handle) return undefined
-      let s: string | undefined
-      try {
-        s = addon.take(handle)
-      } catch {
-        handle = undefined
-        ev.lost(r)
-        return undefined
-      }
-      if (s !== undefined) handle = undefined
-      return s
-    },
-    close() {
-      closed = true
-      handle = undefined
-    },
-  }
-  return r
-}
 
 /**
  * A helper Worker running `source` (helper.ts), or undefined where threads cannot start (a

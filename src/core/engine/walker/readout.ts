@@ -1,8 +1,7 @@
 import { constants } from 'node:os'
 
 /**
- * The listing format shared by the native reader (dir-reader.c) and the helper Worker
- * (helper.ts): for each directory of a batch, in order, its entries as "<type><name>\0" (type
+ * The listing format the helper Worker (helper.ts) answers in: for each directory of a batch, in order, its entries as "<type><name>\0" (type
  * 'f' regular file, 'd' directory, 'o' anything else, symlinks included), then "/\0"; or only
  * "/<code>\0" when the directory could not be read, where the code is an errno name (EACCES) or
  * number. NUL and '/' never occur in a file name.

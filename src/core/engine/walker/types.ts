@@ -1,6 +1,5 @@
 import type { Dirent } from 'node:fs'
 import type { SkippedEntry } from '../../types'
-import type { DirReaderAddon } from './addon'
 
 export type WalkOptions = Readonly<{
   /** Return true to skip a directory (pruning, exclusions, claimed store dirs). */
@@ -14,9 +13,8 @@ export type WalkOptions = Readonly<{
   /** Callback-reader concurrency (only with an injected `readdir`). */
   concurrency?: number
   /**
-   * Side readers beside the calling thread: 0 for none. Default: one (a batch on libuv's pool with
-   * the native reader; else a Worker, started once the walk has read SPAWN_AFTER_DIRS directories,
-   * so that a small tree never pays for a thread).
+   * Helper Workers beside the calling thread: 0 for none. Default: one, started once the walk has
+   * read SPAWN_AFTER_DIRS directories, so that a small tree never pays for a thread.
    */
   helpers?: number
   /** false: only helper threads read (the walk also switches to that when reads turn slow). */
@@ -29,18 +27,8 @@ export type WalkOptions = Readonly<{
   platform?: NodeJS.Platform
   /** Directory reader (tests inject failures and races; production uses fs.readdir). */
   readdir?: ReaddirFn
-  /**
-   * The helper Worker's source (tests inject a helper that dies; production uses helper.ts).
-   * Setting it reads with Workers even where the native reader exists.
-   */
+  /** The helper Worker's source (tests inject a helper that dies; production uses helper.ts). */
   helperSource?: string
-  /**
-   * 'addon': the native reader (an error where it is not built); 'js': readdirSync and helper
-   * Workers; default: the addon where it loads.
-   */
-  reader?: 'addon' | 'js'
-  /** A native reader to use instead of the built one (tests inject failures). */
-  dirReader?: DirReaderAddon
 }>
 
 export type ReaddirFn = (

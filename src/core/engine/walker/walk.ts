@@ -1,13 +1,11 @@
 import type { Dirent } from 'node:fs'
 import { readdirSync } from 'node:fs'
 import { basename, sep as pathSep } from 'node:path'
-import type { DirReaderAddon } from './addon'
-import { loadDirReader } from './addon'
 import { callbackWalk } from './callback-walk'
 import { createDrainGate } from './drain'
 import { HELPER_SOURCE } from './helper'
 import type { SideReader, SideReaderEvents } from './readers'
-import { addonReader, workerReader } from './readers'
+import { workerReader } from './readers'
 import type { ListingVisitor } from './readout'
 import { readListing, TYPE_DIR, TYPE_FILE } from './readout'
 import { describeSkip, skipReasonFor } from './skips'
@@ -17,44 +15,34 @@ import type { WalkOptions } from './types'
 const COLD_NS_PER_DIR = 150_000
 /** The caller yields to the event loop (analysis jobs, side readers' answers) after this long. */
 const SLICE_NS = 2_000_000
-/** Directories the caller reads per native call. */
-const CALLER_BATCH = 8
 /**
- * Without the native reader, the side reader is a Worker (its own V8 isolate): a small tree never
- * pays for one. It starts once the caller has read this many directories ...
+ * The helper is a Worker (its own V8 isolate): a small tree never pays for one. It starts once
+ * the caller has read this many directories ...
  */
 const SPAWN_AFTER_DIRS = 256
 /**
  * ... and only while reading is most of what the caller does: when analysis jobs (notebooks, keys,
  * model scans) fill its event loop, the scan is not waiting on the walk, and a helper would only
- * add its memory (about 25 MiB of peak RSS on the 300k-file home).
+ * add its memory.
  */
 const SPAWN_MIN_READING_SHARE = 0.6
 /** Most directories handed to a side reader at once. */
 const MAX_BATCH = 128
-/**
- * Side readers while reads are slow (several reads in flight keep a cold disk busy). Native
- * batches run on libuv's pool (four threads by default): one thread stays free for the analysis
- * jobs' own file reads.
- */
+/** Side readers while reads are slow: several reads in flight keep a cold disk busy. */
 const COLD_READERS = 4
-const COLD_POOL_READERS = 3
 
 /**
  * Concurrent directory walk. Directory symlinks are never followed (so no loops), every error is
  * recorded as a skipped entry and the walk goes on, and results are streamed to the callbacks
  * instead of being collected.
  *
- * Measured on the project's 2-core VMs (bench "crawl + classify"): the kernel's work in the
- * directory reads is most of the cost, so a walk on one thread takes about twice fd's wall time
- * whatever the JavaScript does. The calling thread reads synchronously in short slices (the
- * cheapest per directory) and one side reader reads batches beside it; the caller collects its
- * answers between its own reads. The reads go through the native reader (dir-reader.c: one
- * string per batch, side batches on libuv's pool) where it was built; elsewhere through
- * readdirSync and a helper Worker, started only for a tree bigger than a few hundred folders.
- * Alternatives measured and dropped: fs.readdir on libuv's pool, one call per folder (more CPU,
- * caller left idle) and async reads alone (about twice the CPU). When reads turn slow (a cold
- * disk) the caller stops reading and more side readers keep several reads in flight.
+ * The kernel's work in the directory reads is most of a walk's cost, so one thread cannot go
+ * much faster whatever the JavaScript does: the calling thread reads synchronously with
+ * readdirSync in short slices (the cheapest per directory) and, for a tree bigger than a few
+ * hundred folders, one helper Worker reads batches beside it; the caller collects its answers
+ * between its own reads (README, "The crawl", for the figures and the alternatives tried).
+ * When reads turn slow (a cold disk) the caller stops reading and more helpers keep several
+ * reads in flight.
  */
 export function walk(roots: readonly string[], opts: WalkOptions): Promise<void> {
   const platform = opts.platform ?? process.platform
@@ -101,13 +89,6 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
   }
   if (opts.readdir) return callbackWalk(queue, opts, handle, fail)
 
-  const addon: DirReaderAddon | undefined =
-    opts.reader === 'js' || opts.helperSource !== undefined
-      ? undefined
-      : (opts.dirReader ?? loadDirReader())
-  if (opts.reader === 'addon' && !addon) {
-    return Promise.reject(new Error('the native directory reader is not built (npm run build)'))
-  }
   /** Reads one directory on the calling thread with readdirSync; returns its entry count. */
   const readJs = (dir: string): number => {
     let es: Dirent[]
@@ -119,21 +100,6 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
     }
     handle(dir, es)
     return es.length
-  }
-  /** Reads directories on the calling thread; returns their entry count. */
-  const readOnThisThread = (dirs: readonly string[]): number => {
-    if (addon) {
-      let listing: string | undefined
-      try {
-        listing = addon.readDirs(dirs.join('\0'))
-      } catch {
-        // Too big for one string or out of memory: one folder at a time, the JavaScript way.
-      }
-      if (listing !== undefined) return readListing(dirs, listing, visitor)
-    }
-    let n = 0
-    for (const d of dirs) n += readJs(d)
-    return n
   }
 
   const readers: SideReader[] = []
@@ -173,8 +139,7 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
         resume()
       },
       lost: (r) => {
-        // A reader that dies (a Worker out of memory or killed, a batch the addon cannot hold)
-        // gives its directories back: the caller reads them, and everything after, itself.
+        // A reader that dies (a Worker out of memory or killed) gives its directories back: the caller reads them, and everything after, itself.
         const at = readers.indexOf(r)
         if (done || at < 0) return
         readers.splice(at, 1)
@@ -191,9 +156,7 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
     }
     const spawn = (count: number): void => {
       while (readers.length < count) {
-        const r = addon
-          ? addonReader(addon, events)
-          : workerReader(opts.helperSource ?? HELPER_SOURCE, events)
+        const r = workerReader(opts.helperSource ?? HELPER_SOURCE, events)
         if (!r) return
         readers.push(r)
       }
@@ -233,11 +196,7 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
       }
       collect()
       if (paused()) return
-      // The native side reader costs nothing until it reads: it is there from the start.
-      if (readers.length === 0 && !readerLost) {
-        if (!readOnCaller) spawn(Math.max(1, wanted))
-        else if (addon && wanted > 0) spawn(wanted)
-      }
+      if (readers.length === 0 && !readerLost && !readOnCaller) spawn(Math.max(1, wanted))
       // Side readers only (readOnCaller: false) with none left: the caller reads after all.
       if (!readOnCaller && readers.length === 0) readOnCaller = true
       feed()
@@ -247,15 +206,9 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
         let ns = 0
         let entries = 0
         while (queue.length > 0) {
-          if (addon) {
-            const k = Math.min(CALLER_BATCH, queue.length)
-            n += k
-            entries += readOnThisThread(queue.splice(queue.length - k, k))
-          } else {
-            n++
-            entries += readJs(queue.pop()!)
-          }
-          if (addon || (n & 7) === 0) {
+          n++
+          entries += readJs(queue.pop()!)
+          if ((n & 7) === 0) {
             collect()
             feed()
             ns = Number(process.hrtime.bigint() - t0)
@@ -271,9 +224,8 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
           // A cold disk: synchronous reads would block the caller (and the analysis jobs on its
           // event loop); side readers keep several reads in flight instead.
           readOnCaller = false
-          spawn(Math.max(addon ? COLD_POOL_READERS : COLD_READERS, wanted))
+          spawn(Math.max(COLD_READERS, wanted))
         } else if (
-          !addon &&
           wanted > 0 &&
           !readerLost &&
           readers.length === 0 &&

@@ -63,6 +63,10 @@ export function commitScan(
   db.transaction(() => {
     // Read under the write lock: this commit's rows are exactly those numbered after it.
     before = maxChangeSeq(db)
+    db.prepare(
+      `INSERT INTO skipped (scan_id, path, reason, code, message)
+       SELECT ?, path, reason, code, message FROM stage.staged_skipped ORDER BY rowid`,
+    ).run(scanId)
     const log = createChangeRecorder(db, scanId)
     const newerFull = (
       db

@@ -8,8 +8,10 @@ import type { Migration } from './types'
  *   another process from one whose process died.
  * - Every asset and finding remembers the unit of work that emitted it (`origin`: a locator, the
  *   analysis of one file, the secrets pass over one file, ...). A scoped scan replaces what the
- *   units it re-ran emitted and nothing else. `asset_parts` keeps each unit's own contribution
- *   to an asset that several units emit, so one can be replaced without losing the others;
+ *   units it re-ran emitted and nothing else. The column has no index (nor has sha256): every
+ *   full scan would pay for it in its merge, while a scoped commit can afford to read the table
+ *   (README: Inventory store). `asset_parts` keeps each unit's own contribution to an asset
+ *   that several units emit, so one can be replaced without losing the others;
  *   `finding_origins` lists further units that emitted the same finding.
  * - `origin_paths`: the paths each unit claimed or read (a locator's store folder, a config file
  *   it parsed, a folder it listed, a path it found missing), so that a change to a path re-runs
@@ -32,9 +34,6 @@ export const M0050_SCOPES_AND_CHANGE_LOG: Migration = {
     ALTER TABLE assets ADD COLUMN origin TEXT NOT NULL DEFAULT 'legacy';
     ALTER TABLE assets ADD COLUMN origin_rank INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE findings ADD COLUMN origin TEXT NOT NULL DEFAULT 'legacy';
-    CREATE INDEX assets_by_origin ON assets(origin);
-    CREATE INDEX findings_by_origin ON findings(origin);
-    CREATE INDEX assets_by_sha256 ON assets(sha256) WHERE sha256 IS NOT NULL;
 
     CREATE TABLE asset_parts (
       asset_id TEXT NOT NULL,
