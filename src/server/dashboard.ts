@@ -6,6 +6,10 @@ import { DASHBOARD_API_PREFIX } from '../shared/dashboard-api'
 import { FLEET_API_PREFIX } from '../shared/sync-api'
 import type { AppContext } from './app'
 import { registerSessionAuth } from './plugins/session-auth'
+import type { AlertsConfig } from './alerts/config'
+import { AlertEngine } from './alerts/engine'
+import type { AlertEngineOptions } from './alerts/engine'
+import { alertRoutes } from './routes/dashboard/alerts'
 import { auditRoutes } from './routes/dashboard/audit'
 import { fleetViewRoutes } from './routes/dashboard/fleet-views'
 import { riskRoutes } from './routes/dashboard/risk'
@@ -18,7 +22,17 @@ export type DashboardPluginOptions = Readonly<{
   staticDir?: string
   /** Sign-in attempts per client address per minute. */
   loginPerMinute?: number
+  /** Alerting (`--alerts FILE`); none when absent or disabled. */
+  alerts?: AlertsConfig
+  alertEngine?: AlertEngineOptions
 }>
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The alert engine, when alerting is on (tests run its passes directly). */
+    alertEngine?: AlertEngine
+  }
+}
 
 /** Where `npm run build` puts the dashboard, next to the bundled CLI (out/cli → out/dashboard). */
 export function defaultDashboardDir(): string {
@@ -61,6 +75,15 @@ function auditTarget(request: FastifyRequest): string {
 export function dashboardPlugin(opts: DashboardPluginOptions = {}): FastifyPluginAsync<AppContext> {
   const plugin: FastifyPluginAsync<AppContext> = async (app: FastifyInstance, ctx) => {
     await registerSessionAuth(app, ctx.storage)
+    const engine =
+      opts.alerts?.enabled === true
+        ? new AlertEngine(ctx.storage, opts.alerts, opts.alertEngine)
+        : undefined
+    if (engine) {
+      app.decorate('alertEngine', engine)
+      app.addHook('onReady', () => engine.start())
+      app.addHook('onClose', () => engine.stop())
+    }
     app.addHook('onResponse', async (request, reply) => {
       const action = AUDITED[`${request.method} ${request.routeOptions.url ?? ''}`]
       if (!action || reply.statusCode >= 300 || !request.principal) return
@@ -84,6 +107,7 @@ export function dashboardPlugin(opts: DashboardPluginOptions = {}): FastifyPlugi
         await scope.register(fleetViewRoutes, ctx)
         await scope.register(riskRoutes, ctx)
         await scope.register(auditRoutes, ctx)
+        await scope.register(alertRoutes, { ...ctx, engine })
       },
       { prefix: FLEET_API_PREFIX },
     )

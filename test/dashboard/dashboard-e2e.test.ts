@@ -1,3 +1,5 @@
+import { createServer } from 'node:http'
+import type { Server } from 'node:http'
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import {
@@ -74,6 +76,8 @@ describe.skipIf(!HAS_CHROMIUM)('fleet dashboard in Chromium with two synced lapt
   const laptops: Laptop[] = []
   const dialogs: string[] = []
   const pageErrors: string[] = []
+  let receiver: Server
+  const received: { path: string; body: string }[] = []
   let sha = ''
 
   const shoot = async (p: Page, name: string) => {
@@ -94,7 +98,41 @@ describe.skipIf(!HAS_CHROMIUM)('fleet dashboard in Chromium with two synced lapt
     if (!existsSync(DASHBOARD) || !existsSync(CLI)) {
       throw new Error('out/dashboard or out/cli is missing: run `npm run build` first')
     }
-    srv = await startServerProcess({ port: await freePort(), dataDir: data })
+    // Alerts go to a receiver in this process: Slack's shape and a signed webhook.
+    receiver = createServer((req, res) => {
+      let body = ''
+      req.on('data', (c) => (body += c))
+      req.on('end', () => {
+        received.push({ path: req.url ?? '', body })
+        res.writeHead(200).end()
+      })
+    })
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()))
+    const rxUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}`
+    const alerts = join(dir, 'alerts.json')
+    writeFileSync(
+      alerts,
+      JSON.stringify({
+        windowS: 1,
+        notifiers: [
+          { name: 'secops-slack', kind: 'slack', url: `${rxUrl}/slack` },
+          {
+            name: 'siem',
+            kind: 'webhook',
+            url: `${rxUrl}/hook`,
+            secret: 'env:AISCOUT_TEST_HOOK_SECRET',
+          },
+        ],
+      }),
+    )
+    srv = await startServerProcess({
+      port: await freePort(),
+      dataDir: data,
+      args: ['--alerts', alerts],
+      env: {
+        AISCOUT_TEST_HOOK_SECRET: `whsec_${Buffer.from('e2e webhook key').toString('base64')}`,
+      },
+    })
     const pw = join(dir, 'pw')
     writeFileSync(pw, PASSWORD.admin, { mode: 0o600 })
     expect(
@@ -171,6 +209,8 @@ describe.skipIf(!HAS_CHROMIUM)('fleet dashboard in Chromium with two synced lapt
   afterAll(async () => {
     await browser?.close()
     await srv?.kill('SIGTERM')
+    receiver?.closeAllConnections()
+    await new Promise((r) => receiver?.close(r))
   })
 
   it('signs in and shows the fleet status, both devices and their findings', async () => {
@@ -311,6 +351,21 @@ describe.skipIf(!HAS_CHROMIUM)('fleet dashboard in Chromium with two synced lapt
     const r = cli(['sync', '--db', laptops[1]!.db])
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(/revoked/i)
+  })
+
+  it('alerts for the laptops’ new findings reached Slack and the webhook, logged in the dashboard', async () => {
+    await expect
+      .poll(() => received.filter((r) => r.path === '/hook').length, { timeout: 20_000 })
+      .toBeGreaterThan(0)
+    const rules = new Set(
+      received.filter((r) => r.path === '/hook').map((r) => JSON.parse(r.body).data.rule_id),
+    )
+    expect(rules.has('pickle.dangerous-callable')).toBe(true)
+    await page.goto(`${srv.url}/#/alerts`)
+    const log = page.getByTestId('deliveries')
+    await log.getByText('Delivered').first().waitFor()
+    expect(await log.getByText('secops-slack').count()).toBeGreaterThan(0)
+    await shoot(page, 'alerts')
   })
 
   it('enroll secrets and the audit log (admin)', async () => {

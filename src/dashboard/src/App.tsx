@@ -5,6 +5,7 @@ import { session, setCsrfToken, whenSignedOut } from './lib/api'
 import { useRoute } from './lib/router'
 import { THEMES, useTheme } from './lib/theme'
 import type { Theme } from './lib/theme'
+import { Alerts } from './screens/Alerts'
 import { Audit } from './screens/Audit'
 import { DeviceDetail } from './screens/DeviceDetail'
 import { Devices } from './screens/Devices'
@@ -20,6 +21,7 @@ const NAV = [
   { path: 'findings', label: 'Findings' },
   { path: 'search', label: 'Fleet search' },
   { path: 'secrets', label: 'Enroll secrets', admin: true },
+  { path: 'alerts', label: 'Alerts', admin: true },
   { path: 'audit', label: 'Audit log', admin: true },
 ] as const
 
@@ -67,6 +69,9 @@ export function App() {
       break
     case 'secrets':
       screen = canAdmin ? <EnrollSecrets /> : <Denied />
+      break
+    case 'alerts':
+      screen = canAdmin ? <Alerts /> : <Denied />
       break
     case 'audit':
       screen = canAdmin ? <Audit /> : <Denied />

@@ -3,6 +3,8 @@ import { gzipSync } from 'node:zlib'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../../src/server/app'
 import type { ServerLimits } from '../../../src/server/app'
+import type { AlertsConfig } from '../../../src/server/alerts/config'
+import type { AlertEngineOptions } from '../../../src/server/alerts/engine'
 import { dashboardPlugin } from '../../../src/server/dashboard'
 import { createApiToken } from '../../../src/server/storage/api-tokens'
 import { createEnrollSecret } from '../../../src/server/storage/enroll-secrets'
@@ -84,6 +86,8 @@ export type DashServer = {
   apiToken: string
   enrollSecret: string
   browser(remoteAddress?: string): Browser
+  /** Sends a batch to the agent API as a device. */
+  send(token: string, path: string, body: unknown): Promise<unknown>
   /** Enrolls a device and sends it one complete snapshot; returns its id and token. */
   device(
     host: string,
@@ -95,7 +99,13 @@ export type DashServer = {
 
 export async function startDashServer(
   engine: EngineName = 'sqlite',
-  opts: { limits?: Partial<ServerLimits>; loginPerMinute?: number; trustProxy?: boolean } = {},
+  opts: {
+    limits?: Partial<ServerLimits>
+    loginPerMinute?: number
+    trustProxy?: boolean
+    alerts?: AlertsConfig
+    alertEngine?: AlertEngineOptions
+  } = {},
 ): Promise<DashServer> {
   const storage = await openStorage(await freshTarget(engine))
   const app = await buildApp({
@@ -105,7 +115,12 @@ export async function startDashServer(
     version: 'test',
     trustProxy: opts.trustProxy,
     plugins: [
-      dashboardPlugin({ loginPerMinute: opts.loginPerMinute ?? 1000, staticDir: '/nonexistent' }),
+      dashboardPlugin({
+        loginPerMinute: opts.loginPerMinute ?? 1000,
+        staticDir: '/nonexistent',
+        alerts: opts.alerts,
+        alertEngine: opts.alertEngine,
+      }),
     ],
   })
   await createUser(storage, { name: 'ada', password: PASSWORDS.admin, role: 'admin' })
@@ -132,6 +147,7 @@ export async function startDashServer(
     apiToken,
     enrollSecret,
     browser: (addr) => new Browser(app, addr),
+    send: (token, path, body) => agent(path, token, body),
     device: async (host, assets, findings = []) => {
       const e = await agent('/enroll', undefined, {
         enrollSecret,

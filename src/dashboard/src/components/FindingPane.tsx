@@ -56,7 +56,7 @@ export function FindingPane({
   }
   return (
     <aside className="card pane" aria-label="Finding detail" data-testid="finding-pane">
-      <div style={{ display: 'flex', gap: 8, alignItems: 'center', marginBottom: 8 }}>
+      <div className="pane-head">
         <SeverityBadge severity={f.severity} />
         <StatusTag f={f} />
       </div>
@@ -83,7 +83,7 @@ export function FindingPane({
       {f.message ? (
         <section>
           <strong>What was seen</strong>
-          <p style={{ margin: '4px 0 0', overflowWrap: 'anywhere' }}>{f.message}</p>
+          <p className="prose">{f.message}</p>
         </section>
       ) : null}
       {f.acceptedRisk ? (
@@ -96,7 +96,7 @@ export function FindingPane({
               <span title={f.acceptedRisk.expiresAt}>{f.acceptedRisk.expiresAt.slice(0, 10)}</span>
             </>
           ) : null}
-          <p style={{ margin: '4px 0', overflowWrap: 'anywhere' }}>{f.acceptedRisk.note}</p>
+          <p className="prose">{f.acceptedRisk.note}</p>
           {canAdmin ? (
             <button
               disabled={busy}

@@ -2,7 +2,7 @@ import { createColumnHelper } from '@tanstack/react-table'
 import type { DashboardFinding } from '../../../shared/dashboard-api'
 import { DataTable } from './DataTable'
 import { StatusTag } from './FindingPane'
-import { Mono, SeverityBadge, When } from './common'
+import { Mono, SeverityBadge } from './common'
 
 const col = createColumnHelper<DashboardFinding>()
 
@@ -28,7 +28,6 @@ export function FindingsTable({
     ...(showDevice ? [col.accessor('hostname', { header: 'Device' })] : []),
     col.accessor('path', { header: 'Where', cell: (c) => <Mono text={c.getValue()} max={32} /> }),
     col.accessor('status', { header: 'Status', cell: (c) => <StatusTag f={c.row.original} /> }),
-    col.accessor('firstSeenAt', { header: 'First seen', cell: (c) => <When iso={c.getValue()} /> }),
   ]
   return (
     <DataTable

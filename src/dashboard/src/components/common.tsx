@@ -32,7 +32,7 @@ export function SeverityCountsView({ counts }: { counts: SeverityCounts }) {
         <span key={s} className="sev-count" title={`${counts[s]} ${s}`}>
           <span className={`sev-dot dot-${s}`} aria-hidden="true" />
           {counts[s]}
-          <span className="muted">{LABEL[s]!.slice(0, 4)}</span>
+          <span className="muted">{LABEL[s]!.toLowerCase()}</span>
         </span>
       ))}
     </span>

@@ -1,5 +1,5 @@
 import type { AuditEntry } from '../../../shared/dashboard-api'
-import { ErrorLine, Loading, PageHead, When } from '../components/common'
+import { ErrorLine, Loading, Mono, PageHead, When } from '../components/common'
 import { fleet } from '../lib/api'
 import { useLoad } from '../lib/use-load'
 
@@ -41,8 +41,10 @@ export function Audit() {
                     {e.actor} <span className="muted small">{e.actorKind}</span>
                   </td>
                   <td>{e.action}</td>
-                  <td className="mono">{e.target}</td>
-                  <td className="small">
+                  <td>
+                    <Mono text={e.target} max={48} />
+                  </td>
+                  <td className="small wrap">
                     {Object.entries(e.detail)
                       .filter(([, v]) => v !== null)
                       .map(([k, v]) => `${k}: ${String(v)}`)

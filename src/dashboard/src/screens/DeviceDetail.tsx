@@ -210,7 +210,7 @@ export function DeviceDetail({
             selected={focusAsset}
             empty="No assets reported."
           />
-          <div style={{ display: 'flex', gap: 8 }}>
+          <div className="row-actions">
             {pages.length ? (
               <button onClick={() => setPages(pages.slice(0, -1))}>Previous page</button>
             ) : null}

@@ -15,8 +15,8 @@ function kindsText(kinds: Record<string, number>): string {
   return Object.entries(kinds)
     .sort((a, b) => b[1] - a[1])
     .slice(0, 4)
-    .map(([k, n]) => `${n} ${(KIND_LABEL[k] ?? k).toLowerCase()}`)
-    .join(', ')
+    .map(([k, n]) => `${n} ${KIND_LABEL[k] ?? k}`)
+    .join(' · ')
 }
 
 const COLUMNS = [

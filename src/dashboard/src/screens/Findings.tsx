@@ -104,7 +104,7 @@ export function Findings({ route, canAdmin }: { route: Route; canAdmin: boolean 
               selected={chosen ? findingKey(chosen) : undefined}
               onOpen={setChosen}
             />
-            <div style={{ display: 'flex', gap: 8 }}>
+            <div className="row-actions">
               {after.length ? (
                 <button onClick={() => setAfter(after.slice(0, -1))}>Previous page</button>
               ) : null}

@@ -72,11 +72,11 @@ export function Search({ route }: { route: Route }) {
               {SECTION_LABEL[s.by]}: {s.devices.length} device{s.devices.length === 1 ? '' : 's'}
               {s.truncated ? ' (first 500 matches)' : ''}
             </h2>
-            <table>
+            <table className="holders">
               <tbody>
                 {s.devices.map((h) => (
                   <tr key={h.device.id} data-testid="holder">
-                    <td style={{ width: 200 }}>
+                    <td className="holder-device">
                       <a href={href(`/devices/${h.device.id}`)}>{h.device.hostname}</a>
                       {h.device.revokedAt ? <span className="tag danger">Revoked</span> : null}
                       <div className="muted small">
