@@ -5,6 +5,11 @@
  */
 export { buildApp, DEFAULT_LIMITS } from './app'
 export type { AppContext, AppOptions, ServerLimits } from './app'
+// For plugins (the dashboard, alerting): sign-in methods join app.fleetAuthenticators; routes
+// guard themselves with requireRole and answer errors in the API's shape with HttpError.
+export { requireRole, apiTokenAuthenticator } from './plugins/fleet-auth'
+export type { Authenticator, Principal } from './plugins/fleet-auth'
+export { HttpError } from './plugins/errors'
 export { openStorage, StorageError, SQLITE_FILE } from './storage/open'
 export type { Engine, Storage, StorageOptions } from './storage/open'
 export { createEnrollSecret, listEnrollSecrets, revokeEnrollSecret } from './storage/enroll-secrets'
