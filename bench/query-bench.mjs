@@ -193,6 +193,9 @@ timedRow('assets: source = ollama, newest first', () =>
 )
 timedRow('assets: text, a 1% word ("olmo")', () => core.queryAssets(db, { text: 'olmo' }), refLike)
 timedRow('assets: text, a 14% word ("qwen")', () => core.queryAssets(db, { text: 'qwen' }), refLike)
+timedRow('assets: text, a 14% word ("qwen"), by path', () =>
+  core.queryAssets(db, { text: 'qwen', sort: { key: 'path' } }),
+)
 timedRow('assets: text, two words ("p42 sub11")', () => core.queryAssets(db, { text: 'p42 sub11' }))
 timedRow('assets: text, SHA-256 prefix', () =>
   core.queryAssets(db, { text: hex(30, 1).slice(0, 10) }),
@@ -210,6 +213,9 @@ timedRow('findings: text, a 1% word ("olmo")', () => core.queryFindings(db, { te
 timedRow('findings: text matching every row ("finding")', () =>
   core.queryFindings(db, { text: 'finding' }),
 )
+timedRow('findings: text, a rule\'s words ("package vulnerable")', () =>
+  core.queryFindings(db, { text: 'package vulnerable' }),
+)
 timedRow('asset detail', () => core.assetDetail(db, ids[30]))
 timedRow('overview (counts, storage, top findings)', () => core.overview(db))
 timedRow('count of present assets', () => ({ items: [core.countAssets(db)] }))
@@ -219,7 +225,7 @@ scanAll((i) => (i % 100 === 1 ? `renamed ${i}` : undefined))
 t0 = now()
 const again = core.refreshDerived(db)
 report(
-  `refresh after a rescan that renamed 1% (${again.assets} rows)`,
+  `refresh after a rescan that renamed 1% (${again.assets} rows, ${again.how?.assets})`,
   `${fmt(msSince(t0))} ms`,
   'info',
   undefined,

@@ -10,6 +10,23 @@ const SEV_COLOR: Record<Severity, number> = {
   info: 90,
 }
 
+/** The files of a multi-file model whose verdict is not safe (`details.parts`), for the risky list. */
+function riskyParts(parts: unknown): string {
+  if (!Array.isArray(parts)) return ''
+  return parts
+    .filter(
+      (p): p is { name: string; verdict: string } =>
+        typeof p === 'object' &&
+        p !== null &&
+        typeof (p as { name?: unknown }).name === 'string' &&
+        ((p as { verdict?: unknown }).verdict === 'malicious' ||
+          (p as { verdict?: unknown }).verdict === 'suspicious'),
+    )
+    .map((p) => p.name)
+    .slice(0, 5)
+    .join(', ')
+}
+
 const plural = (n: number, one: string, many = `${one}s`): string =>
   `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`
 
@@ -51,7 +68,10 @@ export function renderInventoryTable(
     byKind.set(a.kind, (byKind.get(a.kind) ?? 0) + 1)
     if (a.kind === 'model' && a.sizeBytes) modelBytes += a.sizeBytes
     if (a.kind === 'model' && (a.verdict === 'malicious' || a.verdict === 'suspicious')) {
-      risky.push(`  ${color(a.verdict === 'malicious' ? 31 : 33, a.verdict.padEnd(10))} ${a.path}`)
+      const files = riskyParts(a.details['parts'])
+      risky.push(
+        `  ${color(a.verdict === 'malicious' ? 31 : 33, a.verdict.padEnd(10))} ${a.path}${files ? ` (${files})` : ''}`,
+      )
     }
   }
   const s = inv.scan

@@ -41,6 +41,10 @@ describe('aiscout scan on a complete fake home', () => {
   let out: Out
   let marker: string
   let planted: readonly string[]
+  let agentKeys: Readonly<Record<string, string>>
+  let hfModelRepos: readonly string[]
+  let looseCopy: string
+  let identityFingerprint: string
 
   beforeAll(() => {
     const stores = buildStoresHome('linux')
@@ -71,7 +75,18 @@ describe('aiscout scan on a complete fake home', () => {
     write(join(home, 'web', 'node_modules', 'pkg', 'evil.pkl'), maliciousPickle())
     write(join(home, 'Downloads', 'broken.gguf'), truncatedGgufBytes())
     marker = apps.marker
-    planted = [...mcp.plantedValues, basic.key]
+    planted = [
+      ...mcp.plantedValues,
+      basic.key,
+      agents.github,
+      agents.linear,
+      stores.identityKey.body.slice(20, 80),
+      stores.identityKey.body.slice(-80, -20),
+    ]
+    agentKeys = mcp.agentKeys
+    hfModelRepos = stores.hf.modelRepos
+    looseCopy = stores.looseCopy.replace(stores.home, home)
+    identityFingerprint = stores.identityKey.fingerprint
     const PATH = (apps.env.PATH ?? '')
       .split(':')
       .map((p) => p.replace(apps.home, home))
@@ -127,6 +142,23 @@ describe('aiscout scan on a complete fake home', () => {
     expect(checkpoints.length).toBeLessThanOrEqual(1) // only an orphaned checkpoint is listed
   })
 
+  it('counts models the way users do: one model asset per cached Hugging Face model, its files as parts', () => {
+    const hf = out.assets.filter((a) => a.kind === 'model' && a.source === 'huggingface-cache')
+    expect(hf.map((a) => (a as { name?: string }).name).sort()).toEqual([...hfModelRepos].sort())
+    // A loose copy of a one-file model's weights is its own model, linked to the repo as the same weights.
+    const copy = out.assets.find((a) => a.path === looseCopy)!
+    const tiny = hf.find((a) => (a as { name?: string }).name === 'acme/tiny-llm')!
+    expect(copy.links).toContainEqual({ to: tiny.id, relation: 'same-weights' })
+    // The malicious VAE pickle of the pipeline repo is reported on the repo's asset.
+    const sd = hf.find((a) => (a as { name?: string }).name === 'acme/sd-tiny')!
+    expect(sd.verdict).toBe('malicious')
+    expect(
+      out.findings.some(
+        (f) => f.assetId === sd.id && f.path.endsWith('vae/diffusion_pytorch_model.bin'),
+      ),
+    ).toBe(true)
+  })
+
   it('lists nothing from node_modules and no decoy as a model; a truncated GGUF is an invalid-file finding', () => {
     // Global npm CLIs live in node_modules and are tools; nothing else comes from there.
     expect(
@@ -153,6 +185,40 @@ describe('aiscout scan on a complete fake home', () => {
       for (const v of planted)
         expect(bytes.includes(Buffer.from(v)), `${f} holds a planted value`).toBe(false)
     }
+  })
+
+  it('reports credentials handed to agents and the Ollama identity key as key assets, linked', () => {
+    const byId = new Map(out.assets.map((a) => [a.id, a]))
+    const secretsOf = (name: string) =>
+      out.assets
+        .filter((a) => a.kind === 'mcp-server' && (a as { name?: string }).name === name)
+        .flatMap((a) => a.links.map((l) => byId.get(l.to)))
+    expect(Object.keys(agentKeys).length).toBe(4)
+    const handed: readonly (readonly [string, string])[] = [
+      ['gh-agent', 'GitHub'],
+      ['pg-agent', 'PostgreSQL'],
+      ['web-search', 'Brave Search'],
+      ['slack-remote', 'Slack'],
+    ]
+    for (const [server, provider] of handed)
+      expect(
+        secretsOf(server).map((s) => (s as { provider?: string } | undefined)?.provider),
+        server,
+      ).toEqual([provider])
+    const idKey = out.assets.find(
+      (a) => a.kind === 'secret' && a.path.endsWith('/.ollama/id_ed25519'),
+    )
+    expect((idKey as { details?: Record<string, unknown> } | undefined)?.details).toMatchObject({
+      provider: 'Ollama',
+      publicKeyFingerprint: identityFingerprint,
+    })
+    expect(
+      out.findings
+        .filter((f) => f.assetId === idKey?.id)
+        .map((f) => f.ruleId)
+        .sort(),
+    ).toEqual(['posture.key-file-permissions', 'secret.identity-key'])
+    expect(out.assets.some((a) => a.path.endsWith('id_ed25519.pub'))).toBe(false)
   })
 
   it('links point at stored assets', () => {

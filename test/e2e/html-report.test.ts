@@ -48,7 +48,9 @@ describe.skipIf(!HAS_CHROMIUM)(
         expect(await page.locator('#summary .card').count()).toBe(6)
         expect(await page.locator('.rule').count()).toBe(6)
         expect(await page.locator('#findings tbody tr').count()).toBe(6)
-        expect(await page.locator('#kind-model tbody tr').count()).toBe(3)
+        // Four present models; the sharded repo is one row, its files listed inside it.
+        expect(await page.locator('#kind-model tbody tr').count()).toBe(4)
+        expect(await page.locator('#kind-model ul.parts li').count()).toBe(2)
         expect(await page.locator('section[id^="kind-"]').count()).toBe(14)
         // The hostile model name is shown as text, never parsed as an element.
         expect(await page.locator('#kind-model').innerText()).toContain(HOSTILE_NAME)

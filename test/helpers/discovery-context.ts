@@ -1,11 +1,14 @@
 import { assetIdFor } from '../../src/core/engine/asset-id'
 import { addedModel, modelRecords } from '../../src/core/engine/model-files'
+import { modelPart } from '../../src/core/engine/model-asset'
 import type {
   AddModelOptions,
   AddedModel,
   DiscoveryContext,
   ListeningSocket,
+  ModelPartOptions,
   Platform,
+  ScannedPart,
   SystemInfoPort,
 } from '../../src/core/discovery/types'
 import { scanModelFile } from '../../src/core/scanners/scan-file'
@@ -35,7 +38,12 @@ export function makeTestContext(opts: {
   const skipped: SkippedEntry[] = []
   const claimedDirs = new Set<string>()
   const claimedFiles = new Set<string>()
-  const noSecrets: SecretScanner = { scanText: () => [], scanNotebook: () => [] }
+  const noSecrets: SecretScanner = {
+    scanText: () => [],
+    scanNotebook: () => [],
+    scanNamedValue: () => [],
+    scanPrivateKey: () => undefined,
+  }
   const emitAsset = (a: NewAsset): string => {
     const id = assetIdFor(a.kind, a.identity ?? a.path)
     const i = assets.findIndex((x) => x.id === id)
@@ -65,6 +73,11 @@ export function makeTestContext(opts: {
       findings.push(...records.findings(assetId))
       claimedFiles.add(path)
       return addedModel(assetId, report)
+    },
+    async scanModelPart(path: string, o: ModelPartOptions): Promise<ScannedPart> {
+      const report = await scanModelFile(path, { knownSha256: o.knownSha256, fileName: o.fileName })
+      claimedFiles.add(path)
+      return modelPart(report)
     },
     secrets: opts.secrets ?? noSecrets,
     memo: opts.memo ?? NO_MEMO,

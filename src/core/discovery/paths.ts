@@ -1,10 +1,47 @@
-import { join } from 'node:path'
+import { isAbsolute, join } from 'node:path'
+import { isInside } from '../util/fs'
 import type { DiscoveryContext, Platform } from './types'
+
+type HomeAndEnv = Pick<DiscoveryContext, 'home' | 'env' | 'platform'>
+
+/**
+ * Whether the scan targets the home of the user running it, rather than a `--home` (a mounted
+ * disk, a copied or fake home): the scanning environment's own home (HOME, or USERPROFILE on
+ * Windows) is the scanned one. Only then are machine-wide places probed (/usr/local/bin,
+ * /Applications, /usr/local/cuda, managed configs under /etc) and env overrides pointing outside
+ * the home honoured, so a `--home` scan never mixes in facts of the scanning machine.
+ */
+export function scanningRealHome(ctx: HomeAndEnv): boolean {
+  const norm = (p: string): string => {
+    const t = p.replace(/[\\/]+$/, '')
+    return ctx.platform === 'win32' ? t.toLowerCase() : t
+  }
+  const home = norm(ctx.home)
+  return [ctx.env.HOME, ctx.env.USERPROFILE].some((h) => !!h && norm(h) === home)
+}
+
+/** A path an override names is honoured inside the scanned home, or anywhere on the real home. */
+export function overrideAllowed(ctx: HomeAndEnv, path: string): boolean {
+  return isInside(path, ctx.home) || scanningRealHome(ctx)
+}
+
+/**
+ * An env override that names a file or directory (`HF_HOME`, `CODEX_HOME`, `KUBECONFIG` entries,
+ * ...). `~` is expanded against the scanned home; a relative value names nothing; a value outside
+ * the scanned home is used only on the real home (see overrideAllowed).
+ */
+export function envPath(ctx: HomeAndEnv, name: string): string | undefined {
+  let v = ctx.env[name]?.trim()
+  if (!v) return undefined
+  if (v === '~' || v.startsWith('~/') || v.startsWith('~\\')) v = join(ctx.home, v.slice(1))
+  if (!isAbsolute(v) && !/^[A-Za-z]:[\\/]/.test(v)) return undefined
+  return overrideAllowed(ctx, v) ? v : undefined
+}
 
 /**
  * Per-platform base directories, resolved relative to the scanned home so `--home` and a platform
  * override give the same answers as on the real OS. Env overrides (XDG_*, APPDATA, LOCALAPPDATA)
- * apply only when they point inside the scanned home or when scanning the real home.
+ * apply like every other override (see envPath).
  */
 export type BaseDirs = Readonly<{
   home: string
@@ -24,12 +61,10 @@ export type BaseDirs = Readonly<{
   dotCache: string
 }>
 
-export function baseDirs(ctx: Pick<DiscoveryContext, 'home' | 'platform' | 'env'>): BaseDirs {
-  const { home, platform, env } = ctx
-  const inHome = (v: string | undefined): string | undefined =>
-    v && (v === home || v.startsWith(home + '/') || v.startsWith(home + '\\')) ? v : undefined
-  const dotConfig = inHome(env.XDG_CONFIG_HOME) ?? join(home, '.config')
-  const dotCache = inHome(env.XDG_CACHE_HOME) ?? join(home, '.cache')
+export function baseDirs(ctx: HomeAndEnv): BaseDirs {
+  const { home, platform } = ctx
+  const dotConfig = envPath(ctx, 'XDG_CONFIG_HOME') ?? join(home, '.config')
+  const dotCache = envPath(ctx, 'XDG_CACHE_HOME') ?? join(home, '.cache')
   switch (platform) {
     case 'darwin': {
       const support = join(home, 'Library', 'Application Support')
@@ -45,8 +80,8 @@ export function baseDirs(ctx: Pick<DiscoveryContext, 'home' | 'platform' | 'env'
       }
     }
     case 'win32': {
-      const appData = inHome(env.APPDATA) ?? join(home, 'AppData', 'Roaming')
-      const localAppData = inHome(env.LOCALAPPDATA) ?? join(home, 'AppData', 'Local')
+      const appData = envPath(ctx, 'APPDATA') ?? join(home, 'AppData', 'Roaming')
+      const localAppData = envPath(ctx, 'LOCALAPPDATA') ?? join(home, 'AppData', 'Local')
       return {
         home,
         config: appData,
@@ -59,7 +94,7 @@ export function baseDirs(ctx: Pick<DiscoveryContext, 'home' | 'platform' | 'env'
       }
     }
     case 'linux': {
-      const data = inHome(env.XDG_DATA_HOME) ?? join(home, '.local', 'share')
+      const data = envPath(ctx, 'XDG_DATA_HOME') ?? join(home, '.local', 'share')
       return {
         home,
         config: dotConfig,

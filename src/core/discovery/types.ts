@@ -24,6 +24,22 @@ export type AddModelOptions = Readonly<{
   links?: NewAsset['links']
 }>
 
+/** A file scanned as one part of a multi-file model or dataset (a Hugging Face repo's weights). */
+export type ModelPartOptions = Pick<AddModelOptions, 'knownSha256' | 'fileName'>
+
+/**
+ * What a part's scan found: everything a model file's asset would carry, but no asset is emitted.
+ * The caller records the part in its model's details and reports the findings on that model.
+ */
+export type ScannedPart = Readonly<{
+  verdict: Verdict
+  format: string
+  sha256?: string
+  sizeBytes?: number
+  metadata?: Readonly<Record<string, unknown>>
+  findings: readonly Omit<NewFinding, 'path' | 'assetId'>[]
+}>
+
 export type AddedModel = Readonly<{
   assetId: string
   verdict: Verdict
@@ -89,6 +105,11 @@ export type DiscoveryContext = Readonly<{
   isClaimed(path: string): boolean
   /** Scans (statically), hashes (with the cache) and records a model file; returns its asset id and verdict. */
   addModel(path: string, opts: AddModelOptions): Promise<AddedModel>
+  /**
+   * Scans and hashes a file like addModel, for a model made of several files: no asset is
+   * emitted for the file itself (it is one of its model's parts).
+   */
+  scanModelPart(path: string, opts: ModelPartOptions): Promise<ScannedPart>
   secrets: SecretScanner
   /** What analyses derived from unchanged files in earlier scans (they are then not reread). */
   memo: FileMemo

@@ -1,6 +1,6 @@
 import type { DiscoveryContext, SystemInfoPort } from '../discovery/types'
 import type { ScanSession } from './session'
-import { addModel } from './stages/models'
+import { addModel, scanModelPart } from './stages/models'
 
 /**
  * What every locator and file analyzer gets: the session's options, emitters that record each
@@ -30,6 +30,7 @@ export function discoveryContext(s: ScanSession): DiscoveryContext {
     },
     isClaimed: s.isClaimed,
     addModel: (path, opts) => addModel(s, path, opts),
+    scanModelPart: (path, opts) => scanModelPart(s, path, opts),
     secrets: s.secretScanner,
     memo: s.store.memo,
     // Production ports by default (systeminformation + nvidia-smi, /proc or lsof/netstat);

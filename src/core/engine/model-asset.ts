@@ -1,5 +1,5 @@
 import { basename } from 'node:path'
-import type { AddModelOptions, AddedModel } from '../discovery/types'
+import type { AddModelOptions, AddedModel, ScannedPart } from '../discovery/types'
 import type { ModelFileReport } from '../scanners/types'
 import type { NewAsset, NewFinding } from '../types'
 
@@ -83,5 +83,20 @@ export function addedModel(assetId: string, report: ModelFileReport): AddedModel
     sha256: report.sha256,
     sizeBytes: report.sizeBytes,
     metadata: report.metadata,
+  }
+}
+
+/**
+ * A file scanned as one part of a multi-file model (a Hugging Face repo's weights): the facts a
+ * model asset would carry, for the model's details, and its findings for the model to report.
+ */
+export function modelPart(report: ModelFileReport): ScannedPart {
+  return {
+    verdict: report.verdict,
+    format: report.format,
+    sha256: report.sha256,
+    sizeBytes: report.sizeBytes,
+    metadata: report.metadata,
+    findings: report.findings,
   }
 }

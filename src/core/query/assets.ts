@@ -9,11 +9,13 @@ import type {
   SortDirection,
 } from '../../shared/query'
 import { QueryError } from './cursor'
-import { refreshDerived } from './derived'
+import { currentSummary, refreshDerived } from './derived'
 import type { Sort, Where } from './paging'
-import { hasMany, inList, keysetPage, limitOf, textFilter, where } from './paging'
+import { countWhere, hasMany, inList, keysetPage, limitOf, where } from './paging'
 import type { AssetDbRow } from './rows'
 import { ASSET_COLUMNS, toAssetRow } from './rows'
+import { countOf } from './summary'
+import { ASSET_SEARCH, textFilter } from './text-plan'
 
 /** Sort keys as SQL, each spelt as its index spells it (migration 0055), ending in the id. */
 const ASSET_SORTS: Readonly<Record<AssetSortKey, readonly string[]>> = {
@@ -50,7 +52,7 @@ function assetWhere(db: Db, f: AssetFilter, sortKey?: AssetSortKey): Where | und
   inList(w, driveByKind(db, f, sortKey) ? 'kind' : '+kind', f.kinds)
   inList(w, 'source', f.sources)
   inList(w, 'verdict', f.verdicts)
-  return textFilter(db, w, 'asset_search', 'assets.rowid', f.text) ? w : undefined
+  return textFilter(db, w, ASSET_SEARCH, f.text) ? w : undefined
 }
 
 function sortOf(q: AssetQuery): Sort {
@@ -88,14 +90,17 @@ export function queryAssets(db: Db, q: AssetQuery = {}): Page<AssetRow> {
 
 /** How many assets a filter matches (for a "1,234 assets" label; not needed to page). */
 export function countAssets(db: Db, f: AssetFilter = {}): number {
+  if (f.sources === undefined && f.verdicts === undefined && (f.text ?? '').trim() === '') {
+    // Status and kind alone: the summary counts kept with the derived state.
+    const kinds = f.kinds === undefined ? undefined : new Set<unknown>(f.kinds)
+    return countOf(
+      currentSummary(db).assets,
+      f.statuses ?? ['present'],
+      kinds && ((k) => kinds.has(k)),
+    )
+  }
   refreshDerived(db)
   const w = assetWhere(db, f)
   if (!w) return 0
-  return (
-    db
-      .prepare(
-        `SELECT count(*) AS n FROM assets ${w.sql.length ? `WHERE ${w.sql.join(' AND ')}` : ''}`,
-      )
-      .get(...w.params) as { n: number }
-  ).n
+  return countWhere(db, 'assets', w)
 }

@@ -1,205 +1,267 @@
 import type { Db } from '../storage/db'
+import type { AssetSourceRow, FindingSourceRow } from './derived-rows'
+import {
+  ASSET_DIFFERS,
+  ASSET_ROW_COLUMNS,
+  ASSET_TEXT,
+  assetWriter,
+  FINDING_DIFFERS,
+  FINDING_ROW_COLUMNS,
+  FINDING_TEXT,
+  findingWriter,
+  LINK_ROWS,
+} from './derived-rows'
+import type { StoredSummary, Summary } from './summary'
+import {
+  assetCountsFromState,
+  emptySummary,
+  findingCountsFromState,
+  loadSummary,
+  modelBytesFromState,
+  storeSummary,
+  summaryFromInventory,
+  totalRows,
+} from './summary'
 
 /**
- * The query layer's derived tables (migration 0055): the full-text indexes `asset_search` and
- * `finding_search`, and `asset_links` (one row per link, to find who links to an asset). They are
- * brought up to date here, on the first query after the inventory changed, rather than by
- * triggers: a scan's merge (200k rows) pays nothing for them, only rows whose text or links
- * changed are rewritten, and no trigger ties them to the shape of `assets` or `findings`.
+ * The query layer's derived state (migrations 0055, 0056): the full-text indexes `asset_search`
+ * and `finding_search`, `asset_links` (one row per link, to find who links to an asset), the
+ * state rows they were made from, and the summary counts (summary.ts). They are brought up to
+ * date here, on the first query after the inventory changed, rather than by triggers: a scan's
+ * merge (200k rows) pays nothing for them, and no trigger ties them to the shape of `assets` or
+ * `findings`.
+ *
+ * A refresh reads the change log (storage/change-log.ts) after the position it reached last
+ * time, and rewrites the rows of the keys named there, each only where it differs from its state
+ * row. It needs only which keys changed, not every step: compaction keeps every key's latest
+ * change, so a position older than what compaction removed still finds every key changed since.
+ * Every writer of assets and findings records its changes in the log (the store does, in the
+ * same transaction); as a guard against one that did not, a refresh that ends with row counts or
+ * highest row ids unlike the inventory's compares the whole table instead (as does one whose
+ * position lies beyond the log, which is then not this inventory's history).
  */
 
-/** What the search index holds for an asset (words of it are searched, never the details). */
-const ASSET_TEXT = `coalesce(a.name, '') || ' ' || a.path || ' ' || coalesce(a.sha256, '') || ' ' ||
-  coalesce(CASE WHEN a.kind = 'secret' AND json_valid(a.details) THEN json_extract(a.details, '$.fingerprint') END, '')`
-/**
- * A finding's searchable text: all of it is part of the finding's id (util/ids.ts), so a
- * finding row, which keeps its rowid across scans, never needs its text rewritten.
- */
-const FINDING_TEXT = `f.rule_id || ' ' || f.message || ' ' || f.path`
+const POSITION_KEY = 'query-derived'
+/** Keys read from the change log per statement (bounds memory on a large refresh). */
+const CHUNK = 5000
 
-const MARKER_KEY = 'query-derived-marker'
+/** What a refresh is up to date with: the change log's sequence and the highest row ids. */
+type Marker = Readonly<{ seq: number; assets: number; findings: number }>
+type Position = Marker & Readonly<{ v: 1; summary: StoredSummary }>
 
-/**
- * Changes whenever a scan commits: the newest completed scan and the highest row ids. A scan is
- * the only writer of assets and findings, so an unchanged marker means nothing to refresh.
- */
-function marker(db: Db): string {
-  const r = db
+function marker(db: Db): Marker {
+  return db
     .prepare(
-      `SELECT (SELECT max(rowid) FROM scans WHERE status = 'complete') AS s,
-              (SELECT max(rowid) FROM assets) AS a, (SELECT max(rowid) FROM findings) AS f,
-              (SELECT count(*) FROM scans) AS n`,
+      `SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0) AS seq,
+              coalesce((SELECT max(rowid) FROM assets), 0) AS assets,
+              coalesce((SELECT max(rowid) FROM findings), 0) AS findings`,
     )
-    .get() as { s: number | null; a: number | null; f: number | null; n: number }
-  return `${r.s ?? 0}:${r.a ?? 0}:${r.f ?? 0}:${r.n}`
+    .get() as Marker
 }
 
-function storedMarker(db: Db): string | undefined {
-  const row = db.prepare(`SELECT value FROM settings WHERE key = ?`).get(MARKER_KEY) as
+function readPosition(db: Db): Position | undefined {
+  const row = db.prepare(`SELECT value FROM settings WHERE key = ?`).get(POSITION_KEY) as
     { value: Buffer | string } | undefined
-  return row === undefined ? undefined : String(row.value)
+  if (row === undefined) return undefined
+  try {
+    const p = JSON.parse(String(row.value)) as Position
+    return p.v === 1 ? p : undefined
+  } catch {
+    return undefined
+  }
 }
+
+const upToDate = (p: Position | undefined, m: Marker): boolean =>
+  p !== undefined && p.seq === m.seq && p.assets === m.assets && p.findings === m.findings
+
+/** How a refresh brought a table's derived state up to date. */
+export type RefreshHow = 'unchanged' | 'built' | 'changes' | 'compared'
 
 export type RefreshResult = Readonly<{
   refreshed: boolean
+  /** State rows rewritten. */
   assets: number
   findings: number
+  how?: Readonly<{ assets: RefreshHow; findings: RefreshHow }>
 }>
 
+const NOTHING: RefreshResult = { refreshed: false, assets: 0, findings: 0 }
+
 /**
- * Brings the derived tables up to date with the inventory when a scan has committed since the
- * last refresh. Queries call it themselves; a scan worker may call it right after a scan so the
- * first search does not wait. A read-only connection cannot refresh: it reads what the last
- * refresh wrote.
+ * Brings the derived state up to date with the inventory when it changed since the last refresh
+ * and returns the position reached; undefined when it is behind and this connection cannot
+ * write (read-only: it reads what the last refresh wrote).
  */
-export function refreshDerived(db: Db): RefreshResult {
+function ensure(db: Db): { result: RefreshResult; position?: Position } {
   const now = marker(db)
-  if (storedMarker(db) === now || db.readonly) return { refreshed: false, assets: 0, findings: 0 }
+  const stored = readPosition(db)
+  if (upToDate(stored, now)) return { result: NOTHING, position: stored! }
+  if (db.readonly) return { result: NOTHING }
   return db
-    .transaction((): RefreshResult => {
+    .transaction(() => {
       // Read again under the write lock: another connection may have refreshed meanwhile.
       const current = marker(db)
-      if (storedMarker(db) === current) return { refreshed: false, assets: 0, findings: 0 }
-      const assets = refreshAssets(db)
-      const findings = refreshFindings(db)
+      const pos = readPosition(db)
+      if (upToDate(pos, current)) return { result: NOTHING, position: pos! }
+      const summary = pos ? loadSummary(pos.summary) : emptySummary()
+      const a = refreshAssets(db, pos, current, summary)
+      const f = refreshFindings(db, pos, current, summary)
+      const position: Position = { v: 1, ...current, summary: storeSummary(summary) }
       db.prepare(`INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)`).run(
-        MARKER_KEY,
-        current,
+        POSITION_KEY,
+        JSON.stringify(position),
       )
-      return { refreshed: true, assets, findings }
+      const result: RefreshResult = {
+        refreshed: true,
+        assets: a.rows,
+        findings: f.rows,
+        how: { assets: a.how, findings: f.how },
+      }
+      return { result, position }
     })
     .immediate()
 }
 
-/** Link rows of the assets `where` selects (`a` is the asset), from their links JSON. */
-const LINK_ROWS = (where: string): string => `
-  INSERT INTO asset_links (from_rowid, to_id, relation)
-  SELECT a.rowid, json_extract(j.value, '$.to'), coalesce(json_extract(j.value, '$.relation'), '')
-  FROM assets a JOIN json_each(CASE WHEN json_valid(a.links) THEN a.links ELSE '[]' END) j
-  WHERE ${where} AND json_type(j.value, '$.to') = 'text'`
+/**
+ * Brings the derived tables up to date with the inventory when it changed since the last
+ * refresh. Queries call it themselves; a scan worker may call it right after a scan so the first
+ * search does not wait. A read-only connection cannot refresh: it reads what the last refresh
+ * wrote.
+ */
+export function refreshDerived(db: Db): RefreshResult {
+  return ensure(db).result
+}
+
+/**
+ * The summary counts as of now: kept with the derived state, or counted from the inventory when
+ * a read-only connection finds that state behind.
+ */
+export function currentSummary(db: Db): Summary {
+  const { position } = ensure(db)
+  return position ? loadSummary(position.summary) : summaryFromInventory(db)
+}
 
 function isEmpty(db: Db, table: string): boolean {
   return db.prepare(`SELECT 1 FROM ${table} LIMIT 1`).get() === undefined
 }
 
-function refreshAssets(db: Db): number {
-  if (isEmpty(db, 'asset_search_state')) {
-    // First build (a new inventory, or one just migrated): set-wise, several times faster than
-    // row by row.
-    db.exec(`DELETE FROM asset_links; DELETE FROM asset_search;`)
-    db.prepare(LINK_ROWS('true')).run()
-    db.prepare(
-      `INSERT INTO asset_search_state (rid, text, links) SELECT a.rowid, ${ASSET_TEXT}, a.links FROM assets a`,
-    ).run()
-    return db
-      .prepare(`INSERT INTO asset_search (rowid, text) SELECT rid, text FROM asset_search_state`)
-      .run().changes
-  }
-  let n = 0
-  const vanished = db
-    .prepare(
-      `SELECT s.rid FROM asset_search_state s WHERE NOT EXISTS (SELECT 1 FROM assets a WHERE a.rowid = s.rid)`,
-    )
-    .pluck()
-    .all() as number[]
-  const delState = db.prepare(`DELETE FROM asset_search_state WHERE rid = ?`)
-  const delSearch = db.prepare(`DELETE FROM asset_search WHERE rowid = ?`)
-  const delLinks = db.prepare(`DELETE FROM asset_links WHERE from_rowid = ?`)
-  for (const rid of vanished) {
-    delState.run(rid)
-    delSearch.run(rid)
-    delLinks.run(rid)
-    n++
-  }
-  const changed = db
-    .prepare(
-      `SELECT a.rowid AS rid, ${ASSET_TEXT} AS text, a.links AS links, s.rid AS had,
-              s.text IS NOT (${ASSET_TEXT}) AS textChanged, s.links IS NOT a.links AS linksChanged
-       FROM assets a LEFT JOIN asset_search_state s ON s.rid = a.rowid
-       WHERE s.rid IS NULL OR s.text IS NOT (${ASSET_TEXT}) OR s.links IS NOT a.links`,
-    )
-    .all() as {
-    rid: number
-    text: string
-    links: string
-    had: number | null
-    textChanged: 0 | 1
-    linksChanged: 0 | 1
-  }[]
-  const putState = db.prepare(
-    `INSERT OR REPLACE INTO asset_search_state (rid, text, links) VALUES (?, ?, ?)`,
+/** Fills temp.query_refresh_keys with the keys of `entity` changed after `seq`; their number. */
+function changedKeys(db: Db, entity: 'asset' | 'finding', seq: number): number {
+  db.exec(
+    `CREATE TEMP TABLE IF NOT EXISTS query_refresh_keys (n INTEGER PRIMARY KEY, key TEXT NOT NULL)`,
   )
-  const insSearch = db.prepare(`INSERT INTO asset_search (rowid, text) VALUES (?, ?)`)
-  const insLinks = db.prepare(LINK_ROWS('a.rowid = ?'))
-  for (const r of changed) {
-    putState.run(r.rid, r.text, r.links)
-    if (r.had === null || r.textChanged) {
-      if (r.had !== null) delSearch.run(r.rid)
-      insSearch.run(r.rid, r.text)
-    }
-    if (r.had === null || r.linksChanged) {
-      delLinks.run(r.rid)
-      insLinks.run(r.rid)
-    }
-    n++
-  }
-  return n
+  db.prepare(`DELETE FROM temp.query_refresh_keys`).run()
+  return db
+    .prepare(
+      `INSERT INTO temp.query_refresh_keys (key)
+       SELECT DISTINCT key FROM changes WHERE seq > ? AND entity = ?`,
+    )
+    .run(seq, entity).changes
 }
 
-function refreshFindings(db: Db): number {
-  if (isEmpty(db, 'finding_search_state')) {
-    db.exec(`DELETE FROM finding_search;`)
-    db.prepare(
-      `INSERT INTO finding_search_state (rid, text) SELECT f.rowid, ${FINDING_TEXT} FROM findings f`,
-    ).run()
-    return db
-      .prepare(
-        `INSERT INTO finding_search (rowid, text) SELECT rid, text FROM finding_search_state`,
-      )
-      .run().changes
-  }
-  // Rows keep their text (see FINDING_TEXT): new rows are the ones past the highest indexed
-  // rowid. Only when the counts then disagree were rows removed or renumbered, and the whole
-  // table is compared.
-  const high = (db.prepare(`SELECT max(rid) AS m FROM finding_search_state`).get() as { m: number })
-    .m
-  const ins = db.prepare(`INSERT INTO finding_search (rowid, text) VALUES (?, ?)`)
-  const putState = db.prepare(`INSERT INTO finding_search_state (rid, text) VALUES (?, ?)`)
-  let n = 0
-  const add = (rows: { rid: number; text: string }[]): void => {
-    for (const r of rows) {
-      putState.run(r.rid, r.text)
-      ins.run(r.rid, r.text)
-      n++
-    }
-  }
-  add(
-    db
-      .prepare(`SELECT f.rowid AS rid, ${FINDING_TEXT} AS text FROM findings f WHERE f.rowid > ?`)
-      .all(high) as { rid: number; text: string }[],
-  )
-  const count = (t: string): number =>
-    (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n
-  if (count('findings') === count('finding_search_state')) return n
-  const del = db.prepare(`DELETE FROM finding_search WHERE rowid = ?`)
-  const delState = db.prepare(`DELETE FROM finding_search_state WHERE rid = ?`)
-  for (const rid of db
-    .prepare(
-      `SELECT s.rid FROM finding_search_state s WHERE NOT EXISTS (SELECT 1 FROM findings f WHERE f.rowid = s.rid)`,
+/** Whether the state holds as many rows as `table`, up to the same highest row id. */
+function consistent(
+  db: Db,
+  table: string,
+  state: string,
+  counts: ReadonlyMap<string, number>,
+  maxRowid: number,
+): boolean {
+  const n = (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n
+  const m = (db.prepare(`SELECT coalesce(max(rid), 0) AS m FROM ${state}`).get() as { m: number }).m
+  return n === totalRows(counts) && m === maxRowid
+}
+
+type Step = { how: RefreshHow; rows: number }
+
+function refreshAssets(db: Db, pos: Position | undefined, now: Marker, summary: Summary): Step {
+  if (isEmpty(db, 'query_asset_state')) {
+    // First build (a new inventory, or one just migrated): set-wise, several times faster than
+    // row by row.
+    db.exec(
+      `INSERT INTO asset_search (asset_search) VALUES ('delete-all'); DELETE FROM asset_links;`,
     )
-    .pluck()
-    .all() as number[]) {
-    delState.run(rid)
-    del.run(rid)
-    n++
+    db.prepare(LINK_ROWS('true')).run()
+    db.prepare(
+      `INSERT INTO query_asset_state (rid, text, links, status, kind, sha256, size)
+       SELECT a.rowid, ${ASSET_TEXT}, a.links, a.status, a.kind, a.sha256, a.size_bytes FROM assets a`,
+    ).run()
+    const rows = db
+      .prepare(`INSERT INTO asset_search (rowid, text) SELECT rid, text FROM query_asset_state`)
+      .run().changes
+    summary.assets = assetCountsFromState(db)
+    summary.modelBytes = modelBytesFromState(db)
+    return { how: 'built', rows }
   }
-  add(
+  const w = assetWriter(db, summary)
+  if (pos !== undefined && pos.seq <= now.seq) {
+    const n = changedKeys(db, 'asset', pos.seq)
+    const rows = db.prepare(
+      `SELECT ${ASSET_ROW_COLUMNS} FROM temp.query_refresh_keys k JOIN assets a ON a.id = k.key
+       LEFT JOIN query_asset_state s ON s.rid = a.rowid WHERE k.n > ? AND k.n <= ?`,
+    )
+    for (let lo = 0; lo < n; lo += CHUNK) w.applyAll(rows.all(lo, lo + CHUNK) as AssetSourceRow[])
+    if (consistent(db, 'assets', 'query_asset_state', summary.assets, now.assets))
+      return { how: 'changes', rows: w.out.rows }
+  }
+  // Compare every row: the state's rows without an asset go, every differing row is rewritten.
+  w.removeAll(
     db
       .prepare(
-        `SELECT f.rowid AS rid, ${FINDING_TEXT} AS text FROM findings f
-         WHERE NOT EXISTS (SELECT 1 FROM finding_search_state s WHERE s.rid = f.rowid)`,
+        `SELECT s.rid FROM query_asset_state s WHERE NOT EXISTS (SELECT 1 FROM assets a WHERE a.rowid = s.rid)`,
       )
-      .all() as { rid: number; text: string }[],
+      .pluck()
+      .all() as number[],
   )
-  return n
+  const differing = db.prepare(
+    `SELECT ${ASSET_ROW_COLUMNS} FROM assets a LEFT JOIN query_asset_state s ON s.rid = a.rowid
+     WHERE a.rowid > ? AND a.rowid <= ? AND (${ASSET_DIFFERS})`,
+  )
+  for (let lo = 0; lo < now.assets; lo += CHUNK * 4)
+    w.applyAll(differing.all(lo, lo + CHUNK * 4) as AssetSourceRow[])
+  summary.assets = assetCountsFromState(db)
+  summary.modelBytes = modelBytesFromState(db)
+  return { how: 'compared', rows: w.out.rows }
+}
+
+function refreshFindings(db: Db, pos: Position | undefined, now: Marker, summary: Summary): Step {
+  if (isEmpty(db, 'query_finding_state')) {
+    db.exec(`INSERT INTO finding_search (finding_search) VALUES ('delete-all');`)
+    db.prepare(
+      `INSERT INTO query_finding_state (rid, text, status, severity)
+       SELECT f.rowid, ${FINDING_TEXT}, f.status, f.severity FROM findings f`,
+    ).run()
+    const rows = db
+      .prepare(`INSERT INTO finding_search (rowid, text) SELECT rid, text FROM query_finding_state`)
+      .run().changes
+    summary.findings = findingCountsFromState(db)
+    return { how: 'built', rows }
+  }
+  const w = findingWriter(db, summary)
+  if (pos !== undefined && pos.seq <= now.seq) {
+    const n = changedKeys(db, 'finding', pos.seq)
+    const rows = db.prepare(
+      `SELECT ${FINDING_ROW_COLUMNS} FROM temp.query_refresh_keys k JOIN findings f ON f.id = k.key
+       LEFT JOIN query_finding_state s ON s.rid = f.rowid WHERE k.n > ? AND k.n <= ?`,
+    )
+    for (let lo = 0; lo < n; lo += CHUNK) w.applyAll(rows.all(lo, lo + CHUNK) as FindingSourceRow[])
+    if (consistent(db, 'findings', 'query_finding_state', summary.findings, now.findings))
+      return { how: 'changes', rows: w.out.rows }
+  }
+  w.removeAll(
+    db
+      .prepare(
+        `SELECT s.rid FROM query_finding_state s WHERE NOT EXISTS (SELECT 1 FROM findings f WHERE f.rowid = s.rid)`,
+      )
+      .pluck()
+      .all() as number[],
+  )
+  const differing = db.prepare(
+    `SELECT ${FINDING_ROW_COLUMNS} FROM findings f LEFT JOIN query_finding_state s ON s.rid = f.rowid
+     WHERE f.rowid > ? AND f.rowid <= ? AND (${FINDING_DIFFERS})`,
+  )
+  for (let lo = 0; lo < now.findings; lo += CHUNK * 4)
+    w.applyAll(differing.all(lo, lo + CHUNK * 4) as FindingSourceRow[])
+  summary.findings = findingCountsFromState(db)
+  return { how: 'compared', rows: w.out.rows }
 }

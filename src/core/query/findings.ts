@@ -1,4 +1,5 @@
 import type { Db } from '../storage/db'
+import type { Severity } from '../types'
 import { SEVERITIES } from '../types'
 import { SEVERITY_RANK } from '../storage/migrations/0055-query-indexes'
 import type {
@@ -10,11 +11,13 @@ import type {
   SortDirection,
 } from '../../shared/query'
 import { QueryError } from './cursor'
-import { refreshDerived } from './derived'
+import { currentSummary, refreshDerived } from './derived'
 import type { Sort, Where } from './paging'
-import { hasMany, inList, keysetPage, limitOf, textFilter, where } from './paging'
+import { countWhere, hasMany, inList, keysetPage, limitOf, where } from './paging'
 import type { FindingDbRow } from './rows'
 import { FINDING_PAGE_COLUMNS, toFindingRow, withAssetRefs } from './rows'
+import { countOf } from './summary'
+import { FINDING_SEARCH, textFilter } from './text-plan'
 
 /** The severity rank (critical 4 … info 0) as the findings_by_rank index spells it. */
 export const FINDING_RANK = SEVERITY_RANK.replaceAll('severity', 'findings.severity')
@@ -82,7 +85,7 @@ function findingWhere(db: Db, f: FindingFilter, sortKey?: FindingSortKey): Where
     w.sql.push(`${plus}findings.asset_id IN (${assets})`)
     w.params.push(...a.params)
   }
-  return textFilter(db, w, 'finding_search', 'findings.rowid', f.text) ? w : undefined
+  return textFilter(db, w, FINDING_SEARCH, f.text) ? w : undefined
 }
 
 function sortOf(q: FindingQuery): Sort {
@@ -124,14 +127,25 @@ export function queryFindings(db: Db, q: FindingQuery = {}): Page<FindingRow> {
 
 /** How many findings a filter matches. */
 export function countFindings(db: Db, f: FindingFilter = {}): number {
+  if (
+    f.ruleIds === undefined &&
+    f.assetId === undefined &&
+    f.kinds === undefined &&
+    f.sources === undefined &&
+    f.verdicts === undefined &&
+    (f.text ?? '').trim() === ''
+  ) {
+    // Status and severity alone: the summary counts kept with the derived state. A severity
+    // matches as the rank filter above does (a severity outside the list ranks as info).
+    const ranks = f.severities && new Set(f.severities.map((s) => SEVERITIES.indexOf(s)))
+    return countOf(
+      currentSummary(db).findings,
+      f.statuses ?? ['open'],
+      ranks && ((s) => ranks.has(Math.max(0, SEVERITIES.indexOf(s as Severity)))),
+    )
+  }
   refreshDerived(db)
   const w = findingWhere(db, f)
   if (!w) return 0
-  return (
-    db
-      .prepare(
-        `SELECT count(*) AS n FROM findings ${w.sql.length ? `WHERE ${w.sql.join(' AND ')}` : ''}`,
-      )
-      .get(...w.params) as { n: number }
-  ).n
+  return countWhere(db, 'findings', w)
 }

@@ -1,19 +1,22 @@
 import type { Db } from '../storage/db'
 import type { Page, SortDirection } from '../../shared/query'
 import { decodeCursor, encodeCursor, QueryError } from './cursor'
-import { ftsQuery } from './text'
+import type { TextCondition } from './text-plan'
 
 export const DEFAULT_LIMIT = 100
 export const MAX_LIMIT = 1000
 /**
  * A filter matching at most this many rows sorts its matches; one matching more walks the sort
- * index and keeps the matching rows. Measured at 200k findings: 133 text matches 0.2 ms sorted
- * against 22 ms walked, 2,000 matches 53 ms sorted against 9 ms walked (bench "query").
+ * index and keeps the matching rows. Sorting reads every match; walking reads rows until the page
+ * is full, many more when matches are rare or lie late in the sort order (bench "query").
  */
-const FEW_MATCHES = 500
+export const FEW_MATCHES = 500
 
-/** SQL fragments and their parameters, joined with AND. */
-export type Where = { sql: string[]; params: unknown[] }
+/**
+ * SQL fragments and their parameters, joined with AND; free text apart (text-plan.ts), since a
+ * page may test it row by row instead.
+ */
+export type Where = { sql: string[]; params: unknown[]; text?: TextCondition }
 
 export function where(): Where {
   return { sql: [], params: [] }
@@ -30,31 +33,24 @@ export function inList(w: Where, column: string, values: readonly unknown[] | un
   w.params.push(...values)
 }
 
+/** How many rows of `table` match `w`. */
+export function countWhere(db: Db, table: string, w: Where): number {
+  const text = w.text?.sql()
+  const sql = text ? [...w.sql, text.sql] : w.sql
+  const params = text ? [...w.params, ...text.params] : w.params
+  return (
+    db
+      .prepare(
+        `SELECT count(*) AS n FROM ${table} ${sql.length ? `WHERE ${sql.join(' AND ')}` : ''}`,
+      )
+      .get(...params) as { n: number }
+  ).n
+}
+
 export function limitOf(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_LIMIT
   if (!Number.isInteger(limit) || limit < 1) throw new QueryError(`invalid limit ${limit}`)
   return Math.min(limit, MAX_LIMIT)
-}
-
-/**
- * Adds the free-text condition on `rowid` (the table's rowid column, qualified when the query
- * joins) against the FTS table `fts`. Returns false when the text holds no word (the query
- * matches nothing).
- */
-export function textFilter(
-  db: Db,
-  w: Where,
-  fts: string,
-  rowid: string,
-  text: string | undefined,
-): boolean {
-  if (text === undefined || text.trim() === '') return true
-  const match = ftsQuery(text)
-  if (match === undefined) return false
-  const many = hasMany(db, `SELECT rowid FROM ${fts} WHERE ${fts} MATCH ?`, [match])
-  w.sql.push(`${many ? '+' : ''}${rowid} IN (SELECT rowid FROM ${fts} WHERE ${fts} MATCH ?)`)
-  w.params.push(match)
-  return true
 }
 
 /**
@@ -64,10 +60,15 @@ export function textFilter(
  * the materialised list and stops once the page is full.
  */
 export function hasMany(db: Db, select: string, params: readonly unknown[]): boolean {
-  const r = db
-    .prepare(`SELECT count(*) AS n FROM (${select} LIMIT ?)`)
-    .get(...params, FEW_MATCHES + 1) as { n: number }
-  return r.n > FEW_MATCHES
+  return countUpTo(db, select, params, FEW_MATCHES) > FEW_MATCHES
+}
+
+/** How many rows `select` returns, counting no further than `cap + 1`. */
+export function countUpTo(db: Db, select: string, params: readonly unknown[], cap: number): number {
+  const r = db.prepare(`SELECT count(*) AS n FROM (${select} LIMIT ?)`).get(...params, cap + 1) as {
+    n: number
+  }
+  return r.n
 }
 
 export type Sort = Readonly<{
@@ -84,59 +85,129 @@ export type Sort = Readonly<{
   fixed?: number
 }>
 
+export type Key = string | number | null
+
 /**
- * One page of `SELECT <columns> FROM <from> WHERE <w> ORDER BY <sort keys>` after `cursor`.
- * Reads one row more than the page to know whether another page follows.
+ * `SELECT <columns> FROM <from> WHERE <conditions> ORDER BY <sort keys> LIMIT ?` after the row
+ * whose sort values are `after`; each row also carries its sort values as `_k0`, `_k1`, ...
  */
-export function keysetPage<R, T>(
-  db: Db,
+export function pageStatement(
   q: Readonly<{
     columns: string
     from: string
-    where: Where
+    sql: readonly string[]
+    params: readonly unknown[]
     sort: Sort
+    after?: readonly Key[]
     limit: number
-    cursor?: string
-    map: (row: R) => T
   }>,
-): Page<T> {
+): { sql: string; params: unknown[] } {
   const { sort } = q
-  const sql = [...q.where.sql]
-  const params = [...q.where.params]
+  const sql = [...q.sql]
+  const params = [...q.params]
   const op = sort.direction === 'asc' ? '>' : '<'
-  if (q.cursor !== undefined) {
-    const values = decodeCursor(q.cursor, sort.id, sort.keys.length)
+  if (q.after !== undefined) {
     // The row value decides; the bound on the first key alone is what lets SQLite start the
     // index walk at the cursor (it does not use a row value over an expression as a range).
     sql.push(`${sort.keys[0]} ${op}= ?`)
-    params.push(values[0])
+    params.push(q.after[0])
     sql.push(`(${sort.keys.join(', ')}) ${op} (${sort.keys.map(() => '?').join(', ')})`)
-    params.push(...values)
+    params.push(...q.after)
   }
   const dir = sort.direction === 'asc' ? 'ASC' : 'DESC'
   const keyCols = sort.keys.map((k, i) => `${k} AS _k${i}`).join(', ')
-  const rows = db
-    .prepare(
-      `SELECT ${q.columns}, ${keyCols} FROM ${q.from}
+  return {
+    sql: `SELECT ${q.columns}, ${keyCols} FROM ${q.from}
        ${sql.length ? `WHERE ${sql.join(' AND ')}` : ''}
        ORDER BY ${sort.keys
          .slice(sort.fixed ?? 0)
          .map((k) => `${k} ${dir}`)
          .join(', ')} LIMIT ?`,
+    params: [...params, q.limit],
+  }
+}
+
+/** The sort values a row of pageStatement carries. */
+export function keysOf(sort: Sort, row: Readonly<Record<string, unknown>>): Key[] {
+  return sort.keys.map((_, i) => (row[`_k${i}`] ?? null) as Key)
+}
+
+export type KeysetQuery<R, T> = Readonly<{
+  columns: string
+  /** A table (its rowid names a row). */
+  from: string
+  where: Where
+  sort: Sort
+  limit: number
+  cursor?: string
+  map: (row: R) => T
+}>
+
+/**
+ * One page of `SELECT <columns> FROM <from> WHERE <w> ORDER BY <sort keys>` after `cursor`.
+ * Reads one row more than the page to know whether another page follows. Free text that a page
+ * can test row by row is tried that way first (walk.ts).
+ */
+export function keysetPage<R, T>(db: Db, q: KeysetQuery<R, T>): Page<T> {
+  const after =
+    q.cursor === undefined ? undefined : decodeCursor(q.cursor, q.sort.id, q.sort.keys.length)
+  const walked = q.where.text?.walk?.(q, after)
+  if (walked) return walked
+  const text = q.where.text?.sql()
+  const sql = text ? [...q.where.sql, text.sql] : q.where.sql
+  const params = text ? [...q.where.params, ...text.params] : q.where.params
+  if (text?.drive) {
+    // Few matches, read through the search index: only their row ids and sort values are
+    // sorted, and the page's rows read in full after (SQLite computes every column of every
+    // row it sorts, the open-findings counts of an asset row included).
+    const st = pageStatement({
+      ...q,
+      columns: `${q.from}.rowid AS _rid`,
+      sql,
+      params,
+      after,
+      limit: q.limit + 1,
+    })
+    return readPage(db, q, db.prepare(st.sql).all(...st.params) as PageKey[])
+  }
+  const st = pageStatement({ ...q, sql, params, after, limit: q.limit + 1 })
+  const rows = db.prepare(st.sql).all(...st.params) as (R & Record<string, Key>)[]
+  return toPage(q, rows)
+}
+
+/** A row's id and sort values (`_k0`, `_k1`, ...), in page order. */
+export type PageKey = { _rid: number } & Record<string, unknown>
+
+/** The page of the rows `keys` name, in their order, read in full by row id. */
+export function readPage<R, T>(db: Db, q: KeysetQuery<R, T>, keys: readonly PageKey[]): Page<T> {
+  if (keys.length === 0) return { items: [] }
+  const full = db
+    .prepare(
+      `SELECT ${q.columns}, ${q.from}.rowid AS _rid FROM ${q.from}
+       WHERE ${q.from}.rowid IN (${keys.map(() => '?').join(', ')})`,
     )
-    .all(...params, q.limit + 1) as (R & Record<string, string | number | null>)[]
+    .all(...keys.map((k) => k._rid)) as (R & { _rid: number })[]
+  const byRid = new Map(full.map((r) => [r._rid, r]))
+  const rows = keys.flatMap((k) => {
+    const r = byRid.get(k._rid)
+    if (!r) return []
+    const sortValues: Record<string, unknown> = {}
+    q.sort.keys.forEach((_, i) => (sortValues[`_k${i}`] = k[`_k${i}`]))
+    return [{ ...r, ...sortValues }]
+  })
+  return toPage(q, rows)
+}
+
+/** A page from up to `limit + 1` rows in order (the extra one says another page follows). */
+export function toPage<R, T>(
+  q: Pick<KeysetQuery<R, T>, 'sort' | 'limit' | 'map'>,
+  rows: (R & Record<string, unknown>)[],
+): Page<T> {
   const more = rows.length > q.limit
   if (more) rows.length = q.limit
   const last = rows[rows.length - 1]
   return {
     items: rows.map(q.map),
-    ...(more && last
-      ? {
-          nextCursor: encodeCursor(
-            sort.id,
-            sort.keys.map((_, i) => last[`_k${i}`] ?? null),
-          ),
-        }
-      : {}),
+    ...(more && last ? { nextCursor: encodeCursor(q.sort.id, keysOf(q.sort, last)) } : {}),
   }
 }

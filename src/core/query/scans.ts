@@ -11,10 +11,12 @@ import type {
 } from '../../shared/query'
 import type { ScanStatus } from '../../shared/types'
 import { QueryError } from './cursor'
+import { currentSummary } from './derived'
 import { queryFindings } from './findings'
 import { keysetPage, limitOf, where } from './paging'
 import type { FindingDbRow } from './rows'
 import { FINDING_COLUMNS, FINDINGS_FROM, REF_COLUMNS, toAssetRef, toFindingRow } from './rows'
+import { entries } from './summary'
 
 type ScanDbRow = {
   id: string
@@ -65,7 +67,8 @@ export function scanHistory(
 
 /**
  * Counts for a dashboard: assets by kind, open findings by severity, the worst findings
- * (`topFindings` of them, default 10; 0 for none).
+ * (`topFindings` of them, default 10; 0 for none). The counts are kept with the query layer's
+ * derived state (summary.ts), so this reads a few numbers rather than counting the inventory.
  */
 export function overview(db: Db, opts: Readonly<{ topFindings?: number }> = {}): Overview {
   const last = db
@@ -73,32 +76,21 @@ export function overview(db: Db, opts: Readonly<{ topFindings?: number }> = {}):
       `SELECT ${SCAN_COLUMNS} FROM scans WHERE status = 'complete' ORDER BY started_at DESC, rowid DESC LIMIT 1`,
     )
     .get() as ScanDbRow | undefined
+  const summary = currentSummary(db)
   const assetsByKind: Record<string, number> = {}
   let totalAssets = 0
-  for (const r of db
-    .prepare(`SELECT kind, count(*) AS n FROM assets WHERE status = 'present' GROUP BY kind`)
-    .all() as { kind: string; n: number }[]) {
-    assetsByKind[r.kind] = r.n
-    totalAssets += r.n
+  for (const [status, kind, n] of entries(summary.assets)) {
+    if (status !== 'present') continue
+    assetsByKind[kind] = n
+    totalAssets += n
   }
   const openFindingsBySeverity: Record<string, number> = {}
   let totalOpenFindings = 0
-  for (const r of db
-    .prepare(`SELECT severity, count(*) AS n FROM findings WHERE status = 'open' GROUP BY severity`)
-    .all() as { severity: string; n: number }[]) {
-    openFindingsBySeverity[r.severity] = r.n
-    totalOpenFindings += r.n
+  for (const [status, severity, n] of entries(summary.findings)) {
+    if (status !== 'open') continue
+    openFindingsBySeverity[severity] = n
+    totalOpenFindings += n
   }
-  // Copies of the same weights (same SHA-256) take their space once.
-  const modelStorageBytes =
-    (
-      db
-        .prepare(
-          `SELECT sum(size) AS bytes FROM (SELECT max(size_bytes) AS size FROM assets
-           WHERE kind = 'model' AND status = 'present' GROUP BY coalesce(sha256, id))`,
-        )
-        .get() as { bytes: number | null }
-    ).bytes ?? 0
   const topN = opts.topFindings ?? 10
   const top =
     topN > 0 ? queryFindings(db, { severities: ['critical', 'high'], limit: topN }).items : []
@@ -108,7 +100,8 @@ export function overview(db: Db, opts: Readonly<{ topFindings?: number }> = {}):
     totalAssets,
     openFindingsBySeverity,
     totalOpenFindings,
-    modelStorageBytes,
+    // Copies of the same weights (same SHA-256) take their space once.
+    modelStorageBytes: summary.modelBytes,
     topFindings: top,
   }
 }

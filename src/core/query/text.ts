@@ -12,15 +12,21 @@ const MAX_WORDS = 16
 /** A one-character prefix matches nearly every row: such words are left out. */
 const MIN_WORD = 2
 
+/** The words of a search, as the FTS5 query holds them (empty: the text matches nothing). */
+export function searchWords(text: string): string[] {
+  return (text.match(WORD) ?? []).filter((w) => [...w].length >= MIN_WORD).slice(0, MAX_WORDS)
+}
+
 /**
  * The FTS5 MATCH expression, or undefined when the text holds no word of two or more
  * characters (it matches nothing).
  */
 export function ftsQuery(text: string): string | undefined {
-  const words = (text.match(WORD) ?? []).filter((w) => [...w].length >= MIN_WORD)
-  if (words.length === 0) return undefined
-  return words
-    .slice(0, MAX_WORDS)
-    .map((w) => `"${w}"*`)
-    .join(' AND ')
+  const words = searchWords(text)
+  return words.length === 0 ? undefined : ftsMatch(words)
+}
+
+/** The MATCH expression of searchWords' words: each a quoted prefix, all required. */
+export function ftsMatch(words: readonly string[]): string {
+  return words.map((w) => `"${w}"*`).join(' AND ')
 }

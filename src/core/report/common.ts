@@ -139,6 +139,42 @@ export function detailText(v: DetailValue | undefined): string | undefined {
   return JSON.stringify(v)
 }
 
+/** One file of a multi-file model or dataset (`details.parts`, a Hugging Face repo's files). */
+export type ModelPartView = Readonly<{
+  name: string
+  path: string
+  role?: string
+  sizeBytes?: number
+  format?: string
+  sha256?: string
+  verdict?: string
+}>
+
+/** The parts a model or dataset asset lists, read defensively (details are free-form JSON). */
+export function modelParts(a: Asset): ModelPartView[] {
+  const parts = a.details['parts']
+  if ((a.kind !== 'model' && a.kind !== 'dataset') || !Array.isArray(parts)) return []
+  const out: ModelPartView[] = []
+  for (const p of parts) {
+    if (typeof p !== 'object' || p === null || Array.isArray(p)) continue
+    const r = p as Readonly<Record<string, DetailValue>>
+    const text = (k: string): string | undefined =>
+      typeof r[k] === 'string' && r[k] !== '' ? (r[k] as string) : undefined
+    const name = text('name')
+    if (!name) continue
+    out.push({
+      name,
+      path: text('path') ?? name,
+      role: text('role'),
+      sizeBytes: typeof r['sizeBytes'] === 'number' ? r['sizeBytes'] : undefined,
+      format: text('format'),
+      sha256: text('sha256'),
+      verdict: text('verdict'),
+    })
+  }
+  return out
+}
+
 /** First present detail among several spellings (analyzers are written by different people). */
 export function pickDetail(a: Asset, ...keys: readonly string[]): string | undefined {
   for (const k of keys) {

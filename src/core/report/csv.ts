@@ -2,7 +2,7 @@ import type { InventoryReader } from '../inventory'
 import type { Asset, Severity } from '../types'
 import { severityRank } from '../types'
 import type { ReportOptions } from './common'
-import { detailText, presentAssets } from './common'
+import { detailText, modelParts, presentAssets } from './common'
 import { createSink } from './sink'
 
 /**
@@ -91,11 +91,26 @@ export async function writeCsv(
       const d = opts.deviceOf(a)
       row.push(d?.id, d?.hostname)
     }
-    for (const k of detailKeys) row.push(detailText(a.details[k]))
+    for (const k of detailKeys) row.push(k === 'parts' ? partsText(a) : detailText(a.details[k]))
     if (overflow) row.push(otherDetails(a, keys))
     await sink.write(csvRow(row))
   }
   await sink.flush()
+}
+
+/**
+ * A multi-file model's files in one readable cell (`name [format, bytes, verdict, sha256 …]; …`)
+ * instead of their JSON, which is several times longer.
+ */
+function partsText(a: Asset): string | undefined {
+  const parts = modelParts(a)
+  if (parts.length === 0) return detailText(a.details['parts'])
+  return parts
+    .map(
+      (p) =>
+        `${p.name} [${p.format ?? '?'}, ${p.sizeBytes ?? '?'} B, ${p.verdict ?? 'not scanned'}, sha256 ${p.sha256 ?? '-'}]`,
+    )
+    .join('; ')
 }
 
 function otherDetails(a: Asset, known: ReadonlySet<string>): string | undefined {

@@ -80,13 +80,45 @@ function classMix(body: string, charset: SecretCharset): boolean {
     case 'base64':
     case 'base64url':
       return body.length >= 30 ? classes === 3 : classes >= 2
+    case 'password':
+      return true
   }
+}
+
+/** Passwords that stand for "fill in your own" or a throwaway local database, not a credential. */
+const DEFAULT_PASSWORDS = new Set([
+  'password',
+  'passwd',
+  'pass',
+  'pwd',
+  'postgres',
+  'postgresql',
+  'mysql',
+  'mariadb',
+  'root',
+  'admin',
+  'changeme',
+  'secret',
+  'user',
+  'username',
+])
+
+/** A person's password inside a URL: a reference, a template or a stock default is no credential. */
+function judgePassword(body: string): BodyVerdict | undefined {
+  if (/[${}<>[\]]|%\(|^\*+$/.test(body)) return 'placeholder'
+  if (DEFAULT_PASSWORDS.has(body.toLowerCase())) return 'placeholder'
+  if (body.length < 6) return 'low-entropy'
+  return undefined
 }
 
 export type BodyVerdict = 'ok' | 'placeholder' | 'low-entropy' | 'charset'
 
 /** Judges the random part of a candidate key. */
 export function judgeBody(body: string, charset: SecretCharset, minEntropy: number): BodyVerdict {
+  if (charset === 'password') {
+    const v = judgePassword(body)
+    if (v) return v
+  }
   const lower = body.toLowerCase()
   for (const w of PLACEHOLDER_WORDS) if (lower.includes(w)) return 'placeholder'
   if (hasRepeat(body, charset === 'hex' ? 7 : 6)) return 'placeholder'

@@ -28,7 +28,7 @@ export function secretAssetFromHit(hit: SecretHit, path: string, source: string)
     kind: 'secret',
     path,
     identity: secretAssetIdentity(hit, path),
-    name: `${hit.provider} key`,
+    name: `${hit.provider} ${hit.label ?? 'key'}`,
     source,
     details: {
       provider: hit.provider,
@@ -47,7 +47,7 @@ export function secretFindingFromHit(hit: SecretHit, path: string, assetId?: str
   return {
     ruleId: hit.ruleId,
     severity: hit.severity,
-    message: `${hit.provider} API key in ${WHERE_WORDS[hit.where] ?? hit.where}: ${path}:${hit.line} (${hit.redacted})`,
+    message: `${hit.provider} ${hit.label ?? 'API key'} in ${WHERE_WORDS[hit.where] ?? hit.where}: ${path}:${hit.line} (${hit.redacted})`,
     path,
     line: hit.line,
     ...(assetId === undefined ? {} : { assetId }),

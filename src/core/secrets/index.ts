@@ -3,15 +3,21 @@
  * (redacted preview + HMAC fingerprint only) and workstation posture checks.
  */
 export type { SecretFileKind, SecretHit, SecretWhere } from './types'
-export type { SecretScanner } from './scanner'
+export type { NamedValueOptions, PrivateKeyHit, SecretScanner } from './scanner'
 export type { SecretsPass, SecretFileResult } from './pass'
-export type { SecretRuleDef, SecretCharset } from './rules'
+export type { SecretRuleDef, SecretCharset, SecretRuleScope } from './rules'
 export { secretFileKind } from './file-kind'
 export { createSecretScanner, scanEnvironment } from './scanner'
 export { createSecretsPass } from './pass'
 export { secretAssetFromHit, secretAssetIdentity, secretFindingFromHit } from './hit-records'
 export { redact, fingerprint } from './redact'
 export { SECRET_RULE_DEFS } from './rules'
-export { AI_KEY_RULE_ID } from './matcher'
+export {
+  AGENT_CREDENTIAL_RULE_ID,
+  AI_KEY_RULE_ID,
+  IDENTITY_KEY_RULE_ID,
+  scopeForKind,
+} from './matcher'
+export { isPlaceholderValue, isValueReference, looksSecretName } from './named-value'
 export { parseGitIndex } from './git-index'
 export { compileIgnore, isIgnored } from './gitignore'

@@ -8,13 +8,31 @@ import {
   judgeBody,
   looksLikeDigest,
 } from './decoys'
-import type { SecretRuleDef } from './rules'
+import type { SecretRuleDef, SecretRuleScope } from './rules'
 import { SECRET_RULE_DEFS } from './rules'
+import type { TriggerSet } from './triggers'
 import { compileTriggers, findTriggers } from './triggers'
 import type { SecretFileKind, SecretWhere } from './types'
 
 /** The finding rule every AI key hit raises (severity varies per provider and location). */
 export const AI_KEY_RULE_ID = 'secret.ai-api-key'
+/** The finding rule of a credential handed to an agent (agent-scope rows and the generic fallback). */
+export const AGENT_CREDENTIAL_RULE_ID = 'secret.agent-credential'
+/** The finding rule of an AI tool's private identity key. */
+export const IDENTITY_KEY_RULE_ID = 'secret.identity-key'
+
+/** The finding rule a row's hits raise. */
+export function ruleIdFor(rule: SecretRuleDef): string {
+  return (rule.scope ?? 'ai') === 'agent' ? AGENT_CREDENTIAL_RULE_ID : AI_KEY_RULE_ID
+}
+
+/**
+ * The rows a file kind gets by default: an AI tool's own credential file holds what the tool hands
+ * its agents (a goose `secrets.yaml` with a GitHub token), so it gets the agent rows too.
+ */
+export function scopeForKind(kind: SecretFileKind): SecretRuleScope {
+  return kind === 'tool-credentials' ? 'agent' : 'ai'
+}
 
 type CompiledRule = Readonly<{
   def: SecretRuleDef
@@ -44,43 +62,55 @@ function compile(def: SecretRuleDef, index: number): CompiledRule {
   return { def, index, re, bare: def.pattern.startsWith('(?<body>') }
 }
 
-const COMPILED: readonly CompiledRule[] = SECRET_RULE_DEFS.map(compile)
-const KEYWORD_RULES = COMPILED.filter((r) => r.def.requiresKeyword)
+/** The compiled rows of one scope, indexed by keyword and by anchor stem. */
+type RuleSet = Readonly<{
+  keywordRules: readonly CompiledRule[]
+  /** keyword -> rules that need it. */
+  byKeyword: ReadonlyMap<string, readonly CompiledRule[]>
+  /**
+   * Lower-case stems of the anchors (the shortest anchor prefix shared by rows, e.g. `sk-` for all
+   * OpenAI/Anthropic/OpenRouter rows) -> [case-sensitive anchor, rule] pairs to try at a stem hit.
+   */
+  byStem: ReadonlyMap<string, readonly (readonly [string, CompiledRule])[]>
+  /** Keywords and anchor stems, found in one pass (see triggers.ts). */
+  triggers: TriggerSet
+}>
 
-/** keyword -> rules that need it. */
-const RULES_BY_KEYWORD = new Map<string, CompiledRule[]>()
-for (const r of KEYWORD_RULES) {
-  for (const k of r.def.keywords) {
-    const list = RULES_BY_KEYWORD.get(k) ?? []
-    list.push(r)
-    RULES_BY_KEYWORD.set(k, list)
+function buildRuleSet(rules: readonly CompiledRule[]): RuleSet {
+  const keywordRules = rules.filter((r) => r.def.requiresKeyword)
+  const byKeyword = new Map<string, CompiledRule[]>()
+  for (const r of keywordRules) {
+    for (const k of r.def.keywords) {
+      const list = byKeyword.get(k) ?? []
+      list.push(r)
+      byKeyword.set(k, list)
+    }
   }
-}
-
-/**
- * Lower-case stems of the anchors (the shortest anchor prefix shared by rows, e.g. `sk-` for all
- * OpenAI/Anthropic/OpenRouter rows) -> [case-sensitive anchor, rule] pairs to try at a stem hit.
- */
-const ANCHORS_BY_STEM = new Map<string, [string, CompiledRule][]>()
-{
   const all: [string, CompiledRule][] = []
-  for (const r of COMPILED) {
+  for (const r of rules) {
     if (r.def.requiresKeyword) continue
     for (const a of r.def.anchors ?? []) all.push([a, r])
   }
   const lowers = [...new Set(all.map(([a]) => a.toLowerCase()))]
   const stems = lowers.filter((a) => !lowers.some((b) => b !== a && a.startsWith(b)))
+  const byStem = new Map<string, [string, CompiledRule][]>()
   for (const [a, r] of all) {
     const stem = stems.find((st) => a.toLowerCase().startsWith(st))
     if (stem === undefined) continue
-    const list = ANCHORS_BY_STEM.get(stem) ?? []
+    const list = byStem.get(stem) ?? []
     list.push([a, r])
-    ANCHORS_BY_STEM.set(stem, list)
+    byStem.set(stem, list)
   }
+  const triggers = compileTriggers(new Set([...byKeyword.keys(), ...byStem.keys()]))
+  return { keywordRules, byKeyword, byStem, triggers }
 }
 
-/** Keywords and anchor stems, found in one pass (see triggers.ts). */
-const TRIGGERS = compileTriggers(new Set([...RULES_BY_KEYWORD.keys(), ...ANCHORS_BY_STEM.keys()]))
+const COMPILED: readonly CompiledRule[] = SECRET_RULE_DEFS.map(compile)
+/** `ai` runs the AI provider rows only; `agent` adds the rows for services agents are given keys for. */
+const RULE_SETS: Readonly<Record<SecretRuleScope, RuleSet>> = {
+  ai: buildRuleSet(COMPILED.filter((r) => (r.def.scope ?? 'ai') === 'ai')),
+  agent: buildRuleSet(COMPILED),
+}
 
 /** Longest keyword-rule key, plus slack: a match starting in the window always ends in the slice. */
 const SLICE_SLACK = 400
@@ -105,7 +135,7 @@ function accept(
   if (isReference(before)) return false
   if (isTruncated(text.slice(start + value.length, start + value.length + 6))) return false
   if (r.bare) {
-    if (d.id !== 'pinecone-legacy' && isUuid(value)) return false
+    if (!d.uuidKey && isUuid(value)) return false
     if (looksLikeDigest(before.slice(-40))) return false
   }
   return true
@@ -123,8 +153,13 @@ function consider(r: CompiledRule, text: string, m: RegExpExecArray, offset: num
 }
 
 /** Finds, validates and de-duplicates key candidates in `text` (no line mapping). */
-export function findCandidates(text: string, path: string): Candidate[] {
+export function findCandidates(
+  text: string,
+  path: string,
+  scope: SecretRuleScope = 'ai',
+): Candidate[] {
   if (isFixturePath(path)) return []
+  const set = RULE_SETS[scope]
   const raw: Raw[] = []
   // Regions per keyword rule: [keywordEnd, keywordEnd + window]; overlapping regions merge.
   const regions = new Map<CompiledRule, [number, number][]>()
@@ -136,13 +171,13 @@ export function findCandidates(text: string, path: string): Candidate[] {
     regions.set(r, list)
   }
   const lowerPath = path.toLowerCase()
-  for (const r of KEYWORD_RULES) {
+  for (const r of set.keywordRules) {
     if (r.def.pathContext && r.def.keywords.some((k) => lowerPath.includes(k))) {
       addRegion(r, 0, text.length)
     }
   }
-  findTriggers(text, TRIGGERS, (trigger, pos) => {
-    const anchored = ANCHORS_BY_STEM.get(trigger)
+  findTriggers(text, set.triggers, (trigger, pos) => {
+    const anchored = set.byStem.get(trigger)
     if (anchored) {
       for (const [anchor, r] of anchored) {
         if (!text.startsWith(anchor, pos)) continue
@@ -152,8 +187,7 @@ export function findCandidates(text: string, path: string): Candidate[] {
       }
     }
     const end = pos + trigger.length
-    for (const r of RULES_BY_KEYWORD.get(trigger) ?? [])
-      addRegion(r, end, end + (r.def.window ?? 80))
+    for (const r of set.byKeyword.get(trigger) ?? []) addRegion(r, end, end + (r.def.window ?? 80))
   })
   let lower: string | undefined
   for (const [r, list] of regions) {

@@ -1,4 +1,5 @@
 import type { Severity } from '../types'
+import { AGENT_CREDENTIAL_ROWS } from './agent-rules'
 
 /**
  * Detector table for AI provider keys, as data. Each row names its provider, so every hit is
@@ -16,7 +17,24 @@ import type { Severity } from '../types'
 
 /** Which character classes a real random body must mix (a real 40-char random key always does). */
 export type SecretCharset =
-  'hex' | 'base62' | 'letters' | 'lower-alnum' | 'base32' | 'base64' | 'base64url'
+  | 'hex'
+  | 'base62'
+  | 'letters'
+  | 'lower-alnum'
+  | 'base32'
+  | 'base64'
+  | 'base64url'
+  /** A password chosen by a person (database URLs): no class mix required, defaults refused. */
+  | 'password'
+
+/**
+ * Where a row applies. `ai` rows (the default) run on every file the secrets engine reads: they
+ * are the AI provider keys the product is about. `agent` rows are the services AI agents are
+ * given keys for (GitHub, Slack, databases, search APIs): a GitHub token in a project's `.env` is
+ * not an AI asset, but the same token in an MCP server's `env` block, an agent's settings or an AI
+ * tool's credential file is one, so these rows run only on text handed to an agent.
+ */
+export type SecretRuleScope = 'ai' | 'agent'
 
 export type SecretRuleDef = Readonly<{
   id: string
@@ -42,9 +60,15 @@ export type SecretRuleDef = Readonly<{
   fileContext?: readonly string[]
   /** A keyword in the file path (lower-case) also satisfies `requiresKeyword` for the whole text. */
   pathContext?: boolean
+  /** Default `ai`; see SecretRuleScope. */
+  scope?: SecretRuleScope
+  /** What the value is called in asset names and messages (`token`, `password`); default `key`. */
+  label?: string
+  /** The key itself is UUID-shaped (bare UUIDs are otherwise taken for identifiers, not keys). */
+  uuidKey?: boolean
 }>
 
-export const SECRET_RULE_DEFS: readonly SecretRuleDef[] = [
+const AI_KEY_ROWS: readonly SecretRuleDef[] = [
   // --- OpenAI ------------------------------------------------------------------------------
   {
     id: 'openai-admin',
@@ -458,6 +482,7 @@ export const SECRET_RULE_DEFS: readonly SecretRuleDef[] = [
   {
     id: 'pinecone-legacy',
     provider: 'Pinecone',
+    uuidKey: true,
     pattern: '(?<body>[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12})',
     requiresKeyword: true,
     keywords: ['pinecone_api_key', 'pinecone-api-key', 'pineconeapikey'],
@@ -490,3 +515,6 @@ export const SECRET_RULE_DEFS: readonly SecretRuleDef[] = [
     pathContext: true,
   },
 ]
+
+/** Every detector row, AI provider rows first: the earliest row wins a span both match. */
+export const SECRET_RULE_DEFS: readonly SecretRuleDef[] = [...AI_KEY_ROWS, ...AGENT_CREDENTIAL_ROWS]

@@ -1,14 +1,58 @@
 import type { Candidate } from './matcher'
-import { AI_KEY_RULE_ID, LineMap, findCandidates, severityFor, whereFor } from './matcher'
+import {
+  AGENT_CREDENTIAL_RULE_ID,
+  IDENTITY_KEY_RULE_ID,
+  LineMap,
+  findCandidates,
+  ruleIdFor,
+  scopeForKind,
+  severityFor,
+  whereFor,
+} from './matcher'
+import { genericCredential, isValueReference, platformCredential } from './named-value'
 import { notebookCandidates } from './notebook'
+import type { PrivateKeyFacts } from './private-key'
+import { privateKeyFacts } from './private-key'
 import { fingerprint, redact } from './redact'
+import type { SecretRuleScope } from './rules'
 import type { SecretFileKind, SecretHit, SecretWhere } from './types'
 
+/** Where a named value sits (`line` is the value's own line in its file). */
+export type NamedValueOptions = Readonly<{
+  path: string
+  kind: SecretFileKind
+  line: number
+  /**
+   * The platform whose profile holds the value: a credential no row recognises is then attributed
+   * to it (`platform-credential`) instead of the generic fallback, and needs no key-ish name.
+   */
+  platform?: string
+}>
+
+/** A private key file: its hit (asset and finding shape) and the public facts about the key. */
+export type PrivateKeyHit = Readonly<{
+  hit: SecretHit
+  facts: Omit<PrivateKeyFacts, 'body'>
+}>
+
 export type SecretScanner = Readonly<{
-  /** Scan text already in memory (MCP config values, notebook cells, env). Never returns the value. */
-  scanText(text: string, opts: { path: string; kind: SecretFileKind }): SecretHit[]
+  /**
+   * Scan text already in memory (MCP config values, notebook cells, env). Never returns the value.
+   * `scope` picks the rows (default: by kind, see scopeForKind).
+   */
+  scanText(
+    text: string,
+    opts: { path: string; kind: SecretFileKind; scope?: SecretRuleScope },
+  ): SecretHit[]
   /** Notebook JSON: code cells and outputs, JSON-aware, line numbers of the `.ipynb` file. */
   scanNotebook(jsonText: string, path: string): SecretHit[]
+  /**
+   * One value an agent or platform receives, with its name (`GITHUB_TOKEN`, `Authorization`):
+   * every row (agent scope), then the generic fallback for a random value under a key-ish name.
+   */
+  scanNamedValue(name: string, value: string, opts: NamedValueOptions): SecretHit[]
+  /** The first PEM private key in `text`, attributed to `provider` (an AI tool's identity key). */
+  scanPrivateKey(text: string, opts: { path: string; provider: string }): PrivateKeyHit | undefined
 }>
 
 /** Internal variant used by the pass and the env scan: same hits, plus options. */
@@ -17,7 +61,13 @@ export type InternalScanner = SecretScanner &
     /** Text scan; `lineOffset` shifts line numbers (chunked reads), `processEnv` lowers severity. */
     scanTextAt(
       text: string,
-      opts: { path: string; kind: SecretFileKind; lineOffset?: number; processEnv?: boolean },
+      opts: {
+        path: string
+        kind: SecretFileKind
+        lineOffset?: number
+        processEnv?: boolean
+        scope?: SecretRuleScope
+      },
     ): SecretHit[]
   }>
 
@@ -34,9 +84,10 @@ export function createSecretScanner(opts: { fingerprintKey: Uint8Array }): Inter
   ): SecretHit => {
     const pos = lines.position(c.start)
     return {
-      ruleId: AI_KEY_RULE_ID,
+      ruleId: ruleIdFor(c.rule),
       detector: c.rule.id,
       provider: c.rule.provider,
+      ...(c.rule.label === undefined ? {} : { label: c.rule.label }),
       line: pos.line + lineOffset,
       column: pos.column,
       redacted: redact(c.value),
@@ -47,7 +98,7 @@ export function createSecretScanner(opts: { fingerprintKey: Uint8Array }): Inter
     }
   }
   const scanTextAt: InternalScanner['scanTextAt'] = (text, o) => {
-    const cands = findCandidates(text, o.path)
+    const cands = findCandidates(text, o.path, o.scope ?? scopeForKind(o.kind))
     if (cands.length === 0) return []
     const lines = new LineMap(text)
     return cands.map((c) => {
@@ -61,6 +112,60 @@ export function createSecretScanner(opts: { fingerprintKey: Uint8Array }): Inter
     scanText: (text, o) =>
       o.kind === 'notebook' ? scanNotebook(text, o.path) : scanTextAt(text, { ...o }),
     scanNotebook: (jsonText, path) => scanNotebook(jsonText, path),
+    scanNamedValue,
+    scanPrivateKey,
+  }
+
+  function scanNamedValue(name: string, value: string, o: NamedValueOptions): SecretHit[] {
+    if (isValueReference(value)) return []
+    const where = whereFor(o.kind, '')
+    const text = `${name}=${value}`
+    const found = scanTextAt(text, { path: o.path, kind: o.kind, scope: 'agent' })
+    if (found.length > 0) return found.map((h) => ({ ...h, line: o.line, where }))
+    const v = o.platform !== undefined ? platformCredential(value) : genericCredential(name, value)
+    if (v === undefined) return []
+    return [
+      {
+        ruleId: AGENT_CREDENTIAL_RULE_ID,
+        detector: o.platform !== undefined ? 'platform-credential' : 'generic-named-value',
+        provider: o.platform ?? 'generic',
+        label: o.platform !== undefined ? 'credential' : 'secret',
+        line: o.line,
+        column: 1,
+        redacted: redact(v),
+        fingerprint: fingerprint(v, key),
+        severity: 'medium',
+        where,
+        path: o.path,
+      },
+    ]
+  }
+
+  function scanPrivateKey(
+    text: string,
+    o: { path: string; provider: string },
+  ): PrivateKeyHit | undefined {
+    const found = privateKeyFacts(text)
+    if (!found) return undefined
+    const { body, ...facts } = found
+    const tail = facts.publicKeyFingerprint?.slice(-4)
+    const begin = text.indexOf('-----BEGIN ')
+    return {
+      hit: {
+        ruleId: IDENTITY_KEY_RULE_ID,
+        detector: 'private-key',
+        provider: o.provider,
+        label: 'private key',
+        line: begin < 0 ? 1 : new LineMap(text).position(begin).line,
+        column: 1,
+        redacted: `${facts.algorithm} private key${tail ? ` …${tail}` : ''}`,
+        fingerprint: fingerprint(body, key),
+        severity: 'low',
+        where: 'config',
+        path: o.path,
+      },
+      facts,
+    }
   }
 
   function scanNotebook(jsonText: string, path: string): SecretHit[] {

@@ -22,11 +22,13 @@ export type SecretWhere = 'code' | 'output' | 'comment' | 'history' | 'config' |
 
 /** One detected key. It carries provider, location, redacted preview and fingerprint: never the value. */
 export type SecretHit = Readonly<{
-  /** Finding rule id (`secret.ai-api-key`). */
+  /** Finding rule id (`secret.ai-api-key`, `secret.agent-credential`, `secret.identity-key`). */
   ruleId: string
   /** Detector row that matched (`openai-project`, `wandb`, ...): for tests and details. */
   detector: string
   provider: string
+  /** What the value is called in names and messages (`token`, `password`); absent for an API key. */
+  label?: string
   line: number
   column: number
   redacted: string

@@ -1,22 +1,38 @@
 import type { Dirent, Stats } from 'node:fs'
 import { constants, lstatSync, statSync } from 'node:fs'
 import { open, readdir, realpath, stat } from 'node:fs/promises'
-import { isAbsolute, relative } from 'node:path'
+import { isAbsolute, join, relative, sep } from 'node:path'
 import type { SkippedEntry, SkipReason } from '../types'
 import { observePath } from './read-trace'
 
 /**
- * Bounded, never-throwing filesystem helpers shared by the discovery locators (stores, system,
- * tools). Every read stats the path first and refuses anything but a regular file: opening a FIFO
- * for reading blocks until a writer appears, and a device can be endless. The byte bound is checked
- * before any byte is read and enforced again by the read itself (a file may grow after the stat).
+ * The one set of bounded, never-throwing filesystem helpers: discovery's locators and analyzers
+ * (stores, system, tools), the secrets engine and the crawl use these. Every read stats the path
+ * first and refuses anything but a regular file: opening a FIFO for reading blocks until a writer
+ * appears, and a device can be endless. The byte bound is checked before any byte is read and
+ * enforced again by the read itself (a file may grow after the stat).
  */
+
+/**
+ * Config and metadata files (tool settings, store manifests, platform profiles) are small and
+ * hand-written or tool-written; anything bigger is skipped rather than read whole.
+ */
+export const CONFIG_CAP_BYTES = 4 * 1024 * 1024
+
+/** Hard bound on a bounded walk (walkFiles) so a pathological tree cannot hang a scan. */
+export const WALK_MAX_ENTRIES = 50_000
 
 /** Where skipped entries go (a DiscoveryContext, or anything with the same method). */
 export type SkipSink = Readonly<{ emitSkipped(entry: SkippedEntry): void }>
 
 /** errno codes that mean "nothing there": normal while probing, so they are not reported. */
 export const MISSING_CODES: ReadonlySet<string> = new Set(['ENOENT', 'ENOTDIR'])
+
+/**
+ * Only absence is quiet: a store reports a file where its directory should be (ENOTDIR), since
+ * that breaks the store.
+ */
+export const ABSENT_ONLY: ReadonlySet<string> = new Set(['ENOENT'])
 
 /** Non-blocking open: should a FIFO replace the file between stat and open, open must not hang. */
 const OPEN_FLAGS =
@@ -263,6 +279,78 @@ export async function readTextOrSkip(
       sink.emitSkipped(r.skip)
       return undefined
   }
+}
+
+/** readTextOrSkip for config files: a leading byte order mark is dropped, the cap defaults to CONFIG_CAP_BYTES. */
+export function readConfig(
+  sink: SkipSink,
+  path: string,
+  cap = CONFIG_CAP_BYTES,
+): Promise<string | undefined> {
+  return readTextOrSkip(sink, path, cap, { stripBom: true })
+}
+
+export type JsonRead = { ok: true; value: unknown } | { ok: false; error: string }
+
+/** Bounded JSON read; a missing file is `undefined`, malformed JSON an error outcome. */
+export async function readJsonBounded(
+  sink: SkipSink,
+  path: string,
+  cap = CONFIG_CAP_BYTES,
+): Promise<JsonRead | undefined> {
+  const text = await readTextOrSkip(sink, path, cap)
+  if (text === undefined) return undefined
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown }
+  } catch (e) {
+    return { ok: false, error: errorMessage(e) }
+  }
+}
+
+/** A directory entry that is a directory, or a symlink to one (environments are sometimes linked). */
+export async function isDirEntry(parent: string, d: Dirent): Promise<boolean> {
+  if (d.isDirectory()) return true
+  if (d.isSymbolicLink()) return isDir(join(parent, d.name))
+  return false
+}
+
+export type WalkedFile = Readonly<{ path: string; rel: string; size: number; symlink: boolean }>
+
+/**
+ * Bounded recursive listing. File symlinks are followed (stores link files); directory symlinks
+ * are not, so loops are impossible. Errors other than absence become skipped entries, and a walk
+ * past WALK_MAX_ENTRIES stops with one; never throws.
+ */
+export async function walkFiles(
+  sink: SkipSink,
+  root: string,
+  opts: Readonly<{ maxDepth: number; skipDirs?: ReadonlySet<string> }>,
+): Promise<WalkedFile[]> {
+  const out: WalkedFile[] = []
+  let seen = 0
+  const rel = (p: string): string => relative(root, p).split(sep).join('/')
+  const visit = async (dir: string, depth: number): Promise<void> => {
+    for (const e of await listDir(sink, dir, ABSENT_ONLY)) {
+      if (++seen > WALK_MAX_ENTRIES) {
+        if (seen === WALK_MAX_ENTRIES + 1)
+          sink.emitSkipped({
+            path: root,
+            reason: 'too-large',
+            message: `walk stopped after ${WALK_MAX_ENTRIES} entries`,
+          })
+        return
+      }
+      const p = join(dir, e.name)
+      if (e.isDirectory()) {
+        if (depth < opts.maxDepth && !opts.skipDirs?.has(e.name)) await visit(p, depth + 1)
+      } else if (e.isFile() || e.isSymbolicLink()) {
+        const st = await statQuiet(p)
+        if (st?.isFile()) out.push({ path: p, rel: rel(p), size: st.size, symlink: !e.isFile() })
+      }
+    }
+  }
+  await visit(root, 0)
+  return out
 }
 
 /** Whether `p` is `root` or below it (a string test on normalised absolute paths). */

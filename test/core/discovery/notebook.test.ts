@@ -17,6 +17,7 @@ import {
   riskyNotebook,
   writeNotebook,
 } from '../../fixtures/generators/homes/stores-notebooks'
+import { KEY_MAKERS, makeRng } from '../../fixtures/generators/secrets/keys'
 import { makeTestContext } from '../../helpers/discovery-context'
 
 const root = mkdtempSync(join(tmpdir(), 'aiscout-nb-'))
@@ -28,6 +29,11 @@ function fileLineOf(path: string, needle: string): number {
       .split('\n')
       .findIndex((l) => l.includes(needle)) + 1
   )
+}
+
+/** An OpenAI project key of the documented shape, built at run time. */
+function realKey(seed: number): string {
+  return KEY_MAKERS['openai-project']!(makeRng(seed * 7919))
 }
 
 function setup(name: string) {
@@ -211,6 +217,64 @@ describe('notebook analyzer', () => {
       ).toHaveLength(2)
     },
   )
+
+  it('reads checkpoints with the real engine: a key deleted from the notebook, kept in a checkpoint output, is reported there and linked', async () => {
+    const home = join(root, 'ckpt-real')
+    const t = makeTestContext({
+      home,
+      platform: 'linux',
+      secrets: createSecretScanner({ fingerprintKey: randomBytes(32) }),
+    })
+    const kept = realKey(1)
+    const deleted = realKey(2)
+    const nb = writeNotebook(
+      join(home, 'p', 'chat.ipynb'),
+      notebookJson([codeCell([`client = OpenAI(api_key="${kept}")`])]),
+    )
+    const cp = writeNotebook(
+      join(home, 'p', '.ipynb_checkpoints', 'chat-checkpoint.ipynb'),
+      notebookJson([
+        codeCell(
+          [`client = OpenAI(api_key="${kept}")`, 'print(os.environ["OPENAI_API_KEY"])'],
+          [{ output_type: 'stream', name: 'stdout', text: [`${deleted}\n`] }],
+        ),
+      ]),
+    )
+    await NOTEBOOK_ANALYZER.analyze(nb, t.ctx)
+    const notebook = t.assets.find((a) => a.kind === 'notebook')!
+    const secrets = t.assets.filter((a) => a.kind === 'secret')
+    expect(secrets.map((s) => [s.path, s.details?.where])).toEqual([
+      [nb, 'code'],
+      [cp, 'output'],
+    ])
+    expect(secrets[1]!.details?.line).toBe(fileLineOf(cp, deleted.slice(0, 20)))
+    expect(
+      notebook.links?.filter((l) => l.relation === 'contains-secret').map((l) => l.to),
+    ).toEqual(secrets.map((s) => s.id))
+    expect(t.claimedFiles.has(cp)).toBe(true)
+    const out = JSON.stringify({ assets: t.assets, findings: t.findings })
+    expect(out).not.toContain(kept)
+    expect(out).not.toContain(deleted)
+  })
+
+  it('still reads the checkpoint when the notebook itself is over the size cap', async () => {
+    const home = join(root, 'ckpt-big')
+    const t = makeTestContext({
+      home,
+      platform: 'linux',
+      secrets: createSecretScanner({ fingerprintKey: randomBytes(32) }),
+    })
+    const big = join(home, 'p', 'huge.ipynb')
+    writeNotebook(big, ' ')
+    writeFileSync(big, Buffer.alloc(20 * 1024 * 1024 + 1, 0x20))
+    const cp = writeNotebook(
+      join(home, 'p', '.ipynb_checkpoints', 'huge-checkpoint.ipynb'),
+      notebookJson([codeCell([`key = "${realKey(3)}"`])]),
+    )
+    await NOTEBOOK_ANALYZER.analyze(big, t.ctx)
+    expect(t.assets.filter((a) => a.kind === 'secret').map((a) => a.path)).toEqual([cp])
+    expect(t.skipped).toContainEqual(expect.objectContaining({ path: big, reason: 'too-large' }))
+  })
 
   it('reports an orphan checkpoint (its notebook deleted) with checkpointOf', async () => {
     const s = setup('orphan')

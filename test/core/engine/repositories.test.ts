@@ -70,9 +70,13 @@ describe('repositories found by `scan`', () => {
     expect(f?.line).toBe(2)
     expect(at(good)?.details).toMatchObject({ trustRemoteCode: true })
     expect(at(good)?.verdict).toBe('suspicious')
-    // A .nemo checkpoint in the cache is scanned as a model file: its config's _target_ is found.
-    const nemoFile = assets.find((a) => a.name === 'acme/asr-nemo/asr.nemo')
-    expect(nemoFile).toMatchObject({ format: 'nemo', verdict: 'malicious' })
+    // A .nemo checkpoint in the cache is scanned as one of the repo's parts: its config's
+    // _target_ is found, and the repo (one model) takes its verdict.
+    const nemoParts = (at(nemo)?.details.parts ?? []) as { name: string }[]
+    expect(nemoParts.find((p) => p.name === 'asr.nemo')).toMatchObject({
+      format: 'nemo',
+      verdict: 'malicious',
+    })
     expect(at(nemo)?.verdict).toBe('malicious')
     // Project folders found by the crawl.
     expect(at(project)).toMatchObject({ format: 'model-repository', verdict: 'suspicious' })

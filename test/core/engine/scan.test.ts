@@ -204,10 +204,15 @@ describe('model stores through the engine', () => {
     )
     await scan(db, { home: fake.home, env: {} })
     const inv = openInventoryReader(db)
-    const blob = [...inv.assets()].find((a) => a.path === join(repo, 'blobs', sha))
-    expect(blob).toMatchObject({ kind: 'model', verdict: 'malicious', sha256: sha })
+    // One model asset for the repo; the template is its part, and the part's finding is the repo's.
+    const model = [...inv.assets()].find((a) => a.path === repo)
+    expect(model).toMatchObject({ kind: 'model', verdict: 'malicious' })
+    expect([...inv.assets()].some((a) => a.path.includes(join(repo, 'blobs')))).toBe(false)
+    const cfg = join(repo, 'snapshots', commit, 'tokenizer_config.json')
     expect(
-      [...inv.findings()].some((f) => f.path === blob!.path && f.severity === 'critical'),
+      [...inv.findings()].some(
+        (f) => f.path === cfg && f.assetId === model!.id && f.severity === 'critical',
+      ),
     ).toBe(true)
     db.close()
   })

@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { assetDetail, overview, queryAssets, queryFindings } from '../../../src/core/query'
+import {
+  assetDetail,
+  overview,
+  queryAssets,
+  queryFindings,
+  scanHistory,
+} from '../../../src/core/query'
 import type { Db } from '../../../src/core/storage/db'
 import type { AssetQuery, FindingQuery } from '../../../src/shared/query'
 import { storeScan, tempDb } from './helpers'
@@ -130,8 +136,25 @@ describe('query plans use the 0055 indexes', () => {
     const plans = s.calls.map((c) => planOf(db, c)).join('\n')
     expect(plans).toMatch(/findings_by_asset/)
     expect(plans).toMatch(/asset_links_by_to/)
-    expect(plans).toMatch(/COVERING INDEX assets_by_status/)
-    expect(plans).toMatch(/COVERING INDEX findings_by_status/)
     expect(plans).not.toMatch(/SCAN assets(?! USING)/)
+  })
+
+  it('the overview reads kept counts and the latest scan by index, counting nothing', () => {
+    const db = seeded()
+    overview(db) // the first query after the scan brings the derived state up to date
+    const s = spy(db)
+    overview(s.db, { topFindings: 0 })
+    const plans = s.calls.map((c) => planOf(db, c)).join('\n')
+    expect(plans).toMatch(/scans_by_status/)
+    expect(plans).not.toMatch(/SCAN (assets|findings|scans)\b/)
+    expect(plans).not.toMatch(/INDEX (assets|findings)_by_status/)
+    expect(plans).not.toMatch(/TEMP B-TREE/)
+  })
+
+  it('scan history walks the scans by start', () => {
+    const db = seeded()
+    const s = spy(db)
+    scanHistory(s.db, { limit: 5 })
+    expect(s.calls.map((c) => planOf(db, c)).join('\n')).toMatch(/scans_by_started/)
   })
 })

@@ -12,7 +12,9 @@ import {
 } from '../../../src/core/query'
 import type { Db } from '../../../src/core/storage/db'
 import { openDb } from '../../../src/core/storage/db'
-import type { NewAsset } from '../../../src/core/types'
+import { compactChanges } from '../../../src/core/storage/change-log'
+import { beginScan } from '../../../src/core/storage/inventory-store'
+import type { NewAsset, NewFinding, ScanScope } from '../../../src/core/types'
 import type {
   AssetQuery,
   AssetRow,
@@ -21,7 +23,7 @@ import type {
   Page,
 } from '../../../src/shared/query'
 import { ASSET_SORT_KEYS, FINDING_SORT_KEYS } from '../../../src/shared/query'
-import { storeScan, tempDb } from './helpers'
+import { HOST, STATS, storeScan, tempDb } from './helpers'
 
 const SHA_A = 'a'.repeat(63) + '1'
 const SHA_B = '0123456789abcdef'.repeat(4)
@@ -420,13 +422,16 @@ describe('query layer (real SQLite file)', () => {
     db.exec(`DELETE FROM findings WHERE message = 'first words'`)
     db.exec(`UPDATE findings SET rowid = rowid + 100 WHERE message = 'second words'`)
     storeScan(db, { assets: [asset], findings: [[f('second words')]], at: new Date(1e12 + 2) })
+    // The change log does not name them: the refresh finds its counts off and compares.
+    expect(refreshDerived(db).how).toEqual({ assets: 'changes', findings: 'compared' })
+    expect(countFindings(db, { statuses: ['open', 'resolved'] })).toBe(1)
     expect(countFindings(db, { text: 'first', statuses: ['open', 'resolved'] })).toBe(0)
     expect(queryFindings(db, { text: 'second words' }).items.map((x) => x.message)).toEqual([
       'second words',
     ])
   })
 
-  it('answers from what is indexed on a read-only connection', () => {
+  it('answers from what is indexed on a read-only connection, and counts from the inventory', () => {
     const t = tempDb()
     cleanups.push(t.cleanup)
     storeScan(t.db, { assets: [{ kind: 'model', path: '/m/x.gguf', name: 'Alpha' }] })
@@ -434,9 +439,79 @@ describe('query layer (real SQLite file)', () => {
     const ro = openDb(t.file, { readonly: true })
     try {
       expect(queryAssets(ro, { text: 'alpha' }).items).toHaveLength(1)
+      expect(overview(ro).assetsByKind).toEqual({ model: 1 })
+      // A scan the read-only side cannot index: search answers from the last refresh, counts
+      // come from the inventory itself.
+      storeScan(t.db, {
+        assets: [
+          { kind: 'model', path: '/m/x.gguf', name: 'Alpha' },
+          { kind: 'package', path: '/p', name: 'Alpha tools' },
+        ],
+        findings: [[{ ruleId: 'pickle.dangerous-callable', message: 'm', path: '/m/x.gguf' }]],
+      })
+      expect(queryAssets(ro, { text: 'alpha' }).items).toHaveLength(1)
+      expect(overview(ro).assetsByKind).toEqual({ model: 1, package: 1 })
+      expect(countAssets(ro)).toBe(2)
+      expect(countFindings(ro)).toBe(1)
+      expect(overview(ro).openFindingsBySeverity).toEqual({ critical: 1 })
     } finally {
       ro.close()
     }
+  })
+
+  it('keeps the overview equal to counts of the inventory through scoped scans and compaction', () => {
+    const db = open()
+    const home = '/home/u'
+    const model = (n: string, sha: string, size: number): NewAsset => ({
+      kind: 'model',
+      path: `${home}/${n}.gguf`,
+      sha256: sha,
+      sizeBytes: size,
+    })
+    const run = (
+      scope: ScanScope,
+      assets: NewAsset[],
+      findings: (NewFinding | undefined)[] = [],
+    ) => {
+      const w = beginScan(db, HOST, [home], { scope })
+      assets.forEach((a, i) => {
+        const origin = { key: `file:${a.path}`, rank: 100_000 }
+        w.cover(origin)
+        const id = w.addAsset(a, origin)
+        const f = findings[i]
+        if (f) w.addFinding({ ...f, assetId: id }, origin)
+      })
+      return w.complete(STATS)
+    }
+    const bad = (p: string, severity: NewFinding['severity']): NewFinding => ({
+      ruleId: 'pickle.dangerous-callable',
+      severity,
+      message: 'os.system',
+      path: p,
+    })
+    run(
+      { kind: 'full' },
+      [model('a', SHA_A, 100), model('b', SHA_A, 100), model('c', SHA_B, 7)],
+      [bad(`${home}/a.gguf`, 'critical'), undefined, bad(`${home}/c.gguf`, 'high')],
+    )
+    const o1 = overview(db)
+    expect([o1.totalAssets, o1.modelStorageBytes, o1.totalOpenFindings]).toEqual([3, 107, 2])
+    // A scoped scan: c.gguf is gone (its finding resolved), b.gguf grew.
+    run({ kind: 'paths', paths: [`${home}/c.gguf`] }, [])
+    run({ kind: 'paths', paths: [`${home}/b.gguf`] }, [model('b', SHA_A, 250)])
+    const o2 = overview(db)
+    expect(o2.assetsByKind).toEqual({ model: 2 })
+    expect(o2.modelStorageBytes).toBe(250)
+    expect(o2.openFindingsBySeverity).toEqual({ critical: 1 })
+    expect(countFindings(db, { statuses: ['resolved'] })).toBe(1)
+    // Compaction leaves each key's latest change; the next refresh still follows the log.
+    compactChanges(db, { keepDays: 0, now: new Date(Date.now() + 86_400_000) })
+    run({ kind: 'paths', paths: [`${home}/a.gguf`] }, [model('a', SHA_B, 100)])
+    expect(refreshDerived(db).how).toEqual({ assets: 'changes', findings: 'changes' })
+    const o3 = overview(db)
+    expect(o3.modelStorageBytes).toBe(350)
+    expect(o3.totalOpenFindings).toBe(0)
+    expect(countAssets(db, { statuses: ['present', 'gone'] })).toBe(3)
   })
 
   it('sums up the inventory for an overview', () => {

@@ -22,6 +22,7 @@ type Comp = {
   evidence?: { occurrences: { location: string; line?: number }[] }
   properties?: { name: string; value: string }[]
   externalReferences?: { type: string; url: string }[]
+  components?: Comp[]
 }
 type Bom = {
   bomFormat: string
@@ -116,6 +117,24 @@ describe('cyclonedx 1.6', () => {
     expect(ds.name).toBe('train.parquet')
     const torch = bom.components.find((c) => c.name === 'torch')!
     expect(torch.purl).toBe('pkg:pypi/torch@2.5.1')
+  })
+
+  it('a multi-file model is one machine-learning-model component with its files as sub-components', async () => {
+    const bom = JSON.parse(await render('cyclonedx', fx.inv)) as Bom
+    const m = bom.components.find((c) => c.name === 'acme/sharded')!
+    expect(m.type).toBe('machine-learning-model')
+    expect(m.hashes).toBeUndefined()
+    expect(m.components?.map((c) => [c.type, c.name, c.hashes?.[0]?.content])).toEqual([
+      ['file', 'model-00001-of-00002.safetensors', expect.stringMatching(/^[0-9a-f]{64}$/)],
+      ['file', 'pytorch_model.bin', expect.stringMatching(/^[0-9a-f]{64}$/)],
+    ])
+    const bin = m.components![1]!
+    expect(Object.fromEntries(bin.properties!.map((p) => [p.name, p.value]))).toMatchObject({
+      'aiscout:verdict': 'malicious',
+      'aiscout:format': 'pickle',
+    })
+    expect(bin.evidence?.occurrences[0]?.location).toMatch(/\/pytorch_model\.bin$/)
+    expect(m.properties?.some((p) => p.name === 'aiscout:detail:parts')).toBe(false)
   })
 
   it('a secret is a data component with fingerprint and preview only', async () => {

@@ -53,3 +53,33 @@ export function loadSarifSchema(): Record<string, unknown> {
   }
   return schema
 }
+
+/** A minimal RFC 4180 parser (quoted fields, doubled quotes, CRLF) to read the CSV back. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = []
+  let row: string[] = []
+  let cell = ''
+  let q = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!
+    if (q) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"'
+        i++
+      } else if (c === '"') q = false
+      else cell += c
+    } else if (c === '"') q = true
+    else if (c === ',') {
+      row.push(cell)
+      cell = ''
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(cell)
+      rows.push(row)
+      row = []
+      cell = ''
+      i++
+    } else cell += c
+  }
+  if (cell || row.length) throw new Error('CSV does not end with CRLF')
+  return rows
+}

@@ -35,8 +35,8 @@ describe('html report', () => {
     expect(page).toMatch(/<svg class="chart"[^>]*aria-label="Findings by severity"/)
     expect(page).toContain('Why it matters.')
     expect(page).toContain('How to fix.')
-    // Total model storage: 2 GiB + 1.23 GiB + 4 KiB (the gone model is left out).
-    expect(page).toContain('3.2 GiB on disk')
+    // Total model storage: 2 GiB + 1.23 GiB + 4 KiB + the 9 GB sharded repo (the gone model is left out).
+    expect(page).toContain('11.6 GiB on disk')
     for (const k of ASSET_KINDS) expect(page).toContain(`id="kind-${k}"`)
     for (const k of ASSET_KINDS) expect(page).toContain(KIND_LABELS[k])
     expect(page).not.toContain('gone-model.bin')
@@ -47,6 +47,18 @@ describe('html report', () => {
     )
     expect(order.every((x) => x > 0)).toBe(true)
     expect([...order].sort((a, b) => a - b)).toEqual(order)
+  })
+
+  it('lists a multi-file model’s files under its name, flagging the one that is not safe', async () => {
+    const page = await render('html', fx.inv)
+    const row = page.slice(page.indexOf('<b>acme/sharded</b>'))
+    const cell = row.slice(0, row.indexOf('</td>'))
+    expect(cell).toContain('<li>model-00001-of-00002.safetensors (safetensors, 4.7 GiB)</li>')
+    expect(cell).toContain(
+      '<li>pytorch_model.bin (pickle, 3.7 GiB) <span class="verdict v-malicious">malicious</span></li>',
+    )
+    // The parts are not repeated as a detail chip.
+    expect(row.slice(0, row.indexOf('</tr>'))).not.toContain('<b>parts</b>')
   })
 
   it('says so when there is nothing to show', async () => {

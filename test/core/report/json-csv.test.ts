@@ -7,7 +7,7 @@ import { REPORT_FORMATS } from '../../../src/core/report/index'
 import { csvCell } from '../../../src/core/report/csv'
 import { ASSET_KINDS } from '../../../src/core/types'
 import { FORMULA_NAME, HOSTILE_NAME, fixtureInventory } from '../../fixtures/generators/inventory'
-import { OPTS, render } from './helpers'
+import { OPTS, parseCsv, render } from './helpers'
 
 const SECRET = 'sk-proj-PLANTEDaiscoutTESTvalue0123456789abcdefXYZ'
 const fx = fixtureInventory({ secretValue: SECRET })
@@ -19,36 +19,6 @@ function schemaValidator() {
   const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictRequired: false })
   addFormats(ajv)
   return ajv.compile(schema)
-}
-
-/** A minimal RFC 4180 parser (quoted fields, doubled quotes, CRLF) to read the CSV back. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = []
-  let row: string[] = []
-  let cell = ''
-  let q = false
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!
-    if (q) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"'
-        i++
-      } else if (c === '"') q = false
-      else cell += c
-    } else if (c === '"') q = true
-    else if (c === ',') {
-      row.push(cell)
-      cell = ''
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell)
-      rows.push(row)
-      row = []
-      cell = ''
-      i++
-    } else cell += c
-  }
-  if (cell || row.length) throw new Error('CSV does not end with CRLF')
-  return rows
 }
 
 describe('every format', () => {
@@ -143,6 +113,11 @@ describe('csv', () => {
     const mcp = body.find((r) => r[col('kind')] === 'mcp-server')!
     expect(mcp[col('details.args')]).toBe('["-y","@acme/mcp-files","--root","/"]')
     expect(mcp[col('links')]).toBe('uses-key:secret-6')
+    // A multi-file model's files in one readable cell, each with format, size, verdict and digest.
+    const sharded = body.find((r) => r[col('name')] === 'acme/sharded')!
+    expect(sharded[col('details.parts')]).toMatch(
+      /^model-00001-of-00002\.safetensors \[safetensors, 5000000000 B, safe, sha256 [0-9a-f]{64}\]; pytorch_model\.bin \[pickle, 4000000000 B, malicious, sha256 [0-9a-f]{64}\]$/,
+    )
   })
 
   it('escapes formula-looking cells with a leading quote', async () => {

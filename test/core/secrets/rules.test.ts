@@ -12,9 +12,10 @@ const scan = (text: string, path = '/home/u/project/.env') =>
   scanner.scanText(text, { path, kind: 'dotenv' })
 
 describe('secret rules: one true positive per detector row', () => {
-  it('every detector row has a generator', () => {
+  it('every AI detector row has a generator (agent rows: agent-rules.test.ts)', () => {
     const makers = new Set(Object.keys(KEY_MAKERS).map(expectedDetector))
-    for (const r of SECRET_RULE_DEFS) expect(makers.has(r.id), r.id).toBe(true)
+    for (const r of SECRET_RULE_DEFS.filter((r) => r.scope !== 'agent'))
+      expect(makers.has(r.id), r.id).toBe(true)
   })
 
   for (const maker of Object.keys(KEY_MAKERS)) {

@@ -1,13 +1,17 @@
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { SkippedEntry } from '../../../src/core/types'
 import {
+  ABSENT_ONLY,
   fsSkipReason,
   isInside,
   listDir,
+  readConfig,
+  readJsonBounded,
+  walkFiles,
   readHead,
   readHeadQuiet,
   readTextBounded,
@@ -80,5 +84,41 @@ describe('bounded fs helpers', () => {
     expect(isInside('/home/u/.config/x', '/home/u')).toBe(true)
     expect(isInside('/home/u', '/home/u')).toBe(true)
     expect(isInside('/home/user2', '/home/u')).toBe(false)
+  })
+})
+
+describe('config, JSON and walk helpers', () => {
+  it('reads configs without their BOM and JSON with a parse outcome', async () => {
+    const d = join(dir, 'cfg')
+    mkdirSync(d)
+    const out = sink()
+    writeFileSync(join(d, 'c.ini'), '\uFEFF[a]\nk = v\n')
+    writeFileSync(join(d, 'ok.json'), '{"a": 1}')
+    writeFileSync(join(d, 'bad.json'), '{"a": ')
+    expect(await readConfig(out, join(d, 'c.ini'))).toBe('[a]\nk = v\n')
+    expect(await readJsonBounded(out, join(d, 'ok.json'))).toEqual({ ok: true, value: { a: 1 } })
+    expect((await readJsonBounded(out, join(d, 'bad.json')))?.ok).toBe(false)
+    expect(await readJsonBounded(out, join(d, 'none.json'))).toBeUndefined()
+    expect(out.skipped).toEqual([])
+  })
+
+  it('walks files to a depth, follows file links but not folder links, and reports a file where a folder should be', async () => {
+    const d = join(dir, 'walk')
+    mkdirSync(d)
+    mkdirSync(join(d, 'a', 'b', 'c'), { recursive: true })
+    writeFileSync(join(d, 'top.bin'), 'x')
+    writeFileSync(join(d, 'a', 'b', 'deep.bin'), 'xy')
+    writeFileSync(join(d, 'a', 'b', 'c', 'deeper.bin'), 'xyz')
+    symlinkSync(join(d, 'top.bin'), join(d, 'a', 'link.bin'))
+    symlinkSync(join(d, 'a'), join(d, 'loop'))
+    const out = sink()
+    const files = await walkFiles(out, d, { maxDepth: 2 })
+    expect(files.map((f) => [f.rel, f.size, f.symlink]).sort()).toEqual([
+      ['a/b/deep.bin', 2, false],
+      ['a/link.bin', 1, true],
+      ['top.bin', 1, false],
+    ])
+    expect(await listDir(out, join(d, 'top.bin'), ABSENT_ONLY)).toEqual([])
+    expect(out.skipped.map((s) => s.reason)).toEqual(['not-a-directory'])
   })
 })

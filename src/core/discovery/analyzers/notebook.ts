@@ -65,24 +65,22 @@ async function analyzeNotebook(path: string, ctx: DiscoveryContext): Promise<voi
   if (main && (await isFile(main))) return // handled (and claimed) with its main notebook
   const digest = (await ctx.memo.remember(path, NOTEBOOK_MEMO, () => digestNotebook(ctx, path)))
     .value
-  if (!digest) return
+  if (!digest) {
+    // The notebook itself could not be read (over the size cap, unreadable): its checkpoint may
+    // still hold the keys it once had, and is then the only copy anyone can check.
+    if (!main) await checkpointSecrets(ctx, path, new Set())
+    return
+  }
   const assetId = assetIdFor('notebook', path)
   for (const k of digest.skips) ctx.emitSkipped(k)
   const hits = digest.secretHits
   const links: AssetLink[] = emitNotebookSecrets(ctx, path, hits)
   const checkpoints: string[] = []
   if (!main) {
-    const cp = checkpointFor(path)
-    const cpHits = (await isFile(cp))
-      ? (await ctx.memo.remember(cp, CHECKPOINT_MEMO, () => digestCheckpoint(ctx, cp))).value
-      : undefined
-    if (cpHits) {
-      checkpoints.push(cp)
-      ctx.claimFile(cp)
-      const known = new Set(hits.map((h) => h.fingerprint))
-      for (const k of cpHits.skips) ctx.emitSkipped(k)
-      const extra = cpHits.secretHits.filter((h) => !known.has(h.fingerprint))
-      links.push(...emitNotebookSecrets(ctx, cp, extra))
+    const cp = await checkpointSecrets(ctx, path, new Set(hits.map((h) => h.fingerprint)))
+    if (cp) {
+      checkpoints.push(cp.path)
+      links.push(...cp.links)
     }
   }
   // Links to cached models and datasets depend on what is installed now: looked up every scan.
@@ -116,6 +114,28 @@ async function analyzeNotebook(path: string, ctx: DiscoveryContext): Promise<voi
     links,
   })
   for (const f of digest.findings) ctx.emitFinding({ ...f, path, assetId })
+}
+
+/**
+ * Keys in a notebook's `.ipynb_checkpoints` copy that the notebook no longer holds (`known`: the
+ * notebook's own key fingerprints): a key deleted from a notebook survives in its last checkpoint,
+ * in code and in outputs alike. Reported at the checkpoint's path; returns the links for the
+ * notebook asset.
+ */
+async function checkpointSecrets(
+  ctx: DiscoveryContext,
+  notebook: string,
+  known: ReadonlySet<string>,
+): Promise<{ path: string; links: AssetLink[] } | undefined> {
+  const cp = checkpointFor(notebook)
+  if (!(await isFile(cp))) return undefined
+  const found = (await ctx.memo.remember(cp, CHECKPOINT_MEMO, () => digestCheckpoint(ctx, cp)))
+    .value
+  if (!found) return undefined
+  ctx.claimFile(cp)
+  for (const k of found.skips) ctx.emitSkipped(k)
+  const extra = found.secretHits.filter((h) => !known.has(h.fingerprint))
+  return { path: cp, links: emitNotebookSecrets(ctx, cp, extra) }
 }
 
 /** Remembered notebook facts are valid for one rules version (see rules/version.ts). */

@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import type { DiscoveryContext, Locator } from '../types'
 import { scanFolderStore } from './folder-store'
 import { isDir } from '../../util/fs'
-import { guard, uniq } from './fs-util'
+import { guard, uniq } from './store-kit'
 
 function a1111Roots(ctx: DiscoveryContext): string[] {
   const h = ctx.home

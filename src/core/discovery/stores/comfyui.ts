@@ -4,7 +4,7 @@ import { baseDirs } from '../paths'
 import { scanExtraModelPaths } from './extra-model-paths'
 import { scanFolderStore } from './folder-store'
 import { isDir, isFile } from '../../util/fs'
-import { guard, uniq } from './fs-util'
+import { guard, uniq } from './store-kit'
 
 /** Where ComfyUI installs usually live ([k]: installs can be anywhere; the crawl finds the rest). */
 function comfyRoots(ctx: DiscoveryContext): string[] {

@@ -1,7 +1,7 @@
 import { basename, join } from 'node:path'
 import type { Locator } from '../types'
 import { scanFolderStore } from './folder-store'
-import { isScannableModelFile } from './fs-util'
+import { isScannableModelFile } from './weight-files'
 
 const SHA256_HEX = /^(?:sha256[-:])?([0-9a-f]{64})$/
 

@@ -2,8 +2,8 @@ import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { parseYaml } from '../../util/yaml'
 import type { DiscoveryContext, FileAnalyzer } from '../types'
 import { scanFolderStore } from './folder-store'
-import { isDir, readTextOrSkip } from '../../util/fs'
-import { claimedOrUnder, isRecord, SMALL_FILE_CAP } from './fs-util'
+import { CONFIG_CAP_BYTES, isDir, readTextOrSkip } from '../../util/fs'
+import { claimedOrUnder, isRecord } from './store-kit'
 
 /** Keys of an extra_model_paths.yaml group that are settings, not model folders. */
 const NOT_FOLDERS = new Set(['base_path', 'is_default', 'download_model_base'])
@@ -23,7 +23,7 @@ export async function readExtraModelPaths(
   ctx: DiscoveryContext,
   file: string,
 ): Promise<ExtraModelFolder[]> {
-  const text = await readTextOrSkip(ctx, file, SMALL_FILE_CAP)
+  const text = await readTextOrSkip(ctx, file, CONFIG_CAP_BYTES)
   if (text === undefined) return []
   let doc: unknown
   try {

@@ -1,8 +1,9 @@
 import type { DetailValue, Details, Verdict } from '../../types'
 import type { AddedModel, DiscoveryContext } from '../types'
-import type { WalkedFile } from './fs-util'
-import { isDir } from '../../util/fs'
-import { claimedOrUnder, guard, isScannableModelFile, walkFiles } from './fs-util'
+import { isDir, walkFiles } from '../../util/fs'
+import type { WalkedFile } from '../../util/fs'
+import { claimedOrUnder, guard } from './store-kit'
+import { isScannableModelFile } from './weight-files'
 
 /** Worst-first order used to summarise several files into one verdict. */
 const VERDICT_ORDER: readonly Verdict[] = ['malicious', 'suspicious', 'invalid', 'safe']

@@ -1,15 +1,16 @@
 import { join } from 'node:path'
 import type { Locator } from '../types'
 import { scanFolderStore } from './folder-store'
-import { statQuiet } from '../../util/fs'
-import { envDir, guard, readdirSafe, uniq, walkFiles } from './fs-util'
+import { ABSENT_ONLY, listDir, statQuiet, walkFiles } from '../../util/fs'
+import { envPath } from '../paths'
+import { guard, uniq } from './store-kit'
 
 /** Keras: `$KERAS_HOME` (default `~/.keras`) with `models/` (weights) and `datasets/` (kind dataset). */
 export const KERAS_LOCATOR: Locator = {
   id: 'keras',
   title: 'Keras cache',
   async locate(ctx) {
-    const env = envDir(ctx, 'KERAS_HOME')
+    const env = envPath(ctx, 'KERAS_HOME')
     for (const k of uniq([...(env ? [env] : []), join(ctx.home, '.keras')])) {
       await scanFolderStore(ctx, {
         root: join(k, 'models'),
@@ -19,7 +20,7 @@ export const KERAS_LOCATOR: Locator = {
       })
       const datasets = join(k, 'datasets')
       await guard(ctx, datasets, async () => {
-        const entries = await readdirSafe(ctx, datasets)
+        const entries = await listDir(ctx, datasets, ABSENT_ONLY)
         if (entries.length === 0) return
         ctx.claimDir(datasets)
         for (const e of entries) {

@@ -1,10 +1,10 @@
 import { basename, join } from 'node:path'
 import type { Locator } from '../types'
-import { baseDirs } from '../paths'
+import { baseDirs, envPath } from '../paths'
 import { scanFolderStore } from './folder-store'
-import { isDir } from '../../util/fs'
-import { claimedOrUnder, envDir, guard, readdirSafe, uniq } from './fs-util'
+import { ABSENT_ONLY, isDir, listDir } from '../../util/fs'
 import { scanHubCache } from './huggingface/hub-cache'
+import { claimedOrUnder, guard, uniq } from './store-kit'
 
 /** `manifest=<org>=<repo>=<tag>.json` names the repos the flat cache holds files of. */
 const MANIFEST = /^manifest=([^=]+)=([^=]+)=(.+)\.json$/
@@ -19,7 +19,7 @@ export const LLAMA_CPP_LOCATOR: Locator = {
   title: 'llama.cpp download cache',
   async locate(ctx) {
     const b = baseDirs(ctx)
-    const env = envDir(ctx, 'LLAMA_CACHE')
+    const env = envPath(ctx, 'LLAMA_CACHE')
     for (const dir of uniq([
       ...(env ? [env] : []),
       join(b.cache, 'llama.cpp'),
@@ -27,7 +27,7 @@ export const LLAMA_CPP_LOCATOR: Locator = {
     ]))
       await guard(ctx, dir, async () => {
         if (claimedOrUnder(ctx, dir) || !(await isDir(dir))) return
-        const entries = await readdirSafe(ctx, dir)
+        const entries = await listDir(ctx, dir, ABSENT_ONLY)
         const repos = entries
           .map((e) => MANIFEST.exec(e.name))
           .filter((m): m is RegExpExecArray => m !== null)

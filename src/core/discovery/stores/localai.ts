@@ -2,8 +2,9 @@ import { basename, extname, join } from 'node:path'
 import { parseYaml } from '../../util/yaml'
 import type { Locator } from '../types'
 import { scanFolderStore } from './folder-store'
-import { isDir, readTextOrSkip } from '../../util/fs'
-import { envDir, guard, isRecord, readdirSafe, uniq, SMALL_FILE_CAP } from './fs-util'
+import { ABSENT_ONLY, CONFIG_CAP_BYTES, isDir, listDir, readTextOrSkip } from '../../util/fs'
+import { envPath } from '../paths'
+import { guard, isRecord, uniq } from './store-kit'
 
 /**
  * LocalAI: `MODELS_PATH` or `./models` beside the binary ([k]): `*.gguf` plus `<name>.yaml` model
@@ -13,7 +14,7 @@ export const LOCALAI_LOCATOR: Locator = {
   id: 'localai',
   title: 'LocalAI models',
   async locate(ctx) {
-    const env = envDir(ctx, 'MODELS_PATH')
+    const env = envPath(ctx, 'MODELS_PATH')
     const roots = uniq([
       ...(env ? [env] : []),
       join(ctx.home, 'LocalAI', 'models'),
@@ -24,9 +25,9 @@ export const LOCALAI_LOCATOR: Locator = {
       await guard(ctx, root, async () => {
         if (!(await isDir(root))) return
         const configs = new Map<string, string>()
-        for (const e of await readdirSafe(ctx, root)) {
+        for (const e of await listDir(ctx, root, ABSENT_ONLY)) {
           if (!e.isFile() || !['.yaml', '.yml'].includes(extname(e.name))) continue
-          const text = await readTextOrSkip(ctx, join(root, e.name), SMALL_FILE_CAP)
+          const text = await readTextOrSkip(ctx, join(root, e.name), CONFIG_CAP_BYTES)
           try {
             const doc: unknown = text ? parseYaml(text, { maxAliasCount: 50 }) : undefined
             const params = isRecord(doc) && isRecord(doc.parameters) ? doc.parameters : undefined

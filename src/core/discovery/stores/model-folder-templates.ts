@@ -1,6 +1,7 @@
 import { dirname } from 'node:path'
 import type { FileAnalyzer } from '../types'
-import { isWeightFile, readdirSafe } from './fs-util'
+import { isWeightFile } from './weight-files'
+import { ABSENT_ONLY, listDir } from '../../util/fs'
 
 /** Sibling names that make a folder a model folder. */
 const MODEL_MARKERS = new Set(['config.json', 'adapter_config.json', 'generation_config.json'])
@@ -16,7 +17,7 @@ export const MODEL_FOLDER_TEMPLATES_ANALYZER: FileAnalyzer = {
   async analyze(path, ctx) {
     if (ctx.isClaimed(path)) return
     const dir = dirname(path)
-    const siblings = await readdirSafe(ctx, dir)
+    const siblings = await listDir(ctx, dir, ABSENT_ONLY)
     const isModelFolder = siblings.some(
       (e) => e.isFile() && (MODEL_MARKERS.has(e.name) || isWeightFile(e.name)),
     )

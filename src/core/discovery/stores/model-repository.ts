@@ -1,10 +1,11 @@
 import { basename, dirname, join } from 'node:path'
 import { analyzeRepository, listRepositoryFiles } from '../../scanners/repo/analyze-repo'
 import { repositoryDetails } from '../../scanners/repo/report'
-import { isFile } from '../../util/fs'
+import { ABSENT_ONLY, isFile, listDir, readJsonBounded } from '../../util/fs'
 import type { RepositoryReport } from '../../scanners/repo/analyze-repo'
 import type { DiscoveryContext, FileAnalyzer } from '../types'
-import { isRecord, isWeightFile, readdirSafe, readJsonBounded } from './fs-util'
+import { isRecord } from './store-kit'
+import { isWeightFile } from './weight-files'
 
 /** Keys that make a config.json a model config (transformers, diffusers components). */
 const MODEL_CONFIG_KEYS = [
@@ -41,7 +42,7 @@ export const MODEL_REPOSITORY_ANALYZER: FileAnalyzer = {
         ? Array.isArray(v)
         : isRecord(v) && MODEL_CONFIG_KEYS.some((k) => k in v)
     if (!marked) return
-    const entries = await readdirSafe(ctx, dir)
+    const entries = await listDir(ctx, dir, ABSENT_ONLY)
     const weights = entries.filter((e) => e.isFile() && isWeightFile(e.name)).map((e) => e.name)
     const files = listRepositoryFiles(dir, { maxFiles: 5_000, maxDepth: 3 })
     const report = analyzeRepository(dir, files)

@@ -2,9 +2,9 @@ import { join } from 'node:path'
 import { assetIdFor } from '../../util/ids'
 import { sha256File } from '../../util/hash'
 import type { DiscoveryContext, Locator } from '../types'
-import { baseDirs } from '../paths'
-import { isDir, statQuiet } from '../../util/fs'
-import { envDir, guard, isRecord, num, readJsonBounded, readdirSafe, str, uniq } from './fs-util'
+import { baseDirs, envPath } from '../paths'
+import { ABSENT_ONLY, isDir, listDir, readJsonBounded, statQuiet } from '../../util/fs'
+import { guard, isRecord, num, str, uniq } from './store-kit'
 
 const DIGEST = /^sha256[:-]([0-9a-fA-F]{64})$/
 const MODEL_LAYER = 'application/vnd.ollama.image.model'
@@ -40,7 +40,7 @@ async function blobPath(modelsDir: string, hex: string): Promise<string | undefi
 /** Known model dirs, env override first. The systemd install lives outside the home. */
 export function ollamaModelDirs(ctx: DiscoveryContext): string[] {
   const dirs: string[] = []
-  const env = envDir(ctx, 'OLLAMA_MODELS')
+  const env = envPath(ctx, 'OLLAMA_MODELS')
   if (env) dirs.push(env)
   dirs.push(join(ctx.home, '.ollama', 'models'))
   if (ctx.platform === 'linux' && ctx.env.HOME === ctx.home)
@@ -62,19 +62,19 @@ export async function scanOllamaStore(
   ctx.claimDir(modelsDir)
   const blobsDir = join(modelsDir, 'blobs')
   let storeTotalBytes = 0
-  for (const b of await readdirSafe(ctx, blobsDir)) {
+  for (const b of await listDir(ctx, blobsDir, ABSENT_ONLY)) {
     if (b.isFile()) storeTotalBytes += (await statQuiet(join(blobsDir, b.name)))?.size ?? 0
   }
   const manifestsDir = join(modelsDir, 'manifests')
   // host/ns/model/tag: four fixed levels, so no open-ended recursion.
-  for (const host of await readdirSafe(ctx, manifestsDir)) {
+  for (const host of await listDir(ctx, manifestsDir, ABSENT_ONLY)) {
     if (!host.isDirectory()) continue
-    for (const ns of await readdirSafe(ctx, join(manifestsDir, host.name))) {
+    for (const ns of await listDir(ctx, join(manifestsDir, host.name), ABSENT_ONLY)) {
       if (!ns.isDirectory()) continue
-      for (const model of await readdirSafe(ctx, join(manifestsDir, host.name, ns.name))) {
+      for (const model of await listDir(ctx, join(manifestsDir, host.name, ns.name), ABSENT_ONLY)) {
         if (!model.isDirectory()) continue
         const modelDir = join(manifestsDir, host.name, ns.name, model.name)
-        for (const tag of await readdirSafe(ctx, modelDir)) {
+        for (const tag of await listDir(ctx, modelDir, ABSENT_ONLY)) {
           if (!tag.isFile()) continue
           const manifestPath = join(modelDir, tag.name)
           await guard(ctx, manifestPath, () =>

@@ -1,9 +1,9 @@
 import { basename, dirname, isAbsolute, join } from 'node:path'
 import type { AssetLink, DetailValue } from '../../types'
 import type { DiscoveryContext, FileAnalyzer } from '../types'
-import { isDir, isFile } from '../../util/fs'
-import { isRecord, num, readJsonBounded, str } from './fs-util'
+import { isDir, isFile, readJsonBounded } from '../../util/fs'
 import { findCachedHfRepo } from './huggingface/locations'
+import { isRecord, num, str } from './store-kit'
 
 /** Weight file names PEFT writes beside adapter_config.json, preferred first. */
 const ADAPTER_WEIGHTS = ['adapter_model.safetensors', 'adapter_model.bin', 'adapter_model.pt']

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import type { Locator } from '../types'
 import { scanFolderStores } from './folder-store'
-import { uniq } from './fs-util'
+import { uniq } from './store-kit'
 
 /** text-generation-webui: `<install>/models` or, in newer releases, `<install>/user_data/models`. */
 export const TEXT_GENERATION_WEBUI_LOCATOR: Locator = {

@@ -1,8 +1,9 @@
 import { join } from 'node:path'
 import type { Locator } from '../types'
-import { baseDirs } from '../paths'
+import { baseDirs, envPath } from '../paths'
 import { scanFolderStore } from './folder-store'
-import { envDir, guard, readdirSafe, uniq } from './fs-util'
+import { guard, uniq } from './store-kit'
+import { ABSENT_ONLY, listDir } from '../../util/fs'
 
 /**
  * torch hub: `$TORCH_HOME` (default `$XDG_CACHE_HOME/torch`, i.e. `~/.cache/torch` on every OS).
@@ -13,7 +14,7 @@ export const TORCH_HUB_LOCATOR: Locator = {
   id: 'torch-hub',
   title: 'PyTorch hub cache',
   async locate(ctx) {
-    const env = envDir(ctx, 'TORCH_HOME')
+    const env = envPath(ctx, 'TORCH_HOME')
     const homes = uniq([
       ...(env ? [env] : []),
       join(baseDirs(ctx).dotCache, 'torch'),
@@ -22,7 +23,7 @@ export const TORCH_HUB_LOCATOR: Locator = {
     for (const t of homes) {
       const hub = join(t, 'hub')
       await guard(ctx, hub, async () => {
-        const repos = (await readdirSafe(ctx, hub))
+        const repos = (await listDir(ctx, hub, ABSENT_ONLY))
           .filter((e) => e.isDirectory() && e.name !== 'checkpoints')
           .map((e) => e.name)
         await scanFolderStore(ctx, {

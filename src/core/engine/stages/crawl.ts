@@ -144,10 +144,13 @@ function createClassifier(s: ScanSession): Classifier {
     const ext = dot > 0 ? name.slice(dot).toLowerCase() : ''
     const analyzersFor = byName.get(name) ?? byExt.get(ext)
     const modelCandidate = !analyzersFor && (ext === '' || MODEL_EXTENSIONS.has(ext))
-    // Jupyter checkpoint copies are covered by the notebook analyzer (linked to the notebook),
-    // so the secrets pass does not report the same key twice.
+    // Jupyter checkpoint copies of notebooks are read by the notebook analyzer (linked to the
+    // notebook), so the secrets pass does not report the same key twice; checkpoints of other
+    // files (a config edited in JupyterLab) are the pass's like any file.
     let kind =
-      secretsOn && !path.includes('.ipynb_checkpoints') ? secretFileKind(path, s.home) : undefined
+      secretsOn && !(ext === '.ipynb' && path.includes('.ipynb_checkpoints'))
+        ? secretFileKind(path, s.home)
+        : undefined
     if (kind === 'source' && !o.scanSource) kind = undefined
     // Most files are none of these: they cost a name lookup, nothing more.
     if (!analyzersFor && !modelCandidate && !kind) {

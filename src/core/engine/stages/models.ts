@@ -1,8 +1,14 @@
 import { statSync } from 'node:fs'
 import { basename } from 'node:path'
-import type { AddModelOptions, AddedModel } from '../../discovery/types'
+import type {
+  AddModelOptions,
+  AddedModel,
+  ModelPartOptions,
+  ScannedPart,
+} from '../../discovery/types'
 import { classifyCandidate } from '../../scanners/candidate'
-import { addedModel, modelAsset, modelFindings } from '../model-asset'
+import type { ModelFileReport } from '../../scanners/types'
+import { addedModel, modelAsset, modelFindings, modelPart } from '../model-asset'
 import type { ScanSession } from '../session'
 
 /**
@@ -14,14 +20,37 @@ export async function addModel(
   path: string,
   o: AddModelOptions,
 ): Promise<AddedModel> {
+  const report = await analyzeFound(s, path, o)
+  const assetId = s.emitAsset(modelAsset(path, { kind: 'scanned', report }, o))
+  for (const f of modelFindings(path, report, assetId)) s.emitFinding(f)
+  return addedModel(assetId, report)
+}
+
+/**
+ * Stage 3, model analysis, for one file of a multi-file model (`ctx.scanModelPart`, a Hugging
+ * Face repo's weights): the same scan and digest, but the file gets no asset of its own; the
+ * locator records it as its model's part and reports its findings on the model.
+ */
+export async function scanModelPart(
+  s: ScanSession,
+  path: string,
+  o: ModelPartOptions,
+): Promise<ScannedPart> {
+  return modelPart(await analyzeFound(s, path, o))
+}
+
+/** The static scan and digest of a file a locator found (it is claimed: the crawl skips it). */
+async function analyzeFound(
+  s: ScanSession,
+  path: string,
+  o: ModelPartOptions,
+): Promise<ModelFileReport> {
   s.claimedFiles.add(path)
   s.setCurrent(path)
   const report = await s.models.analyze(path, { knownSha256: o.knownSha256, fileName: o.fileName })
   s.stats.modelsScanned++
   if (report.sha256 && !o.knownSha256) s.stats.filesHashed++
-  const assetId = s.emitAsset(modelAsset(path, { kind: 'scanned', report }, o))
-  for (const f of modelFindings(path, report, assetId)) s.emitFinding(f)
-  return addedModel(assetId, report)
+  return report
 }
 
 /**

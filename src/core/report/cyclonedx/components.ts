@@ -1,7 +1,7 @@
 import { basename, isAbsolute } from 'node:path'
 import * as CDX from '@cyclonedx/cyclonedx-library'
 import type { Asset, AssetKind } from '../../types'
-import { detailText, pickDetail } from '../common'
+import { detailText, modelParts, pickDetail } from '../common'
 import type { DeviceRef } from '../common'
 
 /** Our property namespace (CycloneDX reserves `cdx:`; `internal:` is for unshared BOMs). */
@@ -111,7 +111,9 @@ export function assetComponent(
   prop('source', a.source)
   prop('verdict', a.verdict)
   for (const l of a.links) prop(`link:${l.relation}`, l.to)
-  for (const [k, v] of Object.entries(a.details)) prop(`detail:${k}`, detailText(v))
+  // A multi-file model's files are its sub-components (below), not one long property.
+  for (const [k, v] of Object.entries(a.details))
+    if (k !== 'parts') prop(`detail:${k}`, detailText(v))
 
   const json = factory.makeForComponent().normalize(c, { sortLists: false }) as unknown as Json
   // Extensions the library does not model (1.6 fields): evidence.occurrences, modelCard, data.
@@ -127,7 +129,37 @@ export function assetComponent(
   }
   const data = componentData(a)
   if (data) json['data'] = [data]
+  const parts = partComponents(a)
+  if (parts.length > 0) json['components'] = parts
   return json
+}
+
+/**
+ * A model made of several files (a Hugging Face repo's weight shards, a pipeline's components)
+ * is one `machine-learning-model` component; each file is a `file` sub-component with its SHA-256
+ * and where it is on disk, so a scanner of the BOM can match any one file's hash.
+ */
+function partComponents(a: Asset): Json[] {
+  return modelParts(a).map((p) => {
+    const props = [
+      ['role', p.role],
+      ['format', p.format],
+      ['size_bytes', p.sizeBytes],
+      ['verdict', p.verdict],
+    ]
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => ({ name: `${NS}:${String(k)}`, value: String(v) }))
+    return {
+      type: 'file',
+      'bom-ref': `${a.id}/${p.name}`,
+      name: p.name,
+      ...(p.sha256 && SHA256.test(p.sha256)
+        ? { hashes: [{ alg: 'SHA-256', content: p.sha256 }] }
+        : {}),
+      ...(props.length > 0 ? { properties: props } : {}),
+      ...(isAbsolute(p.path) ? { evidence: { occurrences: [{ location: p.path }] } } : {}),
+    }
+  })
 }
 
 function modelCard(a: Asset): Json | undefined {

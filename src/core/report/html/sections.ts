@@ -1,6 +1,6 @@
 import type { Asset, AssetKind, Finding, Severity } from '../../types'
 import type { RuleText } from '../common'
-import { detailText, formatBytes } from '../common'
+import { detailText, formatBytes, modelParts } from '../common'
 import { esc, markup, raw } from './escape'
 
 export const KIND_LABELS: Readonly<Record<AssetKind, string>> = {
@@ -28,7 +28,10 @@ const MAX_DETAIL_CHIPS = 6
 const MAX_CHIP_CHARS = 90
 
 function chips(a: Asset): string {
-  const entries = Object.entries(a.details).filter(([, v]) => v !== null && v !== '')
+  // A model's files are listed under its name (partList), not as a detail chip.
+  const entries = Object.entries(a.details).filter(
+    ([k, v]) => v !== null && v !== '' && k !== 'parts',
+  )
   const shown = entries.slice(0, MAX_DETAIL_CHIPS).map(([k, v]) => {
     let t = detailText(v) ?? ''
     if (t.length > MAX_CHIP_CHARS) t = `${t.slice(0, MAX_CHIP_CHARS - 1)}…`
@@ -49,6 +52,27 @@ export function inventoryHeader(kind: AssetKind): string {
   return `<thead><tr>${cols.map((c) => `<th${c === 'Size' ? ' class="num"' : ''}>${c}</th>`).join('')}</tr></thead>`
 }
 
+const MAX_LISTED_PARTS = 5
+
+/** The files of a multi-file model under its name: name, format, size, and a verdict that is not safe. */
+function partList(a: Asset): string {
+  const parts = modelParts(a)
+  if (parts.length < 2 && !parts.some((p) => p.verdict && p.verdict !== 'safe')) return ''
+  const total = typeof a.details['partCount'] === 'number' ? a.details['partCount'] : parts.length
+  const items = parts.slice(0, MAX_LISTED_PARTS).map((p) => {
+    const facts = [p.format, p.sizeBytes !== undefined ? formatBytes(p.sizeBytes) : undefined]
+      .filter(Boolean)
+      .join(', ')
+    const flag =
+      p.verdict && p.verdict !== 'safe'
+        ? markup` <span class="verdict v-${p.verdict}">${p.verdict}</span>`
+        : ''
+    return markup`<li>${p.name}${facts ? ` (${facts})` : ''}${raw(flag)}</li>`
+  })
+  const more = total > MAX_LISTED_PARTS ? `<li>+${total - MAX_LISTED_PARTS} more</li>` : ''
+  return `<ul class="muted parts">${items.join('')}${more}</ul>`
+}
+
 export function inventoryRow(a: Asset): string {
   const binaryish = a.kind === 'model' || a.kind === 'dataset'
   const v = a.version ?? ''
@@ -56,7 +80,7 @@ export function inventoryRow(a: Asset): string {
   const ver = /^[0-9a-f]{40}$/.test(v)
     ? markup`<td class="ver hash" title="${v}">${v.slice(0, 10)}…</td>`
     : markup`<td class="ver">${v}</td>`
-  const cells = [markup`<td><b>${a.name ?? ''}</b></td>`, ver]
+  const cells = [markup`<td><b>${a.name ?? ''}</b>${raw(partList(a))}</td>`, ver]
   if (binaryish) {
     cells.push(
       markup`<td>${a.format ?? ''}</td>`,

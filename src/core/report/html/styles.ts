@@ -59,6 +59,7 @@ td.path{min-width:200px;max-width:300px}
 .path{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;word-break:break-all;color:#344054}
 .hash{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;color:#475467}
 .num{text-align:right;white-space:nowrap}
+.parts{margin:2px 0 0;padding-left:16px;font-size:12px}
 .det{color:#475467;font-size:12px;min-width:200px;max-width:340px}.det span{display:inline-block;max-width:100%;overflow-wrap:anywhere;background:#f2f4f7;border-radius:5px;padding:0 6px;margin:1px 4px 1px 0}
 .muted{color:var(--muted)}
 .note{background:#fffaeb;border:1px solid #fedf89;border-radius:8px;padding:8px 12px;color:#7a4d00;font-size:13px}

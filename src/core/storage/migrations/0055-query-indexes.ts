@@ -7,6 +7,8 @@ import type { Migration } from './types'
 export const ASSET_NAME_KEY = `coalesce(name, path) COLLATE NOCASE`
 export const ASSET_SIZE_KEY = `coalesce(size_bytes, -1)`
 export const SEVERITY_RANK = `CASE severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END`
+/** The search indexes' tokenizer: the query layer tokenizes with it too (query/text-match.ts). */
+export const SEARCH_TOKENIZER = `unicode61 remove_diacritics 2`
 
 /**
  * Indexes for keyset-paged, sorted inventory queries, and the derived tables the query layer
@@ -18,7 +20,8 @@ export const SEVERITY_RANK = `CASE severity WHEN 'critical' THEN 4 WHEN 'high' T
  *   prefix indexes (2 and 3 characters), no positions (`detail=none`): queries are ANDs of word
  *   prefixes, never phrases, and the index stays small. Contentless: the indexed text is kept
  *   once, in `asset_search_state` / `finding_search_state` (with the links JSON the edges below
- *   were made from), which a refresh compares with the inventory by rowid.
+ *   were made from), which a refresh compares with the inventory by rowid (0056 replaces these
+ *   two tables with `query_asset_state` / `query_finding_state`).
  * - `asset_links`: one row per link (asset → id), to find the assets that link to an asset.
  *
  * Every sort index ends in `id`, the tie-breaker that makes a keyset position unique.
@@ -43,11 +46,11 @@ export const M0055_QUERY_INDEXES: Migration = {
 
     CREATE VIRTUAL TABLE asset_search USING fts5(
       text, content = '', contentless_delete = 1,
-      tokenize = 'unicode61 remove_diacritics 2', detail = none, prefix = '2 3'
+      tokenize = '${SEARCH_TOKENIZER}', detail = none, prefix = '2 3'
     );
     CREATE VIRTUAL TABLE finding_search USING fts5(
       text, content = '', contentless_delete = 1,
-      tokenize = 'unicode61 remove_diacritics 2', detail = none, prefix = '2 3'
+      tokenize = '${SEARCH_TOKENIZER}', detail = none, prefix = '2 3'
     );
     CREATE TABLE asset_search_state (
       rid INTEGER PRIMARY KEY,

@@ -4,6 +4,7 @@ import { M0020_FILE_MEMOS } from './0020-file-memos'
 import { M0030_FILE_MEMO_VERSIONS } from './0030-file-memo-versions'
 import { M0050_SCOPES_AND_CHANGE_LOG } from './0050-scopes-and-change-log'
 import { M0055_QUERY_INDEXES } from './0055-query-indexes'
+import { M0056_QUERY_SUMMARY } from './0056-query-summary'
 import { M0070_SYNC } from './0070-sync'
 import type { Migration } from './types'
 
@@ -14,6 +15,7 @@ export const MIGRATIONS: readonly Migration[] = [
   M0030_FILE_MEMO_VERSIONS,
   M0050_SCOPES_AND_CHANGE_LOG,
   M0055_QUERY_INDEXES,
+  M0056_QUERY_SUMMARY,
   M0070_SYNC,
 ]
 

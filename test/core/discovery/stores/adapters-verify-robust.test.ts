@@ -96,7 +96,15 @@ describe('digest verification', () => {
     const f = on.findings.filter((x) => x.ruleId === 'store.hf-blob-tampered')
     expect(f).toHaveLength(1)
     expect(f[0]?.path).toBe(hf.weightsBlob)
-    expect(on.assets.find((a) => a.path === hf.weightsBlob)?.sha256).not.toBe(hf.weightsSha)
+    // The repo's part carries the digest its bytes have now, and the finding is the repo's.
+    const repo = on.assets.find((a) => a.path === hf.repo)!
+    expect(f[0]?.assetId).toBe(repo.id)
+    const part = (repo.details?.parts as { name: string; sha256: string }[]).find(
+      (p) => p.name === 'model.safetensors',
+    )
+    expect(part?.sha256).toMatch(/^[0-9a-f]{64}$/)
+    expect(part?.sha256).not.toBe(hf.weightsSha)
+    expect(off.assets.find((a) => a.path === hf.repo)?.sha256).toBe(hf.weightsSha)
   })
 
   it('flags an Ollama blob whose size differs from the manifest', async () => {

@@ -73,11 +73,16 @@ describe('Hugging Face cache without symlinks (Windows copy mode)', () => {
     put(join(repo, 'refs', 'main'), COMMIT_A)
     const t = makeTestContext({ home, platform: 'win32' })
     await HUGGINGFACE_LOCATOR.locate(t.ctx)
-    expect(t.assets.filter((a) => a.name === 'acme/copied')).toHaveLength(1)
-    const f = t.assets.filter((a) => a.path === file)
-    expect(f).toHaveLength(1)
-    expect(f[0]?.sha256).toBe(sha256(w))
-    expect(t.assets).toHaveLength(2)
+    const repos = t.assets.filter((a) => a.name === 'acme/copied')
+    expect(repos).toHaveLength(1)
+    expect(t.assets).toHaveLength(1)
+    // The copied file is the repo's one part (no blob behind it), scanned and hashed.
+    expect(repos[0]?.sha256).toBe(sha256(w))
+    expect(repos[0]?.details?.parts).toEqual([
+      expect.objectContaining({ name: 'model.safetensors', path: file, sha256: sha256(w) }),
+    ])
+    expect((repos[0]?.details?.parts as object[])[0]).not.toHaveProperty('blob')
+    expect(t.claimedFiles.has(file)).toBe(true)
   })
 })
 

@@ -5,7 +5,7 @@ import { STORE_LOCATORS } from '../../../../src/core/discovery/stores'
 import type { Platform } from '../../../../src/core/discovery/types'
 import { assetIdFor } from '../../../../src/core/engine/asset-id'
 import { DISCOVERY_STORES_RULES } from '../../../../src/core/rules/discovery-stores-rules'
-import { buildStoresHome, COMMIT_B } from '../../../fixtures/generators/homes/stores-home'
+import { buildStoresHome, COMMIT_A, COMMIT_B } from '../../../fixtures/generators/homes/stores-home'
 import { makeTestContext } from '../../../helpers/discovery-context'
 
 const roots: string[] = []
@@ -66,23 +66,93 @@ describe.each<Platform>(['linux', 'darwin', 'win32'])('store locators on a %s ho
     ).toBe(true)
   })
 
-  it('gives one HF repo asset and one blob asset for two revisions linking the same weights', () => {
-    const repos = r.assets.filter((x) => x.kind === 'model' && x.name === 'acme/tiny-llm')
-    expect(repos).toHaveLength(1)
-    const repo = repos[0]
-    expect(repo?.id).toBe(assetIdFor('model', r.hf.repo))
-    expect(repo?.version).toBe(COMMIT_B)
-    expect(repo?.details?.purl).toBe(`pkg:huggingface/acme/tiny-llm@${COMMIT_B}`)
-    expect(repo?.details?.modelType).toBe('llama')
-    const blobs = r.assets.filter((x) => x.path === r.hf.weightsBlob)
-    expect(blobs).toHaveLength(1)
-    expect(blobs[0]?.sha256).toBe(r.hf.weightsSha)
-    expect(blobs[0]?.details?.files).toEqual(['model.safetensors'])
-    expect(blobs[0]?.details?.revisions).toHaveLength(2)
-    expect(blobs[0]?.links).toContainEqual({ to: repo?.id, relation: 'part-of' })
-    expect(repo?.links).toContainEqual({ to: blobs[0]?.id, relation: 'has-file' })
-    // Snapshot links are not separate assets.
+  it('counts Hugging Face models the way users do: one asset per repo, whatever its revisions and files', () => {
+    const hfModels = r.assets.filter((x) => x.kind === 'model' && x.source === 'huggingface-cache')
+    expect(hfModels.map((m) => m.name).sort()).toEqual([...r.hf.modelRepos].sort())
+    // No asset for a blob or a snapshot link: the files are the repos' parts.
+    expect(
+      r.assets.some(
+        (x) => x.path.includes(`${'/'}blobs${'/'}`) && x.source === 'huggingface-cache',
+      ),
+    ).toBe(false)
     expect(r.assets.some((x) => x.path.includes(`${'/'}snapshots${'/'}`))).toBe(false)
+    const repo = hfModels.find((x) => x.name === 'acme/tiny-llm')!
+    expect(repo.id).toBe(assetIdFor('model', r.hf.repo))
+    expect(repo).toMatchObject({
+      version: COMMIT_B,
+      format: 'safetensors',
+      sha256: r.hf.weightsSha,
+      verdict: 'safe',
+    })
+    expect(repo.details).toMatchObject({
+      purl: `pkg:huggingface/acme/tiny-llm@${COMMIT_B}`,
+      modelType: 'llama',
+      partCount: 1,
+    })
+    // Two revisions link the same weights: one part, scanned once, listing both revisions.
+    expect(repo.details?.parts).toEqual([
+      expect.objectContaining({
+        name: 'model.safetensors',
+        path: join(r.hf.repo, 'snapshots', COMMIT_B, 'model.safetensors'),
+        blob: r.hf.weightsBlob,
+        role: 'weights',
+        format: 'safetensors',
+        sha256: r.hf.weightsSha,
+        verdict: 'safe',
+        revisions: [COMMIT_B, expect.any(String)],
+      }),
+    ])
+    expect(repo.sizeBytes).toBeGreaterThan(0)
+  })
+
+  it('lists a sharded repo’s shards and tokenizer config as parts of one model', () => {
+    const big = r.assets.find((x) => x.path === r.hf.bigRepo)!
+    const parts = big.details?.parts as { name: string; role: string; sha256: string | null }[]
+    expect(parts.map((p) => [p.name, p.role]).sort()).toEqual([
+      ['model-00001-of-00002.safetensors', 'weights'],
+      ['model-00002-of-00002.safetensors', 'weights'],
+      ['tokenizer_config.json', 'template'],
+    ])
+    expect(
+      parts
+        .filter((p) => p.role === 'weights')
+        .map((p) => p.sha256)
+        .sort(),
+    ).toEqual([...r.hf.shardShas].sort())
+    // Several weight files: no single digest for the model, the format of its weights.
+    expect(big.sha256).toBeUndefined()
+    expect(big.format).toBe('safetensors')
+    expect(big.verdict).toBe('safe')
+    expect(big.details?.partCount).toBe(3)
+  })
+
+  it('takes a multi-component repo’s worst part as its verdict and reports the part’s findings on the model, naming the file', () => {
+    const sd = r.assets.find((x) => x.path === r.hf.sdRepo)!
+    expect(sd.verdict).toBe('malicious')
+    expect(sd.details?.formats).toEqual(['pickle', 'safetensors'])
+    const vae = join(r.hf.sdRepo, 'snapshots', COMMIT_A, 'vae', 'diffusion_pytorch_model.bin')
+    const found = r.findings.filter((f) => f.assetId === sd.id)
+    expect(found.length).toBeGreaterThan(0)
+    for (const f of found) {
+      expect(f.path).toBe(vae)
+      expect(f.message.startsWith('vae/diffusion_pytorch_model.bin: ')).toBe(true)
+    }
+    expect(found.some((f) => f.severity === 'critical')).toBe(true)
+    const gguf = r.assets.find((x) => x.path === r.hf.ggufRepo)!
+    expect(gguf).toMatchObject({ format: 'gguf', verdict: 'safe' })
+    expect(gguf.details?.partCount).toBe(2)
+  })
+
+  it('lists a dataset repo’s files as its parts, with the digests they are named after', () => {
+    const ds = r.assets.find((x) => x.path === r.hf.datasetRepo)!
+    expect(ds.kind).toBe('dataset')
+    const parts = ds.details?.parts as { name: string; format: string; sha256: string }[]
+    expect(parts.map((p) => [p.name, p.format]).sort()).toEqual([
+      ['data/test.parquet', 'parquet'],
+      ['data/train.parquet', 'parquet'],
+    ])
+    for (const p of parts) expect(p.sha256).toMatch(/^[0-9a-f]{64}$/)
+    expect(ds.verdict).toBeUndefined()
   })
 
   it('marks MLX repos and lists hub and datasets-cache datasets as kind dataset', () => {

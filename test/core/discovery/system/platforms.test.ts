@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { AZUREML_CONFIG_ANALYZER } from '../../../../src/core/discovery/system/platforms/azure'
+import { WANDB_SETTINGS_ANALYZER } from '../../../../src/core/discovery/system/platforms/wandb'
 import { PLATFORM_LOCATORS } from '../../../../src/core/discovery/system/platforms/index'
 import { describeTrackingUri } from '../../../../src/core/discovery/system/platforms/mlflow'
 import { parseNetrc } from '../../../../src/core/discovery/system/platforms/netrc'
@@ -40,7 +41,19 @@ function fakeScanner(values: readonly string[]): SecretScanner {
           path: opts.path,
         })),
     )
-  return { scanText, scanNotebook: () => [] }
+  return {
+    scanText,
+    scanNotebook: () => [],
+    scanNamedValue: () => [],
+    scanPrivateKey: () => undefined,
+  }
+}
+
+/** Every regular file under `dir`. */
+function walkFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
 }
 
 async function scan(
@@ -74,14 +87,17 @@ describe.each(['linux', 'darwin', 'win32'] as const)(
       expect(ids).toEqual([
         'aws',
         'azure',
+        'azure-ml-workspace',
         'databricks',
         'gcp',
         'huggingface',
         'kubernetes',
+        'mlflow-credentials',
         'modal',
         'replicate',
         'runpod',
         'wandb',
+        'wandb-settings',
       ])
       const db = platformAsset(assets, 'databricks')
       expect(db?.profiles.map((p: { name: string }) => p.name)).toEqual(['DEFAULT', 'staging'])
@@ -190,6 +206,35 @@ describe.each(['linux', 'darwin', 'win32'] as const)(
       ])
     })
 
+    it('makes every plaintext credential a key asset linked from its platform, with the real engine', async () => {
+      const { assets, findings, fake } = await scan(platform, () =>
+        createSecretScanner({ fingerprintKey: randomBytes(32) }),
+      )
+      const byId = new Map(assets.map((a) => [a.id, a]))
+      let checked = 0
+      for (const p of assets.filter((a) => a.kind === 'ai-platform')) {
+        const keys = (p.details?.credentialKeys ?? []) as { line: number }[]
+        const linked = (p.links ?? []).map((l) => byId.get(l.to))
+        for (const k of keys) {
+          const secret = linked.find((s) => s?.kind === 'secret' && s.details?.line === k.line)
+          expect(secret, `${String(p.details?.platform)} line ${k.line}`).toBeDefined()
+          checked++
+        }
+      }
+      expect(checked).toBeGreaterThanOrEqual(9)
+      // A credential no row knows is attributed to its platform, not to a generic bucket.
+      const providerAt = (path: string | undefined) =>
+        assets.find((a) => a.kind === 'secret' && a.path === path)?.details?.provider
+      expect(providerAt(fake.paths.databricks)).toBe('Databricks')
+      expect(providerAt(fake.paths.kube)).toBe('Kubernetes')
+      expect(providerAt(fake.paths.runpod)).toBe('RunPod')
+      const tic = findings.filter((f) => f.ruleId === 'platform.token-in-config')
+      expect(tic.length).toBeGreaterThan(0)
+      for (const f of tic) expect(byId.get(f.assetId ?? '')?.kind, f.path).toBe('secret')
+      const db = assets.find((a) => a.kind === 'secret' && a.details?.provider === 'Databricks')
+      expect(db?.details).toMatchObject({ detector: 'platform-credential', line: 3 })
+    })
+
     it('never stores a token value, with the real secrets engine', async () => {
       const { assets, findings, skipped, fake } = await scan(platform, () =>
         createSecretScanner({ fingerprintKey: randomBytes(32) }),
@@ -266,21 +311,63 @@ describe('platform parsers and edge cases', () => {
     ])
   })
 
-  it('finds Azure ML workspace configs in projects through the crawl analyzer', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'aiscout-azml-'))
-    const cfg = join(home, 'proj', '.azureml', 'config.json')
+  it.each(['linux', 'darwin', 'win32'] as const)(
+    'reports project Azure ML and W&B configs at their own path through the crawl, and no look-alike (%s layout)',
+    async (platform) => {
+      const fake = makePlatformHome(platform)
+      const t = makeTestContext({ home: fake.home, platform })
+      const analyzers = [AZUREML_CONFIG_ANALYZER, WANDB_SETTINGS_ANALYZER]
+      for (const path of walkFiles(join(fake.home, 'code')))
+        for (const a of analyzers) {
+          const name = path.split(/[\\/]/).pop()!
+          const dot = name.lastIndexOf('.')
+          const byName = a.names?.includes(name) ?? false
+          const byExt = dot > 0 && (a.extensions?.includes(name.slice(dot)) ?? false)
+          if ((byName || byExt) && (a.accepts?.(path) ?? true)) await a.analyze(path, t.ctx)
+        }
+      const found = t.assets.map((a) => [a.details?.platform, a.path]).sort()
+      expect(found).toEqual(
+        [
+          ['azure-ml-workspace', fake.paths.projectAzureMl],
+          ['azure-ml-workspace', fake.paths.projectAzureMlSdkDir],
+          ['wandb-settings', fake.paths.projectWandb],
+        ].sort(),
+      )
+      const churn = t.assets.find((a) => a.path === fake.paths.projectAzureMl)
+      expect(churn?.details).toMatchObject({
+        azureMlWorkspace: { resourceGroup: 'rg-churn', workspace: 'ws-churn' },
+        scope: `project:${join(fake.home, 'code', 'churn')}`,
+      })
+      expect(t.assets.find((a) => a.path === fake.paths.projectAzureMlSdkDir)?.details?.scope).toBe(
+        `project:${join(fake.home, 'code', 'vision')}`,
+      )
+      expect(t.assets.find((a) => a.path === fake.paths.projectWandb)?.details).toMatchObject({
+        entity: 'churn-team',
+        project: 'churn-model',
+      })
+      expect(t.skipped).toEqual([])
+    },
+  )
+
+  it('reports the user-level W&B settings and Azure ML workspace configs with no login beside them', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'aiscout-platcfg-'))
+    write(join(home, '.config', 'wandb', 'settings'), '[default]\nentity = solo\nmode = offline\n')
     write(
-      cfg,
-      JSON.stringify({ subscription_id: 's', resource_group: 'rg', workspace_name: 'ws1' }),
+      join(home, '.azureml', 'config.json'),
+      JSON.stringify({
+        subscription_id: '0a1b2c3d-1111-2222-3333-444455556666',
+        resource_group: 'rg',
+        workspace_name: 'ws',
+      }),
     )
-    expect(AZUREML_CONFIG_ANALYZER.accepts?.(cfg)).toBe(true)
-    expect(AZUREML_CONFIG_ANALYZER.accepts?.(join(home, 'proj', 'config.json'))).toBe(false)
     const t = makeTestContext({ home, platform: 'linux' })
-    await AZUREML_CONFIG_ANALYZER.analyze(cfg, t.ctx)
-    expect(t.assets[0]?.details).toMatchObject({
-      platform: 'azure-ml-workspace',
-      azureMlWorkspace: { workspace: 'ws1' },
-    })
+    for (const l of PLATFORM_LOCATORS) await l.locate(t.ctx)
+    expect(t.assets.map((a) => [a.details?.platform, a.path]).sort()).toEqual(
+      [
+        ['azure-ml-workspace', join(home, '.azureml', 'config.json')],
+        ['wandb-settings', join(home, '.config', 'wandb', 'settings')],
+      ].sort(),
+    )
   })
 
   it('parses INI, netrc and URLs defensively', () => {

@@ -63,9 +63,25 @@ describe.each(PLATFORMS)('agent instructions, skills, settings and hooks (%s)', 
     const settings = at(assets, join(h.home, '.claude/settings.json'))[0]!
     expect(settings.details).toMatchObject({
       defaultMode: 'bypassPermissions',
-      envKeys: ['ANTHROPIC_API_KEY', 'DISABLE_TELEMETRY'],
+      envKeys: ['ANTHROPIC_API_KEY', 'DISABLE_TELEMETRY', 'GITHUB_TOKEN'],
     })
     expect(settings.links?.[0]?.relation).toBe('uses-secret')
+    // The GitHub token in `env` is handed to every session: a key asset at its line, linked.
+    const github = assets.find(
+      (a) => a.kind === 'secret' && a.details?.provider === 'GitHub' && a.path === settings.path,
+    )!
+    expect(settings.links?.map((l) => l.to)).toContain(github.id)
+    expect(github.details).toMatchObject({
+      detector: 'github-fine-grained-pat',
+      handedTo: 'claude-code sessions (settings env)',
+    })
+    const codex = at(assets, join(h.home, '.codex/config.toml')).find(
+      (a) => a.kind === 'agent-config',
+    )!
+    const linear = assets.find((a) => a.id === codex.links?.[0]?.to)
+    expect(linear?.details).toMatchObject({ provider: 'Linear', line: 4 })
+    expect(JSON.stringify(assets)).not.toContain(h.github)
+    expect(JSON.stringify(assets)).not.toContain(h.linear)
     expect(settings.details?.allow).toEqual(['Bash', 'Read(~/**)', '[command contains a secret]'])
     const local = at(assets, join(h.project, '.claude/settings.local.json'))[0]!
     expect(local.details?.scope).toBe(`local:${h.project}`)

@@ -33,7 +33,10 @@ describe('AI tools on PATH and in package managers', () => {
       Ollama: null,
       'llama.cpp (llama-server)': null,
       'gh copilot': '1.1.1',
+      // Known by its traces: Cursor's extensions folder, with no Cursor app in this layout.
+      Cursor: null,
     })
+    expect(assets.find((a) => a.name === 'Cursor')?.source).toBe('traces')
     const claude = assets.find((a) => a.name === 'Claude Code')!
     expect(claude.details?.installMethod).toBe('native')
     expect(claude.details?.binPath).toBe(join(h.home, '.local/bin/claude'))

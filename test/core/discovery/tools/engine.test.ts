@@ -52,11 +52,17 @@ describe('tool discovery through the scan engine', () => {
     expect(
       findings.filter((f) => f.path === projFile && f.ruleId.startsWith('secret.')),
     ).toHaveLength(1)
-    // User-scope keys are reported once too (the locator does not claim, the pass reports).
+    // User-scope keys are reported once too: the Anthropic key by the pass (the locator does not
+    // claim the file), the three credentials only the agent rows know by discovery.
     const desktop = join(h.home, '.config', 'Claude', 'claude_desktop_config.json')
-    expect(
-      findings.filter((f) => f.path === desktop && f.ruleId.startsWith('secret.')),
-    ).toHaveLength(1)
+    const desktopKeys = findings.filter((f) => f.path === desktop && f.ruleId.startsWith('secret.'))
+    expect(desktopKeys.map((f) => f.ruleId).sort()).toEqual([
+      'secret.agent-credential',
+      'secret.agent-credential',
+      'secret.agent-credential',
+      'secret.ai-api-key',
+    ])
+    expect(new Set(desktopKeys.map((f) => f.line)).size).toBe(4)
     const dump = JSON.stringify({ assets, findings })
     for (const v of h.plantedValues) expect(dump).not.toContain(v)
   })
@@ -76,6 +82,7 @@ describe('tool discovery through the scan engine', () => {
       [
         '@modelcontextprotocol/server-filesystem',
         'Claude Code',
+        'Cursor',
         'OpenAI Codex CLI',
         'Ollama',
         'aider',

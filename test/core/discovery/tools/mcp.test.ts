@@ -87,9 +87,17 @@ describe.each(PLATFORMS)('MCP client configs (%s layout)', (platform) => {
         relation: 'uses-secret',
       })),
     )
-    // ... and does not report those keys a second time.
-    expect(assets.filter((a) => a.kind === 'secret')).toEqual([])
-    expect(findings.filter((f) => f.ruleId.startsWith('secret.'))).toEqual([])
+    // ... and does not report those keys a second time: the secret assets discovery reports are
+    // the credentials the pass's AI rows do not cover, one per value, each at its own line.
+    const secrets = assets.filter((a) => a.kind === 'secret')
+    const aiProviders = new Set(['Anthropic', 'OpenAI'])
+    expect(secrets.filter((a) => aiProviders.has(String(a.details?.provider)))).toEqual([])
+    const usedBy = (name: string) =>
+      (one(assets, 'mcp-server', name).links ?? []).map((l) => assets.find((a) => a.id === l.to))
+    const generic = ['old-style', 'docs', 'goose-github'].flatMap(usedBy)
+    expect(generic.map((a) => a?.details?.provider)).toEqual(['generic', 'generic', 'generic'])
+    expect(secrets.length).toBe(3 + 4) // the three generic tokens and the four agent credentials
+    expect(findings.filter((f) => f.ruleId === 'secret.ai-api-key')).toEqual([])
     const lit = findings.filter((f) => f.ruleId === 'mcp.literal-secret').map((f) => f.assetId)
     expect(lit).toContain(assistant.id)
     expect(lit).toContain(remote.id)
@@ -100,6 +108,50 @@ describe.each(PLATFORMS)('MCP client configs (%s layout)', (platform) => {
     expect(lit).not.toContain(one(assets, 'mcp-server', 'legacy').id)
     expect(lit).not.toContain(one(assets, 'mcp-server', 'proj-sh').id)
     expect(lit).not.toContain(one(assets, 'mcp-server', 'github').id)
+  })
+
+  it('reports every credential handed to a server as a key asset at its own line, linked from the server', async () => {
+    const { assets, findings, h } = await run()
+    const { readFileSync } = await import('node:fs')
+    const { join } = await import('node:path')
+    const desktop = join(h.home, configRel(platform), 'Claude', 'claude_desktop_config.json')
+    const text = readFileSync(desktop, 'utf8')
+    const lineOf = (v: string) => text.slice(0, text.indexOf(v)).split('\n').length
+    const expectations: [string, string, string][] = [
+      ['gh-agent', 'github-pat', 'GitHub'],
+      ['pg-agent', 'postgres-url', 'PostgreSQL'],
+      ['web-search', 'brave-search', 'Brave Search'],
+    ]
+    for (const [server, row, provider] of expectations) {
+      const s = one(assets, 'mcp-server', server)
+      expect(s.links, server).toHaveLength(1)
+      const key = assets.find((a) => a.id === s.links?.[0]?.to)!
+      expect(key).toMatchObject({ kind: 'secret', path: desktop, source: 'claude-desktop' })
+      expect(key.details).toMatchObject({
+        provider,
+        detector: row,
+        line: lineOf(h.agentKeys[row as keyof typeof h.agentKeys]),
+        handedTo: `MCP server "${server}" (claude-desktop, user)`,
+      })
+      const f = findings.find((x) => x.assetId === key.id)!
+      expect(f.ruleId).toBe('secret.agent-credential')
+      expect(f.line).toBe(key.details?.line)
+      expect(s.details?.hasLiteralSecret).toBe(true)
+    }
+    // The connection URL argument is kept without its password.
+    const pg = one(assets, 'mcp-server', 'pg-agent')
+    expect(String((pg.details?.args as string[])[2])).toMatch(/^postgresql:\/\/redacted:redacted@/)
+    const slack = one(assets, 'mcp-server', 'slack-remote')
+    expect(
+      (slack.links ?? []).map((l) => assets.find((a) => a.id === l.to)?.details?.provider),
+    ).toEqual(['Slack'])
+    // Placeholders, templates and references hand the agent nothing.
+    const placeholders = one(assets, 'mcp-server', 'placeholders')
+    expect(placeholders.links).toEqual([])
+    expect(placeholders.details?.hasLiteralSecret).toBe(false)
+    const out = JSON.stringify({ assets, findings })
+    for (const v of Object.values(h.agentKeys)) expect(out).not.toContain(v)
+    expect(out).not.toContain(/:([^:@/]+)@/.exec(h.agentKeys['postgres-url'].slice(13))![1])
   })
 
   it('flags unpinned runners, plain-HTTP remotes, broad filesystem and shell access', async () => {

@@ -1,6 +1,6 @@
 import { extname, join } from 'node:path'
 import type { DiscoveryContext } from '../../types'
-import { readdirSafe, walkFiles } from '../fs-util'
+import { ABSENT_ONLY, listDir, walkFiles } from '../../../util/fs'
 
 export const HF_DATASETS_SOURCE = 'huggingface-datasets-cache'
 
@@ -12,7 +12,7 @@ const NOT_DATASETS = new Set(['downloads', 'modules', '_locks'])
  * dataset folder, kind `dataset`). Arrow/parquet content is data, not code, so it is only sized.
  */
 export async function scanDatasetsCache(ctx: DiscoveryContext, dir: string): Promise<void> {
-  const entries = (await readdirSafe(ctx, dir)).filter(
+  const entries = (await listDir(ctx, dir, ABSENT_ONLY)).filter(
     (e) => e.isDirectory() && !NOT_DATASETS.has(e.name) && !e.name.startsWith('.'),
   )
   if (entries.length === 0) return
@@ -28,7 +28,9 @@ export async function scanDatasetsCache(ctx: DiscoveryContext, dir: string): Pro
   for (const e of entries) {
     const path = join(dir, e.name)
     const files = await walkFiles(ctx, path, { maxDepth: 6 })
-    const configs = (await readdirSafe(ctx, path)).filter((c) => c.isDirectory()).map((c) => c.name)
+    const configs = (await listDir(ctx, path, ABSENT_ONLY))
+      .filter((c) => c.isDirectory())
+      .map((c) => c.name)
     sets.push({
       path,
       // `org___name` (hub datasets) or a bare builder name (`json`, `csv`, local loaders).

@@ -3,23 +3,27 @@ import { basename, dirname, join, resolve } from 'node:path'
 import { sha256File } from '../../../util/hash'
 import type { AssetLink, DetailValue, Verdict } from '../../../types'
 import type { DiscoveryContext } from '../../types'
-import { worstVerdict } from '../folder-store'
-import { isInside, lstatQuiet, readTextOrSkip, statQuiet } from '../../../util/fs'
 import {
-  claimedOrUnder,
-  isRecord,
-  isScannableModelFile,
+  ABSENT_ONLY,
+  isInside,
+  listDir,
+  lstatQuiet,
   readJsonBounded,
-  readdirSafe,
-  str,
+  readTextOrSkip,
+  statQuiet,
   WALK_MAX_ENTRIES,
-} from '../fs-util'
+} from '../../../util/fs'
 import { analyzeRepository } from '../../../scanners/repo/analyze-repo'
 import type { RepositoryReport } from '../../../scanners/repo/analyze-repo'
 import { repositoryDetails } from '../../../scanners/repo/report'
+import { worstVerdict } from '../folder-store'
 import { emitRepositoryFindings } from '../model-repository'
 import type { HfRepoType } from './locations'
 import { findCachedHfRepo, hfAssetKind, hfRepoAssetId, parseRepoFolder } from './locations'
+import type { RepoFile } from './repo-parts'
+import { scanRepoParts, snapshotPath } from './repo-parts'
+import { claimedOrUnder, isRecord, str } from '../store-kit'
+import { isScannableModelFile } from '../weight-files'
 
 export const HF_SOURCE = 'huggingface-cache'
 const SHA256_HEX = /^[0-9a-f]{64}$/
@@ -44,7 +48,7 @@ type RepoScan = Readonly<{
 async function readRefs(ctx: DiscoveryContext, repoDir: string): Promise<Record<string, string>> {
   const refs: Record<string, string> = {}
   const visit = async (dir: string, prefix: string, depth: number): Promise<void> => {
-    for (const e of await readdirSafe(ctx, dir)) {
+    for (const e of await listDir(ctx, dir, ABSENT_ONLY)) {
       const p = join(dir, e.name)
       if (e.isDirectory() && depth < 3) await visit(p, `${prefix}${e.name}/`, depth + 1)
       else if (e.isFile()) {
@@ -67,7 +71,7 @@ async function readSnapshot(
   const blobs = join(repoDir, 'blobs')
   let seen = 0
   const visit = async (dir: string, rel: string, depth: number): Promise<void> => {
-    for (const e of await readdirSafe(ctx, dir)) {
+    for (const e of await listDir(ctx, dir, ABSENT_ONLY)) {
       if (++seen > WALK_MAX_ENTRIES) return
       const p = join(dir, e.name)
       const r = rel ? `${rel}/${e.name}` : e.name
@@ -103,7 +107,7 @@ async function readSnapshot(
 
 async function blobBytes(ctx: DiscoveryContext, repoDir: string): Promise<number> {
   let n = 0
-  for (const e of await readdirSafe(ctx, join(repoDir, 'blobs'))) {
+  for (const e of await listDir(ctx, join(repoDir, 'blobs'), ABSENT_ONLY)) {
     if (e.isFile()) n += (await lstatQuiet(join(repoDir, 'blobs', e.name)))?.size ?? 0
   }
   return n
@@ -117,7 +121,7 @@ async function readRepo(
 ): Promise<RepoScan> {
   const refs = await readRefs(ctx, dir)
   const revisions: Revision[] = []
-  for (const s of await readdirSafe(ctx, join(dir, 'snapshots'))) {
+  for (const s of await listDir(ctx, join(dir, 'snapshots'), ABSENT_ONLY)) {
     if (!s.isDirectory()) continue
     const files = await readSnapshot(ctx, dir, join(dir, 'snapshots', s.name))
     const names = Object.entries(refs)
@@ -133,6 +137,7 @@ async function knownDigest(
   ctx: DiscoveryContext,
   target: string,
   repoId: string,
+  assetId: string,
 ): Promise<string | undefined> {
   const name = basename(target)
   if (!SHA256_HEX.test(name)) return undefined
@@ -144,6 +149,7 @@ async function knownDigest(
         ruleId: 'store.hf-blob-tampered',
         message: `Blob of ${repoId} hashes to ${actual}, not the ${name} it is named after`,
         path: target,
+        assetId,
       })
     return actual
   } catch {
@@ -202,14 +208,13 @@ async function modelFacts(
 
 /**
  * One hub cache. Each repo folder gives ONE asset (kind model or dataset, path = the repo folder,
- * identity = that path), whatever the number of revisions and snapshot links. Each distinct blob
- * holding weights or a chat template is scanned once through ctx.addModel (identity = the blob
- * path, knownSha256 = the LFS blob name) and linked to the repo asset, so verdicts and digests are
- * stored per file while the repo appears once.
+ * identity = that path), whatever the number of revisions, snapshot links and weight files: the
+ * files are its parts (repo-parts.ts). Each distinct blob a scanner reads is scanned once
+ * (knownSha256 = the LFS blob name) and its verdict, digest and findings are the repo's.
  */
 export async function scanHubCache(ctx: DiscoveryContext, hubDir: string): Promise<void> {
   const repos: RepoScan[] = []
-  for (const e of await readdirSafe(ctx, hubDir)) {
+  for (const e of await listDir(ctx, hubDir, ABSENT_ONLY)) {
     if (!e.isDirectory()) continue
     const parsed = parseRepoFolder(e.name)
     if (!parsed || parsed.type === 'space') continue
@@ -237,60 +242,58 @@ async function emitRepo(
     repo.revisions.find((r) => r.refs.includes('main')) ??
     repo.revisions.find((r) => r.refs.length > 0) ??
     repo.revisions[0]
-  // Unique targets across all revisions: a blob shared by two revisions is scanned once.
-  const byTarget = new Map<string, { names: Set<string>; commits: Set<string>; size: number }>()
-  for (const rev of repo.revisions)
+  // Unique targets across all revisions: a blob shared by two revisions is one part, scanned once,
+  // named as the current revision names it.
+  const byTarget = new Map<string, { names: string[]; commits: string[]; size: number }>()
+  for (const rev of [...(current ? [current] : []), ...repo.revisions.filter((r) => r !== current)])
     for (const f of rev.files) {
-      const t = byTarget.get(f.target) ?? { names: new Set(), commits: new Set(), size: f.size }
-      t.names.add(f.rel)
-      t.commits.add(rev.commit)
+      const t = byTarget.get(f.target) ?? { names: [], commits: [], size: f.size }
+      if (!t.names.includes(f.rel)) t.names.push(f.rel)
+      if (!t.commits.includes(rev.commit)) t.commits.push(rev.commit)
       byTarget.set(f.target, t)
     }
-  const links: AssetLink[] = []
-  const verdicts: Verdict[] = []
-  const weightFiles: string[] = []
-  if (repo.type === 'model') {
-    for (const [target, t] of byTarget) {
-      const names = [...t.names]
-      if (!names.some(isScannableModelFile)) continue
-      const knownSha256 = await knownDigest(ctx, target, repo.repoId)
-      const added = await ctx.addModel(target, {
-        source: HF_SOURCE,
-        name: `${repo.repoId}/${names[0]}`,
-        version: current?.commit,
-        knownSha256,
-        fileName: basename(names[0]!),
-        details: {
-          repoId: repo.repoId,
-          files: names,
-          revisions: [...t.commits],
-          blob: basename(target),
-        },
-        links: [{ to: repoAssetId, relation: 'part-of' }],
-      })
-      links.push({ to: added.assetId, relation: 'has-file' })
-      verdicts.push(added.verdict)
-      weightFiles.push(...names)
-    }
+  const files: RepoFile[] = []
+  for (const [target, t] of byTarget) {
+    const name = t.names[0]!
+    // Verification rehashes what the scanners read; other files keep the digest they are named after.
+    const knownSha256 = isScannableModelFile(name)
+      ? await knownDigest(ctx, target, repo.repoId, repoAssetId)
+      : SHA256_HEX.test(basename(target))
+        ? basename(target)
+        : undefined
+    files.push({
+      name,
+      path: snapshotPath(repo.dir, t.commits[0]!, name),
+      target,
+      size: t.size,
+      commits: t.commits,
+      knownSha256,
+    })
   }
+  const parts = await scanRepoParts(ctx, repo.type, files)
   const facts =
     repo.type === 'model' ? await modelFacts(ctx, repo.repoId, current) : { details: {}, links: [] }
   // Repository-level checks of the current revision: the custom code its configs make
   // transformers run (trust_remote_code) and config instantiation entries.
   const repoReport =
     repo.type === 'model' && current ? analyzeSnapshot(repo.dir, current) : undefined
-  if (repoReport) verdicts.push(repoReport.verdict)
+  const verdict = worstVerdict(
+    [parts.verdict, repoReport?.verdict].filter((v): v is Verdict => v !== undefined),
+  )
   const uniqueBytes = [...byTarget.values()].reduce((n, t) => n + t.size, 0)
+  const diskBytes = Math.max(repo.blobBytes, uniqueBytes)
   const assetId = ctx.emitAsset({
     kind: hfAssetKind(repo.type),
     path: repo.dir,
     name: repo.repoId,
     version: current?.commit,
+    format: parts.format,
+    sha256: parts.sha256,
     source: HF_SOURCE,
-    verdict: repo.type === 'model' ? worstVerdict(verdicts) : undefined,
-    // Model bytes are counted on the blob assets; a dataset repo has no file assets of its own.
-    sizeBytes: repo.type === 'dataset' ? Math.max(repo.blobBytes, uniqueBytes) : undefined,
+    verdict,
+    sizeBytes: diskBytes,
     details: {
+      ...(repo.type === 'model' ? partMetadata(parts.metadata) : {}),
       repoId: repo.repoId,
       repoType: repo.type,
       purl: purlFor(repo.repoId, current?.commit),
@@ -301,15 +304,18 @@ async function emitRepo(
         fileCount: r.files.length,
         files: r.files.slice(0, MAX_LISTED_FILES).map((f) => ({ name: f.rel, size: f.size })),
       })),
-      weightFiles: [...new Set(weightFiles)],
-      diskBytes: Math.max(repo.blobBytes, uniqueBytes),
+      parts: parts.records,
+      partCount: parts.count,
+      formats: parts.formats,
+      diskBytes,
       storeRoot: hubDir,
       storeTotalBytes,
       ...facts.details,
       ...(repoReport ? repositoryDetails(repoReport) : {}),
     },
-    links: [...links, ...facts.links],
+    links: facts.links,
   })
+  for (const f of parts.findings) ctx.emitFinding({ ...f, assetId })
   if (repoReport) emitRepositoryFindings(ctx, repoReport, assetId)
 }
 
@@ -320,4 +326,15 @@ function analyzeSnapshot(repoDir: string, rev: Revision): RepositoryReport {
     snap,
     rev.files.map((f) => ({ rel: f.rel, path: join(snap, f.rel), size: f.size })),
   )
+}
+
+/** Scanner metadata of a one-file model, as details of the repo (config.json facts override it). */
+function partMetadata(
+  m: Readonly<Record<string, unknown>> | undefined,
+): Record<string, DetailValue> {
+  const out: Record<string, DetailValue> = {}
+  for (const [k, v] of Object.entries(m ?? {}))
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = v
+    else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) out[k] = v as string[]
+  return out
 }

@@ -1,8 +1,8 @@
 import type { Locator } from '../../types'
-import { guard } from '../fs-util'
 import { scanDatasetsCache } from './datasets-cache'
 import { scanHubCache } from './hub-cache'
 import { hfDatasetsDirs, hfHubDirs } from './locations'
+import { guard } from '../store-kit'
 
 export { findCachedHfRepo, hfHubDirs, hfRepoAssetId } from './locations'
 

@@ -1,15 +1,15 @@
 import { join } from 'node:path'
 import { assetIdFor } from '../../../util/ids'
 import type { AssetKind } from '../../../types'
-import { baseDirs } from '../../paths'
+import { baseDirs, envPath } from '../../paths'
 import type { DiscoveryContext } from '../../types'
 import { isDir } from '../../../util/fs'
-import { envDir, uniq } from '../fs-util'
+import { uniq } from '../store-kit'
 
 /** `HF_HOME` (default `$XDG_CACHE_HOME/huggingface`, else `~/.cache/huggingface`). */
 export function hfHomes(ctx: DiscoveryContext): string[] {
   const b = baseDirs(ctx)
-  const env = envDir(ctx, 'HF_HOME')
+  const env = envPath(ctx, 'HF_HOME')
   return uniq([
     ...(env ? [env] : []),
     join(b.dotCache, 'huggingface'),
@@ -24,13 +24,13 @@ export function hfHomes(ctx: DiscoveryContext): string[] {
  */
 export function hfHubDirs(ctx: DiscoveryContext): string[] {
   const env = ['HF_HUB_CACHE', 'HUGGINGFACE_HUB_CACHE', 'TRANSFORMERS_CACHE']
-    .map((n) => envDir(ctx, n))
+    .map((n) => envPath(ctx, n))
     .filter((d): d is string => d !== undefined)
   return uniq([...env, ...hfHomes(ctx).map((h) => join(h, 'hub'))])
 }
 
 export function hfDatasetsDirs(ctx: DiscoveryContext): string[] {
-  const env = envDir(ctx, 'HF_DATASETS_CACHE')
+  const env = envPath(ctx, 'HF_DATASETS_CACHE')
   return uniq([...(env ? [env] : []), ...hfHomes(ctx).map((h) => join(h, 'datasets'))])
 }
 

@@ -1,7 +1,7 @@
 import type { DetailValue } from '../../../types'
 import type { DiscoveryContext, Locator, SystemInfoPort } from '../../types'
-import { isRealHome } from '../fs-util'
 import { pathDirs, probeToolkits, type Toolkits } from './toolkits'
+import { scanningRealHome } from '../../paths'
 
 export type ComputeOptions = Readonly<{
   /**
@@ -68,7 +68,7 @@ async function locateCompute(ctx: DiscoveryContext, opts: ComputeOptions): Promi
       /apple m\d/i.test(cpu?.brand ?? '') ||
       os?.arch === 'arm64')
 
-  const realSystem = opts.systemRoot === undefined && isRealHome(ctx)
+  const realSystem = opts.systemRoot === undefined && scanningRealHome(ctx)
   const root =
     opts.systemRoot ??
     (realSystem ? (ctx.platform === 'win32' ? `${ctx.env.SystemDrive ?? 'C:'}\\` : '/') : undefined)

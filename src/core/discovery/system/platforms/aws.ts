@@ -1,8 +1,9 @@
 import { join } from 'node:path'
 import type { DiscoveryContext, Locator } from '../../types'
-import { envPath, readConfig } from '../fs-util'
 import { emitPlatform, presentEnvKeys, type ConfigText, type CredentialKey } from './emit'
 import { parseIni, sanitizeHost, type IniSection } from './ini'
+import { envPath } from '../../paths'
+import { readConfig } from '../../../util/fs'
 
 const SECRET_KEYS = new Set(['aws_secret_access_key', 'aws_session_token', 'aws_security_token'])
 const ENV = [
@@ -92,7 +93,7 @@ async function locate(ctx: DiscoveryContext): Promise<void> {
       if (svc) serviceSections.set(svc, { bedrock, sagemaker })
       for (const [k, e] of s.entries)
         if (SECRET_KEYS.has(k) && e.value !== '')
-          credentials.push({ path, line: e.line, key: k, profile: s.name })
+          credentials.push({ path, line: e.line, key: k, profile: s.name, value: e.value })
       const name = profileName(s.name, inConfig)
       if (!name) continue
       const p = get(name)

@@ -1,8 +1,9 @@
 import { join } from 'node:path'
 import type { DiscoveryContext, Locator } from '../../types'
-import { envPath, readConfig } from '../fs-util'
 import { emitPlatform, presentEnvKeys, type CredentialKey } from './emit'
 import { parseIni, sanitizeHost } from './ini'
+import { envPath } from '../../paths'
+import { readConfig } from '../../../util/fs'
 
 /** Keys in a .databrickscfg profile that hold a credential (PAT, basic auth, OAuth/Azure/GCP secrets). */
 const SECRET_KEYS = new Set([
@@ -50,7 +51,7 @@ async function locate(ctx: DiscoveryContext): Promise<void> {
   const profiles = ini.sections.map((s) => {
     for (const [k, e] of s.entries)
       if (SECRET_KEYS.has(k) && e.value !== '')
-        credentials.push({ path, line: e.line, key: k, profile: s.name })
+        credentials.push({ path, line: e.line, key: k, profile: s.name, value: e.value })
     return {
       name: s.name.slice(0, 200),
       host: sanitizeHost(s.entries.get('host')?.value) ?? null,

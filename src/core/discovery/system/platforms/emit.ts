@@ -1,10 +1,20 @@
-import type { SecretFileKind } from '../../../secrets/index'
+import type { SecretFileKind, SecretHit } from '../../../secrets/index'
+import { secretAssetFromHit } from '../../../secrets/index'
 import type { Details } from '../../../types'
 import type { DiscoveryContext } from '../../types'
 import { scanSecrets, type EmittedSecret } from '../secret-hits'
 
-/** A token-bearing key found by structure (never its value). */
-export type CredentialKey = Readonly<{ path: string; line: number; key: string; profile?: string }>
+/**
+ * A token-bearing key found by structure. `value` is handed to the secrets engine and dropped:
+ * no asset, finding or detail ever carries it.
+ */
+export type CredentialKey = Readonly<{
+  path: string
+  line: number
+  key: string
+  profile?: string
+  value?: string
+}>
 
 export type ConfigText = Readonly<{
   path: string
@@ -37,8 +47,10 @@ export function presentEnvKeys(ctx: DiscoveryContext, names: readonly string[]):
 
 /**
  * Emits an `ai-platform` asset: secrets in its files go through the secrets engine first (secret
- * asset + finding each, linked with `uses-secret`); credential keys the engine did not recognise
- * still raise `platform.token-in-config` so a plaintext credential is never silently missed.
+ * asset + finding each, linked with `uses-secret`). A credential key no row recognised is still a
+ * `secret` asset, attributed to the platform, with the `platform.token-in-config` finding; one the
+ * engine cannot judge (no value read) raises that finding on the platform, so a plaintext
+ * credential is never silently missed.
  */
 export function emitPlatform(ctx: DiscoveryContext, p: PlatformInput): string {
   const secrets: EmittedSecret[] = []
@@ -47,6 +59,20 @@ export function emitPlatform(ctx: DiscoveryContext, p: PlatformInput): string {
     secrets.push(...(t.linkLines ? hits.filter((h) => t.linkLines?.(h.line)) : hits))
   }
   const covered = new Set(secrets.map((s) => `${s.path}:${s.line}`))
+  const unrecognised: CredentialKey[] = []
+  const tokenFindings: { c: CredentialKey; assetId: string }[] = []
+  for (const c of p.credentials ?? []) {
+    if (covered.has(`${c.path}:${c.line}`)) continue
+    const hit = c.value === undefined ? undefined : credentialHit(ctx, p, c, c.value)
+    if (!hit) {
+      unrecognised.push(c)
+      continue
+    }
+    const assetId = ctx.emitAsset(secretAssetFromHit(hit, c.path, p.source))
+    secrets.push({ assetId, line: c.line, path: c.path })
+    covered.add(`${c.path}:${c.line}`)
+    tokenFindings.push({ c, assetId })
+  }
   const assetId = ctx.emitAsset({
     kind: 'ai-platform',
     path: p.path,
@@ -68,15 +94,43 @@ export function emitPlatform(ctx: DiscoveryContext, p: PlatformInput): string {
       relation: 'uses-secret',
     })),
   })
-  for (const c of p.credentials ?? []) {
-    if (covered.has(`${c.path}:${c.line}`)) continue
+  const message = (c: CredentialKey): string =>
+    `${p.title} credential \`${c.key}\`${c.profile ? ` (profile ${c.profile})` : ''} is stored in plain text in ${c.path}:${c.line} (value not shown).`
+  for (const t of tokenFindings)
     ctx.emitFinding({
       ruleId: 'platform.token-in-config',
-      message: `${p.title} credential \`${c.key}\`${c.profile ? ` (profile ${c.profile})` : ''} is stored in plain text in ${c.path}:${c.line} (value not shown).`,
+      message: message(t.c),
+      path: t.c.path,
+      line: t.c.line,
+      assetId: t.assetId,
+    })
+  for (const c of unrecognised)
+    ctx.emitFinding({
+      ruleId: 'platform.token-in-config',
+      message: message(c),
       path: c.path,
       line: c.line,
       assetId,
     })
-  }
   return assetId
+}
+
+/** The secret hit of a credential value, attributed to the platform when no row knows it. */
+function credentialHit(
+  ctx: DiscoveryContext,
+  p: PlatformInput,
+  c: CredentialKey,
+  value: string,
+): SecretHit | undefined {
+  const kind = p.texts?.find((t) => t.path === c.path)?.kind ?? 'ini'
+  try {
+    return ctx.secrets.scanNamedValue(c.key, value, {
+      path: c.path,
+      kind,
+      line: c.line,
+      platform: p.title,
+    })[0]
+  } catch {
+    return undefined
+  }
 }

@@ -1,8 +1,7 @@
 import { join } from 'node:path'
-import { baseDirs } from '../../paths'
+import { baseDirs, envPath } from '../../paths'
 import type { DiscoveryContext, Locator } from '../../types'
-import { isFile, listDir } from '../../../util/fs'
-import { envPath, readConfig } from '../fs-util'
+import { isFile, listDir, readConfig } from '../../../util/fs'
 import { emitPlatform, presentEnvKeys, type ConfigText, type CredentialKey } from './emit'
 import { keyLines, parseIni } from './ini'
 
@@ -75,7 +74,7 @@ async function locate(ctx: DiscoveryContext): Promise<void> {
       })
     }
     for (const k of keyLines(adc, /^(refresh_token|private_key|client_secret)$/))
-      credentials.push({ path: adcPath, line: k.line, key: k.key })
+      credentials.push({ path: adcPath, ...k })
   }
   const storedCredentials =
     (await isFile(join(dir, 'credentials.db'))) || (await isFile(join(dir, 'access_tokens.db')))

@@ -1,9 +1,9 @@
 import { join } from 'node:path'
-import { baseDirs } from '../../paths'
+import { baseDirs, envPath } from '../../paths'
 import type { DiscoveryContext, Locator } from '../../types'
-import { envPath, readConfig } from '../fs-util'
 import { emitPlatform, presentEnvKeys, type ConfigText, type CredentialKey } from './emit'
 import { parseIni, sanitizeHost } from './ini'
+import { readConfig } from '../../../util/fs'
 
 const ENV = ['HF_TOKEN', 'HUGGING_FACE_HUB_TOKEN', 'HF_ENDPOINT', 'HF_HOME']
 
@@ -31,7 +31,7 @@ async function locate(ctx: DiscoveryContext): Promise<void> {
     // The file is the bare token: tell the engine so it can attribute it without a keyword.
     texts.push({ path: p, text: t, kind: 'hf-token' })
     const line = t.split(/\r?\n/).findIndex((l) => l.trim() !== '') + 1
-    credentials.push({ path: p, line, key: 'token' })
+    credentials.push({ path: p, line, key: 'token', value: t.trim() })
   }
   let storedTokenNames: string[] = []
   const stored = await readConfig(ctx, storedPath, 256 * 1024)
@@ -42,7 +42,13 @@ async function locate(ctx: DiscoveryContext): Promise<void> {
     for (const s of ini.sections) {
       const e = s.entries.get('hf_token')
       if (e && e.value !== '')
-        credentials.push({ path: storedPath, line: e.line, key: 'hf_token', profile: s.name })
+        credentials.push({
+          path: storedPath,
+          line: e.line,
+          key: 'hf_token',
+          profile: s.name,
+          value: e.value,
+        })
     }
     if (ini.sections.length === 0 && ini.bad > 0)
       ctx.emitSkipped({

@@ -44,16 +44,22 @@ export function parseIni(text: string): Ini {
   return { sections, bad }
 }
 
-/** Line numbers (1-based) of `key = value` / `key: value` lines with a non-empty value, for any of `keys`. */
-export function keyLines(text: string, keys: RegExp): { key: string; line: number }[] {
-  const out: { key: string; line: number }[] = []
+/**
+ * `key = value` / `key: value` / `"key": "value"` lines with a non-empty value, for any of `keys`:
+ * the key, its 1-based line and the value (unquoted; kept in memory for the secrets engine only).
+ */
+export function keyLines(
+  text: string,
+  keys: RegExp,
+): { key: string; line: number; value: string }[] {
+  const out: { key: string; line: number; value: string }[] = []
   const lines = text.split(/\r?\n/)
   for (let i = 0; i < lines.length && i < 100_000; i++) {
     const m = /^\s*["']?([A-Za-z0-9_.-]{1,100})["']?\s*[=:]\s*(.*)$/.exec(lines[i] ?? '')
     if (!m?.[1] || !keys.test(m[1])) continue
     const v = (m[2] ?? '').trim().replace(/[,]$/, '')
     if (v === '' || v === '""' || v === "''" || v === 'null' || v === '~') continue
-    out.push({ key: m[1], line: i + 1 })
+    out.push({ key: m[1], line: i + 1, value: v.replace(/^(["'])(.*)\1$/, '$2') })
   }
   return out
 }

@@ -1,9 +1,10 @@
 import { delimiter, join } from 'node:path'
 import { parseYaml } from '../../../util/yaml'
 import type { DiscoveryContext, Locator } from '../../types'
-import { isRealHome, readConfig } from '../fs-util'
 import { emitPlatform, presentEnvKeys, type CredentialKey } from './emit'
 import { keyLines, sanitizeHost } from './ini'
+import { overrideAllowed } from '../../paths'
+import { readConfig } from '../../../util/fs'
 
 /**
  * Names and hosts that suggest GPU capacity. A kubeconfig cannot tell whether a cluster has GPU
@@ -73,11 +74,7 @@ async function reportKubeconfig(ctx: DiscoveryContext, path: string): Promise<vo
     }
   })
   const credentials: CredentialKey[] = keyLines(text, /^(token|client-key-data|password)$/).map(
-    (k) => ({
-      path,
-      line: k.line,
-      key: k.key,
-    }),
+    (k) => ({ path, ...k }),
   )
   emitPlatform(ctx, {
     platform: 'kubernetes',
@@ -103,8 +100,7 @@ async function locate(ctx: DiscoveryContext): Promise<void> {
   const sep = ctx.platform === 'win32' ? ';' : delimiter
   for (const p of (ctx.env.KUBECONFIG ?? '').split(sep).slice(0, 20)) {
     if (!p) continue
-    if (isRealHome(ctx) || p.startsWith(ctx.home + '/') || p.startsWith(ctx.home + '\\'))
-      files.add(p)
+    if (overrideAllowed(ctx, p)) files.add(p)
   }
   for (const f of files) await reportKubeconfig(ctx, f)
 }

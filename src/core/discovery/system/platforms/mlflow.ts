@@ -1,6 +1,8 @@
+import { join } from 'node:path'
 import type { DiscoveryContext, Locator } from '../../types'
-import { emitPlatform, presentEnvKeys } from './emit'
-import { sanitizeHost } from './ini'
+import { emitPlatform, presentEnvKeys, type CredentialKey } from './emit'
+import { parseIni, sanitizeHost } from './ini'
+import { readConfig } from '../../../util/fs'
 
 const ENV = [
   'MLFLOW_TRACKING_URI',
@@ -21,8 +23,36 @@ export function describeTrackingUri(uri: string): { kind: string; target: string
   return { kind: 'other', target: null }
 }
 
-/** MLflow is configured by env only (MLFLOW_TRACKING_URI from the process env or shell rc files). */
+/**
+ * MLflow: the tracking server comes from MLFLOW_TRACKING_URI (process env or shell rc files); the
+ * user name and password for a server with authentication can also live in
+ * `~/.mlflow/credentials` (INI, `[mlflow]` with `mlflow_tracking_username`/`_password`) [k]. Each
+ * source is its own asset: the credentials file is reported even without the env variable.
+ */
 async function locate(ctx: DiscoveryContext): Promise<void> {
+  const credPath = join(ctx.home, '.mlflow', 'credentials')
+  const credText = await readConfig(ctx, credPath, 64 * 1024)
+  const section =
+    credText !== undefined
+      ? parseIni(credText).sections.find((x) => x.name === 'mlflow')
+      : undefined
+  if (credText !== undefined && section) {
+    const credentials: CredentialKey[] = []
+    for (const key of ['mlflow_tracking_password', 'mlflow_tracking_token']) {
+      const e = section.entries.get(key)
+      if (e && e.value !== '')
+        credentials.push({ path: credPath, line: e.line, key, value: e.value })
+    }
+    emitPlatform(ctx, {
+      platform: 'mlflow-credentials',
+      title: 'MLflow credentials',
+      path: credPath,
+      source: 'mlflow',
+      details: { hasUsername: section.entries.has('mlflow_tracking_username') },
+      texts: [{ path: credPath, text: credText, kind: 'ini' }],
+      credentials,
+    })
+  }
   const envKeys = presentEnvKeys(ctx, ENV)
   const uri = ctx.env.MLFLOW_TRACKING_URI
   if (!uri) return

@@ -1,9 +1,10 @@
 import { join } from 'node:path'
 import type { DiscoveryContext, Locator } from '../../types'
-import { envPath, readConfig } from '../fs-util'
 import { emitPlatform, presentEnvKeys, type CredentialKey } from './emit'
 import { keyLines } from './ini'
 import { isTable, parseTomlSafe } from './toml-profiles'
+import { envPath } from '../../paths'
+import { readConfig } from '../../../util/fs'
 
 const ENV = ['MODAL_TOKEN_ID', 'MODAL_TOKEN_SECRET', 'MODAL_PROFILE', 'MODAL_ENVIRONMENT']
 
@@ -34,8 +35,7 @@ async function locate(ctx: DiscoveryContext): Promise<void> {
           hasToken: typeof v.token_secret === 'string' && v.token_secret !== '',
         })
       }
-    for (const k of keyLines(text, /^token_secret$/))
-      credentials.push({ path, line: k.line, key: k.key })
+    for (const k of keyLines(text, /^token_secret$/)) credentials.push({ path, ...k })
   }
   emitPlatform(ctx, {
     platform: 'modal',

@@ -1,7 +1,8 @@
 import { join } from 'node:path'
 import type { DiscoveryContext, Locator } from '../../types'
-import { envPath, readConfig } from '../fs-util'
 import { emitPlatform, presentEnvKeys, type CredentialKey } from './emit'
+import { envPath } from '../../paths'
+import { readConfig } from '../../../util/fs'
 
 const ENV = ['REPLICATE_API_TOKEN']
 /** Cog pushes to Replicate's registry r8.im; `cog login` stores that registry's credentials in the Docker config [k]. */
@@ -49,6 +50,7 @@ async function locate(ctx: DiscoveryContext): Promise<void> {
               line: start + authLine + 1,
               key: 'auth',
               profile: REGISTRY,
+              value: (entry as { auth: string }).auth,
             })
         }
       }

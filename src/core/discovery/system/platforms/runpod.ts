@@ -1,9 +1,9 @@
 import { join } from 'node:path'
 import type { DiscoveryContext, Locator } from '../../types'
-import { readConfig } from '../fs-util'
 import { emitPlatform, presentEnvKeys, type ConfigText, type CredentialKey } from './emit'
 import { keyLines, sanitizeHost } from './ini'
 import { isTable, parseTomlSafe } from './toml-profiles'
+import { readConfig } from '../../../util/fs'
 
 const ENV = ['RUNPOD_API_KEY']
 
@@ -36,13 +36,11 @@ async function locate(ctx: DiscoveryContext): Promise<void> {
       if (profiles.length === 0 && Object.keys(doc.doc).some((k) => /^api_?key$/i.test(k)))
         profiles.push('default')
     }
-    for (const k of keyLines(toml, /^api_?key$/i))
-      credentials.push({ path: tomlPath, line: k.line, key: k.key })
+    for (const k of keyLines(toml, /^api_?key$/i)) credentials.push({ path: tomlPath, ...k })
   }
   if (yaml !== undefined) {
     texts.push({ path: yamlPath, text: yaml, kind: 'yaml' })
-    for (const k of keyLines(yaml, /^api_?key$/i))
-      credentials.push({ path: yamlPath, line: k.line, key: k.key })
+    for (const k of keyLines(yaml, /^api_?key$/i)) credentials.push({ path: yamlPath, ...k })
   }
   emitPlatform(ctx, {
     platform: 'runpod',

@@ -1,9 +1,8 @@
 import { realpath } from 'node:fs/promises'
 import { basename, join } from 'node:path'
-import { baseDirs } from '../../paths'
+import { baseDirs, envPath, scanningRealHome } from '../../paths'
 import type { DiscoveryContext, Locator } from '../../types'
-import { isDir, isFile, listDir } from '../../../util/fs'
-import { envPath, isDirEntry, isRealHome, readConfig } from '../fs-util'
+import { isDir, isDirEntry, isFile, listDir, readConfig } from '../../../util/fs'
 import { reportEnvironment, type EnvManager } from './environment'
 import { analyzePyvenv } from './pyvenv'
 
@@ -83,7 +82,7 @@ async function locateConda(ctx: DiscoveryContext): Promise<void> {
     const p = line.trim()
     if (!p) continue
     const inside = p.startsWith(ctx.home + '/') || p.startsWith(ctx.home + '\\')
-    if (inside || isRealHome(ctx)) await report(p, basename(p))
+    if (inside || scanningRealHome(ctx)) await report(p, basename(p))
   }
 }
 

@@ -1,7 +1,7 @@
 import { dirname } from 'node:path'
 import type { DiscoveryContext, FileAnalyzer } from '../../types'
-import { readConfig } from '../fs-util'
 import { reportEnvironment, type EnvManager } from './environment'
+import { readConfig } from '../../../util/fs'
 
 /** pyvenv.cfg is a few lines; anything bigger is not one. */
 const PYVENV_CAP = 64 * 1024

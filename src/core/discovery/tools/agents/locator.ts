@@ -1,10 +1,8 @@
 import { extname, join } from 'node:path'
 import type { BaseDirs } from '../../paths'
-import { baseDirs } from '../../paths'
+import { baseDirs, envPath, scanningRealHome } from '../../paths'
 import type { DiscoveryContext, Locator } from '../../types'
-import { envDir } from '../util/env-path'
 import { listDir } from '../../../util/fs'
-import { scanningRealHome } from '../util/fs'
 import { analyzeInstructionFile } from './instructions'
 import type { AgentConfigType } from './instructions'
 import type { AgentFileReader } from './readers'
@@ -21,11 +19,11 @@ type UserFile = Readonly<{
 }>
 
 const claudeDirs = (d: BaseDirs, ctx: DiscoveryContext): string[] => {
-  const custom = envDir(ctx, 'CLAUDE_CONFIG_DIR')
+  const custom = envPath(ctx, 'CLAUDE_CONFIG_DIR')
   return [join(d.home, '.claude'), ...(custom ? [custom] : [])]
 }
 const codexHome = (d: BaseDirs, ctx: DiscoveryContext): string =>
-  envDir(ctx, 'CODEX_HOME') ?? join(d.home, '.codex')
+  envPath(ctx, 'CODEX_HOME') ?? join(d.home, '.codex')
 
 /** User-scope agent settings and instruction files, in probe order. */
 const USER_FILES: readonly UserFile[] = [

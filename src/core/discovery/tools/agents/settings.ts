@@ -1,12 +1,19 @@
 import { basename } from 'node:path'
 import type { DiscoveryContext } from '../../types'
 import type { AssetLink, DetailValue, Severity } from '../../../types'
-import { MAX_CONFIG_BYTES } from '../util/fs'
-import { readTextOrSkip } from '../../../util/fs'
+import { CONFIG_CAP_BYTES, readTextOrSkip } from '../../../util/fs'
 import { isObj, obj, parseConfig, str, strArray } from '../util/parse'
 import type { ConfigFormat, Obj } from '../util/parse'
 import { markHandled } from '../util/handled'
-import { emitSecretHits, passOwnsSecrets, passSecretIds, scanSecrets } from '../util/secrets'
+import {
+  emitSecretHits,
+  handedSecrets,
+  passOwnsSecrets,
+  passSecretIds,
+  scanSecrets,
+  valueLine,
+} from '../util/secrets'
+import type { HandedValue } from '../util/secrets'
 import type { AgentFileMeta } from './instructions'
 
 type Hook = { event: string; matcher?: string; command: string }
@@ -32,7 +39,7 @@ function hookCommands(hooks: unknown): Hook[] {
 
 /** A command as stored in the inventory: shortened, and hidden entirely if it holds a key. */
 function safeCommand(ctx: DiscoveryContext, cmd: string, path: string): string {
-  if (scanSecrets(ctx, cmd, path, 'text').length > 0) return '[command contains a secret]'
+  if (scanSecrets(ctx, cmd, path, 'text', 'agent').length > 0) return '[command contains a secret]'
   return cmd.length > 200 ? `${cmd.slice(0, 197)}...` : cmd
 }
 
@@ -78,7 +85,7 @@ async function load(
   format: ConfigFormat,
   client: string,
 ): Promise<{ text: string; doc: Obj } | undefined> {
-  const text = await readTextOrSkip(ctx, path, MAX_CONFIG_BYTES)
+  const text = await readTextOrSkip(ctx, path, CONFIG_CAP_BYTES)
   if (text === undefined) return undefined
   const parsed = parseConfig(text, format)
   if (!parsed.ok) {
@@ -90,6 +97,13 @@ async function load(
     return undefined
   }
   return { text, doc: obj(parsed.value) }
+}
+
+/** String entries of a map as handed values, each at the first line its text occurs on. */
+function namedValues(text: string, map: Obj): HandedValue[] {
+  return Object.entries(map).flatMap(([name, v]) =>
+    typeof v === 'string' ? [{ name, value: v, line: valueLine(text, v, 1, 1) }] : [],
+  )
 }
 
 const ALLOW_ALL_SHELL = /^(Bash|Bash\(\*\)|Bash\(\*:\*\)|Bash\(:\*\)|\*|Shell\(\*\)|Shell)$/
@@ -122,7 +136,17 @@ export async function analyzeClaudeSettings(
     passKind !== undefined
       ? passSecretIds(hits, path)
       : emitSecretHits(ctx, hits, path, meta.client, `${meta.client} settings`)
-  const links: AssetLink[] = [...new Set(secretIds.values())].map((to) => ({
+  // `env` is what Claude Code hands every session and tool it runs: each value is a credential
+  // the agent holds when any row or the generic fallback recognises it.
+  const handed = handedSecrets(ctx, namedValues(text, obj(doc.env)), {
+    path,
+    kind: passKind ?? 'json',
+    source: meta.client,
+    where: `${meta.client} settings`,
+    handedTo: `${meta.client} sessions (settings env)`,
+    known: secretIds,
+  })
+  const links: AssetLink[] = [...new Set([...secretIds.values(), ...handed.ids])].map((to) => ({
     to,
     relation: 'uses-secret',
   }))
@@ -214,6 +238,24 @@ export async function analyzeCodexConfig(
   const profiles: [string, Obj][] = [['default', doc]]
   for (const [name, p] of Object.entries(obj(doc.profiles))) if (isObj(p)) profiles.push([name, p])
   const notify = strArray(doc.notify)
+  // Values Codex hands the commands it runs, and headers and tokens it sends to model providers.
+  const providers = Object.entries(obj(doc.model_providers)).filter(([, p]) => isObj(p))
+  const handedValues = [
+    ...namedValues(loaded.text, obj(obj(doc.shell_environment_policy).set)),
+    ...providers.flatMap(([, p]) => namedValues(loaded.text, obj(obj(p).http_headers))),
+    ...providers.flatMap(([, p]) =>
+      namedValues(loaded.text, { experimental_bearer_token: obj(p).experimental_bearer_token }),
+    ),
+  ]
+  const passKind = passOwnsSecrets(ctx, path)
+  const handed = handedSecrets(ctx, handedValues, {
+    path,
+    kind: passKind ?? 'toml',
+    source: meta.client,
+    where: `${meta.client} config`,
+    handedTo: `${meta.client} (shell environment and model providers)`,
+    known: passSecretIds(scanSecrets(ctx, loaded.text, path, passKind ?? 'toml'), path),
+  })
   const trusted = Object.entries(obj(doc.projects))
     .filter(([, p]) => obj(p).trust_level === 'trusted')
     .map(([dir]) => dir)
@@ -231,7 +273,10 @@ export async function analyzeCodexConfig(
       trustedProjects: trusted.slice(0, 100),
       model: str(doc.model) ?? null,
     },
-    { identity: `agent-settings@${path}` },
+    {
+      identity: `agent-settings@${path}`,
+      links: handed.ids.map((to) => ({ to, relation: 'uses-secret' })),
+    },
   )
   for (const [name, p] of profiles) {
     const approval = str(p.approval_policy)

@@ -1,15 +1,15 @@
 import { basename, dirname, isAbsolute, join } from 'node:path'
 import type { BaseDirs } from '../../paths'
-import { baseDirs } from '../../paths'
+import { baseDirs, scanningRealHome } from '../../paths'
 import type { DiscoveryContext, Locator } from '../../types'
 import type { DetailValue } from '../../../types'
 import { isInside, listDir, readHeadQuiet, realpathQuiet } from '../../../util/fs'
-import { scanningRealHome } from '../util/fs'
 import { compareVersions, distInfos, owningNpmPackage, readPackageJson } from './metadata'
 import type { PackageJson } from './metadata'
 import { toolForBinary } from './tool-table'
 import type { ToolSpec } from './tool-table'
 import { runVersionCommand } from './version-command'
+import { emitTool } from '../util/tool-registry'
 
 /** Install dirs probed even when they are not on PATH (inside the scanned home). */
 function knownDirs(d: BaseDirs, ctx: DiscoveryContext): string[] {
@@ -189,7 +189,7 @@ async function locate(ctx: DiscoveryContext): Promise<void> {
         installMethod: r.installMethod,
         versionSource: r.versionSource,
       }
-      ctx.emitAsset({
+      emitTool(ctx, {
         kind: 'tool',
         path: r.path,
         identity: r.identity,
@@ -220,7 +220,7 @@ async function locateClaudeNative(ctx: DiscoveryContext): Promise<void> {
     .sort(compareVersions)
   const latest = versions[versions.length - 1]
   if (!latest) return
-  ctx.emitAsset({
+  emitTool(ctx, {
     kind: 'tool',
     path: dir,
     identity: `tool:claude-code@${dir}`,

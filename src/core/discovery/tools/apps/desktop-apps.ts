@@ -1,13 +1,13 @@
 import { basename, join } from 'node:path'
-import { baseDirs } from '../../paths'
+import { baseDirs, scanningRealHome } from '../../paths'
 import type { DiscoveryContext, Locator } from '../../types'
 import type { DetailValue } from '../../../types'
 import { isDir, listDir, readHeadQuiet, readTextOrSkip, statQuiet } from '../../../util/fs'
-import { scanningRealHome } from '../util/fs'
 import { appForLinuxName, AI_APPS } from './app-table'
 import type { AppSpec } from './app-table'
 import { compareVersions, readPackageJson } from './metadata'
 import { readPlist } from './plist'
+import { emitTool } from '../util/tool-registry'
 
 function emitApp(
   ctx: DiscoveryContext,
@@ -16,7 +16,7 @@ function emitApp(
   version: string | undefined,
   details: Record<string, DetailValue>,
 ): void {
-  ctx.emitAsset({
+  emitTool(ctx, {
     kind: 'app',
     path,
     identity: `app:${app.id}@${path}`,

@@ -1,12 +1,11 @@
 import { join } from 'node:path'
 import type { BaseDirs } from '../../paths'
-import { baseDirs } from '../../paths'
+import { baseDirs, envPath, scanningRealHome } from '../../paths'
 import type { DiscoveryContext, Locator } from '../../types'
-import { envDir } from '../util/env-path'
 import { listDir } from '../../../util/fs'
-import { scanningRealHome } from '../util/fs'
 import { readPackageJson } from './metadata'
 import { isAiNpmPackage, toolForNpm } from './tool-table'
+import { emitTool } from '../util/tool-registry'
 
 /** Global node_modules roots (npm prefix, nvm, volta, pnpm, bun), per discovery.md §2. */
 async function globalRoots(ctx: DiscoveryContext, d: BaseDirs): Promise<string[]> {
@@ -20,7 +19,7 @@ async function globalRoots(ctx: DiscoveryContext, d: BaseDirs): Promise<string[]
     join(d.home, '.bun', 'install', 'global', 'node_modules'),
     join(d.appData, 'npm', 'node_modules'),
   ]
-  const prefix = envDir(ctx, 'NPM_CONFIG_PREFIX') ?? envDir(ctx, 'npm_config_prefix')
+  const prefix = envPath(ctx, 'NPM_CONFIG_PREFIX') ?? envPath(ctx, 'npm_config_prefix')
   if (prefix) roots.push(join(prefix, 'lib', 'node_modules'), join(prefix, 'node_modules'))
   for (const v of await listDir(ctx, join(d.home, '.nvm', 'versions', 'node')))
     roots.push(join(d.home, '.nvm', 'versions', 'node', v.name, 'lib', 'node_modules'))
@@ -60,7 +59,7 @@ async function locate(ctx: DiscoveryContext): Promise<void> {
       const pkg = await readPackageJson(ctx, dir)
       if (!pkg) continue
       const tool = toolForNpm(name)
-      ctx.emitAsset({
+      emitTool(ctx, {
         kind: 'tool',
         path: dir,
         identity: `tool:${tool?.id ?? name}@${dir}`,

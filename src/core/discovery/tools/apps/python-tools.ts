@@ -1,16 +1,16 @@
 import { join } from 'node:path'
 import type { BaseDirs } from '../../paths'
-import { baseDirs } from '../../paths'
+import { baseDirs, envPath } from '../../paths'
 import type { DiscoveryContext, Locator } from '../../types'
-import { envDir } from '../util/env-path'
 import { listDir } from '../../../util/fs'
 import { distInfos } from './metadata'
 import { AI_TOOLS, toolForPypi } from './tool-table'
+import { emitTool } from '../util/tool-registry'
 
 /** pipx and uv tool venv roots (each child is one tool's venv). */
 function venvRoots(ctx: DiscoveryContext, d: BaseDirs): { manager: string; root: string }[] {
-  const pipxHome = envDir(ctx, 'PIPX_HOME')
-  const uvTools = envDir(ctx, 'UV_TOOL_DIR')
+  const pipxHome = envPath(ctx, 'PIPX_HOME')
+  const uvTools = envPath(ctx, 'UV_TOOL_DIR')
   return [
     ...(pipxHome ? [{ manager: 'pipx', root: join(pipxHome, 'venvs') }] : []),
     { manager: 'pipx', root: join(d.home, '.local', 'share', 'pipx', 'venvs') },
@@ -38,7 +38,7 @@ async function locate(ctx: DiscoveryContext): Promise<void> {
       const main = dists.find((x) => toolForPypi(x.name) === toolForPypi(ent.name)) ?? dists[0]
       const tool = main ? toolForPypi(main.name) : undefined
       if (!main || !tool) continue
-      ctx.emitAsset({
+      emitTool(ctx, {
         kind: 'tool',
         path: venv,
         identity: `tool:${tool.id}@${venv}`,

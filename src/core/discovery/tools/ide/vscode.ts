@@ -2,8 +2,7 @@ import { join } from 'node:path'
 import type { BaseDirs } from '../../paths'
 import { baseDirs } from '../../paths'
 import type { DiscoveryContext, Locator } from '../../types'
-import { listDir, readTextOrSkip } from '../../../util/fs'
-import { MAX_CONFIG_BYTES } from '../util/fs'
+import { CONFIG_CAP_BYTES, listDir, readTextOrSkip } from '../../../util/fs'
 import { isObj, obj, parseConfig, str } from '../util/parse'
 import { vscodeAiExtension } from './ai-extensions'
 
@@ -49,7 +48,7 @@ async function manifestIndex(
   dir: string,
 ): Promise<Map<string, { id: string; version?: string }>> {
   const out = new Map<string, { id: string; version?: string }>()
-  const text = await readTextOrSkip(ctx, join(dir, 'extensions.json'), MAX_CONFIG_BYTES)
+  const text = await readTextOrSkip(ctx, join(dir, 'extensions.json'), CONFIG_CAP_BYTES)
   if (text === undefined) return out
   const parsed = parseConfig(text, 'json')
   if (!parsed.ok || !Array.isArray(parsed.value)) return out

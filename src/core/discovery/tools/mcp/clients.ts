@@ -1,9 +1,9 @@
 import { join } from 'node:path'
 import type { BaseDirs } from '../../paths'
 import type { DiscoveryContext } from '../../types'
-import { envDir } from '../util/env-path'
 import type { ConfigFormat } from '../util/parse'
 import type { McpShape } from './types'
+import { envPath } from '../../paths'
 
 type Paths = (d: BaseDirs, ctx: DiscoveryContext) => readonly string[]
 
@@ -16,7 +16,7 @@ export type McpClientSpec = Readonly<{
   paths: Paths
   /** Probed only when scanning the real home (system-wide managed files). */
   systemOnly?: boolean
-  /** Read cap when the file is known to grow large (defaults to MAX_CONFIG_BYTES). */
+  /** Read cap when the file is known to grow large (defaults to CONFIG_CAP_BYTES). */
   maxBytes?: number
 }>
 
@@ -52,9 +52,9 @@ const EXTENSION_MCP_FILES: readonly Readonly<{ client: string; rel: readonly str
 ]
 
 const codexHome = (d: BaseDirs, ctx: DiscoveryContext): string =>
-  envDir(ctx, 'CODEX_HOME') ?? join(d.home, '.codex')
+  envPath(ctx, 'CODEX_HOME') ?? join(d.home, '.codex')
 const copilotHome = (d: BaseDirs, ctx: DiscoveryContext): string =>
-  envDir(ctx, 'COPILOT_HOME') ?? join(d.home, '.copilot')
+  envPath(ctx, 'COPILOT_HOME') ?? join(d.home, '.copilot')
 
 /**
  * Every user-scope MCP client config, in probe order (discovery.md §3). A `client` may appear in
@@ -74,7 +74,7 @@ export const MCP_CLIENTS: readonly McpClientSpec[] = [
     // ~/.claude.json also keeps per-project history and grows past the usual config cap.
     maxBytes: 32 * 1024 * 1024,
     paths: (d, ctx) => {
-      const custom = envDir(ctx, 'CLAUDE_CONFIG_DIR')
+      const custom = envPath(ctx, 'CLAUDE_CONFIG_DIR')
       return [join(d.home, '.claude.json'), ...(custom ? [join(custom, '.claude.json')] : [])]
     },
   },

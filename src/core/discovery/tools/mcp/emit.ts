@@ -1,21 +1,24 @@
 import { findNodeAtLocation, parseTree } from 'jsonc-parser'
+import { isPlaceholderValue } from '../../../secrets/index'
 import type { DiscoveryContext } from '../../types'
 import type { AssetLink, DetailValue } from '../../../types'
-import { readTextOrSkip } from '../../../util/fs'
-import { lineAt, lineOf, MAX_CONFIG_BYTES } from '../util/fs'
+import { CONFIG_CAP_BYTES, readTextOrSkip } from '../../../util/fs'
 import { markHandled } from '../util/handled'
-import { parseConfig } from '../util/parse'
+import { lineAt, lineOf, parseConfig } from '../util/parse'
 import type { ConfigFormat } from '../util/parse'
 import {
   emitSecretHits,
+  handedSecrets,
   isReference,
   looksSecretName,
   passOwnsSecrets,
   passSecretIds,
   redactUrl,
   scanSecrets,
+  urlCredentialValues,
+  valueLine,
 } from '../util/secrets'
-import type { SecretHit } from '../util/secrets'
+import type { HandedValue } from '../util/secrets'
 import { broadFilesystem, insecureRemote, runnerSpec, shellAccess, unwrapShell } from './checks'
 import { inputsOf, serversOf } from './normalize'
 import type { McpServer, McpShape } from './types'
@@ -28,7 +31,7 @@ export type McpSource = Readonly<{
   shape: McpShape
   /** `user`, `project:<dir>`, `workspace:<dir>`, `managed`, ... (`local:<dir>` is derived). */
   scope: string
-  /** Read cap for this file (defaults to MAX_CONFIG_BYTES). */
+  /** Read cap for this file (defaults to CONFIG_CAP_BYTES). */
   maxBytes?: number
 }>
 
@@ -47,7 +50,19 @@ function lineFinder(text: string, format: ConfigFormat): (s: McpServer) => numbe
 
 const SECRET_FLAG = /^--?(api[-_]?key|token|secret|password|passwd|auth|key|access[-_]?token)$/i
 
-/** Args kept in the inventory, with anything that is or follows a secret flag redacted. */
+/** Whether a value holds a credential any row recognises (AI providers or services agents use). */
+function holdsSecret(ctx: DiscoveryContext, value: string, path: string): boolean {
+  try {
+    return ctx.secrets.scanText(value, { path, kind: 'text', scope: 'agent' }).length > 0
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Args kept in the inventory, with anything that is or follows a secret flag redacted, and any
+ * argument holding a credential replaced (a connection URL keeps its scheme and host).
+ */
 function redactArgs(ctx: DiscoveryContext, args: readonly string[], path: string): string[] {
   return args.map((a, i) => {
     const eq = a.indexOf('=')
@@ -59,8 +74,23 @@ function redactArgs(ctx: DiscoveryContext, args: readonly string[], path: string
     )
       return `${a.slice(0, eq)}=[redacted]`
     if (i > 0 && SECRET_FLAG.test(args[i - 1]!) && !isReference(a)) return '[redacted]'
-    return scanSecrets(ctx, a, path, 'text').length > 0 ? '[redacted]' : a
+    if (!holdsSecret(ctx, a, path)) return a
+    return /^[a-z][a-z0-9+.-]*:\/\/[^/\s]*@/i.test(a)
+      ? (redactUrl(a) ?? '[redacted]')
+      : '[redacted]'
   })
+}
+
+/** The URL kept in the inventory: no userinfo or key-ish query value, no path that holds a key. */
+function safeUrl(ctx: DiscoveryContext, url: string | undefined, path: string): string | null {
+  const r = redactUrl(url)
+  if (r === undefined) return null
+  if (!holdsSecret(ctx, r, path)) return r
+  try {
+    return `${new URL(r).origin}/[redacted]`
+  } catch {
+    return '[redacted]'
+  }
 }
 
 /** Literal values (not references, not paths or flags) held under secret-looking names. */
@@ -72,6 +102,7 @@ function literalSecretKeys(map: Readonly<Record<string, unknown>>): string[] {
         typeof v === 'string' &&
         v.trim().length >= 8 &&
         !isReference(v) &&
+        !isPlaceholderValue(v) &&
         !/^(\/|~|[a-z]:\\|\.\.?\/)/i.test(v) &&
         !/^(true|false|\d+)$/i.test(v),
     )
@@ -87,7 +118,7 @@ export async function analyzeMcpConfig(
   ctx: DiscoveryContext,
   src: McpSource,
 ): Promise<number | undefined> {
-  const text = await readTextOrSkip(ctx, src.path, src.maxBytes ?? MAX_CONFIG_BYTES)
+  const text = await readTextOrSkip(ctx, src.path, src.maxBytes ?? CONFIG_CAP_BYTES)
   if (text === undefined) return undefined
   // settings.json of an editor is only an MCP config when it has an "mcp" block.
   if (src.shape === 'vscode-settings' && !/"mcp"\s*:/.test(text)) return 0
@@ -117,48 +148,46 @@ export async function analyzeMcpConfig(
       ? passSecretIds(fileHits, src.path)
       : emitSecretHits(ctx, fileHits, src.path, src.client, `${src.client} config`)
   const lineOfServer = lineFinder(text, src.format)
-  for (const s of servers) emitServer(ctx, src, s, lineOfServer(s), secretIds, inputs)
+  for (const s of servers) emitServer(ctx, src, text, s, lineOfServer(s), secretIds, inputs)
   return servers.length
 }
 
 function emitServer(
   ctx: DiscoveryContext,
   src: McpSource,
+  text: string,
   s: McpServer,
   line: number | undefined,
   secretIds: Map<string, string>,
   inputs: readonly { id: string; password: boolean }[],
 ): void {
-  // Each env/header value is scanned alone (KEY=value) so a hit can be tied to this server.
-  const valueHits: SecretHit[] = []
-  const scanned: string[] = []
-  for (const [k, v] of [...Object.entries(s.env), ...Object.entries(s.headers)]) {
-    if (typeof v !== 'string' || isReference(v)) continue
-    const hits = scanSecrets(ctx, `${k}=${v}`, src.path, 'dotenv')
-    if (hits.length > 0) scanned.push(k)
-    valueHits.push(...hits)
-  }
-  for (const extra of [...s.args, s.url ?? '']) {
-    if (extra) valueHits.push(...scanSecrets(ctx, extra, src.path, 'text'))
-  }
-  const links: AssetLink[] = []
-  for (const hit of valueHits) {
-    let id = secretIds.get(hit.fingerprint)
-    if (id === undefined) {
-      // Not found in the whole-file pass (e.g. escaped differently): record it at the server's line.
-      const more = emitSecretHits(
-        ctx,
-        [{ ...hit, line: line ?? 1 }],
-        src.path,
-        src.client,
-        `${src.client} config`,
-      )
-      id = more.get(hit.fingerprint)
-      if (id !== undefined) secretIds.set(hit.fingerprint, id)
-    }
-    if (id !== undefined && !links.some((l) => l.to === id))
-      links.push({ to: id, relation: 'uses-secret' })
-  }
+  // Each env/header value, argument and URL is scanned alone so a hit is tied to this server and
+  // reported at the value's own line.
+  const at = line ?? 1
+  const values: HandedValue[] = []
+  for (const [k, v] of [...Object.entries(s.env), ...Object.entries(s.headers)])
+    if (typeof v === 'string') values.push({ name: k, value: v, line: valueLine(text, v, at, at) })
+  s.args.forEach((a, i) => {
+    const eq = a.indexOf('=')
+    const flag = a.startsWith('-') && eq > 0 ? a.slice(0, eq) : i > 0 ? s.args[i - 1]! : 'arg'
+    const value = a.startsWith('-') && eq > 0 ? a.slice(eq + 1) : a
+    values.push({
+      name: SECRET_FLAG.test(flag) ? flag : 'arg',
+      value,
+      line: valueLine(text, a, at, at),
+    })
+  })
+  values.push(...urlCredentialValues(s.url, s.url ? valueLine(text, s.url, at, at) : at))
+  const handed = handedSecrets(ctx, values, {
+    path: src.path,
+    kind: passOwnsSecrets(ctx, src.path) ?? (src.format === 'jsonc' ? 'json' : src.format),
+    source: src.client,
+    where: `${src.client} config`,
+    handedTo: `MCP server "${s.name}" (${src.client}, ${s.scope})`,
+    known: secretIds,
+  })
+  const links: AssetLink[] = handed.ids.map((to) => ({ to, relation: 'uses-secret' }))
+  const scanned = handed.names.filter((n) => n !== 'arg' && n !== 'url')
   const literalKeys = [
     ...new Set([...scanned, ...literalSecretKeys(s.env), ...literalSecretKeys(s.headers)]),
   ]
@@ -175,7 +204,7 @@ function emitServer(
     transport: s.transport,
     command: s.command === undefined ? null : redactArgs(ctx, [s.command], src.path)[0]!,
     args: redactArgs(ctx, s.args, src.path),
-    url: redactUrl(s.url) ?? null,
+    url: safeUrl(ctx, s.url, src.path),
     envKeys: Object.keys(s.env),
     headerKeys: Object.keys(s.headers),
     envRefs: s.envRefs,

@@ -63,3 +63,17 @@ export function strArray(v: unknown): string[] {
 export function obj(v: unknown): Obj {
   return isObj(v) ? v : {}
 }
+
+/** 1-based line number of a character offset. */
+export function lineAt(text: string, offset: number): number {
+  let line = 1
+  const end = Math.min(offset, text.length)
+  for (let i = 0; i < end; i++) if (text.charCodeAt(i) === 10) line++
+  return line
+}
+
+/** First line containing `needle` (1-based), or undefined. */
+export function lineOf(text: string, needle: string): number | undefined {
+  const i = text.indexOf(needle)
+  return i < 0 ? undefined : lineAt(text, i)
+}

@@ -1,7 +1,8 @@
 import type { DiscoveryContext } from '../../types'
 import { assetIdFor } from '../../../util/ids'
-import type { SecretFileKind, SecretHit } from '../../../secrets/index'
+import type { SecretFileKind, SecretHit, SecretRuleScope } from '../../../secrets/index'
 import {
+  looksSecretName,
   secretAssetFromHit,
   secretAssetIdentity,
   secretFileKind,
@@ -16,9 +17,10 @@ export function scanSecrets(
   text: string,
   path: string,
   kind: SecretFileKind,
+  scope?: SecretRuleScope,
 ): SecretHit[] {
   try {
-    return [...ctx.secrets.scanText(text, { path, kind })]
+    return [...ctx.secrets.scanText(text, { path, kind, ...(scope ? { scope } : {}) })]
   } catch {
     // A failure in the secrets engine must not abort tool discovery; the crawl scans the file too.
     return []
@@ -58,41 +60,121 @@ export function emitSecretHits(
   path: string,
   source: string,
   where: string,
+  handedTo?: string,
 ): Map<string, string> {
   const ids = new Map<string, string>()
   for (const hit of hits) {
     const asset = secretAssetFromHit(hit, path, source)
-    const assetId = ctx.emitAsset({ ...asset, details: { ...asset.details, foundBy: where } })
+    const assetId = ctx.emitAsset({
+      ...asset,
+      details: { ...asset.details, foundBy: where, ...(handedTo ? { handedTo } : {}) },
+    })
+    const what = `${hit.provider} ${hit.label ?? 'key'}`
     ctx.emitFinding({
       ...secretFindingFromHit(hit, path, assetId),
-      // Not the pass's wording: the pass never emits these keys (outside its crawl), so no merge.
-      message: `${hit.provider} key stored in plain text in ${where} (${hit.redacted})`,
+      // Not the pass's wording: the pass never emits these keys (outside its crawl or its rows).
+      message: handedTo
+        ? `${what} handed to ${handedTo} in plain text in ${where} (${hit.redacted})`
+        : `${what} stored in plain text in ${where} (${hit.redacted})`,
     })
     if (!ids.has(hit.fingerprint)) ids.set(hit.fingerprint, assetId)
   }
   return ids
 }
 
-/** `${VAR}`, `${env:VAR}`, `${input:id}`, `$VAR`, `%VAR%`, `{env:VAR}` are references, not secrets. */
-export function isReference(value: string): boolean {
-  const v = value.trim()
-  return (
-    v === '' ||
-    /^\$\{[^}]+\}$/.test(v) ||
-    /^\$[A-Za-z_][A-Za-z0-9_]*$/.test(v) ||
-    /^%[A-Za-z_][A-Za-z0-9_]*%$/.test(v) ||
-    /^\{(env|file):[^}]+\}$/.test(v) ||
-    /^(Bearer|Basic|Token)\s+\$\{?[A-Za-z_][A-Za-z0-9_:]*\}?$/i.test(v) ||
-    /^(Bearer|Basic|Token)\s+\$\{[^}]+\}$/i.test(v)
-  )
+/** A value an agent receives (an env or header entry, an argument), with its own line. */
+export type HandedValue = Readonly<{ name: string; value: string; line: number }>
+
+export type HandedContext = Readonly<{
+  path: string
+  /** The kind the file is scanned as (the pass's kind when the pass reads it). */
+  kind: SecretFileKind
+  source: string
+  /** `Claude Desktop config`: where the file's keys are reported from. */
+  where: string
+  /** `MCP server "github" (cursor, user)`: who receives the values. */
+  handedTo: string
+  /** fingerprint → asset id of keys already reported for this file (by the pass or this area). */
+  known: Map<string, string>
+}>
+
+/**
+ * Every credential handed to an agent is a `secret` asset: each value is scanned with all rows
+ * (AI providers and the services agents use) and the generic fallback. A key already reported for
+ * the file is linked; any other is reported here, at the value's own line. Returns the ids of the
+ * secret assets the receiver uses, and the names whose values held one.
+ */
+export function handedSecrets(
+  ctx: DiscoveryContext,
+  values: readonly HandedValue[],
+  h: HandedContext,
+): { ids: string[]; names: string[] } {
+  const ids: string[] = []
+  const names: string[] = []
+  for (const v of values) {
+    let hits: SecretHit[]
+    try {
+      hits = ctx.secrets.scanNamedValue(v.name, v.value, {
+        path: h.path,
+        kind: h.kind,
+        line: v.line,
+      })
+    } catch {
+      // A failing scan must not abort discovery; the value is still named in mcp.literal-secret.
+      continue
+    }
+    if (hits.length > 0 && !names.includes(v.name)) names.push(v.name)
+    for (const hit of hits) {
+      let id = h.known.get(hit.fingerprint)
+      if (id === undefined) {
+        id = emitSecretHits(ctx, [hit], h.path, h.source, h.where, h.handedTo).get(hit.fingerprint)
+        if (id !== undefined) h.known.set(hit.fingerprint, id)
+      }
+      if (id !== undefined && !ids.includes(id)) ids.push(id)
+    }
+  }
+  return { ids, names }
 }
 
-const SECRETISH_NAME =
-  /(api[_-]?key|apikey|token|secret|passw(or)?d|auth|credential|private[_-]?key|access[_-]?key|bearer|cookie|session)/i
-
-export function looksSecretName(name: string): boolean {
-  return SECRETISH_NAME.test(name)
+/** Query parameters of a URL with key-ish names (`?apiKey=…`), as values handed to the receiver. */
+export function urlCredentialValues(url: string | undefined, line: number): HandedValue[] {
+  if (!url) return []
+  const out: HandedValue[] = [{ name: 'url', value: url, line }]
+  try {
+    for (const [k, v] of new URL(url).searchParams)
+      if (looksSecretName(k) || k.toLowerCase() === 'key') out.push({ name: k, value: v, line })
+  } catch {
+    // Not a URL the WHATWG parser accepts: the whole string was still scanned above.
+  }
+  return out
 }
+
+/**
+ * 1-based line of a value's text in its file, searched from `fromLine` on (the entry that holds
+ * it), then anywhere; `fallback` when the text does not occur as written (escaped in JSON).
+ */
+export function valueLine(text: string, value: string, fromLine: number, fallback: number): number {
+  const needles = [value, JSON.stringify(value).slice(1, -1)]
+  let from = 0
+  for (let l = 1; l < fromLine; l++) {
+    const nl = text.indexOf('\n', from)
+    if (nl < 0) break
+    from = nl + 1
+  }
+  for (const n of needles) {
+    if (n.length === 0) continue
+    let i = from > 0 ? text.indexOf(n, from) : -1
+    if (i < 0) i = text.indexOf(n)
+    if (i >= 0) {
+      let line = 1
+      for (let j = text.indexOf('\n'); j >= 0 && j < i; j = text.indexOf('\n', j + 1)) line++
+      return line
+    }
+  }
+  return fallback
+}
+
+export { isValueReference as isReference, looksSecretName } from '../../../secrets/index'
 
 /**
  * A URL safe to store: userinfo (`user:token@`) and secret-looking query values replaced by
