@@ -160,18 +160,7 @@ export async function listFindings(
   else if (status !== 'all') q = q.where('f.status', '=', 'open')
   if (f.after) {
     const [rank, dev, key] = decode(f.after, 3) as [string, string, string]
-    const r = Number(rank)
-    q = q.where((eb) =>
-      eb.or([
-        eb('f.severity_rank', '>', r),
-        eb.and([eb('f.severity_rank', '=', r), eb('f.device_id', '>', dev)]),
-        eb.and([
-          eb('f.severity_rank', '=', r),
-          eb('f.device_id', '=', dev),
-          eb('f.finding_key', '>', key),
-        ]),
-      ]),
-    )
+    q = q.where(pastFinding(Number(rank), dev, key))
   }
   // Accepted or not is decided after reading (expiry is a JSON field); read ahead to fill a page.
   const items: DashboardFinding[] = []
@@ -212,18 +201,7 @@ export async function listFindings(
       if (items.length === limit) break
     }
     if (items.length < limit && more && cursor) {
-      const [r, dev, key] = cursor
-      query = query.where((eb) =>
-        eb.or([
-          eb('f.severity_rank', '>', r),
-          eb.and([eb('f.severity_rank', '=', r), eb('f.device_id', '>', dev)]),
-          eb.and([
-            eb('f.severity_rank', '=', r),
-            eb('f.device_id', '=', dev),
-            eb('f.finding_key', '>', key),
-          ]),
-        ]),
-      )
+      query = query.where(pastFinding(...cursor))
     }
   }
   const last = items[items.length - 1]
@@ -236,6 +214,11 @@ export async function listFindings(
         }
       : {}),
   }
+}
+
+/** Keyset order of the findings list: (severity rank, device, finding key), as a row value. */
+function pastFinding(rank: number, deviceId: string, findingKey: string) {
+  return sql<SqlBool>`(f.severity_rank, f.device_id, f.finding_key) > (${rank}, ${deviceId}, ${findingKey})`
 }
 
 const RANKS: Readonly<Record<string, number>> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 }

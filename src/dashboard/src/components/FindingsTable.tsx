@@ -26,7 +26,7 @@ export function FindingsTable({
     }),
     col.accessor('title', { header: 'Finding', meta: { wrap: true } }),
     ...(showDevice ? [col.accessor('hostname', { header: 'Device' })] : []),
-    col.accessor('path', { header: 'Where', cell: (c) => <Mono text={c.getValue()} max={32} /> }),
+    col.accessor('path', { header: 'Where', cell: (c) => <Mono text={c.getValue()} max={26} /> }),
     col.accessor('status', { header: 'Status', cell: (c) => <StatusTag f={c.row.original} /> }),
   ]
   return (
