@@ -413,6 +413,18 @@ describe.skipIf(!HAS_CHROMIUM)('fleet dashboard in Chromium with two synced lapt
         return r.status
       }, ada.id)
       expect(status).toBe(403)
+      // A viewer exports the fleet inventory from the Devices page (the same as server export).
+      await v.goto(`${srv.url}/#/devices`)
+      for (const [name, type] of [
+        ['Export CSV', 'text/csv'],
+        ['Export CycloneDX', 'application/vnd.cyclonedx+json'],
+      ] as const) {
+        const link = v.getByRole('link', { name })
+        const res = await v.request.get(`${srv.url}${await link.getAttribute('href')}`)
+        expect(res.status()).toBe(200)
+        expect(res.headers()['content-type']).toContain(type)
+        expect(await res.text()).toContain(laptops[0]!.id)
+      }
       await v.goto(`${srv.url}/#/secrets`)
       await v.getByText('This page needs the admin role.').waitFor()
     } finally {

@@ -14,7 +14,7 @@ const col = createColumnHelper<Row>()
 function kindsText(kinds: Record<string, number>): string {
   return Object.entries(kinds)
     .sort((a, b) => b[1] - a[1])
-    .slice(0, 4)
+    .slice(0, 3)
     .map(([k, n]) => `${n} ${KIND_LABEL[k] ?? k}`)
     .join(' · ')
 }
@@ -38,7 +38,11 @@ const COLUMNS = [
   col.accessor('lastSeenAt', { header: 'Last seen', cell: (c) => <When iso={c.getValue()} /> }),
   col.accessor('platform', {
     header: 'OS',
-    cell: (c) => `${c.getValue()} ${c.row.original.osRelease}`,
+    cell: (c) => (
+      <span title={`${c.getValue()} ${c.row.original.osRelease} (${c.row.original.arch})`}>
+        {c.getValue()} <span className="muted">{c.row.original.arch}</span>
+      </span>
+    ),
   }),
   col.accessor('appVersion', { header: 'App' }),
   col.accessor('kinds', {
@@ -82,6 +86,16 @@ export function Devices() {
   return (
     <>
       <PageHead
+        actions={
+          <>
+            <a className="button" href="/api/fleet/v1/export?format=csv" download>
+              Export CSV
+            </a>
+            <a className="button" href="/api/fleet/v1/export?format=cyclonedx" download>
+              Export CycloneDX
+            </a>
+          </>
+        }
         title="Devices"
         sub={data ? `${data.rows.length}${data.next ? '+' : ''} shown` : undefined}
       />
