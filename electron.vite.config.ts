@@ -9,7 +9,9 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           'scan-worker': resolve(__dirname, 'src/main/scan-worker.ts'),
-          // Model files are scanned in worker threads of the scan worker (handed this path).
+          'watcher-process': resolve(__dirname, 'src/main/watcher-process.ts'),
+          // Model files are scanned in worker threads of the scan worker and of the watcher
+          // process (each handed this path).
           'analysis-worker': resolve(__dirname, 'src/core/engine/analysis/worker.ts'),
         },
       },

@@ -18,6 +18,8 @@ const CORE_ENTRIES = [
   'src/core/index',
   // Its light sub-entry: the inventory database without the scanning engine (start-up cost).
   'src/core/store',
+  // The model-file scan (`aiscout scan-model`) without SQLite, discovery or crypto (start-up).
+  'src/core/model-scan',
 ]
 const UI_FRAMEWORKS = ['electron', 'react', 'react-dom', 'fastify']
 const shell = (name, entries = []) => ({
@@ -65,6 +67,7 @@ const CORE_LAYERS = [
     ['src/core/discovery/**', 'src/core/report/**', 'src/core/query/**'],
   ],
   ['core: engine', ['src/core/engine/**']],
+  ['core: watch', ['src/core/watch/**']],
   ['core: sync', ['src/core/sync/**']],
 ]
 const coreRule = (layer, allow, message) => [
@@ -78,7 +81,7 @@ const coreRule = (layer, allow, message) => [
   },
 ]
 const CORE_ORDER =
-  'core imports only core and the data types in src/shared, never a shell; inside core a layer imports its own or lower ones (types, util < rules < scanners, secrets, storage < discovery, report, query < engine < sync < index).'
+  'core imports only core and the data types in src/shared, never a shell; inside core a layer imports its own or lower ones (types, util < rules < scanners, secrets, storage < discovery, report, query < engine < watch < sync < index).'
 const noExt = (g) => g.replace(/\.ts$/, '')
 const LAYER_RULES = [
   { plugins: { layers } },

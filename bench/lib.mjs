@@ -1,5 +1,6 @@
 // Shared plumbing of the benchmarks: where they write, how they bundle the TypeScript they
 // measure, and how they time it.
+import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
@@ -62,4 +63,41 @@ export function hex(i, salt) {
     s += x.toString(16).padStart(8, '0')
   }
   return s
+}
+
+/**
+ * Runs a command under /usr/bin/time; returns wall, user+sys CPU seconds and max RSS (MiB). Exit
+ * statuses other than those in `ok` throw (the CLI exits 1 for a finished scan with findings).
+ */
+export function timed(cmd, cmdArgs, opts = {}, ok = [0]) {
+  const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S %M', cmd, ...cmdArgs], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    ...opts,
+  })
+  const m = /TIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr)
+  if (!ok.includes(r.status) || !m)
+    throw new Error(`${cmd} ${cmdArgs.join(' ')} failed (${r.status}): ${r.stderr.slice(-500)}`)
+  return { wall: +m[1], cpu: +m[2] + +m[3], rssMiB: +m[4] / 1024, stdout: r.stdout }
+}
+
+/**
+ * The synthetic benchmark home (bench/gen-home.mjs), generated once and reused: 300k files with
+ * 1.1 GB of big models, or 30k files and 128 MB with `quick`. Returns its path.
+ */
+export function benchHome(quick) {
+  const home = join(WORK, quick ? 'home-30k' : 'home-300k')
+  execFileSync(
+    process.execPath,
+    [
+      join(ROOT, 'bench/gen-home.mjs'),
+      home,
+      '--files',
+      quick ? '30000' : '300000',
+      '--big-models-mb',
+      quick ? '128' : '1100',
+    ],
+    { stdio: 'inherit' },
+  )
+  return home
 }

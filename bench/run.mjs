@@ -1,10 +1,11 @@
 // `npm run bench`: generates its inputs under bench/.work and prints figures measured in the same
 // run as ratios against reference tools on this machine. Never used by tests; times are not asserted.
-//   node bench/run.mjs [--quick] [--only foundation,pickle,headers,secrets,export,discovery,query,repository,fleet,sync-load]
+//   node bench/run.mjs [--quick] [--only foundation,pickle,headers,secrets,export,discovery,query,scan-model,repository,fleet,sync-load,watch,physical]
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, rmSync, statSync, openSync, writeSync, closeSync } from 'node:fs'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { benchHome, timed } from './lib.mjs'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const WORK = join(ROOT, 'bench', '.work')
@@ -22,36 +23,12 @@ const report = (name, value, target, ok) => {
   )
 }
 
-/** Runs a command under /usr/bin/time; returns wall, user+sys CPU seconds and max RSS (MiB). */
-function timed(cmd, cmdArgs, opts = {}) {
-  const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S %M', cmd, ...cmdArgs], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 30,
-    ...opts,
-  })
-  const m = /TIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr)
-  if (r.status !== 0 || !m)
-    throw new Error(`${cmd} ${cmdArgs.join(' ')} failed: ${r.stderr.slice(-500)}`)
-  return { wall: +m[1], cpu: +m[2] + +m[3], rssMiB: +m[4] / 1024, stdout: r.stdout }
-}
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const fmt = (x, d = 2) => x.toFixed(d)
 
 function foundation() {
   console.log('\n== Foundation: crawl, hashing, rescan, inventory writes, memory ==')
-  const home = join(WORK, quick ? 'home-30k' : 'home-300k')
-  execFileSync(
-    process.execPath,
-    [
-      join(ROOT, 'bench/gen-home.mjs'),
-      home,
-      '--files',
-      quick ? '30000' : '300000',
-      '--big-models-mb',
-      quick ? '128' : '1100',
-    ],
-    { stdio: 'inherit' },
-  )
+  const home = benchHome(quick)
   const pruned = ['node_modules', '.git', '__pycache__', 'site-packages', 'dist-packages']
   const fdArgs = ['-uu', '-t', 'f', ...pruned.flatMap((p) => ['-E', p]), '.', home]
   const fdShell = (a) => ['-c', `fdfind ${a.map((x) => `'${x}'`).join(' ')} > /dev/null`]
@@ -209,9 +186,12 @@ const EXTRA = [
   ['export', 'bench/export-bench.mjs'],
   ['discovery', 'bench/discovery-bench.mjs'],
   ['query', 'bench/query-bench.mjs'],
+  ['scan-model', 'bench/scan-model-bench.mjs'],
   ['repository', 'bench/repo-bench.mjs'],
   ['fleet', 'bench/fleet-bench.mjs'],
   ['sync-load', 'bench/sync-load-bench.mjs'],
+  ['watch', 'bench/watch-bench.mjs'],
+  ['physical', 'bench/physical-bench.mjs'],
 ]
 
 if (want('foundation')) foundation()

@@ -80,3 +80,28 @@ export function createProgressLine(): { update(text: string): void; done(): void
     },
   }
 }
+
+/** `1 file`, `3 files`, `1 match`/`2 matches` (pass the plural when it is not `+s`). */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`
+}
+
+/**
+ * Word-wraps `text` to `width` columns: the first line starts after `first` (a label already on
+ * the line), later lines are indented by `indent` spaces. Words longer than a line (paths,
+ * digests) are never split: they overflow rather than break a copy-paste.
+ */
+export function wrap(text: string, width: number, indent: number, first = indent): string[] {
+  const lines: string[] = []
+  let line = ''
+  let room = Math.max(20, width - first)
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > room) {
+      lines.push(line)
+      line = word
+      room = Math.max(20, width - indent)
+    } else line = line ? `${line} ${word}` : word
+  }
+  if (line || lines.length === 0) lines.push(line)
+  return lines.map((l, i) => (i === 0 ? l : ' '.repeat(indent) + l))
+}

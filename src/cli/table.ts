@@ -1,6 +1,6 @@
 import type { AssetKind, InventoryReader, ScanStats, Severity, SkippedEntry } from '../core'
 import { ASSET_KINDS, findRule, SEVERITIES } from '../core'
-import { color, formatBytes } from './output'
+import { color, formatBytes, plural, wrap } from './output'
 
 const SEV_COLOR: Record<Severity, number> = {
   critical: 35,
@@ -26,9 +26,6 @@ function riskyParts(parts: unknown): string {
     .slice(0, 5)
     .join(', ')
 }
-
-const plural = (n: number, one: string, many = `${one}s`): string =>
-  `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`
 
 /**
  * What a scan looked at, in one line, so that a home with few AI assets does not look as if
@@ -58,8 +55,9 @@ export function coverageLine(stats: ScanStats, skipped: Iterable<SkippedEntry>):
 /** The human summary of an inventory: counts by kind, then findings by severity with a fix line. */
 export function renderInventoryTable(
   inv: InventoryReader,
-  opts: { maxFindings?: number } = {},
+  opts: { maxFindings?: number; columns?: number } = {},
 ): string {
+  const width = opts.columns ?? 100
   const lines: string[] = []
   const byKind = new Map<AssetKind, number>()
   let modelBytes = 0
@@ -77,7 +75,7 @@ export function renderInventoryTable(
   const s = inv.scan
   lines.push(color(1, `AI Scout inventory — ${inv.host.hostname} (${inv.host.platform})`))
   lines.push(
-    `scan ${s.id}  ${s.startedAt}  ${s.stats.filesSeen} files, ${s.stats.dirsSeen} dirs in ${(s.stats.durationMs / 1000).toFixed(1)} s`,
+    `scan ${s.id}  ${s.startedAt}  ${plural(s.stats.filesSeen, 'file')}, ${plural(s.stats.dirsSeen, 'folder')} in ${(s.stats.durationMs / 1000).toFixed(1)} s`,
   )
   lines.push(color(90, coverageLine(s.stats, inv.skipped())))
   lines.push('')
@@ -106,9 +104,15 @@ export function renderInventoryTable(
       const where = f.line ? `${f.path}:${f.line}` : f.path
       shown.push(`  ${color(SEV_COLOR[f.severity], f.severity.toUpperCase().padEnd(8))} ${f.title}`)
       shown.push(`           ${where}${f.member ? ` [${f.member}]` : ''}`)
-      shown.push(`           ${f.message}`)
+      shown.push(...wrap(f.message, width, 11).map((l, i) => (i === 0 ? `           ${l}` : l)))
+      // The fix is the finding's own rule's (each location kind has a rule of its own).
       const fix = findRule(f.ruleId)?.fix
-      if (fix) shown.push(color(90, `           fix: ${fix}`))
+      if (fix)
+        shown.push(
+          ...wrap(`fix: ${fix}`, width, 16, 11).map((l, i) =>
+            color(90, i === 0 ? `           ${l}` : l),
+          ),
+        )
     }
   }
   lines.push('')
@@ -118,13 +122,15 @@ export function renderInventoryTable(
   if (shown.length) lines.push(...shown)
   const nFindings = [...bySev.values()].reduce((a, b) => a + b, 0)
   if (nFindings > nShown && nShown >= max)
-    lines.push(`  … ${nFindings - nShown} more (use --format json or html for all)`)
+    lines.push(
+      `  … ${plural(nFindings - nShown, 'more finding')} (use --format json or html for all)`,
+    )
   if (s.stats.skipped) {
     lines.push('')
     lines.push(
       color(
         90,
-        `${s.stats.skipped} paths skipped (permissions, vanished files, over-long paths); see --format json "skipped"`,
+        `${plural(s.stats.skipped, 'path')} skipped (permissions, vanished files, over-long paths); see --format json "skipped"`,
       ),
     )
   }

@@ -35,11 +35,11 @@ export type { InventoryWriter } from './storage/inventory-writer'
 
 /** Statically scans one model file (never loads or runs it) and returns its verdict and findings. */
 export { scanModelFile } from './scanners/scan-file'
-export type { ModelFileReport, ModelFinding, ModelFormat } from './scanners/types'
-/** File extensions that suggest a model (a hint: content decides). */
-export { MODEL_EXTENSIONS } from './scanners/registry'
-/** The scanner that claims a file's bytes, if any (content sniffing, then the name). */
-export { pickScanner } from './scanners/scan-source'
+export type { ModelFinding, ModelFormat } from './scanners/types'
+/** `aiscout scan-model` as a library: everything in the light entry (src/core/model-scan.ts). */
+export * from './model-scan'
+/** Model reports as an inventory for the report writers (SARIF). */
+export { modelReportsInventory } from './model-scan-inventory'
 /** Model repositories: custom code (trust_remote_code) and config instantiation checks. */
 export {
   analyzeRepository,
@@ -48,9 +48,6 @@ export {
 } from './scanners/repo/analyze-repo'
 export type { RepoFile, RepoFinding, RepositoryReport } from './scanners/repo/analyze-repo'
 export { repositoryJson } from './scanners/repo/report'
-/** A bounded random-access reader over a file, as the scanners read it. */
-export { openFileSource } from './scanners/byte-source'
-export type { ByteSource } from './scanners/byte-source'
 export { sha256File } from './util/hash'
 
 // --- Identity ------------------------------------------------------------------------------
@@ -72,3 +69,8 @@ export type { ReportFormat, ReportOptions } from './report'
 
 /** The sync client: outbox, planner, enrollment (src/core/sync; used by the CLI and the app). */
 export * from './sync'
+
+// --- The background watcher ----------------------------------------------------------------
+
+/** Watches what matters within a budget of OS watches and drives scoped rescans (src/core/watch). */
+export * from './watch'

@@ -15,11 +15,14 @@ export type HandlerDeps = Readonly<{
   emitProgress(p: ScanProgress): void
 }>
 
+/** The inventory and scan channels; the background ones come from createBackground. */
+export type ScanHandlers = Pick<IpcHandlers, 'inventory:summary' | 'scan:start' | 'scan:cancel'>
+
 /**
  * The IPC handler table: pure Node (no electron import), registered by Electron main with
  * ipcMain.handle and by the browser tests through page.exposeBinding, so both run the same code.
  */
-export function createHandlers(deps: HandlerDeps): IpcHandlers {
+export function createHandlers(deps: HandlerDeps): ScanHandlers {
   let running: Worker | undefined
   return {
     async 'inventory:summary'() {

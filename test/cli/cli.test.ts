@@ -137,6 +137,20 @@ describe('aiscout scan', () => {
       expect(body).not.toContain(fake.key)
     }
   })
+
+  it('exports CSV as two files: assets in FILE, findings with why and fix in FILE.findings.csv', () => {
+    const out = join(tmp, 'inventory.csv')
+    const r = run(['export', '--format', 'csv', '--db', db, '--out', out])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toContain(join(tmp, 'inventory.findings.csv'))
+    expect(readFileSync(out, 'utf8').split('\r\n')[0]).toMatch(/^id,kind,/)
+    const findings = readFileSync(join(tmp, 'inventory.findings.csv'), 'utf8').split('\r\n')
+    expect(findings[0]).toBe(
+      'id,severity,ruleId,title,message,path,line,member,offset,callable,assetId,why,fix',
+    )
+    expect(findings.filter(Boolean).length).toBeGreaterThan(1)
+    expect(findings.join('\n')).not.toContain(fake.key)
+  })
 })
 
 describe('aiscout errors', () => {
@@ -278,6 +292,12 @@ describe('aiscout scan-model', () => {
     expect(JSON.parse(r.stdout).files).toEqual([
       expect.objectContaining({ path: notes, format: 'unknown', verdict: 'invalid' }),
     ])
+  })
+
+  it('--no-hash skips the digest and keeps the verdicts', () => {
+    const out = JSON.parse(run(['scan-model', '--no-hash', '--format', 'json', dir]).stdout)
+    expect(out.files.map((f: { sha256: string | null }) => f.sha256)).toEqual([null, null, null])
+    expect(out.files.find((f: { path: string }) => f.path === evil).verdict).toBe('malicious')
   })
 
   it('exits 0 for safe files, 2 for a missing path, and writes valid SARIF', () => {

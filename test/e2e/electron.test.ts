@@ -3,6 +3,7 @@ import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { _electron } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
+import { API_CHANNELS, API_EVENTS } from '../../src/shared/ipc'
 
 const ROOT = resolve(__dirname, '../..')
 
@@ -49,7 +50,7 @@ describe.skipIf(!electron.path)(
         await win.evaluate(() =>
           Object.keys((globalThis as unknown as { api: object }).api).sort(),
         ),
-      ).toEqual(['cancelScan', 'getSummary', 'onScanProgress', 'startScan'])
+      ).toEqual([...Object.keys(API_CHANNELS), ...Object.keys(API_EVENTS)].sort())
       mkdirSync(join(ROOT, 'test-results'), { recursive: true })
       await win.screenshot({ path: join(ROOT, 'test-results/electron.png') })
       await app.close()

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { writeReport } from '../../src/core/report/index'
 import { HOSTILE_NAME, fixtureInventory } from '../fixtures/generators/inventory'
+import { polishInventory } from '../fixtures/generators/report-polish'
 import { CHROMIUM_PATH, HAS_CHROMIUM, launchChromium } from '../helpers/chromium'
 
 const SECRET = 'sk-proj-PLANTEDe2eVALUEabcdef0123456789'
@@ -65,6 +66,38 @@ describe.skipIf(!HAS_CHROMIUM)(
         mkdirSync('test-results', { recursive: true })
         await page.screenshot({ path: join('test-results', 'html-report.png'), fullPage: true })
         expect(existsSync(join('test-results', 'html-report.png'))).toBe(true)
+      } finally {
+        await browser.close()
+      }
+    })
+
+    it('opens "+N more" detail chips, shows coverage and why a model is malicious', async () => {
+      const file = join(dir, 'polish.html')
+      const out = createWriteStream(file)
+      await writeReport('html', polishInventory, out, {
+        toolVersion: '0.1.0',
+        generatedAt: new Date('2026-11-26T03:05:00.000Z'),
+      })
+      await new Promise<void>((r) => out.end(r))
+      const browser = await launchChromium()
+      try {
+        const page = await browser.newPage({ viewport: { width: 1320, height: 900 } })
+        await page.goto(pathToFileURL(file).href, { waitUntil: 'load' })
+        const row = page.locator('#kind-compute tbody tr').first()
+        const hidden = row.locator('details.more span').first()
+        expect(await hidden.isVisible()).toBe(false)
+        await row.locator('details.more summary').click()
+        expect(await hidden.isVisible()).toBe(true)
+        expect(await page.locator('#kind-compute h2').innerText()).toContain('0 GPUs')
+        expect(await page.locator('#coverage').innerText()).toContain('__pycache__')
+        const why = page.locator('#kind-model .why-line')
+        expect(await why.innerText()).toContain('posix.system')
+        expect((await why.boundingBox())!.height).toBeLessThan(24)
+        mkdirSync('test-results', { recursive: true })
+        await page.screenshot({
+          path: join('test-results', 'html-report-polish.png'),
+          fullPage: true,
+        })
       } finally {
         await browser.close()
       }

@@ -1,16 +1,19 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHandlers } from '../../src/main/handlers'
-import { makeFakeHome } from '../fixtures/generators/fake-home'
-import { installApiShim, progressEmitter } from '../helpers/api-shim'
+import { createWatcherHost, forkLink } from '../../src/main/watcher-host'
+import { makeFakeHome, maliciousPickle } from '../fixtures/generators/fake-home'
+import { emitter, installApiShim, progressEmitter } from '../helpers/api-shim'
 import { HAS_CHROMIUM, launchChromium, serveDir } from '../helpers/chromium'
+import { waitFor } from '../helpers/wait'
 
 const ROOT = resolve(__dirname, '../..')
 const RENDERER = join(ROOT, 'out/renderer')
 const WORKER = join(ROOT, 'out/main/scan-worker.js')
+const WATCHER = join(ROOT, 'out/main/watcher-process.js')
 
 describe.skipIf(!HAS_CHROMIUM)(
   'desktop renderer in Chromium over the real IPC handler table',
@@ -87,5 +90,63 @@ describe.skipIf(!HAS_CHROMIUM)(
       await page.close()
       rmSync(home, { recursive: true, force: true })
     })
+
+    it('shows a watcher-driven change in the Overview without a reload', async () => {
+      const { home } = makeFakeHome('aiscout-ui-watch-')
+      mkdirSync(join(home, 'Downloads'), { recursive: true })
+      const dbPath = join(tmp, 'ui-watch.db')
+      const page: Page = await browser.newPage({ viewport: { width: 1000, height: 700 } })
+      const emit = emitter(() => page)
+      const handlers = createHandlers({
+        dbPath,
+        home,
+        workerPath: WORKER,
+        emitProgress: (p) => emit('scan:progress', p),
+      })
+      const reports: string[] = []
+      // The real watcher process over the same inventory; its change summaries are pushed to
+      // the page as Electron main does (createBackground → webContents.send).
+      const host = createWatcherHost({
+        spawn: () => forkLink(WATCHER),
+        onMessage: (m) => {
+          if (m.type === 'changed')
+            emit('inventory:changed', { scanId: m.change.scanId, reason: m.change.reason })
+          if (m.type === 'report') reports.push(m.report.state)
+        },
+      })
+      try {
+        await installApiShim(page, handlers)
+        await page.goto(server.url)
+        await page.getByTestId('scan-now').click()
+        await page.getByTestId('summary').waitFor({ timeout: 60_000 })
+        const models = async (): Promise<number> =>
+          Number((await page.getByTestId('count-model').locator('.n').textContent()) ?? 0)
+        const before = await models()
+        const critical = Number(
+          (await page.getByTestId('sev-critical').textContent())?.replace(/\D/g, ''),
+        )
+        host.start({ dbPath, home, roots: [], exclude: [], hash: true, quiet: true })
+        await waitFor(() => reports.includes('watching'), 'the watcher watching', 60_000)
+        // Marks the page: a reload would lose it.
+        await page.evaluate(() => ((globalThis as { __same?: boolean }).__same = true))
+        writeFileSync(join(home, 'Downloads', 'evil.pkl'), maliciousPickle())
+        await waitFor(
+          async () => (await models()) > before,
+          'the new model in the Overview',
+          60_000,
+        )
+        await waitFor(
+          async () =>
+            Number((await page.getByTestId('sev-critical').textContent())?.replace(/\D/g, '')) >
+            critical,
+          'its critical finding counted',
+        )
+        expect(await page.evaluate(() => (globalThis as { __same?: boolean }).__same)).toBe(true)
+      } finally {
+        await host.stop()
+        await page.close()
+        rmSync(home, { recursive: true, force: true })
+      }
+    }, 180_000)
   },
 )

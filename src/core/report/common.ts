@@ -17,6 +17,8 @@ export type ReportOptions = Readonly<{
    * (JSON), `device.id`/`device.hostname` columns (CSV) or `aiscout:device:*` properties (CycloneDX).
    */
   deviceOf?: (a: Asset) => DeviceRef | undefined
+  /** CSV: write only the assets or only the findings table (default: both, in sections). */
+  csvTable?: 'assets' | 'findings'
 }>
 
 export type DeviceRef = Readonly<{ id: string; hostname: string }>

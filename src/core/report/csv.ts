@@ -2,11 +2,11 @@ import type { InventoryReader } from '../inventory'
 import type { Asset, Severity } from '../types'
 import { severityRank } from '../types'
 import type { ReportOptions } from './common'
-import { detailText, modelParts, presentAssets } from './common'
+import { detailText, modelParts, presentAssets, ruleText } from './common'
 import { createSink } from './sink'
 
 /**
- * One row per asset for spreadsheet users. Fixed columns first, then one `details.<key>` column per
+ * Assets: one row per asset for spreadsheet users. Fixed columns first, then one `details.<key>` column per
  * detail key seen in the inventory (sorted, so a spreadsheet filter works per field); nested values
  * are JSON text. Past MAX_DETAIL_COLUMNS keys, the rest go to one `details.other` JSON column so a
  * hostile or odd inventory cannot blow the header up.
@@ -33,9 +33,67 @@ const FIXED = [
   'links',
 ] as const
 
+/** Columns of the findings table (one row per finding, with its rule's why and fix). */
+const FINDING_COLUMNS = [
+  'id',
+  'severity',
+  'ruleId',
+  'title',
+  'message',
+  'path',
+  'line',
+  'member',
+  'offset',
+  'callable',
+  'assetId',
+  'why',
+  'fix',
+] as const
+
+/**
+ * `--format csv`: the assets table, then a blank line and the findings table (each with its own
+ * header row). `opts.csvTable` writes one of the two alone (the CLI puts findings in a file of
+ * their own beside the assets file, for spreadsheets that read one table per file).
+ */
 export async function writeCsv(
   inv: InventoryReader,
   out: NodeJS.WritableStream,
+  opts: ReportOptions,
+): Promise<void> {
+  const sink = createSink(out)
+  if (opts.csvTable !== 'findings') await writeAssetsCsv(inv, sink, opts)
+  if (opts.csvTable === undefined) await sink.write('\r\n')
+  if (opts.csvTable !== 'assets') await writeFindingsCsv(inv, sink)
+  await sink.flush()
+}
+
+async function writeFindingsCsv(inv: InventoryReader, sink: ReturnType<typeof createSink>) {
+  await sink.write(csvRow(FINDING_COLUMNS))
+  for (const f of inv.findings()) {
+    const rule = ruleText(f.ruleId, f)
+    await sink.write(
+      csvRow([
+        f.id,
+        f.severity,
+        f.ruleId,
+        f.title,
+        f.message,
+        f.path,
+        f.line,
+        f.member,
+        f.offset,
+        f.callable,
+        f.assetId,
+        rule.why,
+        rule.fix,
+      ]),
+    )
+  }
+}
+
+async function writeAssetsCsv(
+  inv: InventoryReader,
+  sink: ReturnType<typeof createSink>,
   opts: ReportOptions,
 ): Promise<void> {
   // Pass 1 (findings): count and worst severity per asset; bounded by the number of findings.
@@ -67,7 +125,6 @@ export async function writeCsv(
   ]
   if (overflow) header.push('details.other')
 
-  const sink = createSink(out)
   await sink.write(csvRow(header))
   // Pass 3 (assets): rows.
   for (const a of presentAssets(inv, opts.includeGone)) {
@@ -95,7 +152,6 @@ export async function writeCsv(
     if (overflow) row.push(otherDetails(a, keys))
     await sink.write(csvRow(row))
   }
-  await sink.flush()
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { InventoryReader } from '../inventory'
 import type { Asset, Finding, SkippedEntry } from '../types'
 import type { ReportOptions } from './common'
-import { presentAssets } from './common'
+import { presentAssets, ruleText } from './common'
 import { createSink } from './sink'
 
 /**
@@ -89,7 +89,9 @@ export function assetJson(a: Asset): object {
   }
 }
 
+/** A finding with its rule's why and fix, as the table, HTML and SARIF show them. */
 export function findingJson(f: Finding): object {
+  const rule = ruleText(f.ruleId, f)
   return {
     id: f.id,
     ruleId: f.ruleId,
@@ -102,6 +104,8 @@ export function findingJson(f: Finding): object {
     ...(f.member !== undefined ? { member: f.member } : {}),
     ...(f.offset !== undefined ? { offset: f.offset } : {}),
     ...(f.callable !== undefined ? { callable: f.callable } : {}),
+    why: rule.why,
+    fix: rule.fix,
   }
 }
 

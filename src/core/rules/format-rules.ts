@@ -72,6 +72,15 @@ export const FORMAT_RULES: readonly Rule[] = [
     cwe: [1336],
   },
   {
+    id: 'chat-template.not-fully-analysed',
+    domain: 'model',
+    severity: 'high',
+    title: 'Chat template too large or too deep to analyse fully',
+    why: 'The template is far beyond any real chat template (millions of tokens, tags of tens of thousands of tokens, or expressions nested hundreds deep), so the analysis stopped at its memory budget. Bulk like this is a way to hide an injection past a scanner; the part that was read is still checked.',
+    fix: 'Do not load the model with this template. Replace the template with the publisher’s original and rescan.',
+    cwe: [1336, 400],
+  },
+  {
     id: 'tokenizer-config.invalid',
     domain: 'model',
     severity: 'medium',
@@ -163,6 +172,15 @@ export const FORMAT_RULES: readonly Rule[] = [
     why: 'The Keras model config (config.json or the model_config attribute) is not valid JSON or is too deep to check, so the model cannot be shown to be safe.',
     fix: REDOWNLOAD,
     cwe: [20],
+  },
+  {
+    id: 'keras.h5-config-not-located',
+    domain: 'model',
+    severity: 'high',
+    title: 'Keras .h5 model_config could not be located exactly',
+    why: 'Keras loads the model_config attribute of the root group. Here it could not be read from where Keras reads it (attributes in dense storage, an unreadable root group, or a value that is not one string), while the file holds signs of one. Judging any other JSON found in the file would let a harmless decoy stand in for the real config.',
+    fix: 'Do not load the model. Re-save it with a current Keras (.keras format) from a trusted source and rescan.',
+    cwe: [502],
   },
   {
     id: 'hdf5.invalid',

@@ -114,9 +114,9 @@ export const PICKLE_RULES: readonly Rule[] = [
   {
     id: 'pickle.resource-limit',
     domain: 'model',
-    severity: 'medium',
+    severity: 'high',
     title: 'Pickle exceeds the scanner’s resource limits',
-    why: 'The stream is deeper or has more distinct findings than its size can justify (a billion-laughs style resource attack), so the scan stopped.',
+    why: 'The stream is deeper, holds more memo entries or has more distinct findings than its size can justify (a billion-laughs style resource attack, or bulk placed in front of a payload). The symbolic analysis stopped there; the rest was only checked linearly for imports, so the file cannot be shown to be safe.',
     fix: 'Do not load the file; a loader may exhaust memory on it.',
     cwe: [400],
   },

@@ -1,4 +1,6 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
+import type { Stats } from 'node:fs'
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs'
+import { traceOpen } from '../util/open-trace'
 
 /**
  * Random-access, bounded, synchronous view of bytes (a file on disk or a member in memory).
@@ -23,12 +25,45 @@ export function bufferSource(bytes: Uint8Array, name: string): ByteSource {
   }
 }
 
-/** Opens a file as a ByteSource. The caller must call `close()`. */
+/** What a path that is not a regular file is, in words for a report. */
+export function fileKind(st: Stats): string {
+  if (st.isFIFO()) return 'a FIFO (named pipe)'
+  if (st.isCharacterDevice()) return 'a character device'
+  if (st.isBlockDevice()) return 'a block device'
+  if (st.isSocket()) return 'a socket'
+  if (st.isDirectory()) return 'a directory'
+  return 'not a regular file'
+}
+
+/** Raised for anything but a regular file: pipes, devices (`/dev/zero`), sockets, folders. */
+export class NotRegularFileError extends Error {
+  readonly code = 'ENOTREG'
+  constructor(
+    readonly path: string,
+    readonly kind: string,
+  ) {
+    super(`${path} is ${kind}; only regular files are read`)
+  }
+}
+
+/**
+ * Opening never blocks (a FIFO with no writer would block a plain open forever); the open file
+ * is checked with fstat, so a symlink to `/dev/zero` is judged by what it points to.
+ */
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)
+
+/**
+ * Opens a regular file as a ByteSource; anything else throws NotRegularFileError before a byte
+ * is read. The caller must call `close()`.
+ */
 export function openFileSource(path: string): ByteSource & { close(): void } {
-  const fd = openSync(path, 'r')
+  const fd = openSync(path, OPEN_FLAGS)
+  traceOpen(path)
   let size: number
   try {
-    size = fstatSync(fd).size
+    const st = fstatSync(fd)
+    if (!st.isFile()) throw new NotRegularFileError(path, fileKind(st))
+    size = st.size
   } catch (e) {
     closeSync(fd)
     throw e

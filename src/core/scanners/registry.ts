@@ -76,6 +76,12 @@ export const MODEL_FORMATS: readonly ModelFormat[] = [
 /** Extensions that make a file a model candidate (a hint, never proof): every scanner's. */
 export const MODEL_EXTENSIONS: ReadonlySet<string> = new Set(SCANNERS.flatMap((s) => s.extensions))
 
+/**
+ * Candidate extensions that many programs besides ML tools use (firmware `.bin`, game and system
+ * `.dat`): content no scanner recognises under them is simply not a model, never a finding.
+ */
+export const GENERIC_EXTENSIONS: ReadonlySet<string> = new Set(['.bin', '.dat', '.data'])
+
 /** The scanners whose content an extension promises (empty when it promises none). */
 export function scannersClaiming(
   ext: string,

@@ -1,12 +1,21 @@
-import { sha256File } from '../util/hash'
 import { decoderMisses, loadSevenZip } from './compressed/seven-zip-engine'
 import type { ByteSource } from './byte-source'
-import { openFileSource } from './byte-source'
+import { NotRegularFileError, openFileSource } from './byte-source'
 import type { ModelFormat } from './registry'
 import { extensionOf, SCANNERS, scannersClaiming } from './registry'
+import { looksLikePickle } from './pickle/sniff'
 import { pickScanner, scanSource, withSeverity } from './scan-source'
-import type { FormatScanner, ModelFileReport, ModelFinding, ScanLimits } from './types'
+import { HEAD_BYTES } from './sniff'
+import type {
+  CancelSignal,
+  FormatScanner,
+  ModelFileReport,
+  ModelFinding,
+  ScanLimits,
+} from './types'
+import { throwIfCancelled } from './types'
 import { verdictOf } from './verdict'
+import { executableHeader } from './zip/scanner'
 
 export type ScanModelFileOptions = Readonly<{
   /** Compute SHA-256 of the whole file (default true). */
@@ -17,31 +26,44 @@ export type ScanModelFileOptions = Readonly<{
   scanners?: readonly FormatScanner<ModelFormat>[]
   /** The file's real name when `path` is a content-addressed blob. */
   fileName?: string
+  /**
+   * Checked inside long parses and between them; an aborted signal rejects with
+   * ScanCancelledError (a cancelled scan has no report).
+   */
+  signal?: CancelSignal
 }>
 
 /**
- * Statically scans one model file. Never loads or executes model content, never throws: read
- * errors give an `invalid` report with a `model.unreadable` finding.
+ * Statically scans one model file. Never loads or executes model content, never throws for bad
+ * input: a path that cannot be opened, or is not a regular file (a FIFO, `/dev/zero`, a socket,
+ * a symlink to one), gives an `invalid` report that says why, without reading a byte. SHA-256
+ * runs beside the analysis (large files hash on a worker thread while the scan reads headers).
+ * Rejects with ScanCancelledError when `signal` is aborted.
  */
 export async function scanModelFile(
   path: string,
   opts: ScanModelFileOptions = {},
 ): Promise<ModelFileReport> {
+  throwIfCancelled(opts.signal)
   let src: (ByteSource & { close(): void }) | undefined
   try {
     src = openFileSource(path)
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? 'error'
-    return {
-      path,
-      format: 'unknown',
-      verdict: 'invalid',
-      findings: [
-        withSeverity({ ruleId: 'model.unreadable', message: `Cannot open file (${code})` }),
-      ],
-      error: code,
-    }
+    return unopenable(path, e)
   }
+  // The hashing module (node:crypto, worker threads) loads only when a digest is wanted.
+  const hashing =
+    !opts.knownSha256 && opts.hash !== false
+      ? import('../util/hash')
+          .then(({ sha256File }) =>
+            sha256File(
+              path,
+              undefined,
+              opts.signal instanceof AbortSignal ? opts.signal : undefined,
+            ),
+          )
+          .catch(() => undefined) // a file that vanished mid-scan keeps its report, without a digest
+      : undefined
   try {
     const run = () =>
       scanSource(src!, {
@@ -49,6 +71,7 @@ export async function scanModelFile(
         name: opts.fileName,
         limits: opts.limits,
         scanners: opts.scanners,
+        signal: opts.signal,
       })
     const misses = decoderMisses()
     let result = run()
@@ -58,14 +81,7 @@ export async function scanModelFile(
     const mismatch = extensionMismatch(opts.fileName ?? path, src, opts.scanners)
     if (mismatch) findings.unshift(mismatch)
     const all = findings.map(withSeverity)
-    let sha256 = opts.knownSha256
-    if (!sha256 && opts.hash !== false) {
-      try {
-        sha256 = await sha256File(path)
-      } catch {
-        // Hash failure (file vanished mid-scan) leaves sha256 unset; the scan result still stands.
-      }
-    }
+    const sha256 = opts.knownSha256 ?? (await hashing)
     return {
       path,
       format: result.format,
@@ -80,6 +96,32 @@ export async function scanModelFile(
     }
   } finally {
     src.close()
+  }
+}
+
+/** The report for a path that could not be opened as a regular file. */
+export function unopenable(path: string, e: unknown): ModelFileReport {
+  if (e instanceof NotRegularFileError) {
+    return {
+      path,
+      format: 'unknown',
+      verdict: 'invalid',
+      findings: [
+        withSeverity({
+          ruleId: 'model.unreadable',
+          message: `Not scanned: the path is ${e.kind}, and only regular files are read`,
+        }),
+      ],
+      error: e.code,
+    }
+  }
+  const code = (e as NodeJS.ErrnoException).code ?? 'error'
+  return {
+    path,
+    format: 'unknown',
+    verdict: 'invalid',
+    findings: [withSeverity({ ruleId: 'model.unreadable', message: `Cannot open file (${code})` })],
+    error: code,
   }
 }
 
@@ -99,7 +141,7 @@ export function extensionMismatch(
   const actual = pickScanner(src, baseName(path), scanners)
   const claimers = scannersClaiming(ext, scanners)
   if (claimers.length === 0 || actual === undefined) {
-    if (actual?.runsCode && DOCUMENT_EXTENSIONS.has(ext)) {
+    if (actual?.runsCode && DOCUMENT_EXTENSIONS.has(ext) && !isExecutableArchive(src)) {
       return {
         ruleId: 'engine.extension-mismatch',
         message: `File has ${ext ? `extension ${ext}` : 'no extension'} but its content is ${actual.formats[0]}`,
@@ -113,6 +155,12 @@ export function extensionMismatch(
     ruleId: 'engine.extension-mismatch',
     message: `Extension ${ext} claims ${claimers[0]!.formats[0]} but the content is ${actual.formats[0]}`,
   }
+}
+
+/** A zip behind an executable header (and no pickle in front): a program, named as programs are. */
+function isExecutableArchive(src: ByteSource): boolean {
+  const head = src.read(0, HEAD_BYTES)
+  return executableHeader(head) !== undefined && !looksLikePickle(head, src)
 }
 
 function baseName(p: string): string {

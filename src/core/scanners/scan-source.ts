@@ -4,7 +4,9 @@ import type { ByteSource } from './byte-source'
 import type { ModelFormat } from './registry'
 import { extensionOf, MODEL_EXTENSIONS, SCANNERS } from './registry'
 import { HEAD_BYTES } from './sniff'
+import { ScanCancelledError, throwIfCancelled } from './types'
 import type {
+  CancelSignal,
   FormatScanResult,
   FormatScanner,
   ModelFinding,
@@ -23,6 +25,8 @@ export type ScanSourceOptions = Readonly<{
   limits?: ScanLimits
   /** Registry to use (tests may pass a subset); defaults to SCANNERS. */
   scanners?: readonly FormatScanner<ModelFormat>[]
+  /** Checked inside long parses (see CancelSignal). */
+  signal?: CancelSignal
 }>
 
 /** Finds the first scanner whose sniff accepts the content. */
@@ -75,6 +79,7 @@ export function scanSource(
     member: opts.member,
     depth,
     limits,
+    signal: opts.signal,
     scanNested(nested, memberName) {
       const full = opts.member ? `${opts.member}!${memberName}` : memberName
       if (depth + 1 > limits.maxDepth) {
@@ -96,13 +101,16 @@ export function scanSource(
         depth: depth + 1,
         limits,
         scanners,
+        signal: opts.signal,
       })
     },
     hasModelExtension: (memberName) => MODEL_EXTENSIONS.has(extensionOf(memberName)),
   }
+  throwIfCancelled(opts.signal)
   try {
     return scanner.scan(src, ctx)
   } catch (e) {
+    if (e instanceof ScanCancelledError) throw e
     return {
       format: scanner.formats[0],
       findings: [

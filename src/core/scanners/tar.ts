@@ -1,9 +1,9 @@
 import type { ByteSource } from './byte-source'
 import { sliceSource } from './byte-source'
 import { scanLegacyTarRecords } from './pytorch-legacy'
-import { defineScanner } from './types'
+import { defineScanner, throwIfCancelled } from './types'
 import type { FormatScanResult, ModelFinding, ModelMetadata } from './types'
-import { isTraversalName } from './zip/scanner'
+import { CODE_MEMBER_FORMATS, isTraversalName } from './zip/scanner'
 
 type TarMember = { name: string; type: string; offset: number; size: number; link: string }
 
@@ -88,6 +88,7 @@ export const tarScanner = defineScanner({
     const findings: ModelFinding[] = []
     const invalid: string[] = []
     const metadata: Record<string, ModelMetadata[string]> = { members: members.length }
+    let modelMembers = 0
     if (problem) {
       findings.push({
         ruleId: 'tar.corrupt',
@@ -97,6 +98,7 @@ export const tarScanner = defineScanner({
       invalid.push(problem)
     }
     for (const m of members) {
+      throwIfCancelled(ctx.signal)
       const where = ctx.member ? `${ctx.member}!${m.name}` : m.name
       if (isTraversalName(m.name)) {
         findings.push({
@@ -129,11 +131,13 @@ export const tarScanner = defineScanner({
         (ctx.hasModelExtension(m.name) && !m.name.toLowerCase().endsWith('.model')) ||
         (torch && (m.name === 'pickle' || m.name === 'sys_info'))
       if (!keep) continue
+      if (r.format !== 'unknown' && !CODE_MEMBER_FORMATS.has(r.format)) modelMembers++
       findings.push(...r.findings)
       if (r.invalid !== undefined) invalid.push(`${where}: ${r.invalid}`)
       if (r.metadata)
         for (const [k, v] of Object.entries(r.metadata)) if (!(k in metadata)) metadata[k] = v
     }
+    metadata.modelMembers = modelMembers
     // NeMo checkpoints: a tar holding model_config.yaml beside the weights.
     const nemo = names.some((n) => n === 'model_config.yaml' || n.endsWith('/model_config.yaml'))
     return {

@@ -61,6 +61,44 @@ export const DEFAULT_LIMITS: ScanLimits = {
   maxHeaderBytes: 100 * 1024 * 1024,
 }
 
+/**
+ * A cancellation flag checked inside long parses. An `AbortSignal` fits; so does any object
+ * whose `aborted` reads shared memory, which is what a parse running synchronously needs (its
+ * own thread cannot run an abort handler until it returns).
+ */
+export type CancelSignal = Readonly<{ aborted: boolean }>
+
+/** Thrown out of a scan whose signal was aborted (never turned into a finding). */
+export class ScanCancelledError extends Error {
+  override name = 'AbortError'
+  constructor() {
+    super('scan cancelled')
+  }
+}
+
+export function throwIfCancelled(signal: CancelSignal | undefined): void {
+  if (signal?.aborted) throw new ScanCancelledError()
+}
+
+/**
+ * A signal another thread can abort: the flag lives in shared memory, so a parse blocking this
+ * thread still sees it. `abort()` may be called from any thread holding `buffer`.
+ */
+export function sharedCancelSignal(
+  buffer: SharedArrayBuffer = new SharedArrayBuffer(4),
+): CancelSignal & { readonly buffer: SharedArrayBuffer; abort(): void } {
+  const flag = new Int32Array(buffer)
+  return {
+    buffer,
+    get aborted() {
+      return Atomics.load(flag, 0) === 1
+    },
+    abort() {
+      Atomics.store(flag, 0, 1)
+    },
+  }
+}
+
 export type ScanContext = Readonly<{
   /** Path of the outermost file on disk. */
   path: string
@@ -69,6 +107,8 @@ export type ScanContext = Readonly<{
   /** Nesting depth (0 for the file itself). */
   depth: number
   limits: ScanLimits
+  /** Checked inside long parses; an aborted signal ends the scan with ScanCancelledError. */
+  signal?: CancelSignal
   /**
    * Send a nested member (zip member, embedded pickle, npz entry) back through the registry.
    * Returns the nested result so containers can aggregate it. Never throws.

@@ -1,10 +1,10 @@
 import { lstatSync, statSync } from 'node:fs'
-import { open } from 'node:fs/promises'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { parseGitIndex } from './git-index'
 import type { IgnorePattern } from './gitignore'
 import { compileIgnore, isIgnored } from './gitignore'
 import { observePath } from '../util/read-trace'
+import { closeQuietly, openAndStat, readUpTo } from '../util/read-small'
 
 /**
  * Git facts about a file, found statically (no git process): the enclosing working tree, whether
@@ -29,20 +29,18 @@ export type GitStatus = Readonly<{
 // a synchronous stat that answers "missing" without an exception (throwIfNoEntry) is far cheaper
 // than a rejected fs.promises call, which builds an error with its stack.
 async function readSmall(path: string, max: number): Promise<Buffer | undefined> {
-  let fh
+  let fd: number | undefined
   try {
     const pre = statSync(path, { throwIfNoEntry: false })
     if (!pre?.isFile() || pre.size > max) return undefined
-    fh = await open(path, 'r')
-    const st = await fh.stat()
-    if (!st.isFile() || st.size > max) return undefined
-    const buf = Buffer.allocUnsafe(st.size)
-    const { bytesRead } = await fh.read(buf, 0, st.size, 0)
-    return buf.subarray(0, bytesRead)
+    const opened = openAndStat(path)
+    fd = opened.fd
+    if (!opened.st.isFile() || opened.st.size > max) return undefined
+    return await readUpTo(fd, opened.st.size)
   } catch {
     return undefined
   } finally {
-    await fh?.close().catch(() => undefined)
+    closeQuietly(fd)
   }
 }
 

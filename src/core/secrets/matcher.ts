@@ -16,6 +16,7 @@ import type { SecretFileKind, SecretWhere } from './types'
 
 /** The finding rule every AI key hit raises (severity varies per provider and location). */
 export const AI_KEY_RULE_ID = 'secret.ai-api-key'
+export const NOTEBOOK_KEY_RULE_ID = 'secret.ai-api-key-in-notebook'
 /** The finding rule of a credential handed to an agent (agent-scope rows and the generic fallback). */
 export const AGENT_CREDENTIAL_RULE_ID = 'secret.agent-credential'
 /** The finding rule of an AI tool's private identity key. */

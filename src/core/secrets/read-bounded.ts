@@ -1,17 +1,13 @@
-import { constants } from 'node:fs'
-import { open } from 'node:fs/promises'
 import { StringDecoder } from 'node:string_decoder'
 import type { SkipReason, SkippedEntry } from '../types'
 import { fsSkipReason } from '../util/fs'
+import { closeQuietly, openAndStat, readAsync, readUpTo } from '../util/read-small'
 
 /** Whole-file read limit for text; larger text files are read in chunks. */
 export const WHOLE_READ_LIMIT = 2 * 1024 * 1024
 /** Hard cap: beyond this a candidate file is skipped with reason `too-large`. */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024
 const CHUNK = 1024 * 1024
-/** Non-blocking open: a FIFO or device named like a config file must not hang the scan. */
-const OPEN_FLAGS =
-  process.platform === 'win32' ? 'r' : constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)
 /** A line longer than this is cut: key context never needs more. */
 const MAX_CARRY = 64 * 1024
 
@@ -50,14 +46,17 @@ function looksBinary(buf: Buffer, n: number): boolean {
  * entry; binary files (NUL in the first 8 KiB) return no text and no skip.
  */
 export async function readText(path: string, wholeOnly: boolean): Promise<ReadOutcome> {
-  let fh
+  // One open and one fstat of the descriptor (no stat before it: the crawl's directory entry
+  // already said "regular file", and the fstat checks it again for what was opened), then one
+  // synchronous read for a small file; no FileHandle promises (util/read-small.ts).
+  let opened
   try {
-    fh = await open(path, OPEN_FLAGS)
+    opened = openAndStat(path)
   } catch (err) {
     return { ok: false, skipped: skipped(path, err) }
   }
+  const { fd, st } = opened
   try {
-    const st = await fh.stat()
     if (!st.isFile()) {
       return { ok: false, skipped: { path, reason: 'excluded', message: 'not a regular file' } }
     }
@@ -69,15 +68,15 @@ export async function readText(path: string, wholeOnly: boolean): Promise<ReadOu
       }
     }
     if (st.size <= limit) {
-      // The file may grow between stat and read: read at most limit + 1 bytes.
-      const buf = Buffer.allocUnsafe(Math.min(limit, Math.max(st.size, 1)))
-      const { bytesRead } = await fh.read(buf, 0, buf.length, 0)
-      if (looksBinary(buf, bytesRead)) return { ok: true, mode: st.mode, size: st.size, chunks: [] }
+      // The file may grow between fstat and read: read at most what the fstat reported.
+      const buf = await readUpTo(fd, Math.min(limit, Math.max(st.size, 1)))
+      if (looksBinary(buf, buf.length))
+        return { ok: true, mode: st.mode, size: st.size, chunks: [] }
       return {
         ok: true,
         mode: st.mode,
         size: st.size,
-        chunks: [{ text: buf.toString('utf8', 0, bytesRead), lineOffset: 0 }],
+        chunks: [{ text: buf.toString('utf8'), lineOffset: 0 }],
       }
     }
     // Large text file: bounded chunks, each ending at a newline.
@@ -88,7 +87,7 @@ export async function readText(path: string, wholeOnly: boolean): Promise<ReadOu
     let lineOffset = 0
     let pos = 0
     for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, CHUNK, pos)
+      const bytesRead = await readAsync(fd, buf, 0, CHUNK, pos)
       if (bytesRead === 0) break
       if (pos === 0 && looksBinary(buf, bytesRead)) {
         return { ok: true, mode: st.mode, size: st.size, chunks: [] }
@@ -112,6 +111,6 @@ export async function readText(path: string, wholeOnly: boolean): Promise<ReadOu
   } catch (err) {
     return { ok: false, skipped: skipped(path, err) }
   } finally {
-    await fh.close().catch(() => undefined)
+    closeQuietly(fd)
   }
 }

@@ -1,8 +1,10 @@
 import type { Candidate } from './matcher'
 import {
   AGENT_CREDENTIAL_RULE_ID,
+  AI_KEY_RULE_ID,
   IDENTITY_KEY_RULE_ID,
   LineMap,
+  NOTEBOOK_KEY_RULE_ID,
   findCandidates,
   ruleIdFor,
   scopeForKind,
@@ -84,7 +86,11 @@ export function createSecretScanner(opts: { fingerprintKey: Uint8Array }): Inter
   ): SecretHit => {
     const pos = lines.position(c.start)
     return {
-      ruleId: ruleIdFor(c.rule),
+      // A notebook has its own rule: its fix (clear outputs) applies to notebooks only.
+      ruleId:
+        kind === 'notebook' && ruleIdFor(c.rule) === AI_KEY_RULE_ID
+          ? NOTEBOOK_KEY_RULE_ID
+          : ruleIdFor(c.rule),
       detector: c.rule.id,
       provider: c.rule.provider,
       ...(c.rule.label === undefined ? {} : { label: c.rule.label }),

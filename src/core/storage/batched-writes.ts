@@ -1,9 +1,13 @@
 import type { Statement } from 'better-sqlite3'
 import type { Db } from './db'
 
-/** At most this many rows wait for a commit ... */
-const MAX_ROWS = 32
-/** ... and none waits longer than this (checked when the next row comes). */
+/**
+ * At most this many rows wait for a commit, and none longer than MAX_MS (checked when the next
+ * row comes): a killed scan loses at most about a second of cached work. Until then the rows
+ * ride along in the scan's own transactions (the stage's flushes, see `writePendingRows`), so
+ * remembering a file costs no commit of its own.
+ */
+const MAX_ROWS = 512
 const MAX_MS = 1000
 
 export type BatchedWrites = Readonly<{
@@ -14,8 +18,30 @@ export type BatchedWrites = Readonly<{
 }>
 
 /**
- * Cache rows committed in small groups rather than one WAL commit per file, so an interrupted
- * scan still keeps nearly all the work it cached.
+ * The flush of each batched writer of a connection, by statement: a store opened again on the
+ * same connection (every scan opens one) replaces the writer it had, after writing its rows.
+ */
+const writersOf = new WeakMap<Db, Map<string, () => void>>()
+
+/**
+ * Writes the cache rows pending on `db`, first thing inside the caller's transaction (the
+ * stage's flush): each writer's rows go in a savepoint of it (better-sqlite3 nests transactions
+ * that way), so one commit covers both. A cache row that cannot be written is dropped; on the
+ * errors where SQLite rolls back the whole transaction (a full disk), the caller's transaction
+ * is begun again, still empty, so the scan's own rows go in as before and the cache failure
+ * stays the cache's.
+ */
+export function writePendingRows(db: Db): void {
+  const outer = db.inTransaction
+  for (const flush of writersOf.get(db)?.values() ?? []) {
+    flush()
+    if (outer && !db.inTransaction) db.exec('BEGIN')
+  }
+}
+
+/**
+ * Cache rows (file digests and scan reports, remembered analyses) committed in groups rather
+ * than one WAL commit per file, so an interrupted scan still keeps nearly all the work it cached.
  */
 export function createBatchedWrites(db: Db, stmt: Statement): BatchedWrites {
   const pending = new Map<string, readonly unknown[]>()
@@ -34,6 +60,10 @@ export function createBatchedWrites(db: Db, stmt: Statement): BatchedWrites {
       // again by a later scan. The scan itself goes on; its commit reports a full disk.
     }
   }
+  let writers = writersOf.get(db)
+  if (!writers) writersOf.set(db, (writers = new Map()))
+  writers.get(stmt.source)?.()
+  writers.set(stmt.source, flush)
   return {
     has: (key) => pending.has(key),
     put(key, row) {

@@ -1,6 +1,7 @@
 import { assetIdFor, findingIdFor } from '../util/ids'
 import { findRule } from '../rules'
 import type { AssetLink, NewAsset, NewFinding, SkippedEntry } from '../types'
+import { writePendingRows } from './batched-writes'
 import type { Db } from './db'
 import type { Origin, PathUse } from './inventory-writer'
 
@@ -178,6 +179,9 @@ export function createStageWriter(db: Db): StageWriter {
   let nSkipped = 0
 
   const writeBuffers = db.transaction(() => {
+    // Remembered-file rows (file cache, memo) pending on this connection go first in the same
+    // transaction, as a savepoint: one commit for both (batched-writes.ts).
+    writePendingRows(db)
     for (const chunk of chunks) insAssetMulti.run(chunk)
     for (let i = 0; i < inCur; i++) insAsset.run(cur.slice(i * ASSET_COLS, (i + 1) * ASSET_COLS))
     for (const f of findingRows) insFinding.run(f)

@@ -1,9 +1,10 @@
 import type { Dirent, Stats } from 'node:fs'
-import { constants, lstatSync, statSync } from 'node:fs'
-import { open, readdir, realpath, stat } from 'node:fs/promises'
+import { lstatSync, statSync } from 'node:fs'
+import { readdir, realpath } from 'node:fs/promises'
 import { isAbsolute, join, relative, sep } from 'node:path'
 import type { SkippedEntry, SkipReason } from '../types'
 import { observePath } from './read-trace'
+import { closeQuietly, openForRead, readUpTo } from './read-small'
 
 /**
  * The one set of bounded, never-throwing filesystem helpers: discovery's locators and analyzers
@@ -33,10 +34,6 @@ export const MISSING_CODES: ReadonlySet<string> = new Set(['ENOENT', 'ENOTDIR'])
  * that breaks the store.
  */
 export const ABSENT_ONLY: ReadonlySet<string> = new Set(['ENOENT'])
-
-/** Non-blocking open: should a FIFO replace the file between stat and open, open must not hang. */
-const OPEN_FLAGS =
-  process.platform === 'win32' ? 'r' : constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)
 
 /** The errno code of a thrown fs error (`EACCES`, ...), if it has one. */
 export function errnoCode(e: unknown): string | undefined {
@@ -165,20 +162,16 @@ export async function listDir(
   }
 }
 
-/** Reads at most `n` bytes of an already-vetted regular file. */
+/**
+ * Reads at most `n` bytes of a file vetted by a stat just before: one open, synchronous reads
+ * for a small `n`, one close (util/read-small.ts: no FileHandle promises on the scan thread).
+ */
 async function readAtMost(path: string, n: number): Promise<Buffer> {
-  const fh = await open(path, OPEN_FLAGS)
+  const fd = openForRead(path)
   try {
-    const buf = Buffer.allocUnsafe(n)
-    let got = 0
-    while (got < n) {
-      const { bytesRead } = await fh.read(buf, got, n - got, got)
-      if (bytesRead === 0) break
-      got += bytesRead
-    }
-    return buf.subarray(0, got)
+    return await readUpTo(fd, n)
   } finally {
-    await fh.close()
+    closeQuietly(fd)
   }
 }
 
@@ -188,7 +181,7 @@ async function readAtMost(path: string, n: number): Promise<Buffer> {
  */
 export async function readHead(path: string, n: number): Promise<Buffer> {
   observePath(path, 'read')
-  if (!(await stat(path)).isFile()) throw new Error(`${path} is not a regular file`)
+  if (!statSync(path).isFile()) throw new Error(`${path} is not a regular file`)
   return readAtMost(path, n)
 }
 
@@ -239,8 +232,11 @@ export async function readTextBounded(
 ): Promise<TextRead> {
   observePath(path, 'read')
   try {
-    const st = await stat(path)
-    if (!st.isFile()) return { kind: 'missing' }
+    // The stat comes before the open: a known location may be a symlink to a device or a FIFO,
+    // which is never opened. A missing path that counts as missing answers without an exception.
+    const quietAbsent = (opts.quiet ?? MISSING_CODES).has('ENOENT')
+    const st = statSync(path, { throwIfNoEntry: !quietAbsent })
+    if (!st?.isFile()) return { kind: 'missing' }
     if (st.size > cap) return { kind: 'too-large', size: st.size }
     // Allocate for what the stat reported, never the cap: a 20 MiB cap must not cost 20 MiB per
     // tiny file. A file that grew since the stat is cut at its stat size (still bounded).

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { createReadStream, statSync } from 'node:fs'
 import { Worker } from 'node:worker_threads'
+import { traceOpen } from './open-trace'
 
 /** 1 MiB stream chunks: per-chunk overhead dominates with small ones (README: SHA-256 row). */
 const CHUNK = 1024 * 1024
@@ -69,6 +70,7 @@ export function sha256File(
   signal?: AbortSignal,
 ): Promise<string> {
   let size = 0
+  traceOpen(path)
   try {
     size = statSync(path).size
   } catch {

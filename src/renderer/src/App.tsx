@@ -28,7 +28,15 @@ export function App() {
 
   useEffect(() => {
     void window.api.getSummary().then(setSummary)
-    return window.api.onScanProgress(setProgress)
+    const offProgress = window.api.onScanProgress(setProgress)
+    // The background watcher or a scheduled scan changed the inventory: show it without a reload.
+    const offChanged = window.api.onInventoryChanged(() => {
+      void window.api.getSummary().then(setSummary)
+    })
+    return () => {
+      offProgress()
+      offChanged()
+    }
   }, [])
 
   const scanNow = useCallback(async () => {

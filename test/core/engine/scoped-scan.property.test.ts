@@ -5,10 +5,10 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { scan } from '../../../src/core/engine/scan'
 import type { ScanOptions } from '../../../src/core/engine/scan'
-import type { Db } from '../../../src/core/storage/db'
 import { openDb } from '../../../src/core/storage/db'
 import type { ScanScope } from '../../../src/core/types'
-import { applyChange, SLOTS, snapshotInventory } from '../../fixtures/generators/changing-home'
+import { applyChange, SLOTS } from '../../fixtures/generators/changing-home'
+import { expectFullScanAgrees, fakeHomeScanOptions } from '../../helpers/scan-options'
 
 /**
  * A scoped scan of the paths that changed leaves the inventory exactly as a full scan would: for
@@ -27,17 +27,8 @@ const work = mkdtempSync(join(tmpdir(), 'aiscout-prop-'))
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
 const options = (home: string, scope?: ScanScope): ScanOptions => ({
-  home,
-  env: { HOME: home },
-  platform: 'linux',
+  ...fakeHomeScanOptions(home),
   scope,
-  systemInfo: {
-    graphics: async () => ({ controllers: [] }),
-    cpu: async () => ({ brand: 'Test CPU', cores: 2 }),
-    mem: async () => ({ total: 2 ** 33 }),
-    osInfo: async () => ({ platform: 'linux' }),
-  },
-  sockets: { listening: async () => [] },
 })
 
 const step = fc.record({
@@ -87,19 +78,3 @@ describe('scoped scans (property, real files)', () => {
     )
   })
 })
-
-async function expectFullScanAgrees(db: Db, home: string, copyPath: string): Promise<void> {
-  db.exec(`VACUUM INTO '${copyPath.replace(/'/g, "''")}'`)
-  const scoped = snapshotInventory(db)
-  const copy = openDb(copyPath)
-  try {
-    const full = await scan(copy, options(home))
-    expect(snapshotInventory(copy)).toEqual(scoped)
-    expect(full.delta).toEqual({
-      assets: { added: [], changed: [], gone: [] },
-      findings: { opened: [], changed: [], resolved: [] },
-    })
-  } finally {
-    copy.close()
-  }
-}

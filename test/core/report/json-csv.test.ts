@@ -93,7 +93,7 @@ describe('json', () => {
 
 describe('csv', () => {
   it('has one RFC 4180 row per asset with flattened details columns', async () => {
-    const text = await render('csv', fx.inv)
+    const text = await render('csv', fx.inv, { ...OPTS, csvTable: 'assets' })
     const rows = parseCsv(text)
     const [header, ...body] = rows
     expect(body).toHaveLength(fx.assets.length - 1)
@@ -120,8 +120,37 @@ describe('csv', () => {
     )
   })
 
+  it('has a findings table with each rule’s why and fix, after the assets (or on its own)', async () => {
+    const both = await render('csv', fx.inv)
+    const [assetsText, findingsText] = both.split('\r\n\r\n')
+    expect(assetsText + '\r\n').toBe(await render('csv', fx.inv, { ...OPTS, csvTable: 'assets' }))
+    expect(findingsText).toBe(await render('csv', fx.inv, { ...OPTS, csvTable: 'findings' }))
+    const [header, ...rows] = parseCsv(findingsText!)
+    expect(header).toEqual([
+      'id',
+      'severity',
+      'ruleId',
+      'title',
+      'message',
+      'path',
+      'line',
+      'member',
+      'offset',
+      'callable',
+      'assetId',
+      'why',
+      'fix',
+    ])
+    expect(rows).toHaveLength(fx.findings.length)
+    const col = (n: string) => header!.indexOf(n)
+    for (const r of rows) {
+      expect(r[col('why')]!.length).toBeGreaterThan(20)
+      expect(r[col('fix')]!.length).toBeGreaterThan(10)
+    }
+  })
+
   it('escapes formula-looking cells with a leading quote', async () => {
-    const rows = parseCsv(await render('csv', fx.inv))
+    const rows = parseCsv(await render('csv', fx.inv, { ...OPTS, csvTable: 'assets' }))
     const header = rows[0]!
     const mcp = rows.find((r) => r[header.indexOf('kind')] === 'mcp-server')!
     expect(mcp[header.indexOf('name')]).toBe(`'${FORMULA_NAME}`)

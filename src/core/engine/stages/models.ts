@@ -6,7 +6,7 @@ import type {
   ModelPartOptions,
   ScannedPart,
 } from '../../discovery/types'
-import { classifyCandidate } from '../../scanners/candidate'
+import { classifyCandidate, isPlainArchive } from '../../scanners/candidate'
 import type { ModelFileReport } from '../../scanners/types'
 import { addedModel, modelAsset, modelFindings, modelPart } from '../model-asset'
 import type { ScanSession } from '../session'
@@ -86,6 +86,15 @@ export async function crawlModel(s: ScanSession, path: string): Promise<void> {
     return
   }
   if (sniffed.kind === 'not-model') return
+  if (sniffed.kind === 'unrecognised') {
+    if (!s.options.crawlOnly)
+      s.emitFinding({
+        ruleId: 'model.unknown-format',
+        message: 'Binary content under a model extension matches no known model format',
+        path,
+      })
+    return
+  }
   if (s.options.crawlOnly) {
     // Classified by content; the model scanners (measured by their own benchmarks) do not run.
     s.emitAsset(
@@ -96,6 +105,8 @@ export async function crawlModel(s: ScanSession, path: string): Promise<void> {
   const report = await s.models.analyze(path)
   s.stats.modelsScanned++
   if (report.sha256) s.stats.filesHashed++
+  // An archive with no model content inside (a zipapp, a zip of text data) is not a model.
+  if (isPlainArchive(report)) return
   if (
     report.verdict === 'invalid' &&
     !report.findings.some((f) => f.severity === 'critical' || f.severity === 'high')

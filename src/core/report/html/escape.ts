@@ -35,3 +35,18 @@ export function markup(parts: TemplateStringsArray, ...values: readonly unknown[
 function isRaw(v: unknown): v is Raw {
   return typeof v === 'object' && v !== null && '__html' in v
 }
+
+/**
+ * Prose from the rule table, escaped, with Markdown code spans (`` `x` ``) shown as <code> rather
+ * than as literal backticks.
+ */
+export function prose(text: string): string {
+  return text
+    .split(/(`[^`]+`)/)
+    .map((part) =>
+      part.length > 2 && part.startsWith('`') && part.endsWith('`')
+        ? `<code>${esc(part.slice(1, -1))}</code>`
+        : esc(part),
+    )
+    .join('')
+}

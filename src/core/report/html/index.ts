@@ -14,6 +14,8 @@ import {
 import { createSink } from '../sink'
 import { barChart, donut } from './charts'
 import { esc, markup, raw } from './escape'
+import { countNote, coverageSection, gpuCountOf, kindHeading, plural } from './coverage'
+import type { RowReason } from './sections'
 import { KIND_LABELS, findingRow, inventoryHeader, inventoryRow, ruleCard } from './sections'
 import { CSS, SEVERITY_COLORS } from './styles'
 
@@ -40,15 +42,29 @@ export async function writeHtml(
   let modelBytes = 0
   let assetCount = 0
   let malicious = 0
+  let gpus = 0
+  const risky = new Set<string>()
   for (const a of presentAssets(inv, opts.includeGone)) {
     byKind[a.kind]++
     assetCount++
     if (a.kind === 'model') modelBytes += a.sizeBytes ?? 0
     if (a.verdict === 'malicious') malicious++
+    if (a.verdict === 'malicious' || a.verdict === 'suspicious') risky.add(a.id)
+    if (a.kind === 'compute') gpus += gpuCountOf(a)
   }
   const bySev = emptySeverityCounts()
   const rules = new Map<string, { rule: RuleText; count: number; worst: Severity }>()
+  // The worst finding of each risky model: its row says why in one line.
+  const reasons = new Map<string, { reason: RowReason; severity: Severity }>()
   for (const f of inv.findings()) {
+    if (f.assetId !== undefined && risky.has(f.assetId)) {
+      const cur = reasons.get(f.assetId)
+      if (!cur || severityRank(f.severity) > severityRank(cur.severity))
+        reasons.set(f.assetId, {
+          reason: { title: f.title, callable: f.callable, message: f.message },
+          severity: f.severity,
+        })
+    }
     bySev[f.severity]++
     const cur = rules.get(f.ruleId)
     if (!cur) rules.set(f.ruleId, { rule: ruleText(f.ruleId, f), count: 1, worst: f.severity })
@@ -87,20 +103,20 @@ export async function writeHtml(
       <nav class="toc">
         <a href="#findings">Findings</a>${raw(
           kindsPresent
-            .map((k) => markup`<a href="#kind-${k}">${KIND_LABELS[k]} (${byKind[k]})</a>`)
+            .map((k) => markup`<a href="#kind-${k}">${kindHeading(k, byKind[k], gpus)}</a>`)
             .join(''),
-        )}${raw(skippedCount ? '<a href="#skipped">Skipped paths</a>' : '')}
+        )}<a href="#coverage">Coverage</a>${raw(skippedCount ? '<a href="#skipped">Skipped paths</a>' : '')}
       </nav>
       <div class="cards">
         <div class="card">
           <div class="k">AI assets</div>
           <div class="v">${assetCount.toLocaleString('en-US')}</div>
-          <div class="s">${kindsPresent.length} kinds</div>
+          <div class="s">${plural(kindsPresent.length, 'kind')}</div>
         </div>
         <div class="card ${urgent ? 'alert' : 'ok'}">
           <div class="k">Critical + high</div>
           <div class="v">${urgent.toLocaleString('en-US')}</div>
-          <div class="s">${findingCount.toLocaleString('en-US')} findings in all</div>
+          <div class="s">${plural(findingCount, 'finding')} in all</div>
         </div>
         <div class="card">
           <div class="k">Models</div>
@@ -121,7 +137,7 @@ export async function writeHtml(
           <div class="k">Scan</div>
           <div class="v">${fmtDuration(inv.scan.stats.durationMs)}</div>
           <div class="s">
-            ${inv.scan.stats.filesSeen.toLocaleString('en-US')} files · ${inv.scan.status}
+            ${plural(inv.scan.stats.filesSeen, 'file')} · ${inv.scan.status}
           </div>
         </div>
       </div>
@@ -172,11 +188,13 @@ export async function writeHtml(
             <dd>${inv.scan.roots.join(', ')}</dd>
             <dt>Hashed</dt>
             <dd>
-              ${formatBytes(inv.scan.stats.bytesHashed)} in ${inv.scan.stats.filesHashed} files
-              (${inv.scan.stats.hashCacheHits} cache hits)
+              ${formatBytes(inv.scan.stats.bytesHashed)} in ${plural(inv.scan.stats.filesHashed, 'file')}
+              (${plural(inv.scan.stats.hashCacheHits, 'cache hit')})
             </dd>
+            <dt>GPUs</dt>
+            <dd>${gpus === 0 ? '0 GPUs (AI workloads here run on the CPU)' : plural(gpus, 'GPU')}</dd>
             <dt>Skipped</dt>
-            <dd>${skippedCount} paths</dd>
+            <dd>${plural(skippedCount, 'path')}</dd>
           </dl>
         </div>
         <div>
@@ -199,6 +217,8 @@ export async function writeHtml(
       </div>
     </section> `,
   )
+
+  await sink.write(coverageSection(inv.scan.stats, skippedBy, skippedCount))
 
   // Findings: one card per rule (why / how to fix), then every finding, worst first.
   await sink.write(`<section id="findings"><h2>Findings</h2>\n`)
@@ -231,14 +251,14 @@ export async function writeHtml(
   // Inventory: one table per kind present.
   for (const kind of kindsPresent) {
     await sink.write(
-      `<section id="kind-${esc(kind)}"><h2>${esc(KIND_LABELS[kind])} <span class="muted">(${byKind[kind]})</span></h2>` +
+      `<section id="kind-${esc(kind)}"><h2>${esc(KIND_LABELS[kind])} <span class="muted">(${esc(countNote(kind, byKind[kind], gpus))})</span></h2>` +
         `<div class="tablewrap"><table>${inventoryHeader(kind)}<tbody>\n`,
     )
     let rows = 0
     for (const a of presentAssets(inv, opts.includeGone)) {
       if (a.kind !== kind) continue
       if (rows >= MAX_ROWS_PER_TABLE) break
-      await sink.write(inventoryRow(a))
+      await sink.write(inventoryRow(a, reasons.get(a.id)?.reason))
       rows++
     }
     await sink.write('</tbody></table></div>\n')

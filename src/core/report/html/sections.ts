@@ -1,7 +1,8 @@
 import type { Asset, AssetKind, Finding, Severity } from '../../types'
 import type { RuleText } from '../common'
-import { detailText, formatBytes, modelParts } from '../common'
-import { esc, markup, raw } from './escape'
+import { formatBytes, modelParts } from '../common'
+import type { DetailValue } from '../../types'
+import { esc, markup, prose, raw } from './escape'
 
 export const KIND_LABELS: Readonly<Record<AssetKind, string>> = {
   model: 'Models',
@@ -16,7 +17,7 @@ export const KIND_LABELS: Readonly<Record<AssetKind, string>> = {
   'ai-platform': 'AI platforms',
   'python-environment': 'Python environments',
   package: 'AI packages',
-  compute: 'Compute (GPUs)',
+  compute: 'Compute',
   'model-server': 'Model servers',
 }
 
@@ -25,24 +26,63 @@ export function sevPill(s: Severity): string {
 }
 
 const MAX_DETAIL_CHIPS = 6
-const MAX_CHIP_CHARS = 90
+const MAX_CHIP_CHARS = 160
 
+/** `memoryBytes` → `memory`, `gpuCount` → `GPU count`, `nvidiaSmi` → `nvidia smi`. */
+function label(key: string): string {
+  return key
+    .replace(/Bytes$/, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .replace(
+      /\b(gpu|npu|cpu|os|cuda|rocm|vram|id|url|sha256)(s?)\b/g,
+      (_, w: string, s: string) => w.toUpperCase() + s,
+    )
+}
+
+/**
+ * A detail value as a person reads it: lists joined, objects as `key value` pairs, byte counts
+ * in KiB/MiB/GiB, yes/no for booleans, `none` for empty lists; never raw JSON.
+ */
+export function readable(v: DetailValue | undefined, key = '', depth = 0): string {
+  if (v === undefined || v === null) return '—'
+  if (typeof v === 'boolean') return v ? 'yes' : 'no'
+  if (typeof v === 'number')
+    return /Bytes$|^bytes$|^size$/i.test(key) ? formatBytes(v) : v.toLocaleString('en-US')
+  if (typeof v === 'string') return v
+  if (depth > 3) return '…'
+  if (Array.isArray(v)) {
+    if (v.length === 0) return 'none'
+    return v.map((x) => readable(x, key, depth + 1)).join(depth === 0 ? ', ' : '; ')
+  }
+  const parts = Object.entries(v as Record<string, DetailValue>)
+    .filter(([, x]) => x !== null && x !== undefined && !(Array.isArray(x) && x.length === 0))
+    .map(([k, x]) => `${label(k)} ${readable(x, k, depth + 1)}`)
+  return parts.length ? parts.join(depth === 0 ? ' · ' : ', ') : 'none'
+}
+
+function chip(k: string, v: DetailValue): string {
+  let t = readable(v, k)
+  if (t.length > MAX_CHIP_CHARS) t = `${t.slice(0, MAX_CHIP_CHARS - 1)}…`
+  return markup`<span title="${k}"><b>${label(k)}</b> ${t}</span>`
+}
+
+/** Detail chips; past the first few, a `+N more` disclosure opens the rest (no script). */
 function chips(a: Asset): string {
   // A model's files are listed under its name (partList), not as a detail chip.
   const entries = Object.entries(a.details).filter(
     ([k, v]) => v !== null && v !== '' && k !== 'parts',
   )
-  const shown = entries.slice(0, MAX_DETAIL_CHIPS).map(([k, v]) => {
-    let t = detailText(v) ?? ''
-    if (t.length > MAX_CHIP_CHARS) t = `${t.slice(0, MAX_CHIP_CHARS - 1)}…`
-    return markup`<span><b>${k}</b> ${t}</span>`
-  })
-  const more =
-    entries.length > MAX_DETAIL_CHIPS
-      ? `<span>+${entries.length - MAX_DETAIL_CHIPS} more</span>`
-      : ''
+  const shown = entries.slice(0, MAX_DETAIL_CHIPS).map(([k, v]) => chip(k, v))
+  const rest = entries.slice(MAX_DETAIL_CHIPS)
+  const more = rest.length
+    ? `<details class="more"><summary>+${rest.length} more</summary>${rest.map(([k, v]) => chip(k, v)).join('')}</details>`
+    : ''
   return shown.join('') + more
 }
+
+/** Why a risky model row is risky, in one line (its worst finding). */
+export type RowReason = Readonly<{ title: string; callable?: string; message: string }>
 
 /** Column set per kind: only columns that carry data for that kind. */
 export function inventoryHeader(kind: AssetKind): string {
@@ -73,7 +113,7 @@ function partList(a: Asset): string {
   return `<ul class="muted parts">${items.join('')}${more}</ul>`
 }
 
-export function inventoryRow(a: Asset): string {
+export function inventoryRow(a: Asset, reason?: RowReason): string {
   const binaryish = a.kind === 'model' || a.kind === 'dataset'
   const v = a.version ?? ''
   // Commit-hash versions (Hugging Face snapshots) are shortened like git does; the full one is in the tooltip.
@@ -89,7 +129,13 @@ export function inventoryRow(a: Asset): string {
         ? markup`<td class="hash" title="${a.sha256}">${a.sha256.slice(0, 12)}…</td>`
         : '<td class="muted">—</td>',
       a.verdict
-        ? markup`<td><span class="verdict v-${a.verdict}">${a.verdict}</span></td>`
+        ? markup`<td><span class="verdict v-${a.verdict}">${a.verdict}</span>${raw(
+            reason
+              ? markup`<div class="why-line" title="${reason.message}">${raw(
+                  reason.callable ? markup`<b>${reason.callable}</b> · ` : '',
+                )}${reason.title}</div>`
+              : '',
+          )}</td>`
         : '<td></td>',
     )
   }
@@ -124,7 +170,7 @@ export function ruleCard(r: RuleText, severity: Severity, count: number, color: 
         <code>${r.id}</code>${refs.length ? ` · ${refs.join(', ')}` : ''}</span
       >
     </h4>
-    <p class="why"><b>Why it matters.</b> ${r.why}</p>
-    <p class="fix"><b>How to fix.</b> ${r.fix}</p>
+    <p class="why"><b>Why it matters.</b> ${raw(prose(r.why))}</p>
+    <p class="fix"><b>How to fix.</b> ${raw(prose(r.fix))}</p>
   </div> `
 }

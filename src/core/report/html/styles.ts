@@ -61,6 +61,11 @@ td.path{min-width:200px;max-width:300px}
 .num{text-align:right;white-space:nowrap}
 .parts{margin:2px 0 0;padding-left:16px;font-size:12px}
 .det{color:#475467;font-size:12px;min-width:200px;max-width:340px}.det span{display:inline-block;max-width:100%;overflow-wrap:anywhere;background:#f2f4f7;border-radius:5px;padding:0 6px;margin:1px 4px 1px 0}
+.det details.more{display:inline}.det details.more>summary{display:inline-block;list-style:none;font-weight:600;color:var(--accent);background:#eef0fb;border-radius:5px;padding:0 6px;margin:1px 4px 1px 0}
+.det details.more>summary::-webkit-details-marker{display:none}.det details.more[open]>summary{margin-bottom:2px}
+.why-line{margin-top:3px;font-size:12px;color:#b42318;max-width:320px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.coverage{display:grid;grid-template-columns:repeat(auto-fit,minmax(220px,1fr));gap:14px;margin-top:6px}
+.coverage table td{padding:3px 8px}.coverage h4{margin:0 0 6px;font-size:13px;color:var(--muted);text-transform:uppercase;letter-spacing:.05em}
 .muted{color:var(--muted)}
 .note{background:#fffaeb;border:1px solid #fedf89;border-radius:8px;padding:8px 12px;color:#7a4d00;font-size:13px}
 details>summary{cursor:pointer;font-weight:600}

@@ -1,4 +1,4 @@
-import { npyTypeItemsize } from '../npy-dtype'
+import { dtypeStringFacts, npyTypeItemsize } from '../npy-dtype'
 import type { TextOf } from './gadgets'
 import type { V } from './values'
 import { T } from './values'
@@ -25,11 +25,12 @@ export function dtypeItemsize(text: TextOf, dtype: V): number | 'object' | undef
   const st = dtype.state
   const elsize =
     st !== undefined && typeof st !== 'number' && st.t === T.Tuple ? st.items[5] : undefined
+  // Every spelling of an object dtype (`O8`, `object`, a structured dtype with an object field).
+  if (dtypeStringFacts(descr).object) return 'object'
   const m = /^[<>|=]?([a-zA-Z?])(\d*)/.exec(descr)
   if (!m) return undefined
   const kind = m[1]!
   const n = m[2] ? Number(m[2]) : 0
-  if (kind === 'O') return 'object'
   if (typeof elsize === 'number' && elsize > 0) return elsize
   return npyTypeItemsize(kind, n)
 }

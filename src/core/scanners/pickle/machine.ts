@@ -1,4 +1,6 @@
 import type { ByteSource } from '../byte-source'
+import type { CancelSignal } from '../types'
+import { throwIfCancelled } from '../types'
 import type { FindingSink } from './findings'
 import { checkStateKeys, checkTarget, judgeCall, judgeImport } from './gadgets'
 import { joblibArraySpan } from './joblib-array'
@@ -36,6 +38,7 @@ export type MachineShared = {
   joblib: boolean
   /** Maximum stack depth before a resource-limit stop (scaled with the file size). */
   readonly maxStack: number
+  readonly signal?: CancelSignal
 }
 
 /**
@@ -61,7 +64,12 @@ export class PickleMachine extends ByteWindow {
 
   private push(v: V): void {
     if (this.stack.length >= this.shared.maxStack) {
-      throw new PickleError(`stack deeper than ${this.shared.maxStack} entries`, this.pos)
+      throw new PickleError(
+        `stack deeper than ${this.shared.maxStack} entries`,
+        this.pos,
+        false,
+        true,
+      )
     }
     this.stack.push(v)
   }
@@ -160,7 +168,9 @@ export class PickleMachine extends ByteWindow {
   /** Runs one pickle up to and including STOP. Throws PickleError for malformed input. */
   runOne(): void {
     const sink = this.shared.sink
-    for (;;) {
+    const signal = this.shared.signal
+    for (let ops = 1; ; ops++) {
+      if ((ops & 0xfffff) === 0) throwIfCancelled(signal)
       if (this.pos >= this.size) throw new PickleError('stream ends before STOP', this.pos, true)
       const at = this.pos
       const op = this.u8()
@@ -580,7 +590,8 @@ export class PickleMachine extends ByteWindow {
 
   private memoPut(idx: number, at: number): void {
     const v = this.top('PUT')
-    if (!this.memo.put(idx, v)) throw new PickleError('memo has too many scattered entries', at)
+    if (!this.memo.put(idx, v))
+      throw new PickleError('memo has too many scattered entries', at, false, true)
   }
 
   private memoGet(idx: number, at: number): void {

@@ -1,7 +1,8 @@
 import type { ByteSource } from '../byte-source'
-import { defineScanner } from '../types'
-import type { FormatScanResult, ModelFinding } from '../types'
+import { defineScanner, ScanCancelledError } from '../types'
+import type { CancelSignal, FormatScanResult, ModelFinding } from '../types'
 import { FindingSink } from './findings'
+import { linearPass } from './linear'
 import type { MachineShared } from './machine'
 import { PickleError, PickleMachine } from './machine'
 import { looksLikePickle } from './sniff'
@@ -41,11 +42,16 @@ function maxStackFor(size: number): number {
  */
 export function scanPickleBytes(
   src: ByteSource,
-  ctx: Readonly<{ member?: string }>,
+  ctx: Readonly<{ member?: string; signal?: CancelSignal }>,
   opts: PickleScanOptions = {},
 ): PickleScanResult {
   const sink = new FindingSink(ctx.member)
-  const shared: MachineShared = { sink, joblib: false, maxStack: maxStackFor(src.size) }
+  const shared: MachineShared = {
+    sink,
+    joblib: false,
+    maxStack: maxStackFor(src.size),
+    signal: ctx.signal,
+  }
   const maxPickles = opts.maxPickles ?? Infinity
   let pos = opts.start ?? 0
   let pickles = 0
@@ -57,7 +63,20 @@ export function scanPickleBytes(
       pickles++
       pos = m.pos
     } catch (e) {
+      if (e instanceof PickleError && e.limit) {
+        // The rest is still read, linearly, for what it imports and calls: a payload placed
+        // after millions of harmless pushes is found all the same.
+        const lin = linearPass(src, e.at, sink, ctx.signal)
+        invalid = `resource limit: ${e.message}`
+        sink.add(
+          'pickle.resource-limit',
+          `The symbolic machine stopped at its limit (${e.message}) at offset ${e.at}; the rest of the stream (${lin.end - e.at} bytes, ${lin.calls} calls) was checked by a linear pass for imports${lin.stoppedAt ? `, which stopped at ${lin.stoppedAt}` : ''}`,
+          e.at,
+        )
+        break
+      }
       if (!(e instanceof PickleError)) {
+        if (e instanceof ScanCancelledError) throw e
         invalid = `pickle scanner error: ${(e as Error).message}`
         sink.add(
           'pickle.malformed',
@@ -110,8 +129,8 @@ export const pickleScanner = defineScanner({
     '.dat',
     '.data',
   ],
-  sniff(head) {
-    return looksLikePickle(head)
+  sniff(head, src) {
+    return looksLikePickle(head, src)
   },
   scan(src, ctx): FormatScanResult<'pickle' | 'joblib'> {
     const r = scanPickleBytes(src, ctx)

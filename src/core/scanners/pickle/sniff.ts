@@ -1,18 +1,29 @@
+import type { ByteSource } from '../byte-source'
+import { bufferSource } from '../byte-source'
+import { A, INT_WIDTH, OPS } from './opcodes'
 /**
- * Pickle content test shared by the crawl and the pickle scanner. Protocol 2-5 streams start
- * with PROTO (0x80 + version); protocol 0/1 streams have no header, so we check that the first
- * opcodes form a plausible pickle (CVE-2025-10155: a protocol 0/1 pickle named .bin/.pt must
- * not be mistaken for something else).
+ * Pickle content test shared by the crawl, the registry and the containers. Protocol 2-5 streams
+ * start with PROTO (0x80 + version); protocol 0/1 streams have no header and may open with any
+ * harmless push and pop (`N0`, `K\x01 0`, `(1`, a string then `0`), so they are recognised by
+ * walking their first opcodes with a stack model: a valid sequence that reaches a call or import
+ * (GLOBAL, STACK_GLOBAL, INST, OBJ, REDUCE, NEWOBJ), a STOP that leaves exactly one value, or a
+ * long valid run is a pickle (CVE-2025-10155: a protocol 0/1 pickle named .bin/.pt must not be
+ * mistaken for something else). Text and random bytes break the stack model within a few bytes.
  */
+export function looksLikePickle(head: Uint8Array, src?: ByteSource): boolean {
+  if (head.length < 2) return false
+  // PROTO 0-5 (0/1 are legal if unusual; picklescan treats \x80\x00-\x05 as pickle magic).
+  if (head[0] === 0x80 && head[1] !== undefined && head[1] <= 5) return true
+  return classicShape(head) || walksAsPickle(src ?? bufferSource(head, 'head'))
+}
+
 const PROTO0_FIRST = new Set([
   0x28, 0x63, 0x7d, 0x5d, 0x29, 0x49, 0x4c, 0x46, 0x53, 0x56, 0x4e, 0x69, 0x4b, 0x4a, 0x4d, 0x55,
   0x58, 0x54, 0x47, 0x88, 0x89,
 ])
 
-export function looksLikePickle(head: Uint8Array): boolean {
-  if (head.length < 2) return false
-  // PROTO 0-5 (0/1 are legal if unusual; picklescan treats \x80\x00-\x05 as pickle magic).
-  if (head[0] === 0x80 && head[1] !== undefined && head[1] <= 5) return true
+/** The common openings of small benign protocol 0/1 pickles (`(dp0`, `}q`, `I1\n.`, `N.`). */
+function classicShape(head: Uint8Array): boolean {
   const b0 = head[0]!
   if (!PROTO0_FIRST.has(b0)) return false
   // `c<module>\n<name>\n`: GLOBAL with two printable lines.
@@ -100,3 +111,152 @@ function tailHasStop(head: Uint8Array): boolean {
   const s = Buffer.from(head.subarray(0, Math.min(head.length, 512))).toString('latin1')
   return /\np\d+\n/.test(s) || /\.$/.test(s)
 }
+
+/** Opcodes walked before a run of valid opcodes counts as a pickle on its own. */
+const LONG_RUN = 64
+/** Opcodes walked at most; string and bytes payloads are skipped without being read. */
+const MAX_WALK = 1 << 20
+const WINDOW = 4096
+
+/** Valid protocol 0 line operands: numbers, quoted strings, identifiers (memo keys, names). */
+function lineOk(op: number, line: string): boolean {
+  switch (op) {
+    case 0x49: // INT (also 00 / 01 booleans)
+    case 0x4c: // LONG
+      return /^[-+]?\d+L?$/.test(line)
+    case 0x46:
+      return /^[-+]?(\d+\.?\d*([eE][-+]?\d+)?|inf|nan)$/i.test(line)
+    case 0x53: // STRING: quoted
+      return line.length >= 2 && (line[0] === "'" || line[0] === '"') && line.at(-1) === line[0]
+    case 0x67:
+    case 0x70:
+      return /^\d+$/.test(line)
+    case 0x50:
+    case 0x56:
+      return !/[\0\r]/.test(line)
+    default:
+      return false
+  }
+}
+
+/**
+ * Walks the first opcodes of a stream with a stack-depth model. True when the walk reaches a call
+ * or an import, or LONG_RUN valid opcodes (a long container, or a long run of harmless pushes
+ * and pops in front of a payload). A STOP alone proves little (`G` + 8 bytes + `.` is text).
+ * Payloads of string and bytes opcodes are skipped unread, so a large harmless push before the
+ * first import does not hide it.
+ */
+export function walksAsPickle(src: ByteSource): boolean {
+  const size = src.size
+  let base = 0
+  let win = src.read(0, WINDOW)
+  /** Byte at `at`, refilling the window; undefined past the end. */
+  const byte = (at: number): number | undefined => {
+    if (at >= size) return undefined
+    if (at < base || at >= base + win.length) {
+      base = at
+      win = src.read(at, WINDOW)
+    }
+    return win[at - base]
+  }
+  const bytes = (at: number, n: number): Uint8Array => {
+    if (at < base || at + n > base + win.length) {
+      base = at
+      win = src.read(at, Math.max(WINDOW, n))
+    }
+    return win.subarray(at - base, at - base + n)
+  }
+  let depth = 0
+  const marks: number[] = []
+  let pos = 0
+  let count = 0
+  const line = (from: number): string | undefined => {
+    const b = bytes(from, Math.min(257, size - from))
+    const end = b.indexOf(0x0a)
+    if (end < 0) return undefined
+    return Buffer.from(b.subarray(0, end)).toString('latin1')
+  }
+  while (pos < size && count < MAX_WALK) {
+    const code = byte(pos)!
+    const op = OPS.get(code)
+    if (!op) return false
+    pos++
+    count++
+    const [arg, pops, pushes, flags] = op
+    let name1: string | undefined
+    let name2: string | undefined
+    switch (arg) {
+      case A.None:
+        break
+      case A.Line: {
+        const l = line(pos)
+        if (l === undefined) return size - pos < 257 && count >= LONG_RUN
+        if (!lineOk(code, l)) return false
+        pos += l.length + 1
+        break
+      }
+      case A.Two: {
+        name1 = line(pos)
+        if (name1 === undefined || !IDENT.test(name1)) return false
+        pos += name1.length + 1
+        name2 = line(pos)
+        if (name2 === undefined) return false
+        if (!IDENT.test(name2)) return false
+        pos += name2.length + 1
+        break
+      }
+      case A.Int1:
+      case A.Int2:
+      case A.Int4:
+      case A.Int8:
+        pos += INT_WIDTH[arg]
+        break
+      case A.Len1:
+        if (pos >= size) return count >= LONG_RUN
+        pos += 1 + byte(pos)!
+        break
+      case A.Len4:
+      case A.Len8: {
+        if (pos + (arg === A.Len4 ? 4 : 8) > size) return count >= LONG_RUN
+        const h = bytes(pos, arg === A.Len4 ? 4 : 8)
+        const n = (h[0]! | (h[1]! << 8) | (h[2]! << 16)) + h[3]! * 0x1000000
+        // An 8-byte length beyond 4 GiB is past any file this walk is given.
+        if (arg === A.Len8 && h.subarray(4, 8).some((b) => b !== 0)) return false
+        pos += (arg === A.Len4 ? 4 : 8) + n
+        break
+      }
+    }
+    if (code === 0x28) {
+      marks.push(depth)
+      continue
+    }
+    if (code === 0x2e) {
+      // A finished pickle may be followed by another (stacked pickles): keep walking.
+      if (depth !== 1 || marks.length > 0) return false
+      depth = 0
+      continue
+    }
+    if (code === 0x30) {
+      if (depth > (marks.at(-1) ?? 0)) depth--
+      else if (marks.length > 0 && depth === marks.at(-1)) marks.pop()
+      else return false
+      continue
+    }
+    if (flags & 1) {
+      const m = marks.pop()
+      if (m === undefined) return false
+      // APPENDS, SETITEMS, ADDITEMS need their container below the MARK.
+      if (pops > 0 && m < pops) return false
+      depth = m - pops + (code === 0x31 ? 0 : pushes)
+    } else {
+      const floor = marks.at(-1) ?? 0
+      if (depth - pops < floor) return false
+      depth += pushes - pops
+    }
+    if (flags & 2) return true
+  }
+  return count >= LONG_RUN
+}
+
+/** Dotted Python identifiers (GLOBAL and INST operands). */
+const IDENT = /^[A-Za-z_][A-Za-z0-9_.]*$/

@@ -13,6 +13,8 @@ export class PickleError extends Error {
     message: string,
     readonly at: number,
     readonly truncated = false,
+    /** A resource limit (stack, memo) stopped the machine: the input may still be valid. */
+    readonly limit = false,
   ) {
     super(message)
   }

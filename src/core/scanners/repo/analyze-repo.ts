@@ -9,6 +9,7 @@ import type { ModelFinding } from '../types'
 import { verdictOf } from '../verdict'
 import type { CodeReference } from './custom-code'
 import { codeReferences, moduleFiles, relativeImportFiles } from './custom-code'
+import { traceOpen } from '../../util/open-trace'
 
 /** One file of a repository: its path inside the repository and where its bytes are on disk. */
 export type RepoFile = Readonly<{ rel: string; path: string; size: number }>
@@ -74,6 +75,7 @@ function readText(path: string, max: number): { text?: string; error?: string } 
   let fd: number | undefined
   try {
     fd = openSync(path, 'r')
+    traceOpen(path)
     const size = fstatSync(fd).size
     if (size > max) return { error: `${size} bytes, over the ${max}-byte limit` }
     const buf = Buffer.allocUnsafe(size)

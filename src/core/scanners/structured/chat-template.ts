@@ -9,15 +9,19 @@ import {
   isRecord,
   parseJson,
   readExact,
-  utf8Loose,
+  textChunks,
   utf8Strict,
 } from './util'
 
-function readText(src: ByteSource, ctx: ScanContext, strict: boolean): string {
-  if (src.size > ctx.limits.maxHeaderBytes)
-    throw new FormatError(`file of ${src.size} bytes exceeds the scan limit`)
-  const bytes = readExact(src, 0, src.size, 'file')
-  return strict ? utf8Strict(bytes, 'file') : utf8Loose(bytes)
+/**
+ * Largest tokenizer config parsed (real ones, vocabularies of added tokens included, stay under a
+ * few MB). Parsing JSON costs a multiple of its size in memory, so a larger file is reported as
+ * not fully analysed instead.
+ */
+const MAX_CONFIG_BYTES = 32 << 20
+
+function readText(src: ByteSource): string {
+  return utf8Strict(readExact(src, 0, src.size, 'file'), 'file')
 }
 
 /** A `.jinja` chat template file (`chat_template.jinja` beside the weights). */
@@ -25,15 +29,13 @@ export function scanChatTemplateFile(
   src: ByteSource,
   ctx: ScanContext,
 ): FormatScanResult<'chat-template'> {
-  try {
-    const text = readText(src, ctx, false)
-    return {
-      format: 'chat-template',
-      findings: analyzeChatTemplate(text, undefined, { member: ctx.member }),
-      metadata: { templateCount: 1 },
-    }
-  } catch (e) {
-    return invalidResult('chat-template', 'chat-template.syntax-error', e, [], ctx.member)
+  // Streamed in chunks whatever its size: the analysis budgets bound memory, not a read limit.
+  return {
+    format: 'chat-template',
+    findings: analyzeChatTemplate(textChunks(src, 0, src.size, ctx.signal), undefined, {
+      member: ctx.member,
+    }),
+    metadata: { templateCount: 1 },
   }
 }
 
@@ -46,8 +48,21 @@ export function scanTokenizerConfig(
   ctx: ScanContext,
 ): FormatScanResult<'tokenizer-config'> {
   const findings: ModelFinding[] = []
+  if (src.size > MAX_CONFIG_BYTES) {
+    return {
+      format: 'tokenizer-config',
+      findings: [
+        {
+          ruleId: 'chat-template.not-fully-analysed',
+          message: `tokenizer config of ${src.size} bytes is over the ${MAX_CONFIG_BYTES}-byte analysis limit; its chat template was not checked`,
+          member: ctx.member,
+        },
+      ],
+      invalid: 'too large to analyse',
+    }
+  }
   try {
-    const json = parseJson(readText(src, ctx, true), 'tokenizer config')
+    const json = parseJson(readText(src), 'tokenizer config')
     if (!isRecord(json)) throw new FormatError('tokenizer config is not a JSON object')
     const t = json['chat_template']
     const templates: [string | undefined, string][] = []

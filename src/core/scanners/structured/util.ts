@@ -1,5 +1,6 @@
 import type { ByteSource } from '../byte-source'
-import type { FormatScanResult, ModelFinding, ModelMetadata } from '../types'
+import type { CancelSignal, FormatScanResult, ModelFinding, ModelMetadata } from '../types'
+import { throwIfCancelled } from '../types'
 
 /** A structural violation found while parsing; scanners turn it into an `invalid` result. */
 export class FormatError extends Error {
@@ -139,6 +140,41 @@ export class Cursor {
     return this.buf.subarray(at, at + n)
   }
 
+  /**
+   * Skips `n` length-prefixed strings (`lenBytes` = 4 or 8, little-endian) with every length
+   * checked against the bytes left, reading lengths straight from the window: a vocabulary of
+   * millions of entries costs no allocation per entry. Checks `signal` as it goes.
+   */
+  skipStrings(n: number, lenBytes: 4 | 8, what: string, signal?: CancelSignal): void {
+    const size = this.src.size
+    let pos = this.pos
+    let buf = this.buf
+    let start = this.bufStart
+    let view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
+    for (let i = 0; i < n; i++) {
+      if ((i & 0xffff) === 0xffff) throwIfCancelled(signal)
+      let rel = pos - start
+      if (rel < 0 || rel + lenBytes > buf.length) {
+        if (pos + lenBytes > size)
+          throw new FormatError(`${what}: item ${i} of ${n} runs past the end of the file`, pos)
+        buf = this.src.read(pos, this.windowBytes)
+        start = pos
+        view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
+        rel = 0
+        if (buf.length < lenBytes) throw new FormatError(`${what}: short read`, pos)
+      }
+      const lo = view.getUint32(rel, true)
+      const len = lenBytes === 4 ? lo : lo + view.getUint32(rel + 4, true) * 0x1_0000_0000
+      pos += lenBytes
+      if (len > size - pos)
+        throw new FormatError(`${what}: item ${i} length ${len} runs past the end of the file`, pos)
+      pos += len
+    }
+    this.pos = pos
+    this.buf = buf
+    this.bufStart = start
+  }
+
   skip(n: number, what: string): void {
     if (!Number.isSafeInteger(n) || n < 0 || n > this.remaining) {
       throw new FormatError(
@@ -182,4 +218,27 @@ export class Cursor {
   f64(what: string): number {
     return this.view(8, what).getFloat64(0, true)
   }
+}
+
+/**
+ * The UTF-8 text of `length` bytes at `at`, decoded in chunks (invalid bytes become U+FFFD) so
+ * a long value is analysed without ever being held whole. Checks `signal` between chunks.
+ */
+export function* textChunks(
+  src: ByteSource,
+  at: number,
+  length: number,
+  signal?: CancelSignal,
+  chunkBytes = 1 << 20,
+): Generator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true })
+  const end = Math.min(src.size, at + length)
+  for (let pos = at; pos < end; pos += chunkBytes) {
+    throwIfCancelled(signal)
+    const b = src.read(pos, Math.min(chunkBytes, end - pos))
+    if (b.length === 0) break
+    yield decoder.decode(b, { stream: true })
+  }
+  const tail = decoder.decode()
+  if (tail) yield tail
 }

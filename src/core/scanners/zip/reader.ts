@@ -36,6 +36,20 @@ export type ZipDirectory = Readonly<{
   problems: string[]
   /** Entries beyond `maxEntries` that were not listed. */
   skipped: number
+  /** Of those, entries whose name says they may hold a model or a pickle (`mayHoldCode`). */
+  skippedRisky: number
+}>
+
+export type DirectoryLimits = Readonly<{
+  /** Entries listed in full. */
+  maxEntries: number
+  maxDirectoryBytes: number
+  /**
+   * Entries past `maxEntries` are still listed when this says their name may hold code (a
+   * pickle, a model), up to four times `maxEntries` in all: a payload placed after 100,000
+   * harmless members is scanned like any other.
+   */
+  mayHoldCode?(name: string): boolean
 }>
 
 const SIG_LOCAL = 0x04034b50
@@ -103,10 +117,7 @@ function decodeName(b: Uint8Array, utf8: boolean): string {
 }
 
 /** Reads the directory. Never throws; problems are returned. */
-export function readZipDirectory(
-  src: ByteSource,
-  limits: Readonly<{ maxEntries: number; maxDirectoryBytes: number }>,
-): ZipDirectory {
+export function readZipDirectory(src: ByteSource, limits: DirectoryLimits): ZipDirectory {
   const problems: string[] = []
   const eocd = findEocd(src)
   if (eocd) {
@@ -119,7 +130,7 @@ export function readZipDirectory(
 function readCentral(
   src: ByteSource,
   eocd: Eocd,
-  limits: Readonly<{ maxEntries: number; maxDirectoryBytes: number }>,
+  limits: DirectoryLimits,
   problems: string[],
 ): ZipDirectory | undefined {
   // Where the directory really is; the difference from the recorded offset is a prefix
@@ -136,6 +147,8 @@ function readCentral(
   const entries: ZipEntry[] = []
   let p = 0
   let skipped = 0
+  let skippedRisky = 0
+  const skip = overflow(limits)
   while (p + 46 <= cd.length) {
     if (v.getUint32(p, true) !== SIG_CENTRAL) {
       problems.push(`central directory entry ${entries.length} has a bad signature`)
@@ -178,8 +191,10 @@ function readCentral(
       e += 4 + len
     }
     p = nameEnd + extraLen + commentLen
-    if (entries.length >= limits.maxEntries) {
+    const verdict = skip(entries.length, name)
+    if (verdict !== 'keep') {
       skipped++
+      if (verdict === 'risky') skippedRisky++
       continue
     }
     const unix = madeBy >> 8 === 3
@@ -205,7 +220,17 @@ function readCentral(
     if (en.localOffset < prefix && en.localOffset >= 0) prefix = en.localOffset
   }
   if (!Number.isFinite(prefix)) prefix = Math.max(0, cdStart)
-  return { entries, prefix, central: true, problems, skipped }
+  return { entries, prefix, central: true, problems, skipped, skippedRisky }
+}
+
+/** Whether an entry past the listing limit is kept, or skipped (and whether it could hold code). */
+function overflow(limits: DirectoryLimits) {
+  return (listed: number, name: string): 'keep' | 'skip' | 'risky' => {
+    if (listed < limits.maxEntries) return 'keep'
+    const risky = limits.mayHoldCode?.(name) ?? true
+    if (risky && listed < limits.maxEntries * 4 && limits.mayHoldCode) return 'keep'
+    return risky ? 'risky' : 'skip'
+  }
 }
 
 /**
@@ -237,15 +262,13 @@ export function resolveLocal(src: ByteSource, en: ZipEntry): void {
  * No usable central directory: walk local headers from the first signature. Sizes that are only
  * in a data descriptor are found by searching for the next header.
  */
-function walkLocal(
-  src: ByteSource,
-  limits: Readonly<{ maxEntries: number }>,
-  problems: string[],
-): ZipDirectory {
+function walkLocal(src: ByteSource, limits: DirectoryLimits, problems: string[]): ZipDirectory {
   const entries: ZipEntry[] = []
   const first = findSignature(src, 0, SIG_LOCAL)
   let at = first
   let skipped = 0
+  let skippedRisky = 0
+  const skip = overflow(limits)
   while (at >= 0 && at + 30 <= src.size) {
     const h = src.read(at, 30)
     const v = dv(h)
@@ -263,7 +286,8 @@ function walkLocal(
       const next = findSignature(src, dataStart, SIG_LOCAL)
       size = (next < 0 ? src.size : next) - dataStart
     }
-    if (entries.length < limits.maxEntries) {
+    const verdict = skip(entries.length, name)
+    if (verdict === 'keep') {
       entries.push({
         name,
         method,
@@ -276,12 +300,15 @@ function walkLocal(
         isDir: name.endsWith('/'),
         anomalies: (flags & 0x1) !== 0 ? ['encryption flag set (ignored; data read as plain)'] : [],
       })
-    } else skipped++
+    } else {
+      skipped++
+      if (verdict === 'risky') skippedRisky++
+    }
     const nextAt = dataStart + size
     if (nextAt <= at || nextAt > src.size) break
     at = findSignature(src, nextAt, SIG_LOCAL)
   }
-  return { entries, prefix: Math.max(0, first), central: false, problems, skipped }
+  return { entries, prefix: Math.max(0, first), central: false, problems, skipped, skippedRisky }
 }
 
 /** Offset of the next 4-byte signature at or after `from` (bounded chunked search), or -1. */

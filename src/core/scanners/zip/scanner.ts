@@ -2,7 +2,7 @@ import { constants as zc, inflateRawSync } from 'node:zlib'
 import type { ByteSource } from '../byte-source'
 import { bufferSource, sliceSource } from '../byte-source'
 import { looksLikePickle } from '../pickle/sniff'
-import { defineScanner } from '../types'
+import { defineScanner, throwIfCancelled } from '../types'
 import type { FormatScanResult, ModelFinding, ModelMetadata, ScanContext } from '../types'
 import type { ZipEntry } from './reader'
 import { hasValidCentralDirectory, readZipDirectory, resolveLocal } from './reader'
@@ -15,12 +15,6 @@ function ext(name: string): string {
   return i > 0 ? base.slice(i).toLowerCase() : ''
 }
 
-/** APE (`MZqFpD`), PE (`MZ`), ELF and shebang scripts: what llamafile executables start with. */
-function isExecutableHead(h: Uint8Array): boolean {
-  const a = Buffer.from(h).toString('latin1')
-  return a.startsWith('MZ') || a.startsWith('\x7fELF') || a.startsWith('#!')
-}
-
 /** zip-slip: `..` segments, absolute paths, drive letters, UNC paths. */
 export function isTraversalName(name: string): boolean {
   const n = name.replace(/\\/g, '/')
@@ -28,7 +22,32 @@ export function isTraversalName(name: string): boolean {
   return n.split('/').some((seg) => seg === '..')
 }
 
-type ZipFormat = 'zip' | 'pytorch-zip' | 'torchscript' | 'npz' | 'keras' | 'mar' | 'llamafile'
+type ZipFormat =
+  | 'zip'
+  | 'pytorch-zip'
+  | 'torchscript'
+  | 'npz'
+  | 'keras'
+  | 'mar'
+  | 'llamafile'
+  | 'executable-archive'
+
+/**
+ * The executable a file starts with, when it starts with one: ELF, PE (`MZ`), Mach-O (thin or
+ * fat) or a `#!` script. A zip behind such a header is an executable archive (a Python zipapp,
+ * a self-extractor, a llamafile, a tool that embeds its data), not a polyglot model.
+ */
+export function executableHeader(head: Uint8Array): string | undefined {
+  const b = (i: number): number => head[i] ?? -1
+  if (b(0) === 0x7f && b(1) === 0x45 && b(2) === 0x4c && b(3) === 0x46) return 'ELF'
+  if (b(0) === 0x4d && b(1) === 0x5a) return 'PE'
+  const be = ((b(0) << 24) | (b(1) << 16) | (b(2) << 8) | b(3)) >>> 0
+  const le = ((b(3) << 24) | (b(2) << 16) | (b(1) << 8) | b(0)) >>> 0
+  if ([0xfeedface, 0xfeedfacf, 0xcafebabe].includes(be) || [0xfeedface, 0xfeedfacf].includes(le))
+    return 'Mach-O'
+  if (b(0) === 0x23 && b(1) === 0x21) return 'script'
+  return undefined
+}
 
 /** What kind of archive the member names describe. */
 export function archiveKind(names: readonly string[]): ZipFormat {
@@ -65,7 +84,20 @@ type Acc = {
   findings: ModelFinding[]
   invalid: string[]
   metadata: Record<string, ModelMetadata[string]>
+  /** Members some registered scanner claimed as model or pickle content (not code or config). */
+  modelMembers: number
+  /**
+   * An executable archive's Python and config members are the program's own files, run when the
+   * program is run, never by a model loader: they are not judged as model code.
+   */
+  programFiles: boolean
 }
+
+/**
+ * Formats of member-only scanners that read code and configs a model loader runs (TorchServe
+ * handlers, TorchScript code/, NeMo configs): members, but not model content.
+ */
+export const CODE_MEMBER_FORMATS: ReadonlySet<string> = new Set(['python-code', 'model-config'])
 
 function memberPath(ctx: ScanContext, name: string): string {
   return ctx.member ? `${ctx.member}!${name}` : name
@@ -161,6 +193,9 @@ function mergeNested(acc: Acc, r: FormatScanResult, where: string, keepUnknown: 
   ) {
     return
   }
+  if (CODE_MEMBER_FORMATS.has(r.format)) {
+    if (acc.programFiles) return
+  } else if (r.format !== 'unknown') acc.modelMembers++
   acc.findings.push(...r.findings)
   if (r.invalid !== undefined) acc.invalid.push(`${where}: ${r.invalid}`)
   if (r.metadata) {
@@ -174,9 +209,23 @@ export function scanZip(src: ByteSource, ctx: ScanContext): FormatScanResult<Zip
   const dir = readZipDirectory(src, {
     maxEntries: limits.maxMembers,
     maxDirectoryBytes: Math.min(limits.maxHeaderBytes, src.size),
+    mayHoldCode: (name) => ctx.hasModelExtension(name) || ext(name) === '' || ext(name) === '.zip',
   })
-  const acc: Acc = { findings: [], invalid: [], metadata: {} }
-  const kind = archiveKind(dir.entries.map((e) => e.name))
+  const names = archiveKind(dir.entries.map((e) => e.name))
+  const prefixSrc = sliceSource(src, 0, dir.prefix, '<prefix>')
+  const prefixHead = prefixSrc.read(0, 4096)
+  // A pickle in front is scanned whatever else the prefix looks like (torch.load reads it).
+  const prefixPickle = dir.prefix > 0 && looksLikePickle(prefixHead, prefixSrc)
+  const exe = dir.prefix > 0 && !prefixPickle ? executableHeader(prefixHead) : undefined
+  const kind: ZipFormat = exe && names === 'zip' ? 'executable-archive' : names
+  const acc: Acc = {
+    findings: [],
+    invalid: [],
+    metadata: {},
+    modelMembers: 0,
+    programFiles: kind === 'executable-archive',
+  }
+  if (exe) acc.metadata.executable = exe
   for (const p of dir.problems) {
     acc.findings.push({ ruleId: 'zip.header-anomaly', message: p, member: ctx.member })
   }
@@ -191,37 +240,34 @@ export function scanZip(src: ByteSource, ctx: ScanContext): FormatScanResult<Zip
     })
   }
   if (dir.skipped > 0) {
+    // Members whose names cannot hold a model are data; any that could is a gap in the scan.
     acc.findings.push({
       ruleId: 'zip.not-scanned',
-      message: `${dir.skipped} members beyond the ${limits.maxMembers}-member limit were not scanned`,
+      ...(dir.skippedRisky > 0 ? { severity: 'high' as const } : {}),
+      message:
+        dir.skippedRisky > 0
+          ? `${dir.skipped} members beyond the member limit were not scanned, ${dir.skippedRisky} of them named like models or pickles`
+          : `${dir.skipped} members beyond the ${limits.maxMembers}-member limit were not scanned (none named like a model or pickle; every such member was scanned)`,
       member: ctx.member,
     })
     acc.invalid.push('too many members')
   }
-  // llamafile and other executables carrying a zip of weights (APE, ELF, PE, shell script): the
-  // prefix is the program, reported as such below rather than as a polyglot trick.
-  const executable = dir.prefix > 0 && isExecutableHead(src.read(0, 8))
-  if (dir.prefix > 0 && !executable) {
+  // An executable in front is how zipapps, self-extractors and llamafiles are built: the archive
+  // is judged by its members. Anything else in front is a polyglot.
+  if (dir.prefix > 0 && !exe) {
     acc.findings.push({
       ruleId: 'zip.polyglot-prefix',
       message: `${dir.prefix} bytes precede the first archive member`,
       member: ctx.member,
       offset: 0,
     })
-  }
-  if (dir.prefix > 0) {
-    const head = src.read(0, Math.min(dir.prefix, 4096))
-    if (looksLikePickle(head) && dir.prefix <= MAX_PREFIX_SCAN) {
-      mergeNested(
-        acc,
-        ctx.scanNested(sliceSource(src, 0, dir.prefix, '<prefix>'), '<prefix>'),
-        '<prefix>',
-        true,
-      )
+    if (prefixPickle && dir.prefix <= MAX_PREFIX_SCAN) {
+      mergeNested(acc, ctx.scanNested(prefixSrc, '<prefix>'), '<prefix>', true)
     }
   }
   const budget = { inflated: 0 }
   for (const en of dir.entries) {
+    throwIfCancelled(ctx.signal)
     const where = memberPath(ctx, en.name)
     if (isTraversalName(en.name)) {
       acc.findings.push({
@@ -265,6 +311,7 @@ export function scanZip(src: ByteSource, ctx: ScanContext): FormatScanResult<Zip
     }
   }
   acc.metadata.members = dir.entries.length
+  acc.metadata.modelMembers = acc.modelMembers
   let format: ZipFormat = kind
   if (kind === 'mar') {
     const code = dir.entries.filter((e) => !e.isDir && e.name.endsWith('.py')).map((e) => e.name)
@@ -276,11 +323,13 @@ export function scanZip(src: ByteSource, ctx: ScanContext): FormatScanResult<Zip
       })
     }
   }
-  if (executable) {
-    format = 'llamafile'
+  // An executable carrying model members (a llamafile) is a program with a model inside; one
+  // without (a zipapp, a tool that embeds its data) stays an executable archive, no finding.
+  if (exe && acc.modelMembers > 0) {
+    if (format === 'executable-archive') format = 'llamafile'
     acc.findings.push({
       ruleId: 'archive.executable',
-      message: `The file is a native executable with ${dir.entries.length} embedded member(s); the embedded model files were scanned`,
+      message: `The file is a native executable (${exe}) with ${acc.modelMembers} embedded model member(s); the embedded model files were scanned`,
       member: ctx.member,
       offset: 0,
     })
@@ -294,7 +343,16 @@ export function scanZip(src: ByteSource, ctx: ScanContext): FormatScanResult<Zip
 }
 
 export const zipScanner = defineScanner({
-  formats: ['zip', 'pytorch-zip', 'torchscript', 'npz', 'keras', 'mar', 'llamafile'],
+  formats: [
+    'zip',
+    'pytorch-zip',
+    'torchscript',
+    'npz',
+    'keras',
+    'mar',
+    'llamafile',
+    'executable-archive',
+  ],
   // torch.save writes a zip whatever the name; `.npz` and `.keras` are zips.
   claims: ['.npz', '.keras', '.pkl', '.pickle', '.joblib', '.dill', '.mar'],
   runsCode: true,

@@ -1,4 +1,6 @@
 import type { ByteSource } from '../../byte-source'
+import type { CancelSignal } from '../../types'
+import { throwIfCancelled } from '../../types'
 import { Cursor, FormatError, utf8Loose } from '../util'
 
 /** GGUF metadata value types (gguf.md). */
@@ -74,7 +76,12 @@ export const GGML_TYPES: Readonly<Record<number, readonly [string, number, numbe
   39: ['MXFP4', 32, 17],
 }
 
-export type GgufValue = string | number | bigint | boolean | GgufArray
+export type GgufValue = string | number | bigint | boolean | GgufArray | GgufText
+/**
+ * A string value located but not read (chat templates): analysed later by streaming it from the
+ * file, so its length never decides what is kept in memory.
+ */
+export type GgufText = Readonly<{ textAt: number; byteLength: number }>
 /** Arrays keep only their type and length (and string items up to a small cap) to bound memory. */
 export type GgufArray = Readonly<{ arrayOf: number; length: number; strings?: readonly string[] }>
 
@@ -94,16 +101,24 @@ export type GgufHeader = Readonly<{
   alignment: number
 }>
 
-/** Strings longer than this are bounds-checked and skipped past, but kept only up to the cap. */
-const MAX_KEPT_STRING = 16 * 1024 * 1024
+/**
+ * Metadata strings are kept up to this many bytes (names, licences, architecture): the rest is
+ * bounds-checked and skipped. Chat templates are never cut: they are located and streamed.
+ */
+const MAX_KEPT_STRING = 64 * 1024
 const MAX_ARRAY_NESTING = 3
 const MAX_DIMS = 8
+
+/** `tokenizer.chat_template` and its named variants `tokenizer.chat_template.<name>`. */
+export function isTemplateKey(k: string): boolean {
+  return k === 'tokenizer.chat_template' || k.startsWith('tokenizer.chat_template.')
+}
 
 /**
  * Strict streaming parse of a GGUF v1-v3 header. Every count is checked against the bytes left
  * before anything is read or allocated; any violation throws FormatError.
  */
-export function parseGgufHeader(src: ByteSource, maxStringBytes: number): GgufHeader {
+export function parseGgufHeader(src: ByteSource, signal?: CancelSignal): GgufHeader {
   const c = new Cursor(src)
   const magic = c.take(4, 'magic')
   if (String.fromCharCode(...magic) !== 'GGUF') throw new FormatError('bad magic', 0)
@@ -133,8 +148,6 @@ export function parseGgufHeader(src: ByteSource, maxStringBytes: number): GgufHe
       c.skip(n, what)
       return ''
     }
-    if (n > maxStringBytes)
-      throw new FormatError(`${what}: length ${n} exceeds the ${maxStringBytes}-byte limit`, at)
     return (
       utf8Loose(c.take(Math.min(n, MAX_KEPT_STRING), what)) +
       (n > MAX_KEPT_STRING ? (c.skip(n - MAX_KEPT_STRING, what), '') : '')
@@ -196,10 +209,16 @@ export function parseGgufHeader(src: ByteSource, maxStringBytes: number): GgufHe
           return { arrayOf: itemType, length }
         }
         const strings: string[] = []
-        for (let i = 0; i < length; i++) {
-          const keepItem = keep && itemType === VT.STRING && i < 64
-          const v = readValue(itemType, what, keepItem, nesting + 1)
-          if (keepItem && typeof v === 'string') strings.push(v)
+        const kept = keep && itemType === VT.STRING ? Math.min(length, 64) : 0
+        for (let i = 0; i < kept; i++) strings.push(readString(what, true))
+        if (itemType === VT.STRING) {
+          // Vocabularies: hundreds of thousands of strings walked without a per-item allocation.
+          c.skipStrings(length - kept, v1 ? 4 : 8, what, signal)
+        } else {
+          for (let i = 0; i < length; i++) {
+            if ((i & 0xffff) === 0) throwIfCancelled(signal)
+            readValue(itemType, what, false, nesting + 1)
+          }
         }
         return { arrayOf: itemType, length, strings }
       }
@@ -210,11 +229,21 @@ export function parseGgufHeader(src: ByteSource, maxStringBytes: number): GgufHe
 
   const kv = new Map<string, GgufValue>()
   for (let i = 0; i < kvCount; i++) {
+    if ((i & 0xfff) === 0) throwIfCancelled(signal)
     const at = c.pos
     const key = readString(`metadata key #${i}`, true)
     if (key.length === 0) throw new FormatError(`metadata key #${i} is empty`, at)
     if (kv.has(key)) throw new FormatError(`metadata key ${JSON.stringify(key)} appears twice`, at)
     const type = c.u32(`type of ${key}`)
+    if (type === VT.STRING && isTemplateKey(key)) {
+      const lenAt = c.pos
+      const n = count(`${key} length`)
+      if (n > c.remaining)
+        throw new FormatError(`${key}: length ${n} runs past the end of the file`, lenAt)
+      kv.set(key, { textAt: c.pos, byteLength: n })
+      c.skip(n, key)
+      continue
+    }
     // Only small arrays of strings (chat template names) are kept; vocabularies are skipped.
     kv.set(key, readValue(type, key, !(type === VT.ARRAY && key.startsWith('tokenizer.ggml.')), 0))
   }
@@ -232,6 +261,7 @@ export function parseGgufHeader(src: ByteSource, maxStringBytes: number): GgufHe
 
   const infos: { name: string; dims: number[]; type: number; offset: number; at: number }[] = []
   for (let i = 0; i < tensorCount; i++) {
+    if ((i & 0xfff) === 0) throwIfCancelled(signal)
     const at = c.pos
     const name = readString(`tensor #${i} name`, true)
     const nDims = c.u32(`tensor ${name} n_dims`)

@@ -3,9 +3,9 @@ import type { ByteSource } from '../../byte-source'
 import { defineScanner } from '../../types'
 import type { FormatScanResult, ModelFinding, ModelMetadata, ScanContext } from '../../types'
 import { analyzeChatTemplate } from '../jinja'
-import { asciiAt, invalidResult } from '../util'
+import { asciiAt, invalidResult, textChunks } from '../util'
 import type { GgufHeader, GgufValue } from './header'
-import { GGML_TYPES, parseGgufHeader } from './header'
+import { GGML_TYPES, isTemplateKey, parseGgufHeader } from './header'
 
 /** llama.cpp `general.file_type` values (LLAMA_FTYPE_*). */
 const FILE_TYPES: Readonly<Record<number, string>> = {
@@ -84,15 +84,16 @@ function metadataOf(h: GgufHeader): ModelMetadata {
   return out
 }
 
-function templatesOf(h: GgufHeader): [string, string][] {
-  const out: [string, string][] = []
+/** Chat templates located by the header parse: [name, byte offset, byte length]. */
+function templatesOf(h: GgufHeader): [string, number, number][] {
+  const out: [string, number, number][] = []
   for (const [k, v] of h.kv) {
-    if (k !== 'tokenizer.chat_template' && !k.startsWith('tokenizer.chat_template.')) continue
-    if (typeof v === 'string')
-      out.push([
-        k === 'tokenizer.chat_template' ? 'default' : k.slice('tokenizer.chat_template.'.length),
-        v,
-      ])
+    if (!isTemplateKey(k) || typeof v !== 'object' || !('textAt' in v)) continue
+    out.push([
+      k === 'tokenizer.chat_template' ? 'default' : k.slice('tokenizer.chat_template.'.length),
+      v.textAt,
+      v.byteLength,
+    ])
   }
   return out
 }
@@ -101,13 +102,14 @@ export function scanGguf(src: ByteSource, ctx: ScanContext): FormatScanResult<'g
   const findings: ModelFinding[] = []
   let header: GgufHeader
   try {
-    header = parseGgufHeader(src, ctx.limits.maxHeaderBytes)
+    header = parseGgufHeader(src, ctx.signal)
   } catch (e) {
     return invalidResult('gguf', 'gguf.invalid-header', e, findings, ctx.member)
   }
-  for (const [name, text] of templatesOf(header)) {
+  // Templates are streamed from the file whatever their length: nothing is cut at a limit.
+  for (const [name, at, length] of templatesOf(header)) {
     findings.push(
-      ...analyzeChatTemplate(text, name, {
+      ...analyzeChatTemplate(textChunks(src, at, length, ctx.signal), name, {
         injectionRuleId: 'gguf.chat-template-injection',
         member: ctx.member,
       }),
@@ -115,10 +117,7 @@ export function scanGguf(src: ByteSource, ctx: ScanContext): FormatScanResult<'g
   }
   // A template-typed key that is not a string cannot be checked: say so rather than pass it.
   for (const [k, v] of header.kv) {
-    if (
-      (k === 'tokenizer.chat_template' || k.startsWith('tokenizer.chat_template.')) &&
-      typeof v !== 'string'
-    ) {
+    if (isTemplateKey(k) && (typeof v !== 'object' || !('textAt' in v))) {
       findings.push({
         ruleId: 'gguf.invalid-header',
         message: `${k} is not a string`,

@@ -1,10 +1,11 @@
 import type { ModelFinding } from '../../types'
+import { ScanCancelledError } from '../../types'
 import type { TemplateFinding } from './checks'
 import { Analyzer, GADGET_ROOTS, isDangerousName, LOADING_STATEMENTS } from './checks'
 import type { Folded } from './fold'
 import { fold, UNKNOWN } from './fold'
-import type { Tag, Token } from './lexer'
-import { lexTemplate } from './lexer'
+import type { LexLimits, Tag, Token } from './lexer'
+import { chunksOf, TemplateLexer } from './lexer'
 
 export type { TemplateFinding } from './checks'
 export { isDangerousName } from './checks'
@@ -41,35 +42,65 @@ function statement(a: Analyzer, tag: Tag): string | undefined {
       // A trailing filter (`{% set x | upper %}`) makes the block value unknown.
       return target && !toks.some((t) => t.t === 'op' && t.v === '|')
         ? target
-        : (target && a.env.set(target, UNKNOWN), undefined)
+        : (target && a.bind(target, UNKNOWN), undefined)
     }
     const targets = names(toks, 1, eq)
     const nodes = a.expressions(toks, eq + 1)
     const value = targets.length === 1 && nodes.length === 1 ? fold(nodes[0]!, a.env) : UNKNOWN
-    for (const t of targets) a.env.set(t, value)
+    for (const t of targets) a.bind(t, value)
     return undefined
   }
   if (kw === 'for' || kw === 'macro' || kw === 'call' || kw === 'with') {
     // Loop variables and macro parameters are unknown at analysis time.
     const inAt = toks.findIndex((t) => t.t === 'name' && t.v === 'in')
     for (const n of names(toks, 1, inAt < 0 ? toks.length : inAt))
-      if (!GADGET_ROOTS.has(n)) a.env.set(n, UNKNOWN)
+      if (!GADGET_ROOTS.has(n)) a.bind(n, UNKNOWN)
   }
   a.expressions(toks, 1)
   return undefined
 }
 
-/** Runs the static analysis over one template's source text. */
-export function analyzeTemplateText(text: string): TemplateFinding[] {
+/**
+ * Memory bounds of one analysis. A real chat template has a few thousand tokens and tags of a
+ * few hundred; past these budgets the template is reported as not fully analysed (high), and
+ * what was read is still checked.
+ */
+export const TEMPLATE_LIMITS: LexLimits = {
+  maxTagTokens: 20_000,
+  maxTokens: 2_000_000,
+  maxText: 100_000,
+  keepPastBudget: (t) => (t.t === 'name' || t.t === 'str') && isDangerousName(t.v),
+}
+
+/**
+ * Runs the static analysis over one template's source, given as a string or as chunks of text
+ * (a file or a GGUF value streamed from disk): the lexer holds one tag at a time.
+ */
+export function analyzeTemplateText(
+  text: string | Iterable<string>,
+  limits: LexLimits = TEMPLATE_LIMITS,
+): TemplateFinding[] {
   const a = new Analyzer()
-  const lexed = lexTemplate(text)
-  for (const err of lexed.syntaxErrors.slice(0, 3)) a.add('syntax-error', err)
+  const lexer = new TemplateLexer(
+    (typeof text === 'string' ? chunksOf(text) : text)[Symbol.iterator](),
+    limits,
+  )
   let capture: { name: string; parts: Folded[]; depth: number } | undefined
-  for (const tag of lexed.tags) {
+  for (const tag of lexer.tags()) {
     if (tag.kind === 'text') {
-      capture?.parts.push(tag.text ?? '')
+      capture?.parts.push(tag.text ?? UNKNOWN)
       continue
     }
+    if (tag.truncated) {
+      a.add(
+        'not-fully-analysed',
+        `a tag at offset ${tag.at} has more than ${limits.maxTagTokens} tokens; only its start was parsed`,
+        tag.at,
+      )
+      a.scanTokens(tag.tokens)
+      a.scanTokens(tag.pastBudget ?? [])
+    }
+    if (a.overBudget) break
     if (tag.kind === 'expr') {
       const nodes = a.expressions(tag.tokens, 0)
       if (capture) capture.parts.push(nodes.length === 1 ? fold(nodes[0]!, a.env) : UNKNOWN)
@@ -83,7 +114,7 @@ export function analyzeTemplateText(text: string): TemplateFinding[] {
         const value = parts.every((p) => typeof p === 'string')
           ? (parts as string[]).join('')
           : UNKNOWN
-        a.env.set(capture.name, value)
+        a.bind(capture.name, value)
         if (typeof value === 'string' && isDangerousName(value)) {
           a.add(
             'injection',
@@ -99,6 +130,13 @@ export function analyzeTemplateText(text: string): TemplateFinding[] {
     const started = statement(a, tag)
     if (started && !capture) capture = { name: started, parts: [], depth: 1 }
   }
+  for (const err of lexer.syntaxErrors.slice(0, 3)) a.add('syntax-error', err)
+  if (lexer.stopped || a.overBudget) {
+    a.add(
+      'not-fully-analysed',
+      `template is too large to analyse in full: stopped after ${lexer.tokens} tokens at character ${lexer.length}`,
+    )
+  }
   // Any value a {% set %} folded to a dunder is a hidden name waiting to be used.
   for (const [k, v] of a.env) {
     if (typeof v === 'string' && isDangerousName(v))
@@ -113,6 +151,7 @@ const RULE_OF: Readonly<Record<TemplateFinding['kind'], string>> = {
   'template-loading': 'chat-template.template-loading',
   'syntax-error': 'chat-template.syntax-error',
   unanalyzable: 'chat-template.unanalyzable',
+  'not-fully-analysed': 'chat-template.not-fully-analysed',
 }
 
 export type AnalyzeOptions = Readonly<{
@@ -126,7 +165,7 @@ export type AnalyzeOptions = Readonly<{
  * Never renders or executes the template. Quiet on ordinary chat templates.
  */
 export function analyzeChatTemplate(
-  text: string,
+  text: string | Iterable<string>,
   templateName?: string,
   opts: AnalyzeOptions = {},
 ): ModelFinding[] {
@@ -135,6 +174,7 @@ export function analyzeChatTemplate(
   try {
     found = analyzeTemplateText(text)
   } catch (e) {
+    if (e instanceof ScanCancelledError) throw e
     // Never throw to callers (discovery runs this on every tokenizer_config.json it meets).
     found = [{ kind: 'unanalyzable', message: `analysis stopped: ${(e as Error).message}` }]
   }

@@ -64,9 +64,36 @@ export const LOADING_STATEMENTS = new Set(['include', 'import', 'from', 'extends
 
 /** Findings per template are capped: one is enough to condemn it. */
 const MAX_FINDINGS = 20
+/** Expression nodes visited over one template before the analysis stops. */
+const MAX_NODES = 2_000_000
+/** Characters of folded constants the {% set %} environment may hold. */
+const MAX_ENV_CHARS = 8_000_000
+const MAX_ENV_ENTRIES = 50_000
+/** Deeper expressions are checked token by token and reported as not fully analysed. */
+const MAX_VISIT_DEPTH = 300
+
+/** Approximate characters a folded value holds (bounded walk). */
+function weight(v: Folded, depth = 0): number {
+  if (typeof v === 'string') return v.length + 16
+  if (depth > 8) return 16
+  if (Array.isArray(v))
+    return (v as Folded[]).reduce<number>((n, x) => n + weight(x, depth + 1), 16)
+  if (v instanceof Map) {
+    let n = 16
+    for (const [k, x] of v) n += k.length + weight(x, depth + 1)
+    return n
+  }
+  return 16
+}
 
 export type TemplateFinding = Readonly<{
-  kind: 'injection' | 'dynamic-attribute' | 'template-loading' | 'syntax-error' | 'unanalyzable'
+  kind:
+    | 'injection'
+    | 'dynamic-attribute'
+    | 'template-loading'
+    | 'syntax-error'
+    | 'unanalyzable'
+    | 'not-fully-analysed'
   message: string
   offset?: number
 }>
@@ -82,6 +109,23 @@ export class Analyzer {
   readonly out: TemplateFinding[] = []
   private readonly seen = new Set<string>()
   readonly env: Env = new Map()
+  private envChars = 0
+  private nodes = 0
+  /** Set when the node budget ran out: the caller stops. */
+  overBudget = false
+  /** Set when an expression was nested past MAX_VISIT_DEPTH. */
+  private tooDeep = false
+
+  /** Binds a {% set %} name; past the environment's budget the value is unknown. */
+  bind(name: string, value: Folded): void {
+    const w = weight(value)
+    if (this.envChars + w > MAX_ENV_CHARS || this.env.size >= MAX_ENV_ENTRIES) {
+      this.env.set(name, UNKNOWN)
+      return
+    }
+    this.envChars += w
+    this.env.set(name, value)
+  }
 
   add(kind: TemplateFinding['kind'], message: string, offset?: number): void {
     const key = `${kind}:${message}`
@@ -134,7 +178,14 @@ export class Analyzer {
 
   /** Visits every node of an expression, checking each access. */
   visit(n: Node, depth = 0): void {
-    if (depth > 300) return
+    if (depth > MAX_VISIT_DEPTH) {
+      this.tooDeep = true
+      return
+    }
+    if (++this.nodes > MAX_NODES) {
+      this.overBudget = true
+      return
+    }
     const v = (x: Node | undefined): void => {
       if (x) this.visit(x, depth + 1)
     }
@@ -260,7 +311,17 @@ export class Analyzer {
       try {
         const n = p.expr(true)
         nodes.push(n)
+        this.tooDeep = false
         this.visit(n)
+        if (this.tooDeep) {
+          // The deep part was not visited: check its tokens, and say it was not fully analysed.
+          this.add(
+            'not-fully-analysed',
+            `an expression is nested more than ${MAX_VISIT_DEPTH} levels deep; checked token by token`,
+            tokens[before]?.at,
+          )
+          this.scanTokens(tokens.slice(before, p.pos))
+        }
       } catch (e) {
         // RangeError: a shape deep enough to exhaust the stack despite the parser's own cap.
         if (!(e instanceof ParseError) && !(e instanceof RangeError)) throw e
