@@ -38,6 +38,13 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
       case 'scan-model':
         return await (await import('./commands/scan-model')).runScanModel(rest, io)
       case 'export':
+        return await (await import('./commands/export')).runExport(rest, io)
+      case 'server':
+        return await (await import('./commands/server')).runServer(rest, io)
+      case 'sync':
+        return await (await import('./commands/sync')).runSync(rest, io)
+      case 'watch':
+        return await (await import('./commands/watch')).runWatch(rest, io)
       case undefined:
       case 'help':
       case '--help':
