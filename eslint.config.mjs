@@ -192,7 +192,7 @@ export default tseslint.config(
   { files: ['src/core/**/*.ts'], rules: { 'no-console': 'error' } },
   ...LAYER_RULES,
   {
-    files: ['src/renderer/**/*.{ts,tsx}'],
+    files: ['src/renderer/**/*.{ts,tsx}', 'src/dashboard/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
     languageOptions: { globals: { ...globals.browser } },
     rules: { ...reactHooks.configs.recommended.rules },

@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs'
-import { buildApp, openStorage } from '../../server'
+import {
+  AlertsConfigError,
+  buildApp,
+  dashboardPlugin,
+  openStorage,
+  parseAlertsConfig,
+} from '../../server'
 import type { ServerLimits } from '../../server'
 import { parseArgs, UsageError } from '../args'
 import type { Io } from '../io'
@@ -19,6 +25,8 @@ const SPEC = {
   'enroll-rate': { type: 'string' },
   'max-body-mb': { type: 'string' },
   'max-inflated-mb': { type: 'string' },
+  'login-rate': { type: 'string' },
+  alerts: { type: 'string' },
 } as const
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
@@ -72,8 +80,28 @@ export async function runServerStart(argv: readonly string[], io: Io): Promise<n
   const inflated = intFlag(flags['max-inflated-mb'], 'max-inflated-mb', 1, 4096)
   if (inflated !== undefined) limits.maxInflatedBytes = inflated * 1024 * 1024
 
+  const loginPerMinute = intFlag(flags['login-rate'], 'login-rate', 1, 10_000)
+  let alerts
+  if (typeof flags.alerts === 'string') {
+    let text: string
+    try {
+      text = readFileSync(resolvePath(io, flags.alerts), 'utf8')
+    } catch (e) {
+      throw new UsageError(
+        `cannot read --alerts: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      )
+    }
+    try {
+      alerts = parseAlertsConfig(text, io.env)
+    } catch (e) {
+      if (e instanceof AlertsConfigError) throw new UsageError(`--alerts: ${e.message}`)
+      throw e
+    }
+  }
+
   const storage = await openStorage(storageTarget(io, flags.data))
   const app = await buildApp({
+    plugins: [dashboardPlugin({ loginPerMinute, alerts })],
     storage,
     limits,
     https,

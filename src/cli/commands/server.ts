@@ -7,10 +7,13 @@ export const SERVER_USAGE = `Usage:
   aiscout server start [--data DIR] [--host 127.0.0.1] [--port 8470]
                        [--tls-cert FILE --tls-key FILE] [--trust-proxy] [--log-level info]
                        [--device-rate N] [--enroll-rate N] [--max-body-mb N] [--max-inflated-mb N]
+                       [--login-rate N] [--alerts FILE]
   aiscout server enroll-secret create [--data DIR] [--team NAME]
   aiscout server enroll-secret list [--data DIR]
   aiscout server enroll-secret revoke ID [--data DIR]
   aiscout server admin-token create [--data DIR] [--name NAME] [--role admin|viewer]
+  aiscout server admin create --user NAME --password-file FILE [--role admin|viewer] [--replace]
+  aiscout server admin list [--data DIR]
   aiscout server export [--data DIR] --format json|csv|cyclonedx [--out FILE]
 
 Storage: PostgreSQL when DATABASE_URL is set (postgres://user:pass@host:5432/db), else SQLite in
@@ -27,6 +30,8 @@ export async function runServer(argv: readonly string[], io: Io): Promise<number
       return (await import('./server-enroll-secret')).runServerEnrollSecret(rest, io)
     case 'admin-token':
       return (await import('./server-admin-token')).runServerAdminToken(rest, io)
+    case 'admin':
+      return (await import('./server-admin')).runServerAdmin(rest, io)
     case 'export':
       return (await import('./server-export')).runServerExport(rest, io)
     case undefined:

@@ -74,8 +74,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     if (status >= 400 && status < 500) {
       const code = BY_STATUS[status] ?? 'bad_request'
-      const message =
-        err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError
+      const message = err.code?.startsWith('FST_CSRF')
+        ? 'missing or invalid CSRF token (x-csrf-token); reload the dashboard'
+        : err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError
           ? 'request body is not valid JSON'
           : err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
             ? 'request body too large'

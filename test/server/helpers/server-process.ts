@@ -53,8 +53,19 @@ export async function startServerProcess(opts: {
   dataDir?: string
   databaseUrl?: string
   env?: Record<string, string>
+  /** More `server start` flags. */
+  args?: string[]
 }): Promise<ServerProcess> {
-  const args = [CLI, 'server', 'start', '--port', String(opts.port), '--log-level', 'warn']
+  const args = [
+    CLI,
+    'server',
+    'start',
+    '--port',
+    String(opts.port),
+    '--log-level',
+    'warn',
+    ...(opts.args ?? []),
+  ]
   if (opts.dataDir) args.push('--data', opts.dataDir)
   const env: Record<string, string | undefined> = { ...process.env, ...opts.env }
   if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl

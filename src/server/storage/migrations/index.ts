@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely'
 import * as m0010 from './0010-initial'
 import * as m0020 from './0020-search-and-counts'
 import * as m0030 from './0030-sparse-indexes'
+import * as m0100 from './0100-dashboard'
 
 /**
  * Ordered server migrations, numbered like the inventory's (multiples of 10). Never edit a shipped
@@ -12,6 +13,7 @@ export const SERVER_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0010-initial': m0010,
   '0020-search-and-counts': m0020,
   '0030-sparse-indexes': m0030,
+  '0100-dashboard': m0100,
 }
 
 export const migrationProvider: MigrationProvider = {
