@@ -104,8 +104,8 @@ function ensure(db: Db): { result: RefreshResult; position?: Position } {
       const pos = readPosition(db)
       if (upToDate(pos, current)) return { result: NOTHING, position: pos! }
       const summary = pos ? loadSummary(pos.summary) : emptySummary()
-      const a = refreshAssets(db, pos, current, summary)
-      const f = refreshFindings(db, pos, current, summary)
+      const a = refreshTable(db, ASSETS, pos, current, summary)
+      const f = refreshTable(db, FINDINGS, pos, current, summary)
       const position: Position = { v: 1, ...current, summary: storeSummary(summary) }
       db.prepare(`INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)`).run(
         POSITION_KEY,
@@ -174,10 +174,38 @@ function consistent(
 
 type Step = { how: RefreshHow; rows: number }
 
-function refreshAssets(db: Db, pos: Position | undefined, now: Marker, summary: Summary): Step {
-  if (isEmpty(db, 'query_asset_state')) {
-    // First build (a new inventory, or one just migrated): set-wise, several times faster than
-    // row by row.
+type Writer<R> = Readonly<{
+  out: { rows: number }
+  applyAll(rows: readonly R[]): void
+  removeAll(rids: readonly number[]): void
+}>
+
+/** What differs between refreshing the assets' derived state and the findings'. */
+type TableSpec<R> = Readonly<{
+  table: 'assets' | 'findings'
+  entity: 'asset' | 'finding'
+  state: 'query_asset_state' | 'query_finding_state'
+  /** The table's alias in `rowColumns` and `differs`. */
+  alias: 'a' | 'f'
+  rowColumns: string
+  differs: string
+  /** The first build, set-wise (several times faster than row by row); rows written. */
+  build(db: Db, summary: Summary): number
+  writer(db: Db, summary: Summary): Writer<R>
+  /** Recounts the summary from the state after a comparison. */
+  recount(db: Db, summary: Summary): void
+  counts(summary: Summary): ReadonlyMap<string, number>
+  maxRowid(m: Marker): number
+}>
+
+const ASSETS: TableSpec<AssetSourceRow> = {
+  table: 'assets',
+  entity: 'asset',
+  state: 'query_asset_state',
+  alias: 'a',
+  rowColumns: ASSET_ROW_COLUMNS,
+  differs: ASSET_DIFFERS,
+  build(db, summary) {
     db.exec(
       `INSERT INTO asset_search (asset_search) VALUES ('delete-all'); DELETE FROM asset_links;`,
     )
@@ -189,43 +217,26 @@ function refreshAssets(db: Db, pos: Position | undefined, now: Marker, summary: 
     const rows = db
       .prepare(`INSERT INTO asset_search (rowid, text) SELECT rid, text FROM query_asset_state`)
       .run().changes
+    ASSETS.recount(db, summary)
+    return rows
+  },
+  writer: assetWriter,
+  recount(db, summary) {
     summary.assets = assetCountsFromState(db)
     summary.modelBytes = modelBytesFromState(db)
-    return { how: 'built', rows }
-  }
-  const w = assetWriter(db, summary)
-  if (pos !== undefined && pos.seq <= now.seq) {
-    const n = changedKeys(db, 'asset', pos.seq)
-    const rows = db.prepare(
-      `SELECT ${ASSET_ROW_COLUMNS} FROM temp.query_refresh_keys k JOIN assets a ON a.id = k.key
-       LEFT JOIN query_asset_state s ON s.rid = a.rowid WHERE k.n > ? AND k.n <= ?`,
-    )
-    for (let lo = 0; lo < n; lo += CHUNK) w.applyAll(rows.all(lo, lo + CHUNK) as AssetSourceRow[])
-    if (consistent(db, 'assets', 'query_asset_state', summary.assets, now.assets))
-      return { how: 'changes', rows: w.out.rows }
-  }
-  // Compare every row: the state's rows without an asset go, every differing row is rewritten.
-  w.removeAll(
-    db
-      .prepare(
-        `SELECT s.rid FROM query_asset_state s WHERE NOT EXISTS (SELECT 1 FROM assets a WHERE a.rowid = s.rid)`,
-      )
-      .pluck()
-      .all() as number[],
-  )
-  const differing = db.prepare(
-    `SELECT ${ASSET_ROW_COLUMNS} FROM assets a LEFT JOIN query_asset_state s ON s.rid = a.rowid
-     WHERE a.rowid > ? AND a.rowid <= ? AND (${ASSET_DIFFERS})`,
-  )
-  for (let lo = 0; lo < now.assets; lo += CHUNK * 4)
-    w.applyAll(differing.all(lo, lo + CHUNK * 4) as AssetSourceRow[])
-  summary.assets = assetCountsFromState(db)
-  summary.modelBytes = modelBytesFromState(db)
-  return { how: 'compared', rows: w.out.rows }
+  },
+  counts: (s) => s.assets,
+  maxRowid: (m) => m.assets,
 }
 
-function refreshFindings(db: Db, pos: Position | undefined, now: Marker, summary: Summary): Step {
-  if (isEmpty(db, 'query_finding_state')) {
+const FINDINGS: TableSpec<FindingSourceRow> = {
+  table: 'findings',
+  entity: 'finding',
+  state: 'query_finding_state',
+  alias: 'f',
+  rowColumns: FINDING_ROW_COLUMNS,
+  differs: FINDING_DIFFERS,
+  build(db, summary) {
     db.exec(`INSERT INTO finding_search (finding_search) VALUES ('delete-all');`)
     db.prepare(
       `INSERT INTO query_finding_state (rid, text, status, severity)
@@ -234,34 +245,57 @@ function refreshFindings(db: Db, pos: Position | undefined, now: Marker, summary
     const rows = db
       .prepare(`INSERT INTO finding_search (rowid, text) SELECT rid, text FROM query_finding_state`)
       .run().changes
+    FINDINGS.recount(db, summary)
+    return rows
+  },
+  writer: findingWriter,
+  recount(db, summary) {
     summary.findings = findingCountsFromState(db)
-    return { how: 'built', rows }
-  }
-  const w = findingWriter(db, summary)
+  },
+  counts: (s) => s.findings,
+  maxRowid: (m) => m.findings,
+}
+
+/**
+ * Brings one table's derived state up to date: a first build when the state is empty, else the
+ * rows the change log names since `pos`, else (the log does not account for the table) a
+ * comparison of every row with its state row.
+ */
+function refreshTable<R>(
+  db: Db,
+  spec: TableSpec<R>,
+  pos: Position | undefined,
+  now: Marker,
+  summary: Summary,
+): Step {
+  const { table, state, alias: t } = spec
+  if (isEmpty(db, state)) return { how: 'built', rows: spec.build(db, summary) }
+  const w = spec.writer(db, summary)
   if (pos !== undefined && pos.seq <= now.seq) {
-    const n = changedKeys(db, 'finding', pos.seq)
+    const n = changedKeys(db, spec.entity, pos.seq)
     const rows = db.prepare(
-      `SELECT ${FINDING_ROW_COLUMNS} FROM temp.query_refresh_keys k JOIN findings f ON f.id = k.key
-       LEFT JOIN query_finding_state s ON s.rid = f.rowid WHERE k.n > ? AND k.n <= ?`,
+      `SELECT ${spec.rowColumns} FROM temp.query_refresh_keys k JOIN ${table} ${t} ON ${t}.id = k.key
+       LEFT JOIN ${state} s ON s.rid = ${t}.rowid WHERE k.n > ? AND k.n <= ?`,
     )
-    for (let lo = 0; lo < n; lo += CHUNK) w.applyAll(rows.all(lo, lo + CHUNK) as FindingSourceRow[])
-    if (consistent(db, 'findings', 'query_finding_state', summary.findings, now.findings))
+    for (let lo = 0; lo < n; lo += CHUNK) w.applyAll(rows.all(lo, lo + CHUNK) as R[])
+    if (consistent(db, table, state, spec.counts(summary), spec.maxRowid(now)))
       return { how: 'changes', rows: w.out.rows }
   }
+  // Compare every row: the state's rows without a source row go, every differing row is rewritten.
   w.removeAll(
     db
       .prepare(
-        `SELECT s.rid FROM query_finding_state s WHERE NOT EXISTS (SELECT 1 FROM findings f WHERE f.rowid = s.rid)`,
+        `SELECT s.rid FROM ${state} s WHERE NOT EXISTS (SELECT 1 FROM ${table} ${t} WHERE ${t}.rowid = s.rid)`,
       )
       .pluck()
       .all() as number[],
   )
   const differing = db.prepare(
-    `SELECT ${FINDING_ROW_COLUMNS} FROM findings f LEFT JOIN query_finding_state s ON s.rid = f.rowid
-     WHERE f.rowid > ? AND f.rowid <= ? AND (${FINDING_DIFFERS})`,
+    `SELECT ${spec.rowColumns} FROM ${table} ${t} LEFT JOIN ${state} s ON s.rid = ${t}.rowid
+     WHERE ${t}.rowid > ? AND ${t}.rowid <= ? AND (${spec.differs})`,
   )
-  for (let lo = 0; lo < now.findings; lo += CHUNK * 4)
-    w.applyAll(differing.all(lo, lo + CHUNK * 4) as FindingSourceRow[])
-  summary.findings = findingCountsFromState(db)
+  for (let lo = 0; lo < spec.maxRowid(now); lo += CHUNK * 4)
+    w.applyAll(differing.all(lo, lo + CHUNK * 4) as R[])
+  spec.recount(db, summary)
   return { how: 'compared', rows: w.out.rows }
 }
