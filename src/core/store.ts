@@ -29,6 +29,7 @@ export {
   countAssets,
   queryFindings,
   countFindings,
+  findingGroups,
   assetDetail,
   findingDetail,
   overview,

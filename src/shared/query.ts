@@ -17,8 +17,22 @@ export type FindingStatus = (typeof FINDING_STATUSES)[number]
 
 export type SortDirection = 'asc' | 'desc'
 
-/** `name` is the asset's name, or its path when it has none (case-insensitive). */
-export const ASSET_SORT_KEYS = ['name', 'kind', 'path', 'size', 'firstSeen'] as const
+/**
+ * `name` is the asset's name, or its path when it has none (case-insensitive); `format`,
+ * `source` and `verdict` (worst first when descending) break ties by name; `findings` is the
+ * number of open findings not under an accepted risk.
+ */
+export const ASSET_SORT_KEYS = [
+  'name',
+  'kind',
+  'path',
+  'size',
+  'firstSeen',
+  'format',
+  'source',
+  'verdict',
+  'findings',
+] as const
 export type AssetSortKey = (typeof ASSET_SORT_KEYS)[number]
 
 /** `severity` descending is most severe first, newest first within a severity. */
@@ -38,6 +52,8 @@ export type AssetFilter = Readonly<{
   verdicts?: readonly Verdict[]
   /** Default: `['present']`. */
   statuses?: readonly AssetStatus[]
+  /** Only assets with an open finding (not under an accepted risk) at least this severe. */
+  minSeverity?: Severity
   text?: string
 }>
 
@@ -52,6 +68,11 @@ export type FindingFilter = Readonly<{
   verdicts?: readonly Verdict[]
   /** Only findings about this asset. */
   assetId?: string
+  /**
+   * true: only findings under an accepted risk in force (not expired); false: only those not
+   * (what "open" means to a user: accepted findings leave the open counts). Default: both.
+   */
+  accepted?: boolean
   text?: string
 }>
 
@@ -61,7 +82,18 @@ export type PageRequest<K extends string> = Readonly<{
   limit?: number
   /** `nextCursor` of the previous page (opaque; valid only with the same sort). */
   cursor?: string
+  /**
+   * Without a cursor: start at this row of the sorted result (a jump in a long list, such as a
+   * scrollbar drag); paging continues by cursor from there. Costs a walk over the rows skipped.
+   */
+  offset?: number
 }>
+
+/**
+ * When a query is judged: whether an accepted risk has expired depends on the time. Default:
+ * now. Not part of a query's data, so no caller across a process boundary can set it.
+ */
+export type QueryOptions = Readonly<{ now?: Date }>
 
 export type AssetQuery = AssetFilter & PageRequest<AssetSortKey>
 export type FindingQuery = FindingFilter & PageRequest<FindingSortKey>
@@ -72,12 +104,18 @@ export type Page<T> = Readonly<{
   nextCursor?: string
 }>
 
-/** An asset as the inventory holds it now, with its open findings summed up. */
+/**
+ * An asset as the inventory holds it now, with its open findings (those not under an accepted
+ * risk in force) summed up.
+ */
 export type AssetRow = Asset &
   Readonly<{
     status: AssetStatus
     firstSeenScan: string
     lastSeenScan: string
+    /** When the scans that first and last saw it started. */
+    firstSeenAt?: string
+    lastSeenAt?: string
     goneSince?: string
     openFindings: number
     /** The most severe open finding's severity. */
@@ -93,13 +131,44 @@ export type AssetRef = Readonly<{
   status: AssetStatus
 }>
 
+/**
+ * A user's acceptance of a finding's risk (src/core/storage/accepted-risks.ts) as queries return
+ * it: also after it expired, when `expired` says the finding counts as open again.
+ */
+export type FindingAcceptance = Readonly<{
+  findingId: string
+  note: string
+  acceptedBy: string
+  acceptedAt: string
+  expiresAt?: string
+  expired: boolean
+}>
+
 export type FindingRow = Finding &
   Readonly<{
     status: FindingStatus
     firstSeenScan: string
     lastSeenScan: string
+    /** When the scan that first saw it started. */
+    firstSeenAt?: string
     asset?: AssetRef
+    acceptance?: FindingAcceptance
   }>
+
+/** Findings of one severity and rule, as a list grouped by them shows them. */
+export type FindingGroup = Readonly<{
+  severity: Severity
+  ruleId: string
+  /** The rule's title (the finding's own when the rule table does not know the rule). */
+  title: string
+  count: number
+}>
+
+export type FindingGroups = Readonly<{
+  /** Most severe first, then the largest groups; at most 1000. */
+  groups: readonly FindingGroup[]
+  total: number
+}>
 
 /** One row of the rule table, as the UI shows it. */
 export type RuleInfo = Readonly<{
@@ -143,10 +212,17 @@ export type ScanRecord = ScanMeta & Readonly<{ error?: string }>
 export type Overview = Readonly<{
   /** The latest completed scan. */
   lastScan?: ScanRecord
+  /** A scan after the latest completed one that did not complete (interrupted, failed). */
+  lastAttempt?: ScanRecord
   assetsByKind: Readonly<Partial<Record<AssetKind, number>>>
   totalAssets: number
+  /** Open findings not under an accepted risk in force. */
   openFindingsBySeverity: Readonly<Partial<Record<Severity, number>>>
   totalOpenFindings: number
+  /** Open findings under an accepted risk in force (left out of the open counts). */
+  acceptedFindings: number
+  /** Present model files judged malicious or suspicious. */
+  riskyModels: Readonly<{ malicious: number; suspicious: number }>
   /** Bytes of model files present, each distinct SHA-256 counted once. */
   modelStorageBytes: number
   /** The most severe open critical and high findings, newest first within a severity. */

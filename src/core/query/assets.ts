@@ -1,29 +1,69 @@
 import type { Db } from '../storage/db'
-import { ASSET_NAME_KEY, ASSET_SIZE_KEY } from '../storage/migrations/0055-query-indexes'
+import {
+  ASSET_NAME_KEY,
+  ASSET_SIZE_KEY,
+  SEVERITY_RANK,
+} from '../storage/migrations/0055-query-indexes'
+import {
+  ASSET_FORMAT_KEY,
+  ASSET_SOURCE_KEY,
+  ASSET_VERDICT_RANK,
+} from '../storage/migrations/0095-app-query-indexes'
+import { SEVERITIES } from '../types'
 import type {
   AssetFilter,
   AssetQuery,
   AssetRow,
   AssetSortKey,
   Page,
+  QueryOptions,
   SortDirection,
 } from '../../shared/query'
+import { IN_FORCE, inForceAt, isoNow, withOpenCounts } from './acceptance'
 import { QueryError } from './cursor'
 import { currentSummary, refreshDerived } from './derived'
 import type { Sort, Where } from './paging'
-import { countWhere, hasMany, inList, keysetPage, limitOf, where } from './paging'
+import { countWhere, hasMany, inList, keysetPage, limitOf, offsetOf, where } from './paging'
 import type { AssetDbRow } from './rows'
-import { ASSET_COLUMNS, toAssetRow } from './rows'
+import { ASSET_COLUMNS, toAssetRow, withAssetTimes } from './rows'
 import { countOf } from './summary'
 import { ASSET_SEARCH, textFilter } from './text-plan'
 
-/** Sort keys as SQL, each spelt as its index spells it (migration 0055), ending in the id. */
-const ASSET_SORTS: Readonly<Record<AssetSortKey, readonly string[]>> = {
-  name: [ASSET_NAME_KEY, 'id'],
-  kind: ['kind', ASSET_NAME_KEY, 'id'],
-  path: ['path', 'id'],
-  size: [ASSET_SIZE_KEY, 'id'],
-  firstSeen: ['first_seen_scan', 'id'],
+/**
+ * Open findings of an asset not under an acceptance in force at `iso`: a sort key no index can
+ * hold (it changes with the findings and the clock), so sorting by it reads every matching asset.
+ */
+const OPEN_FINDINGS = (iso: string): string =>
+  `(SELECT count(*) FROM findings o WHERE o.asset_id = assets.id AND o.status = 'open'
+    AND o.id NOT IN (${inForceAt(iso)}))`
+
+/**
+ * Sort keys as SQL, each spelt as its index spells it (migrations 0055, 0095), ending in the id.
+ * `iso`: the query's time (the findings sort leaves out accepted findings).
+ */
+function assetSortKeys(key: AssetSortKey, iso: string): readonly string[] | undefined {
+  switch (key) {
+    case 'name':
+      return [ASSET_NAME_KEY, 'id']
+    case 'kind':
+      return ['kind', ASSET_NAME_KEY, 'id']
+    case 'path':
+      return ['path', 'id']
+    case 'size':
+      return [ASSET_SIZE_KEY, 'id']
+    case 'firstSeen':
+      return ['first_seen_scan', 'id']
+    case 'format':
+      return [ASSET_FORMAT_KEY, ASSET_NAME_KEY, 'id']
+    case 'source':
+      return [ASSET_SOURCE_KEY, ASSET_NAME_KEY, 'id']
+    case 'verdict':
+      return [ASSET_VERDICT_RANK, ASSET_NAME_KEY, 'id']
+    case 'findings':
+      return [OPEN_FINDINGS(iso), ASSET_NAME_KEY, 'id']
+    default:
+      return undefined
+  }
 }
 
 const DEFAULT_DIRECTION: Readonly<Record<AssetSortKey, SortDirection>> = {
@@ -32,6 +72,10 @@ const DEFAULT_DIRECTION: Readonly<Record<AssetSortKey, SortDirection>> = {
   path: 'asc',
   size: 'desc',
   firstSeen: 'desc',
+  format: 'asc',
+  source: 'asc',
+  verdict: 'desc',
+  findings: 'desc',
 }
 
 /** Whether a kinds filter should drive the query through assets_by_kind (see hasMany). */
@@ -44,7 +88,12 @@ function driveByKind(db: Db, f: AssetFilter, sortKey: AssetSortKey | undefined):
   return !hasMany(db, `SELECT 1 FROM assets WHERE kind IN (${list})`, kinds)
 }
 
-function assetWhere(db: Db, f: AssetFilter, sortKey?: AssetSortKey): Where | undefined {
+function assetWhere(
+  db: Db,
+  f: AssetFilter,
+  iso: string,
+  sortKey?: AssetSortKey,
+): Where | undefined {
   const w = where()
   // `+status`: nearly every asset is present, so the status index would only make SQLite sort
   // them all; walking the sort index and checking the status fills a page after a few rows.
@@ -52,12 +101,22 @@ function assetWhere(db: Db, f: AssetFilter, sortKey?: AssetSortKey): Where | und
   inList(w, driveByKind(db, f, sortKey) ? 'kind' : '+kind', f.kinds)
   inList(w, 'source', f.sources)
   inList(w, 'verdict', f.verdicts)
+  if (f.minSeverity !== undefined) {
+    const rank = SEVERITIES.indexOf(f.minSeverity)
+    if (rank < 0) throw new QueryError(`unknown severity ${String(f.minSeverity)}`)
+    // Assets with such a finding: read from findings_by_rank; few drive, many are checked per row.
+    const withFinding = `SELECT o.asset_id FROM findings o WHERE ${SEVERITY_RANK.replaceAll('severity', 'o.severity')} >= ?
+      AND o.status = 'open' AND o.asset_id IS NOT NULL AND o.id NOT IN (${IN_FORCE})`
+    const params = [rank, iso]
+    w.sql.push(`${hasMany(db, withFinding, params) ? '+' : ''}id IN (${withFinding})`)
+    w.params.push(...params)
+  }
   return textFilter(db, w, ASSET_SEARCH, f.text) ? w : undefined
 }
 
-function sortOf(q: AssetQuery): Sort {
+function sortOf(q: AssetQuery, iso: string): Sort {
   const key = q.sort?.key ?? 'name'
-  const keys = ASSET_SORTS[key]
+  const keys = assetSortKeys(key, iso)
   if (!keys) throw new QueryError(`unknown asset sort ${String(key)}`)
   const direction = q.sort?.direction ?? DEFAULT_DIRECTION[key]
   if (direction !== 'asc' && direction !== 'desc')
@@ -71,26 +130,35 @@ function sortOf(q: AssetQuery): Sort {
  * Pass the page's `nextCursor` back to get the next one; paging never skips or repeats a row,
  * also when many rows share a sort value.
  */
-export function queryAssets(db: Db, q: AssetQuery = {}): Page<AssetRow> {
-  const sort = sortOf(q)
+export function queryAssets(db: Db, q: AssetQuery = {}, opts?: QueryOptions): Page<AssetRow> {
+  const iso = isoNow(opts)
+  const sort = sortOf(q, iso)
   const limit = limitOf(q.limit)
+  const offset = offsetOf(q.offset, q.cursor)
   refreshDerived(db)
-  const w = assetWhere(db, q, q.sort?.key ?? 'name')
+  const w = assetWhere(db, q, iso, q.sort?.key ?? 'name')
   if (!w) return { items: [] }
-  return keysetPage<AssetDbRow, AssetRow>(db, {
+  const page = keysetPage<AssetDbRow, AssetRow>(db, {
     columns: ASSET_COLUMNS,
     from: 'assets',
     where: w,
     sort,
     limit,
     cursor: q.cursor,
+    offset,
     map: toAssetRow,
   })
+  return { ...page, items: withAssetTimes(db, withOpenCounts(db, page.items, opts)) }
 }
 
 /** How many assets a filter matches (for a "1,234 assets" label; not needed to page). */
-export function countAssets(db: Db, f: AssetFilter = {}): number {
-  if (f.sources === undefined && f.verdicts === undefined && (f.text ?? '').trim() === '') {
+export function countAssets(db: Db, f: AssetFilter = {}, opts?: QueryOptions): number {
+  if (
+    f.sources === undefined &&
+    f.verdicts === undefined &&
+    f.minSeverity === undefined &&
+    (f.text ?? '').trim() === ''
+  ) {
     // Status and kind alone: the summary counts kept with the derived state.
     const kinds = f.kinds === undefined ? undefined : new Set<unknown>(f.kinds)
     return countOf(
@@ -100,7 +168,7 @@ export function countAssets(db: Db, f: AssetFilter = {}): number {
     )
   }
   refreshDerived(db)
-  const w = assetWhere(db, f)
+  const w = assetWhere(db, f, isoNow(opts))
   if (!w) return 0
   return countWhere(db, 'assets', w)
 }

@@ -5,8 +5,10 @@ import type {
   AssetRef,
   FindingDetail,
   LinkedAsset,
+  QueryOptions,
   RuleInfo,
 } from '../../shared/query'
+import { withAcceptance, withOpenCounts } from './acceptance'
 import { refreshDerived } from './derived'
 import { FINDING_RANK } from './findings'
 import type { AssetDbRow, FindingDbRow } from './rows'
@@ -18,6 +20,8 @@ import {
   toAssetRef,
   toAssetRow,
   toFindingRow,
+  withAssetTimes,
+  withFindingTimes,
 } from './rows'
 
 /** Findings and incoming links listed in a detail, at most. */
@@ -27,14 +31,14 @@ const DETAIL_MAX = 500
  * An asset with its findings (open ones first, most severe first) and the assets it links to
  * and that link to it. Undefined when the id is not in the inventory.
  */
-export function assetDetail(db: Db, id: string): AssetDetail | undefined {
+export function assetDetail(db: Db, id: string, opts?: QueryOptions): AssetDetail | undefined {
   refreshDerived(db)
   const row = db
     .prepare(`SELECT ${ASSET_COLUMNS}, rowid AS rid FROM assets WHERE id = ?`)
     .get(id) as (AssetDbRow & { rid: number }) | undefined
   if (!row) return undefined
-  const asset = toAssetRow(row)
-  const findings = (
+  const asset = withAssetTimes(db, withOpenCounts(db, [toAssetRow(row)], opts))[0]!
+  const listed = (
     db
       .prepare(
         `SELECT ${FINDING_COLUMNS} FROM ${FINDINGS_FROM} WHERE findings.asset_id = ?
@@ -43,6 +47,7 @@ export function assetDetail(db: Db, id: string): AssetDetail | undefined {
       )
       .all(id, DETAIL_MAX) as FindingDbRow[]
   ).map(toFindingRow)
+  const findings = withAcceptance(db, withFindingTimes(db, listed), opts)
   const findingsTotal =
     findings.length < DETAIL_MAX
       ? findings.length
@@ -57,7 +62,11 @@ export function assetDetail(db: Db, id: string): AssetDetail | undefined {
     return r ? toAssetRef(r) : undefined
   }
   const links: LinkedAsset[] = []
+  // A link named twice in the asset's own list is shown once.
+  const seen = new Set<string>()
   for (const l of asset.links) {
+    if (seen.has(`${l.relation}\0${l.to}`)) continue
+    seen.add(`${l.relation}\0${l.to}`)
     const other = refOf(l.to)
     links.push({
       direction: 'out',
@@ -81,12 +90,12 @@ export function assetDetail(db: Db, id: string): AssetDetail | undefined {
 }
 
 /** A finding with its rule (why it matters, how to fix it) and its asset. */
-export function findingDetail(db: Db, id: string): FindingDetail | undefined {
+export function findingDetail(db: Db, id: string, opts?: QueryOptions): FindingDetail | undefined {
   const row = db
     .prepare(`SELECT ${FINDING_COLUMNS} FROM ${FINDINGS_FROM} WHERE findings.id = ?`)
     .get(id) as FindingDbRow | undefined
   if (!row) return undefined
-  const finding = toFindingRow(row)
+  const finding = withAcceptance(db, withFindingTimes(db, [toFindingRow(row)]), opts)[0]!
   const r = findRule(finding.ruleId)
   const rule: RuleInfo | undefined = r
     ? {
@@ -107,6 +116,8 @@ export function findingDetail(db: Db, id: string): FindingDetail | undefined {
   return {
     finding,
     ...(rule ? { rule } : {}),
-    ...(assetRow ? { asset: toAssetRow(assetRow) } : {}),
+    ...(assetRow
+      ? { asset: withAssetTimes(db, withOpenCounts(db, [toAssetRow(assetRow)], opts))[0]! }
+      : {}),
   }
 }

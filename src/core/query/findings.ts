@@ -1,21 +1,25 @@
+import { findRule } from '../rules'
 import type { Db } from '../storage/db'
 import type { Severity } from '../types'
 import { SEVERITIES } from '../types'
 import { SEVERITY_RANK } from '../storage/migrations/0055-query-indexes'
 import type {
   FindingFilter,
+  FindingGroups,
   FindingQuery,
   FindingRow,
   FindingSortKey,
   Page,
+  QueryOptions,
   SortDirection,
 } from '../../shared/query'
+import { acceptedFilter, isoNow, withAcceptance } from './acceptance'
 import { QueryError } from './cursor'
 import { currentSummary, refreshDerived } from './derived'
 import type { Sort, Where } from './paging'
-import { countWhere, hasMany, inList, keysetPage, limitOf, where } from './paging'
+import { countWhere, hasMany, inList, keysetPage, limitOf, offsetOf, where } from './paging'
 import type { FindingDbRow } from './rows'
-import { FINDING_PAGE_COLUMNS, toFindingRow, withAssetRefs } from './rows'
+import { FINDING_PAGE_COLUMNS, toFindingRow, withAssetRefs, withFindingTimes } from './rows'
 import { countOf } from './summary'
 import { FINDING_SEARCH, textFilter } from './text-plan'
 
@@ -41,7 +45,12 @@ const DEFAULT_DIRECTION: Readonly<Record<FindingSortKey, SortDirection>> = {
  * range of its index, and a filter on another column is either driven by its own index (few
  * rows) or checked row by row while the sort index is walked (many).
  */
-function findingWhere(db: Db, f: FindingFilter, sortKey?: FindingSortKey): Where | undefined {
+function findingWhere(
+  db: Db,
+  f: FindingFilter,
+  iso: string,
+  sortKey?: FindingSortKey,
+): Where | undefined {
   const w = where()
   // `+status`: without it SQLite picks the status index and sorts every open finding; the sort
   // index walk with the status checked per row fills a page after a few rows.
@@ -74,6 +83,7 @@ function findingWhere(db: Db, f: FindingFilter, sortKey?: FindingSortKey): Where
     w.sql.push('findings.asset_id = ?')
     w.params.push(f.assetId)
   }
+  acceptedFilter(w, f.accepted, iso)
   if (f.kinds !== undefined || f.sources !== undefined || f.verdicts !== undefined) {
     // About the finding's asset: its kind, source, verdict.
     const a = where()
@@ -107,11 +117,12 @@ function sortOf(q: FindingQuery): Sort {
  * One page of findings, filtered and sorted (default: open findings, most severe first, newest
  * first within a severity), each with a reference to its asset.
  */
-export function queryFindings(db: Db, q: FindingQuery = {}): Page<FindingRow> {
+export function queryFindings(db: Db, q: FindingQuery = {}, opts?: QueryOptions): Page<FindingRow> {
   const sort = sortOf(q)
   const limit = limitOf(q.limit)
+  const offset = offsetOf(q.offset, q.cursor)
   refreshDerived(db)
-  const w = findingWhere(db, q, q.sort?.key ?? 'severity')
+  const w = findingWhere(db, q, isoNow(opts), q.sort?.key ?? 'severity')
   if (!w) return { items: [] }
   const page = keysetPage<FindingDbRow, FindingRow>(db, {
     columns: FINDING_PAGE_COLUMNS,
@@ -120,14 +131,22 @@ export function queryFindings(db: Db, q: FindingQuery = {}): Page<FindingRow> {
     sort,
     limit,
     cursor: q.cursor,
+    offset,
     map: toFindingRow,
   })
-  return { ...page, items: withAssetRefs(db, page.items) }
+  const items = withAcceptance(db, withFindingTimes(db, withAssetRefs(db, page.items)), opts)
+  return { ...page, items }
 }
 
 /** How many findings a filter matches. */
-export function countFindings(db: Db, f: FindingFilter = {}): number {
+export function countFindings(db: Db, f: FindingFilter = {}, opts?: QueryOptions): number {
+  if (f.accepted === false) {
+    // The findings not accepted: all of them less the accepted ones (a short list).
+    const { accepted: _, ...all } = f
+    return countFindings(db, all, opts) - countFindings(db, { ...all, accepted: true }, opts)
+  }
   if (
+    f.accepted === undefined &&
     f.ruleIds === undefined &&
     f.assetId === undefined &&
     f.kinds === undefined &&
@@ -145,7 +164,40 @@ export function countFindings(db: Db, f: FindingFilter = {}): number {
     )
   }
   refreshDerived(db)
-  const w = findingWhere(db, f)
+  const w = findingWhere(db, f, isoNow(opts))
   if (!w) return 0
   return countWhere(db, 'findings', w)
+}
+
+/** Groups listed at most (a rule table has a few hundred rules). */
+const MAX_GROUPS = 1000
+
+/**
+ * The findings a filter matches, counted by severity and rule: most severe first, then the
+ * largest groups. A list grouped this way pages each group with queryFindings.
+ */
+export function findingGroups(db: Db, f: FindingFilter = {}, opts?: QueryOptions): FindingGroups {
+  refreshDerived(db)
+  const w = findingWhere(db, f, isoNow(opts), 'rule')
+  if (!w) return { groups: [], total: 0 }
+  const text = w.text?.sql()
+  const sql = text ? [...w.sql, text.sql] : w.sql
+  const params = text ? [...w.params, ...text.params] : w.params
+  const rows = db
+    .prepare(
+      `SELECT findings.severity AS severity, findings.rule_id AS ruleId, max(findings.title) AS title,
+         count(*) AS count FROM findings ${sql.length ? `WHERE ${sql.join(' AND ')}` : ''}
+       GROUP BY findings.severity, findings.rule_id
+       ORDER BY ${FINDING_RANK} DESC, count DESC, findings.rule_id LIMIT ?`,
+    )
+    .all(...params, MAX_GROUPS) as {
+    severity: Severity
+    ruleId: string
+    title: string
+    count: number
+  }[]
+  return {
+    groups: rows.map((g) => ({ ...g, title: findRule(g.ruleId)?.title ?? g.title })),
+    total: rows.reduce((n, g) => n + g.count, 0),
+  }
 }

@@ -5,7 +5,7 @@
  * and output is plain data (types in src/shared/query.ts).
  */
 export { queryAssets, countAssets } from './assets'
-export { queryFindings, countFindings } from './findings'
+export { queryFindings, countFindings, findingGroups } from './findings'
 export { assetDetail, findingDetail } from './detail'
 export { overview, scanHistory, scanDiff } from './scans'
 export { refreshDerived } from './derived'

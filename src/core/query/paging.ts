@@ -47,6 +47,13 @@ export function countWhere(db: Db, table: string, w: Where): number {
   ).n
 }
 
+/** Rows to skip before a page (a jump by row number); 0 with a cursor, which says where. */
+export function offsetOf(offset: number | undefined, cursor: string | undefined): number {
+  if (offset === undefined || cursor !== undefined) return 0
+  if (!Number.isInteger(offset) || offset < 0) throw new QueryError(`invalid offset ${offset}`)
+  return offset
+}
+
 export function limitOf(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_LIMIT
   if (!Number.isInteger(limit) || limit < 1) throw new QueryError(`invalid limit ${limit}`)
@@ -100,6 +107,8 @@ export function pageStatement(
     sort: Sort
     after?: readonly Key[]
     limit: number
+    /** Rows skipped first. */
+    offset?: number
   }>,
 ): { sql: string; params: unknown[] } {
   const { sort } = q
@@ -122,8 +131,8 @@ export function pageStatement(
        ORDER BY ${sort.keys
          .slice(sort.fixed ?? 0)
          .map((k) => `${k} ${dir}`)
-         .join(', ')} LIMIT ?`,
-    params: [...params, q.limit],
+         .join(', ')} LIMIT ?${q.offset ? ' OFFSET ?' : ''}`,
+    params: [...params, q.limit, ...(q.offset ? [q.offset] : [])],
   }
 }
 
@@ -140,6 +149,8 @@ export type KeysetQuery<R, T> = Readonly<{
   sort: Sort
   limit: number
   cursor?: string
+  /** Without a cursor: rows of the sorted result skipped first (offsetOf). */
+  offset?: number
   map: (row: R) => T
 }>
 
@@ -151,7 +162,8 @@ export type KeysetQuery<R, T> = Readonly<{
 export function keysetPage<R, T>(db: Db, q: KeysetQuery<R, T>): Page<T> {
   const after =
     q.cursor === undefined ? undefined : decodeCursor(q.cursor, q.sort.id, q.sort.keys.length)
-  const walked = q.where.text?.walk?.(q, after)
+  // A walk tests rows from the cursor on; a jump by row number must count every match before it.
+  const walked = q.offset ? undefined : q.where.text?.walk?.(q, after)
   if (walked) return walked
   const text = q.where.text?.sql()
   const sql = text ? [...q.where.sql, text.sql] : q.where.sql

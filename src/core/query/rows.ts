@@ -164,3 +164,40 @@ export function withAssetRefs(db: Db, rows: readonly FindingRow[]): FindingRow[]
     return r ? { ...f, asset: toAssetRef(r) } : f
   })
 }
+
+/** When each scan named started, looked up once each (a page names few scans). */
+function scanStarts(db: Db, ids: Iterable<string>): Map<string, string> {
+  const get = db.prepare(`SELECT started_at FROM scans WHERE id = ?`).pluck()
+  const out = new Map<string, string>()
+  for (const id of ids) {
+    if (out.has(id)) continue
+    const t = get.get(id) as string | undefined
+    if (t !== undefined) out.set(id, t)
+  }
+  return out
+}
+
+/** The asset rows with when the scans that first and last saw them started. */
+export function withAssetTimes(db: Db, rows: readonly AssetRow[]): AssetRow[] {
+  const at = scanStarts(
+    db,
+    rows.flatMap((r) => [r.firstSeenScan, r.lastSeenScan]),
+  )
+  return rows.map((r) => {
+    const first = at.get(r.firstSeenScan)
+    const last = at.get(r.lastSeenScan)
+    return { ...r, ...(first ? { firstSeenAt: first } : {}), ...(last ? { lastSeenAt: last } : {}) }
+  })
+}
+
+/** The finding rows with when the scan that first saw them started. */
+export function withFindingTimes(db: Db, rows: readonly FindingRow[]): FindingRow[] {
+  const at = scanStarts(
+    db,
+    rows.map((r) => r.firstSeenScan),
+  )
+  return rows.map((r) => {
+    const first = at.get(r.firstSeenScan)
+    return first ? { ...r, firstSeenAt: first } : r
+  })
+}

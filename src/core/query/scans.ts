@@ -6,10 +6,12 @@ import type {
   FindingRow,
   Overview,
   Page,
+  QueryOptions,
   ScanDiff,
   ScanRecord,
 } from '../../shared/query'
 import type { ScanStatus } from '../../shared/types'
+import { IN_FORCE, isoNow } from './acceptance'
 import { QueryError } from './cursor'
 import { currentSummary } from './derived'
 import { queryFindings } from './findings'
@@ -17,6 +19,7 @@ import { keysetPage, limitOf, where } from './paging'
 import type { FindingDbRow } from './rows'
 import { FINDING_COLUMNS, FINDINGS_FROM, REF_COLUMNS, toAssetRef, toFindingRow } from './rows'
 import { entries } from './summary'
+import { ASSET_VERDICT_RANK } from '../storage/migrations/0095-app-query-indexes'
 
 type ScanDbRow = {
   id: string
@@ -70,12 +73,36 @@ export function scanHistory(
  * (`topFindings` of them, default 10; 0 for none). The counts are kept with the query layer's
  * derived state (summary.ts), so this reads a few numbers rather than counting the inventory.
  */
-export function overview(db: Db, opts: Readonly<{ topFindings?: number }> = {}): Overview {
+export function overview(
+  db: Db,
+  opts: Readonly<{ topFindings?: number }> & QueryOptions = {},
+): Overview {
   const last = db
     .prepare(
       `SELECT ${SCAN_COLUMNS} FROM scans WHERE status = 'complete' ORDER BY started_at DESC, rowid DESC LIMIT 1`,
     )
     .get() as ScanDbRow | undefined
+  // A cancelled or failed scan since then: the app says so beside the inventory it kept.
+  // One statement per status: each reads scans_by_status in order, where a list would sort.
+  const latestWith = db.prepare(
+    `SELECT ${SCAN_COLUMNS}, rowid AS rid FROM scans WHERE status = ? AND started_at > ?
+     ORDER BY started_at DESC, rowid DESC LIMIT 1`,
+  )
+  const attempt = (['interrupted', 'failed'] as const)
+    .map(
+      (status) =>
+        latestWith.get(status, last?.started_at ?? '') as (ScanDbRow & { rid: number }) | undefined,
+    )
+    .reduce<(ScanDbRow & { rid: number }) | undefined>(
+      (a, b) =>
+        !b
+          ? a
+          : !a || b.started_at > a.started_at || (b.started_at === a.started_at && b.rid > a.rid)
+            ? b
+            : a,
+      undefined,
+    )
+  const iso = isoNow(opts)
   const summary = currentSummary(db)
   const assetsByKind: Record<string, number> = {}
   let totalAssets = 0
@@ -84,22 +111,50 @@ export function overview(db: Db, opts: Readonly<{ topFindings?: number }> = {}):
     assetsByKind[kind] = n
     totalAssets += n
   }
+  // Open findings less those under an acceptance in force (a short list, counted here).
+  const accepted = new Map<string, number>()
+  for (const severity of db
+    .prepare(
+      `SELECT f.severity FROM (${IN_FORCE}) ar
+       CROSS JOIN findings f ON f.id = ar.finding_id WHERE +f.status = 'open'`,
+    )
+    .pluck()
+    .all(iso) as string[])
+    accepted.set(severity, (accepted.get(severity) ?? 0) + 1)
   const openFindingsBySeverity: Record<string, number> = {}
   let totalOpenFindings = 0
+  let acceptedFindings = 0
   for (const [status, severity, n] of entries(summary.findings)) {
     if (status !== 'open') continue
-    openFindingsBySeverity[severity] = n
-    totalOpenFindings += n
+    const a = accepted.get(severity) ?? 0
+    openFindingsBySeverity[severity] = n - a
+    totalOpenFindings += n - a
+    acceptedFindings += a
   }
+  const risky = db
+    .prepare(
+      `SELECT ${ASSET_VERDICT_RANK} AS rank, count(*) AS n FROM assets
+       WHERE ${ASSET_VERDICT_RANK} >= 2 AND +kind = 'model' AND +status = 'present' GROUP BY rank`,
+    )
+    .all() as { rank: number; n: number }[]
   const topN = opts.topFindings ?? 10
   const top =
-    topN > 0 ? queryFindings(db, { severities: ['critical', 'high'], limit: topN }).items : []
+    topN > 0
+      ? queryFindings(db, { severities: ['critical', 'high'], accepted: false, limit: topN }, opts)
+          .items
+      : []
   return {
     ...(last ? { lastScan: toScanRecord(last) } : {}),
+    ...(attempt ? { lastAttempt: toScanRecord(attempt) } : {}),
     assetsByKind,
     totalAssets,
     openFindingsBySeverity,
     totalOpenFindings,
+    acceptedFindings,
+    riskyModels: {
+      malicious: risky.find((r) => r.rank === 3)?.n ?? 0,
+      suspicious: risky.find((r) => r.rank === 2)?.n ?? 0,
+    },
     // Copies of the same weights (same SHA-256) take their space once.
     modelStorageBytes: summary.modelBytes,
     topFindings: top,
