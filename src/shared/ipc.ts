@@ -23,6 +23,7 @@ import type {
   Verdict,
 } from './types'
 import type { EventChannel, InvokeChannel } from './ipc-channels'
+import type { FindingAcceptance } from './query'
 import type { EVENT_METHODS, INVOKE_METHODS } from './ipc-channels'
 import { SETTINGS_SECTIONS } from './settings'
 import type { Settings, SettingsSectionId } from './settings'
@@ -300,15 +301,8 @@ export type FindingRow = Readonly<{
   firstSeenAt?: string
 }>
 
-export type AcceptedRiskDto = Readonly<{
-  findingId: string
-  note: string
-  acceptedBy: string
-  acceptedAt: string
-  expiresAt?: string
-  /** The acceptance lapsed: the finding counts as open again. */
-  expired: boolean
-}>
+/** An acceptance as the query layer returns it (`expired`: it lapsed, the finding is open again). */
+export type AcceptedRiskDto = FindingAcceptance
 
 /** What changed since the user last looked at the Overview, read from the change log. */
 export type NewSince = Readonly<{

@@ -11,7 +11,7 @@ import {
 import type { Verdict } from '../../core'
 import type { ModelReport, ModelReportFinding } from '../../shared/ipc'
 import { invalid, notFound } from '../errors'
-import { getAsset } from './queries'
+import { assetWithDetails } from './views'
 
 const CHAT_TEMPLATE_RULE = /chat-template/
 /** Weight files of one repository scanned for its report (sharded checkpoints stay well under). */
@@ -25,8 +25,7 @@ const VERDICT_ORDER: readonly Verdict[] = ['malicious', 'suspicious', 'invalid',
  * job worker: a large pickle takes seconds and must not hold up the inventory queries.
  */
 export async function modelReport(db: Db, assetId: string, now: Date): Promise<ModelReport> {
-  const detail = getAsset(db, assetId, now)
-  const asset = detail.asset
+  const asset = assetWithDetails(db, assetId, now)
   if (asset.kind !== 'model' && asset.kind !== 'dataset')
     throw invalid(`${asset.name} is not a model file`)
   if (!asset.path.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(asset.path))

@@ -44,7 +44,7 @@ import {
   listScans,
   overview,
   statusCounts,
-} from './queries'
+} from './views'
 
 /** The change-log consumer behind "new since you last looked". */
 const OVERVIEW_CONSUMER = 'desktop-overview'
