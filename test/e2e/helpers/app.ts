@@ -53,6 +53,8 @@ export async function openApp(
     deps?: Partial<HandlerDeps>
     /** Channels another part of main answers (the background controller), over the table. */
     extra?: Partial<IpcHandlers>
+    /** Every reply waits this long first (a slow machine: loading states stay on screen). */
+    replyDelayMs?: number
   }>,
 ): Promise<OpenApp> {
   const dir = mkdtempSync(join(tmpdir(), 'aiscout-app-'))
@@ -110,7 +112,13 @@ export async function openApp(
   }
   let app = createHandlers(deps)
   let router = createIpcRouter({ ...app.handlers, ...opts.extra })
-  await installApiShim(page, { invoke: (c, a) => router.invoke(c, a) }, (channel, _args, reply) =>
+  const delay = opts.replyDelayMs ?? 0
+  const invoke: typeof router.invoke = async (c, a) => {
+    const reply = await router.invoke(c, a)
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay))
+    return reply
+  }
+  await installApiShim(page, { invoke }, (channel, _args, reply) =>
     rec.payloads.push(`${channel} ${JSON.stringify(reply)}`),
   )
   await page.goto(url)

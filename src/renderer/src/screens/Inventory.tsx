@@ -112,7 +112,11 @@ export function Inventory({ route }: { route: Route }) {
                 }}
               >
                 {t.short ?? t.label}
-                {n !== undefined && <span className="tab-count">{formatCount(n)}</span>}
+                {n !== undefined ? (
+                  <span className="tab-count">{formatCount(n)}</span>
+                ) : (
+                  <span className="tab-count-pending" aria-hidden="true" />
+                )}
               </a>
             )
           })}
