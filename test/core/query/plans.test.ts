@@ -86,6 +86,9 @@ describe('query plans use the 0055 indexes', () => {
     [{ sort: { key: 'path', direction: 'desc' } }, /assets_by_path/],
     [{ sort: { key: 'size' } }, /assets_by_size/],
     [{ sort: { key: 'firstSeen' }, statuses: ['gone'] }, /assets_by_first_seen/],
+    [{ sort: { key: 'format' } }, /assets_by_format/],
+    [{ sort: { key: 'source', direction: 'desc' } }, /assets_by_source/],
+    [{ sort: { key: 'verdict' } }, /assets_by_verdict/],
   ]
   for (const [q, index] of assetCases) {
     it(`assets ${JSON.stringify(q)} walk ${index.source}`, () => {
