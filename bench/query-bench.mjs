@@ -216,6 +216,48 @@ timedRow('findings: text matching every row ("finding")', () =>
 timedRow('findings: text, a rule\'s words ("package vulnerable")', () =>
   core.queryFindings(db, { text: 'package vulnerable' }),
 )
+// What the desktop app's screens add: its sortable columns, the severity filter, a scrollbar
+// jump by row number, counts for "N items match", the Findings screen's groups; open counts
+// leave out accepted risks (100 of them here).
+const accept = core.queryFindings(db, { severities: ['critical'], limit: 100 }).items
+for (const f of accept) core.acceptRisk(db, { findingId: f.id, note: 'bench', acceptedBy: 'bench' })
+timedRow('app: assets by format', () => core.queryAssets(db, { sort: { key: 'format' } }))
+timedRow('app: assets by verdict, worst first', () =>
+  core.queryAssets(db, { sort: { key: 'verdict' } }),
+)
+timedRow('app: models by source', () =>
+  core.queryAssets(db, { kinds: ['model'], sort: { key: 'source' } }),
+)
+timedRow('app: models by open findings', () =>
+  core.queryAssets(db, { kinds: ['model'], sort: { key: 'findings' } }),
+)
+timedRow('app: assets by open findings (all kinds)', () =>
+  core.queryAssets(db, { sort: { key: 'findings' } }),
+)
+timedRow('app: assets with an open critical finding', () =>
+  core.queryAssets(db, { minSeverity: 'critical' }),
+)
+timedRow(
+  `app: jump to row ${depth} (offset), by name`,
+  () => core.queryAssets(db, { offset: depth }),
+  refOffset,
+)
+timedRow('app: count, text "qwen"', () => ({ items: [core.countAssets(db, { text: 'qwen' })] }))
+timedRow('app: count, open critical finding', () => ({
+  items: [core.countAssets(db, { minSeverity: 'critical' })],
+}))
+timedRow('app: open findings, not accepted, worst first', () =>
+  core.queryFindings(db, { accepted: false }),
+)
+timedRow('app: accepted findings', () => core.queryFindings(db, { accepted: true }))
+timedRow('app: finding groups (severity x rule), open', () => {
+  const g = core.findingGroups(db, { accepted: false })
+  return { items: g.groups }
+})
+timedRow('app: finding groups, text "olmo"', () => {
+  const g = core.findingGroups(db, { text: 'olmo' })
+  return { items: g.groups }
+})
 timedRow('asset detail', () => core.assetDetail(db, ids[30]))
 timedRow('overview (counts, storage, top findings)', () => core.overview(db))
 timedRow('count of present assets', () => ({ items: [core.countAssets(db)] }))

@@ -73,8 +73,8 @@ export function withOpenCounts(db: Db, rows: readonly AssetRow[], opts?: QueryOp
   const counts = db
     .prepare(
       `SELECT asset_id AS id, count(*) AS n, max(${SEVERITY_RANK}) AS worst FROM findings
-       WHERE asset_id IN (${ids.map(() => '?').join(', ')}) AND status = 'open'
-         AND id NOT IN (${IN_FORCE}) GROUP BY asset_id`,
+       WHERE asset_id IN (${ids.map(() => '?').join(', ')}) AND +status = 'open'
+         AND +id NOT IN (${IN_FORCE}) GROUP BY asset_id`,
     )
     .all(...ids, iso) as { id: string; n: number; worst: number }[]
   const by = new Map(counts.map((c) => [c.id, c]))

@@ -104,11 +104,17 @@ function assetWhere(
   if (f.minSeverity !== undefined) {
     const rank = SEVERITIES.indexOf(f.minSeverity)
     if (rank < 0) throw new QueryError(`unknown severity ${String(f.minSeverity)}`)
-    // Assets with such a finding: read from findings_by_rank; few drive, many are checked per row.
-    const withFinding = `SELECT o.asset_id FROM findings o WHERE ${SEVERITY_RANK.replaceAll('severity', 'o.severity')} >= ?
-      AND o.status = 'open' AND o.asset_id IS NOT NULL AND o.id NOT IN (${IN_FORCE})`
+    // Spelt as findings_open_by_rank's expression and condition, so the index covers it.
+    const severe = `${SEVERITY_RANK.replaceAll('severity', 'o.severity')} >= ?
+      AND o.status = 'open' AND +o.id NOT IN (${IN_FORCE})`
+    const withFinding = `SELECT o.asset_id FROM findings o WHERE ${severe} AND o.asset_id IS NOT NULL`
     const params = [rank, iso]
-    w.sql.push(`${hasMany(db, withFinding, params) ? '+' : ''}id IN (${withFinding})`)
+    // Few such assets, or a count: read them from findings_by_rank and drive by their ids.
+    // Many for a page: walk the sort index and look up each asset's findings
+    // (findings_by_asset) until the page is full.
+    if (sortKey !== undefined && hasMany(db, withFinding, params))
+      w.sql.push(`EXISTS (SELECT 1 FROM findings o WHERE o.asset_id = assets.id AND ${severe})`)
+    else w.sql.push(`id IN (${withFinding})`)
     w.params.push(...params)
   }
   return textFilter(db, w, ASSET_SEARCH, f.text) ? w : undefined

@@ -168,10 +168,11 @@ export function keysetPage<R, T>(db: Db, q: KeysetQuery<R, T>): Page<T> {
   const text = q.where.text?.sql()
   const sql = text ? [...q.where.sql, text.sql] : q.where.sql
   const params = text ? [...q.where.params, ...text.params] : q.where.params
-  if (text?.drive) {
-    // Few matches, read through the search index: only their row ids and sort values are
-    // sorted, and the page's rows read in full after (SQLite computes every column of every
-    // row it sorts, the open-findings counts of an asset row included).
+  if (text?.drive || q.offset) {
+    // Few matches, read through the search index, or a jump past many rows: only row ids and
+    // sort values are sorted or skipped, and the page's rows read in full after (SQLite
+    // computes every column of every row it sorts or skips, an asset's open-findings counts
+    // included).
     const st = pageStatement({
       ...q,
       columns: `${q.from}.rowid AS _rid`,

@@ -128,20 +128,22 @@ function assetFilter(q: AssetQuery): CoreAssetQuery {
 }
 
 /**
- * The IPC cursor is core's cursor with the row number the next page starts at (`n.cursor`), so
- * a page knows its place in the list (the table's row numbers) while core pages by key.
+ * The IPC cursor is core's cursor with the row number the next page starts at and the list's
+ * total (`start.total.cursor`): a page knows its place in the list (the table's row numbers)
+ * while core pages by key, and the next page need not count the list again. The renderer
+ * starts over when the inventory changes.
  */
-function splitCursor(cursor: string): { start: number; cursor: string } {
-  const m = /^(\d{1,9})\.(.+)$/s.exec(cursor)
+function splitCursor(cursor: string): { start: number; total: number; cursor: string } {
+  const m = /^(\d{1,9})\.(\d{1,9})\.(.+)$/s.exec(cursor)
   if (!m) throw invalid('the page cursor is not one this app handed out')
-  return { start: Number(m[1]), cursor: m[2]! }
+  return { start: Number(m[1]), total: Number(m[2]), cursor: m[3]! }
 }
 
 export function listAssets(db: Db, q: AssetQuery, now: Date): AssetPage {
   const filter = assetFilter(q)
   return asked(() => {
-    const total = countAssets(db, filter, { now })
     const from = q.cursor ? splitCursor(q.cursor) : undefined
+    const total = from?.total ?? countAssets(db, filter, { now })
     const start = from?.start ?? Math.min(q.at ?? 0, Math.max(0, total - 1))
     const page = queryAssets(
       db,
@@ -158,7 +160,9 @@ export function listAssets(db: Db, q: AssetQuery, now: Date): AssetPage {
       rows: page.items.map(toAssetRow),
       start,
       total,
-      ...(page.nextCursor && next < total ? { nextCursor: `${next}.${page.nextCursor}` } : {}),
+      ...(page.nextCursor && next < total
+        ? { nextCursor: `${next}.${total}.${page.nextCursor}` }
+        : {}),
     }
   })
 }

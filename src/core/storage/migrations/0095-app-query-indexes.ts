@@ -1,5 +1,5 @@
 import type { Migration } from './types'
-import { ASSET_NAME_KEY } from './0055-query-indexes'
+import { ASSET_NAME_KEY, SEVERITY_RANK } from './0055-query-indexes'
 
 /**
  * Sort expressions added for the desktop app's inventory columns (src/core/query/assets.ts).
@@ -14,7 +14,10 @@ export const ASSET_VERDICT_RANK = `CASE verdict WHEN 'malicious' THEN 3 WHEN 'su
  * Indexes for the inventory sorted by format, source and verdict, each with ties broken by
  * name, as the app's sortable columns ask; the verdict index also counts malicious and suspicious
  * models for the overview without reading every model. Every sort index ends in `id`, the
- * tie-breaker that makes a keyset position unique.
+ * tie-breaker that makes a keyset position unique. `findings_open_by_rank` covers the assets
+ * with an open finding at least so severe (the app's severity filter and its count) without
+ * reading the findings themselves; `findings_open_by_rule` the open findings counted by severity
+ * and rule (the Findings screen's groups), in the index's order.
  */
 export const M0095_APP_QUERY_INDEXES: Migration = {
   version: 95,
@@ -23,5 +26,8 @@ export const M0095_APP_QUERY_INDEXES: Migration = {
     CREATE INDEX assets_by_format ON assets(${ASSET_FORMAT_KEY}, ${ASSET_NAME_KEY}, id);
     CREATE INDEX assets_by_source ON assets(${ASSET_SOURCE_KEY}, ${ASSET_NAME_KEY}, id);
     CREATE INDEX assets_by_verdict ON assets(${ASSET_VERDICT_RANK}, ${ASSET_NAME_KEY}, id);
+    CREATE INDEX findings_open_by_rank ON findings(${SEVERITY_RANK}, asset_id, id)
+      WHERE status = 'open';
+    CREATE INDEX findings_open_by_rule ON findings(severity, rule_id, id) WHERE status = 'open';
   `,
 }
