@@ -53,7 +53,12 @@ function findingWhere(
 ): Where | undefined {
   const w = where()
   const statuses = f.statuses ?? ['open']
-  if (sortKey === 'groups' && statuses.length === 1 && statuses[0] === 'open') {
+  if (
+    sortKey === 'groups' &&
+    f.accepted !== true &&
+    statuses.length === 1 &&
+    statuses[0] === 'open'
+  ) {
     // Spelt as the partial index findings_open_by_rule's condition, so groups read that index.
     w.sql.push(`findings.status = 'open'`)
   } else {
@@ -215,8 +220,9 @@ export function findingGroups(db: Db, f: FindingFilter = {}, opts?: QueryOptions
   const params = text ? [...w.params, ...text.params] : w.params
   // Open findings are counted in findings_open_by_rule's order (no sort of every finding);
   // SQLite would rather take the status index, whose rows it must then group in a temporary
-  // tree. Few text matches, or the accepted ones, drive by their own lists instead.
-  const open = sql[0] === `findings.status = 'open'` && !text?.drive && f.accepted !== true
+  // tree. Few text matches drive by the search index instead (and accepted findings, by their
+  // short list, never take this path: findingWhere spells their status as usual).
+  const open = sql[0] === `findings.status = 'open'` && !text?.drive
   const rows = db
     .prepare(
       `SELECT findings.severity AS severity, findings.rule_id AS ruleId, count(*) AS count
