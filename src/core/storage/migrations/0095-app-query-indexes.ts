@@ -17,7 +17,10 @@ export const ASSET_VERDICT_RANK = `CASE verdict WHEN 'malicious' THEN 3 WHEN 'su
  * tie-breaker that makes a keyset position unique. `findings_open_by_rank` covers the assets
  * with an open finding at least so severe (the app's severity filter and its count) without
  * reading the findings themselves; `findings_open_by_rule` the open findings counted by severity
- * and rule (the Findings screen's groups), in the index's order.
+ * and rule (the Findings screen's groups), in the index's order; `findings_open_by_asset` an
+ * asset's open findings counted, their worst severity and the accepted ones left out, from the
+ * index alone (every asset row, and the sort by open findings, which counts them for every
+ * matching asset).
  */
 export const M0095_APP_QUERY_INDEXES: Migration = {
   version: 95,
@@ -29,5 +32,6 @@ export const M0095_APP_QUERY_INDEXES: Migration = {
     CREATE INDEX findings_open_by_rank ON findings(${SEVERITY_RANK}, asset_id, id)
       WHERE status = 'open';
     CREATE INDEX findings_open_by_rule ON findings(severity, rule_id, id) WHERE status = 'open';
+    CREATE INDEX findings_open_by_asset ON findings(asset_id, severity, id) WHERE status = 'open';
   `,
 }
