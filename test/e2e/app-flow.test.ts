@@ -106,8 +106,11 @@ describe.skipIf(!HAS_CHROMIUM)('desktop app main flow in Chromium', () => {
       if (count === '0') {
         await page.getByText(/^No .* found$/).waitFor()
       } else {
+        // Polled: right after the URL changes the previous tab's rows may still be on screen.
+        await expect
+          .poll(() => page.getByTestId('result-count').textContent())
+          .toContain(`${count} item`)
         await page.getByTestId('asset-row').first().waitFor()
-        expect(await page.getByTestId('result-count').textContent()).toContain(`${count} item`)
       }
       if (tab === 'models' || tab === 'mcp' || tab === 'keys')
         await shoot(page, `inventory-${tab}`, { docs: tab === 'models' })
