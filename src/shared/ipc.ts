@@ -308,6 +308,11 @@ export type AcceptedRiskDto = Readonly<{
   expiresAt?: string
   /** The acceptance lapsed: the finding counts as open again. */
   expired: boolean
+  /**
+   * Who accepted it: the user here (`local`), or the security team on the central server
+   * (`server`, arrived with the sync config; it cannot be reopened on the laptop).
+   */
+  source?: 'local' | 'server'
 }>
 
 /** What changed since the user last looked at the Overview, read from the change log. */

@@ -340,7 +340,7 @@ const FINDING_COLUMNS = `f.id, f.rule_id, f.severity, f.title, f.message, f.path
   f.offset, f.callable, f.status,
   (SELECT s.started_at FROM scans s WHERE s.id = f.first_seen_scan) AS first_seen_at,
   a.kind AS asset_kind, coalesce(a.name, a.path) AS asset_name,
-  ar.note AS ar_note, ar.accepted_by AS ar_by, ar.accepted_at AS ar_at, ar.expires_at AS ar_expires`
+  ar.note AS ar_note, ar.accepted_by AS ar_by, ar.accepted_at AS ar_at, ar.expires_at AS ar_expires, ar.source AS ar_source`
 const FINDING_FROM = `findings f LEFT JOIN assets a ON a.id = f.asset_id LEFT JOIN accepted_risks ar ON ar.finding_id = f.id`
 
 function findingRows(db: Db, q: FindingQuery, now: Date, max: number): FindingPage {

@@ -42,6 +42,8 @@ export type FindingDbRow = {
   ar_by: string | null
   ar_at: string | null
   ar_expires: string | null
+  /** 'local' or 'server' (the accepted_risks view, inventory migration 0085). */
+  ar_source?: 'local' | 'server' | null
 }
 
 const SEV_BY_RANK: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical']
@@ -103,7 +105,7 @@ export function toAssetRow(r: AssetDbRow, details = parseDetails(r.details)): As
 }
 
 export function acceptedDto(
-  r: Pick<FindingDbRow, 'id' | 'ar_note' | 'ar_by' | 'ar_at' | 'ar_expires'>,
+  r: Pick<FindingDbRow, 'id' | 'ar_note' | 'ar_by' | 'ar_at' | 'ar_expires' | 'ar_source'>,
   now: Date,
 ): AcceptedRiskDto | undefined {
   if (r.ar_note === null || r.ar_by === null || r.ar_at === null) return undefined
@@ -114,6 +116,7 @@ export function acceptedDto(
     acceptedAt: r.ar_at,
     ...(r.ar_expires !== null ? { expiresAt: r.ar_expires } : {}),
     expired: r.ar_expires !== null && Date.parse(r.ar_expires) <= now.getTime(),
+    ...(r.ar_source ? { source: r.ar_source } : {}),
   }
 }
 

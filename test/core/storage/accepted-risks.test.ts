@@ -116,7 +116,7 @@ describe('accepted risk (real SQLite file)', () => {
     expect(() =>
       db
         .prepare(
-          `INSERT INTO accepted_risks (finding_id, rule_id, path, note, accepted_by, accepted_at) VALUES ('a','r','p',' ','u','t')`,
+          `INSERT INTO local_accepted_risks (finding_id, rule_id, path, note, accepted_by, accepted_at) VALUES ('a','r','p',' ','u','t')`,
         )
         .run(),
     ).toThrow(/CHECK/)
