@@ -139,7 +139,7 @@ export function reopenRisk(db: Db, findingId: string, now = new Date()): boolean
     if (server && !isExpired(server, now)) {
       throw new AcceptRiskError(
         'managed',
-        `your security team accepted this risk on the server (${server.acceptedBy}); ask them to reopen it`,
+        `accepted by your security team (${server.acceptedBy}) on the AI Scout server: ask them to reopen it`,
       )
     }
     return false
