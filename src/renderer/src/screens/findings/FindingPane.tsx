@@ -215,7 +215,9 @@ function FindingBody({ d, onAccept }: { d: FindingDetail; onAccept(): void }) {
                 ? d.acceptance.expired
                   ? ` · expired ${exactTime(d.acceptance.expiresAt)}: the finding counts as open again`
                   : ` · until ${exactTime(d.acceptance.expiresAt)}`
-                : ' · until reopened'}
+                : d.acceptance.source === 'server'
+                  ? ' · no expiry'
+                  : ' · until reopened'}
             </p>
             {d.acceptance.source === 'server' && !d.acceptance.expired && (
               <p className="muted" data-testid="server-accepted">
