@@ -1,3 +1,4 @@
+import { redactKeysInText } from '../secrets/redact-text'
 import type { Db } from './db'
 import { recordFindingEdit } from './merge/log'
 
@@ -84,7 +85,8 @@ export function acceptRisk(
   req: Readonly<{ findingId: string; note: string; expiresAt?: string; acceptedBy: string }>,
   now = new Date(),
 ): AcceptedRisk {
-  const note = req.note.trim()
+  // A key pasted into the note would be stored here and sent to the server: keep its preview only.
+  const note = redactKeysInText(req.note.trim())
   if (!note)
     throw new AcceptRiskError('invalid', 'a note saying why the risk is accepted is required')
   if (note.length > MAX_NOTE_LENGTH)

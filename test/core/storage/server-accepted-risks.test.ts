@@ -23,6 +23,7 @@ import { storeConfig } from '../../../src/core/sync/config'
 import { readState, resetForNewServer } from '../../../src/core/sync/state'
 import type { ConfigResponse } from '../../../src/shared/sync-api'
 import type { NewFinding, ScanStats } from '../../../src/core/types'
+import { fakeOpenAiKey } from '../../fixtures/generators/fake-home'
 
 const host = { hostname: 'h', platform: 'linux', arch: 'x64', osRelease: '6', user: 'u' }
 const stats = { durationMs: 1 } as ScanStats
@@ -260,6 +261,23 @@ describe('accepted risk from the server (real SQLite file)', () => {
       T0,
     )
     expect(latestChangeSeq(db)).toBe(mid)
+    db.close()
+  })
+
+  it('a key pasted into a note is kept only as its redacted preview (stored and sent)', () => {
+    const db = open()
+    const [p] = scanWith(db, [pickle])
+    const key = fakeOpenAiKey(7)
+    const a = acceptRisk(
+      db,
+      { findingId: p!, note: `rotated ${key} last week`, acceptedBy: 'dev' },
+      T0,
+    )
+    expect(a.note).not.toContain(key)
+    expect(a.note).toMatch(/^rotated sk-proj-….{4} last week$/)
+    const raw = JSON.stringify(db.prepare(`SELECT * FROM local_accepted_risks`).all())
+    expect(raw).not.toContain(key)
+    expect(raw).toContain(key.slice(-4))
     db.close()
   })
 
