@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDb } from '../../src/core/storage/db'
 import { storeConfig } from '../../src/core/sync/config'
 import { HAS_CHROMIUM, launchChromium, serveDir } from '../helpers/chromium'
+import { configWith } from '../helpers/accepted-risk'
 import { makeDemoHome } from '../helpers/demo-home'
 import type { DemoHome } from '../helpers/demo-home'
 import { RENDERER, openApp, shoot } from './helpers/app'
@@ -56,28 +57,17 @@ describe.skipIf(!HAS_CHROMIUM)('desktop app: risk accepted by the security team'
           )
           .get() as { id: string }
       ).id
-      storeConfig(db, {
-        action: 'none',
-        serverTime: new Date().toISOString(),
-        etag: '"cfg"',
-        settings: {
-          uploadPaths: 'home',
-          syncIntervalS: 900,
-          heartbeatIntervalS: 300,
-          maxBatchItems: 2000,
-          maxBatchBytes: 1 << 22,
-          snapshotIntervalH: 24,
-        },
-        policies: [],
-        acceptedRisks: [
+      storeConfig(
+        db,
+        configWith([
           {
             findingKey: findingId,
             note: 'Research sample, reviewed by secops',
             acceptedBy: 'ada',
             acceptedAt: new Date().toISOString(),
           },
-        ],
-      })
+        ]),
+      )
     } finally {
       db.close()
     }

@@ -28,6 +28,7 @@ import type {
   Overview,
 } from '../../src/shared/ipc'
 import { loadSarifSchema } from '../core/report/helpers'
+import { configWith } from '../helpers/accepted-risk'
 import { testDeps } from '../helpers/handler-deps'
 import { makeDemoHome } from '../helpers/demo-home'
 import type { DemoHome } from '../helpers/demo-home'
@@ -265,28 +266,17 @@ describe('handler table over the real workers and a real SQLite file', () => {
     // What the sync client does with a fetched config (another connection: the CLI's sync).
     const other = openDb(join(dir, 'inventory.db'))
     try {
-      storeConfig(other, {
-        action: 'none',
-        serverTime: new Date().toISOString(),
-        etag: '"t"',
-        settings: {
-          uploadPaths: 'home',
-          syncIntervalS: 900,
-          heartbeatIntervalS: 300,
-          maxBatchItems: 100,
-          maxBatchBytes: 1 << 20,
-          snapshotIntervalH: 0,
-        },
-        policies: [],
-        acceptedRisks: [
+      storeConfig(
+        other,
+        configWith([
           {
             findingKey: crit.id,
             note: 'Reviewed by secops',
             acceptedBy: 'ada',
             acceptedAt: new Date().toISOString(),
           },
-        ],
-      })
+        ]),
+      )
     } finally {
       other.close()
     }

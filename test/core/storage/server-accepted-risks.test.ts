@@ -16,57 +16,15 @@ import {
 import { readChanges, latestChangeSeq } from '../../../src/core/storage/change-log'
 import { openDb } from '../../../src/core/storage/db'
 import type { Db } from '../../../src/core/storage/db'
-import { beginScan } from '../../../src/core/storage/inventory-store'
 import { openInventoryReader } from '../../../src/core/storage/inventory-reader'
 import { MIGRATIONS, migrate } from '../../../src/core/storage/migrations'
 import { storeConfig } from '../../../src/core/sync/config'
 import { readState, resetForNewServer } from '../../../src/core/sync/state'
-import type { ConfigResponse } from '../../../src/shared/sync-api'
-import type { NewFinding, ScanStats } from '../../../src/core/types'
+import { configWith as config, env, pickle, scanWith } from '../../helpers/accepted-risk'
 import { fakeOpenAiKey } from '../../fixtures/generators/fake-home'
-
-const host = { hostname: 'h', platform: 'linux', arch: 'x64', osRelease: '6', user: 'u' }
-const stats = { durationMs: 1 } as ScanStats
-
-function scanWith(db: Db, findings: readonly NewFinding[]): string[] {
-  const w = beginScan(db, host, ['/home/u'])
-  const ids = findings.map((f) => w.addFinding(f))
-  w.complete(stats)
-  return ids
-}
-
-const pickle: NewFinding = {
-  ruleId: 'pickle.dangerous-callable',
-  message: 'calls os.system',
-  path: '/home/u/Downloads/x.pkl',
-  callable: 'os.system',
-}
-const env: NewFinding = {
-  ruleId: 'posture.env-not-gitignored',
-  message: '.env is not ignored',
-  path: '/home/u/proj/.env',
-}
 
 const T0 = new Date('2030-01-01T00:00:00Z')
 const day = (n: number): string => new Date(T0.getTime() + n * 86_400_000).toISOString()
-
-function config(acceptedRisks: ConfigResponse['acceptedRisks'], etag = '"e1"'): ConfigResponse {
-  return {
-    action: 'none',
-    serverTime: T0.toISOString(),
-    etag,
-    settings: {
-      uploadPaths: 'home',
-      syncIntervalS: 900,
-      heartbeatIntervalS: 300,
-      maxBatchItems: 2000,
-      maxBatchBytes: 1 << 22,
-      snapshotIntervalH: 24,
-    },
-    policies: [],
-    acceptedRisks,
-  }
-}
 
 /** Open findings not covered by an acceptance in force at `now`, as every open count reads them. */
 function openCount(db: Db, now: Date): number {
