@@ -220,6 +220,40 @@ timedRow('asset detail', () => core.assetDetail(db, ids[30]))
 timedRow('overview (counts, storage, top findings)', () => core.overview(db))
 timedRow('count of present assets', () => ({ items: [core.countAssets(db)] }))
 
+// Accepted risk: open counts exclude acceptances through the accepted_risks view (the user's
+// and the security team's, migration 0085). 500 of each, against the same count without the check.
+{
+  const sample = db.prepare(`SELECT id FROM findings WHERE status = 'open' LIMIT 1000`).all()
+  for (const { id } of sample.slice(0, 500))
+    core.acceptRisk(db, { findingId: id, note: 'bench', acceptedBy: 'dev' })
+  const at = new Date().toISOString()
+  core.applyServerAcceptances(
+    db,
+    sample
+      .slice(500)
+      .map(({ id }) => ({ findingKey: id, note: 'team', acceptedBy: 'ada', acceptedAt: at })),
+  )
+  const openSql = `SELECT count(*) AS n FROM findings f WHERE f.status = 'open'`
+  const refCount = time(() => db.prepare(openSql).get()).ms
+  report(
+    'reference: open findings count, no acceptance check',
+    `${fmt(refCount)} ms`,
+    'info',
+    undefined,
+  )
+  const withView = time(() =>
+    db
+      .prepare(`${openSql} AND NOT ${core.acceptedSql('f')}`)
+      .get({ now: new Date().toISOString() }),
+  )
+  report(
+    `open findings count, 1000 accepted excluded (${withView.out.n} open)`,
+    `${fmt(withView.ms)} ms (${(withView.ms / refCount).toFixed(2)}x the reference)`,
+    'info',
+    undefined,
+  )
+}
+
 // A rescan that renames 1% of the assets: the derived tables follow in one incremental refresh.
 scanAll((i) => (i % 100 === 1 ? `renamed ${i}` : undefined))
 t0 = now()

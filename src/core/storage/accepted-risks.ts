@@ -41,7 +41,10 @@ export const MAX_NOTE_LENGTH = 2000
  * count open findings use its negation.
  */
 export function acceptedSql(alias: string): string {
-  return `EXISTS (SELECT 1 FROM accepted_risks ar WHERE ar.finding_id = ${alias}.id AND (ar.expires_at IS NULL OR ar.expires_at > @now))`
+  // The two tables, not the accepted_risks view: the same answer (either holding accepts), and an
+  // uncorrelated IN is built once per statement instead of probed per finding (see the query
+  // benchmark's accepted-risk rows).
+  return `${alias}.id IN (SELECT finding_id FROM local_accepted_risks WHERE expires_at IS NULL OR expires_at > @now UNION ALL SELECT finding_id FROM server_accepted_risks WHERE expires_at IS NULL OR expires_at > @now)`
 }
 
 type Row = {

@@ -1,5 +1,5 @@
 import type { Db, Severity } from '../../core'
-import { findRule } from '../../core'
+import { acceptedSql, findRule } from '../../core'
 import type {
   AssetDetail,
   AssetPage,
@@ -36,7 +36,7 @@ const SEV_RANK: Readonly<Record<Severity, number>> = {
 }
 
 /** True when finding `f` is covered by an acceptance in force at @now. */
-const ACCEPTED = `EXISTS (SELECT 1 FROM accepted_risks ar WHERE ar.finding_id = f.id AND (ar.expires_at IS NULL OR ar.expires_at > @now))`
+const ACCEPTED = acceptedSql('f')
 const OPEN = `(f.status = 'open' AND NOT ${ACCEPTED})`
 
 const DEFAULT_LIMIT = 100
