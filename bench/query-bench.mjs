@@ -262,6 +262,44 @@ timedRow('asset detail', () => core.assetDetail(db, ids[30]))
 timedRow('overview (counts, storage, top findings)', () => core.overview(db))
 timedRow('count of present assets', () => ({ items: [core.countAssets(db)] }))
 
+// Accepted risk: open counts exclude the user's and the security team's acceptances (migration
+// 0085), 500 of each. The reference is the form used before 0085: a per-finding EXISTS probe of
+// the user's table alone.
+{
+  const sample = db.prepare(`SELECT id FROM findings WHERE status = 'open' LIMIT 1000`).all()
+  for (const { id } of sample.slice(0, 500))
+    core.acceptRisk(db, { findingId: id, note: 'bench', acceptedBy: 'dev' })
+  const at = new Date().toISOString()
+  core.applyServerAcceptances(
+    db,
+    sample
+      .slice(500)
+      .map(({ id }) => ({ findingKey: id, note: 'team', acceptedBy: 'ada', acceptedAt: at })),
+  )
+  const openSql = `SELECT count(*) AS n FROM findings f WHERE f.status = 'open'`
+  const params = { now: new Date().toISOString() }
+  const ref = time(() =>
+    db
+      .prepare(
+        `${openSql} AND NOT EXISTS (SELECT 1 FROM local_accepted_risks ar WHERE ar.finding_id = f.id AND (ar.expires_at IS NULL OR ar.expires_at > @now))`,
+      )
+      .get(params),
+  ).ms
+  report(
+    'reference: open count, per-finding probe (before 0085)',
+    `${fmt(ref)} ms`,
+    'info',
+    undefined,
+  )
+  const r = time(() => db.prepare(`${openSql} AND NOT ${core.acceptedSql('f')}`).get(params))
+  report(
+    `open count, 1000 acceptances excluded (${r.out.n} open)`,
+    `${fmt(r.ms)} ms (${(r.ms / ref).toFixed(2)}x the reference)`,
+    'info',
+    undefined,
+  )
+}
+
 // A rescan that renames 1% of the assets: the derived tables follow in one incremental refresh.
 scanAll((i) => (i % 100 === 1 ? `renamed ${i}` : undefined))
 t0 = now()

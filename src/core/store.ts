@@ -55,18 +55,24 @@ export {
   SettingsError,
 } from './settings'
 export type { Settings, SettingsSectionId, RunOverrides } from './settings'
-/** Accepted risk: a finding the user accepted, with a note and an optional expiry. */
+/**
+ * Accepted risk: a finding the user accepted (or the security team, on the server), with a note
+ * and an optional expiry.
+ */
 export {
   acceptRisk,
   reopenRisk,
   acceptanceOf as storedAcceptance,
+  serverAcceptanceOf,
   activeAcceptances,
+  localAcceptances,
+  applyServerAcceptances,
   isExpired,
   acceptedSql,
   AcceptRiskError,
   MAX_NOTE_LENGTH,
 } from './storage/accepted-risks'
-export type { AcceptedRisk } from './storage/accepted-risks'
+export type { AcceptedRisk, AcceptanceSource, ServerAcceptance } from './storage/accepted-risks'
 /** Empties the inventory (settings and accepted risks stay). */
 export { clearInventory } from './storage/clear'
 /** TypeBox schemas compiled by Ajv: the one runtime check for data crossing a boundary. */

@@ -55,6 +55,18 @@ export type DashboardAsset = Readonly<{
   data: Readonly<Record<string, unknown>>
 }>
 
+/** Where a finding's risk was accepted: by an admin on the server, or on the laptop by its user. */
+export const ACCEPTANCE_SOURCES = ['server', 'device'] as const
+export type AcceptanceSource = (typeof ACCEPTANCE_SOURCES)[number]
+
+/** An acceptance made on the laptop by its user (reported with the finding; no secrets). */
+export type DeviceAcceptance = Readonly<{
+  note: string
+  acceptedBy: string
+  acceptedAt: string
+  expiresAt?: string
+}>
+
 export const FINDING_STATUS_FILTERS = ['open', 'accepted', 'resolved', 'all'] as const
 export type FindingStatusFilter = (typeof FINDING_STATUS_FILTERS)[number]
 
@@ -68,10 +80,12 @@ export type DashboardFinding = Readonly<{
   ruleId: string
   severity: string
   status: 'open' | 'accepted' | 'resolved'
-  /** Set by an admin on the server (pushed to the device through its config). */
+  /** Set by an admin on the server (pushed to the device through its config), while it holds. */
   acceptedRisk: AcceptedRisk | null
-  /** The device reported the finding as accepted by its user. */
-  acceptedOnDevice: boolean
+  /** The laptop user's own acceptance, as the device reported it (expired or not). */
+  deviceAcceptance: DeviceAcceptance | null
+  /** Whose acceptance makes the finding accepted now: the server's (an admin) or the device's. */
+  acceptedSource: AcceptanceSource | null
   firstSeenAt: string
   updatedAt: string
   title: string

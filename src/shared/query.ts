@@ -142,6 +142,11 @@ export type FindingAcceptance = Readonly<{
   acceptedAt: string
   expiresAt?: string
   expired: boolean
+  /**
+   * Who accepted it: the user here (`local`), or the security team on the central server
+   * (`server`, arrived with the sync config; it cannot be reopened on the laptop).
+   */
+  source?: 'local' | 'server'
 }>
 
 export type FindingRow = Finding &

@@ -335,6 +335,18 @@ describe.skipIf(!HAS_CHROMIUM)('fleet dashboard in Chromium with two synced lapt
         acceptedBy: 'ada',
       }),
     ])
+    // Applied, not just stored: the laptop's own export shows the finding accepted by the team.
+    const exported = cli(['export', '--format', 'json', '--db', laptops[0]!.db])
+    expect(exported.code, exported.stderr).toBe(0)
+    const doc = JSON.parse(exported.stdout) as {
+      findings: { id: string; accepted?: { note: string; acceptedBy: string; source: string } }[]
+    }
+    expect(doc.findings.find((f) => f.id === key)?.accepted).toMatchObject({
+      note: 'Malware research sample, kept in a sandbox VM',
+      acceptedBy: 'ada',
+      source: 'server',
+    })
+    expect(doc.findings.filter((f) => f.accepted).map((f) => f.id)).toEqual([key])
   })
 
   it('revoking a device from its page refuses its next sync', async () => {

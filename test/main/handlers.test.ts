@@ -13,19 +13,22 @@ import {
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { latestChangeSeq, openDb, readChanges } from '../../src/core'
+import { applyServerAcceptances, latestChangeSeq, openDb, readChanges } from '../../src/core'
+import { storeConfig } from '../../src/core/sync/config'
 import { createHandlers } from '../../src/main/handlers'
 import type { AppHandlers } from '../../src/main/handlers'
 import { createIpcRouter } from '../../src/main/ipc-router'
 import type { IpcRouter } from '../../src/main/ipc-router'
 import type {
   AssetPage,
+  FindingDetail,
   FindingGroups,
   FindingPage,
   IpcReply,
   Overview,
 } from '../../src/shared/ipc'
 import { loadSarifSchema } from '../core/report/helpers'
+import { configWith } from '../helpers/accepted-risk'
 import { testDeps } from '../helpers/handler-deps'
 import { makeDemoHome } from '../helpers/demo-home'
 import type { DemoHome } from '../helpers/demo-home'
@@ -251,6 +254,56 @@ describe('handler table over the real workers and a real SQLite file', () => {
       ok: false,
       error: { code: 'not-found' },
     })
+  }, 120_000)
+
+  it("shows the security team's acceptance from the sync config as accepted, and will not reopen it", async () => {
+    const before = await ok<Overview>(router.invoke('overview:get', []))
+    const crit = (
+      await ok<FindingPage>(
+        router.invoke('findings:list', [{ filter: { severities: ['critical'] } }]),
+      )
+    ).rows[0]!
+    // What the sync client does with a fetched config (another connection: the CLI's sync).
+    const other = openDb(join(dir, 'inventory.db'))
+    try {
+      storeConfig(
+        other,
+        configWith([
+          {
+            findingKey: crit.id,
+            note: 'Reviewed by secops',
+            acceptedBy: 'ada',
+            acceptedAt: new Date().toISOString(),
+          },
+        ]),
+      )
+    } finally {
+      other.close()
+    }
+    const after = await ok<Overview>(router.invoke('overview:get', []))
+    expect(after.openBySeverity.critical).toBe(before.openBySeverity.critical - 1)
+    const d = await ok<FindingDetail>(router.invoke('findings:get', [{ id: crit.id }]))
+    expect(d.acceptance).toMatchObject({
+      note: 'Reviewed by secops',
+      acceptedBy: 'ada',
+      source: 'server',
+      expired: false,
+    })
+    expect(d.finding.state).toBe('accepted')
+    expect(await router.invoke('risk:reopen', [{ findingId: crit.id }])).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden', message: expect.stringMatching(/security team \(ada\)/) },
+    })
+    // The next config without it: open again.
+    const again = openDb(join(dir, 'inventory.db'))
+    try {
+      applyServerAcceptances(again, [])
+    } finally {
+      again.close()
+    }
+    expect((await ok<Overview>(router.invoke('overview:get', []))).openBySeverity.critical).toBe(
+      before.openBySeverity.critical,
+    )
   }, 120_000)
 
   it('answers unknown ids with not-found, never a crash', async () => {

@@ -120,6 +120,7 @@ export function acceptedJson(a: AcceptedRisk): object {
     acceptedBy: a.acceptedBy,
     acceptedAt: a.acceptedAt,
     ...(a.expiresAt !== undefined ? { expiresAt: a.expiresAt } : {}),
+    source: a.source,
   }
 }
 

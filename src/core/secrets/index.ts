@@ -21,3 +21,4 @@ export {
 export { isPlaceholderValue, isValueReference, looksSecretName } from './named-value'
 export { parseGitIndex } from './git-index'
 export { compileIgnore, isIgnored } from './gitignore'
+export { redactKeysInText } from './redact-text'

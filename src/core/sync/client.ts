@@ -8,6 +8,7 @@ import type {
 } from '../../shared/sync-api'
 import { AGENT_API_PREFIX } from '../../shared/sync-api'
 import type { Db } from '../storage/db'
+import { storeConfig } from './config'
 import { deviceFacts } from './device'
 import { syncFaultPoint } from './fault'
 import { adoptFingerprintKey } from './fingerprint-key'
@@ -295,7 +296,7 @@ export async function syncNow(db: Db, opts: SyncOptions): Promise<SyncOutcome> {
     }
     if (cfg.kind === 'ok') {
       const c = cfg.body as ConfigResponse
-      writeState(db, { config: c, configEtag: c.etag })
+      storeConfig(db, c)
       handleDirective(c)
     }
     // The server is out of reach: what changed is still queued (with the config known so far),

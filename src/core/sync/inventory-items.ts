@@ -1,6 +1,8 @@
 import { homedir } from 'node:os'
 import type { InventoryReader } from '../inventory'
 import { readChanges, MAX_CHANGE_PAGE } from '../storage/change-log'
+import type { AcceptedRisk } from '../storage/accepted-risks'
+import { localAcceptances } from '../storage/accepted-risks'
 import type { Db } from '../storage/db'
 import { NoScanError, openInventoryReader } from '../storage/inventory-reader'
 import type { Asset, Finding } from '../types'
@@ -20,6 +22,8 @@ export type CurrentInventory = Readonly<{
   stale: boolean
   scan: InventoryReader['scan']
   options: PayloadOptions
+  /** The user's own acceptances, by finding id: each finding item carries its own. */
+  accepted: ReadonlyMap<string, AcceptedRisk>
 }>
 
 export class NoInventoryError extends Error {}
@@ -55,11 +59,13 @@ export function currentInventory(
     settings.fingerprintKeySince !== undefined && inv.scan.startedAt < settings.fingerprintKeySince
   let heldBack = 0
   if (stale) for (const a of inv.assets()) if (a.kind === 'secret') heldBack++
+  const accepted = localAcceptances(db)
   return {
     heldBack,
     stale,
     scan: inv.scan,
     options,
+    accepted,
     *items() {
       for (const a of inv.assets()) {
         if (stale && a.kind === 'secret') continue
@@ -67,7 +73,7 @@ export function currentInventory(
       }
       for (const f of inv.findings()) {
         if (stale && isSecretId(f.assetId)) continue
-        yield toFindingItem(f, options)
+        yield toFindingItem(f, options, accepted.get(f.id))
       }
     },
   }
@@ -78,8 +84,8 @@ function toItem(a: Asset, options: PayloadOptions): SyncItem {
   return { entity: 'asset', key: wire.key, hash: wire.hash, wire }
 }
 
-function toFindingItem(f: Finding, options: PayloadOptions): SyncItem {
-  const wire = findingItem(f, options)
+function toFindingItem(f: Finding, options: PayloadOptions, accepted?: AcceptedRisk): SyncItem {
+  const wire = findingItem(f, options, accepted)
   return { entity: 'finding', key: wire.key, hash: wire.hash, wire }
 }
 
@@ -108,7 +114,12 @@ export function changedItems(
       } else {
         const f = c.state?.finding
         if (inv.stale && isSecretId(f?.assetId)) continue
-        out.set(k, f && c.state?.status === 'open' ? toFindingItem(f, inv.options) : null)
+        out.set(
+          k,
+          f && c.state?.status === 'open'
+            ? toFindingItem(f, inv.options, inv.accepted.get(f.id))
+            : null,
+        )
       }
       if (out.size > limit) return undefined
     }

@@ -3,6 +3,7 @@ import type { AssetUpsert, FindingUpsert, UploadPaths } from '../../shared/sync-
 import type { Static } from 'typebox'
 import { safeAsset } from '../report/common'
 import { assetJson, findingJson } from '../report/json'
+import type { AcceptedRisk } from '../storage/accepted-risks'
 import type { Asset, DetailValue, Finding } from '../types'
 
 export type AssetItem = Static<typeof AssetUpsert>
@@ -27,8 +28,17 @@ export function assetItem(a: Asset, opts: PayloadOptions): AssetItem {
   return { op: 'upsert', key: a.id, kind: a.kind, hash: contentHash(data), data }
 }
 
-export function findingItem(f: Finding, opts: PayloadOptions): FindingItem {
-  const data = redactPaths(findingJson(f), opts) as Record<string, unknown>
+/**
+ * A finding as `aiscout scan --format json` writes it. `accepted`: the user's own acceptance of
+ * it (note, who, when, expiry), which the server lists as accepted on the device; the security
+ * team's acceptances came from the server and are not sent back.
+ */
+export function findingItem(
+  f: Finding,
+  opts: PayloadOptions,
+  accepted?: AcceptedRisk,
+): FindingItem {
+  const data = redactPaths(findingJson(f, accepted), opts) as Record<string, unknown>
   return {
     op: 'upsert',
     key: f.id,

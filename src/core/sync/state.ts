@@ -1,4 +1,5 @@
 import type { ConfigResponse } from '../../shared/sync-api'
+import { clearServerAcceptances } from '../storage/accepted-risks'
 import type { Db } from '../storage/db'
 import { installationId } from '../storage/installation-id'
 
@@ -116,5 +117,7 @@ export function resetForNewServer(db: Db): void {
     db.prepare(`DELETE FROM sync_outbox`).run()
     db.prepare(`DELETE FROM sync_acked`).run()
     db.prepare(`DELETE FROM sync_state WHERE key NOT IN ('fingerprintKeySince', 'nextSeq')`).run()
+    // Another server's security team did not accept anything on this one.
+    clearServerAcceptances(db)
   })()
 }

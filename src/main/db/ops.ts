@@ -145,7 +145,15 @@ export const OPS = {
       throw e
     }
   },
-  reopenRisk: (ctx: OpContext, findingId: string) => reopenRisk(ctx.db, findingId),
+  reopenRisk(ctx: OpContext, findingId: string): boolean {
+    try {
+      return reopenRisk(ctx.db, findingId, ctx.now())
+    } catch (e) {
+      // Accepted by the security team on the server: only they can reopen it.
+      if (e instanceof AcceptRiskError) throw new IpcFault('forbidden', e.message)
+      throw e
+    }
+  },
   getSettings: (ctx: OpContext) => settingsView(ctx),
   updateSettings(ctx: OpContext, u: SettingsUpdate): SettingsView {
     if (!isSettingsSection(u.section)) throw invalid(`unknown settings section ${u.section}`)

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { AcceptedRisk } from '../../shared/sync-api'
+import { acceptanceAt } from '../storage/acceptance'
 import { dashboardDb } from '../storage/dashboard-schema'
 import { newId, nowIso } from '../storage/ids'
 import type { Storage } from '../storage/open'
@@ -139,11 +139,8 @@ export class AlertEngine {
       const rank = RANK[r.severity] ?? 0
       if (rank < (RANK[this.config.minSeverity] ?? 3)) continue
       const data = parse(r.data)
-      if (data.accepted === true || data.status === 'accepted') continue
-      if (r.risk) {
-        const risk = parse(r.risk) as unknown as AcceptedRisk
-        if (!risk.expiresAt || Date.parse(risk.expiresAt) > now.getTime()) continue
-      }
+      // Accepted on the server by an admin or on the laptop by its user: no alert.
+      if (acceptanceAt(r.risk, data, now).source !== null) continue
       fresh.push({
         rank,
         deviceId: r.device_id,

@@ -1,12 +1,13 @@
 import { sql } from 'kysely'
 import type { SqlBool } from 'kysely'
-import type { AcceptedRisk } from '../../shared/sync-api'
 import type {
+  AcceptanceSource,
   DashboardAsset,
   DashboardFinding,
   FindingStatusFilter,
   SearchSection,
 } from '../../shared/dashboard-api'
+import { acceptanceAt } from './acceptance'
 import { dashboardDb } from './dashboard-schema'
 import { CursorError, findHolders } from './fleet'
 import type { HolderQuery } from './fleet'
@@ -105,15 +106,18 @@ export type FindingFilter = Readonly<{
   rule?: string
   deviceId?: string
   status?: FindingStatusFilter
+  /** Only findings accepted from here (with status `accepted` or `all`). */
+  source?: AcceptanceSource
   limit?: number
   after?: string
 }>
 
 /**
- * Findings across the fleet (or one device), worst first, with the device's host name and the
- * server-side accepted risk if an admin set one (a device-scoped `accepted-risk` config item).
- * Status `open` leaves out accepted ones; `accepted` is open findings with an accepted risk that
- * has not expired.
+ * Findings across the fleet (or one device), worst first, with the device's host name and both
+ * acceptances of its risk: an admin's (a device-scoped `accepted-risk` config item) and the
+ * laptop user's (reported by the device with the finding). Status `open` leaves out accepted
+ * ones; `accepted` is open findings with an acceptance that has not expired, from either side
+ * (or the one `source` names).
  */
 export async function listFindings(
   storage: Storage,
@@ -121,7 +125,6 @@ export async function listFindings(
   now: Date = new Date(),
 ): Promise<{ items: DashboardFinding[]; next?: string }> {
   const limit = Math.min(Math.max(f.limit ?? 100, 1), 500)
-  const nowIso = now.toISOString()
   const db = dashboardDb(storage)
   let q = db
     .selectFrom('device_findings as f')
@@ -172,13 +175,12 @@ export async function listFindings(
     more = rows.length > limit * 2
     for (const row of rows.slice(0, limit * 2)) {
       cursor = [row.severity_rank, row.device_id, row.finding_key]
-      const risk = row.risk ? (parse(row.risk) as unknown as AcceptedRisk) : undefined
-      const active = risk && (!risk.expiresAt || risk.expiresAt > nowIso) ? risk : undefined
       const data = parse(row.data)
-      const onDevice = data.accepted === true || data.status === 'accepted'
-      const accepted = row.status === 'open' && (active !== undefined || onDevice)
+      const acc = acceptanceAt(row.risk, data, now)
+      const accepted = row.status === 'open' && acc.source !== null
       if (status === 'open' && accepted) continue
       if (status === 'accepted' && !accepted) continue
+      if (f.source !== undefined && (!accepted || acc.source !== f.source)) continue
       items.push({
         deviceId: row.device_id,
         hostname: row.hostname,
@@ -189,8 +191,9 @@ export async function listFindings(
         ruleId: row.rule_id,
         severity: row.severity,
         status: accepted ? 'accepted' : (row.status as 'open' | 'resolved'),
-        acceptedRisk: active ?? null,
-        acceptedOnDevice: onDevice,
+        acceptedRisk: acc.server ?? null,
+        deviceAcceptance: acc.device ?? null,
+        acceptedSource: accepted ? acc.source : null,
         firstSeenAt: row.first_seen_at,
         updatedAt: row.updated_at,
         title: typeof data.title === 'string' ? data.title : row.rule_id,

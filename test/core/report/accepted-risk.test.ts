@@ -24,6 +24,7 @@ const acc: AcceptedRisk = {
   acceptedBy: 'dev',
   acceptedAt: '2026-11-20T10:00:00.000Z',
   expiresAt: '2027-02-01T00:00:00.000Z',
+  source: 'local',
 }
 const inv = arrayInventory({
   host: fx.inv.host,
@@ -53,6 +54,7 @@ describe('accepted risk in exports', () => {
       acceptedBy: 'dev',
       acceptedAt: acc.acceptedAt,
       expiresAt: acc.expiresAt,
+      source: 'local',
     })
     expect(doc.findings.filter((x) => x.accepted).length).toBe(1)
   })

@@ -10,32 +10,9 @@ import {
   reopenRisk,
 } from '../../../src/core/storage/accepted-risks'
 import { openDb } from '../../../src/core/storage/db'
-import { beginScan } from '../../../src/core/storage/inventory-store'
 import { openInventoryReader } from '../../../src/core/storage/inventory-reader'
 import type { Db } from '../../../src/core/storage/db'
-import type { NewFinding, ScanStats } from '../../../src/core/types'
-
-const host = { hostname: 'h', platform: 'linux', arch: 'x64', osRelease: '6', user: 'u' }
-const stats = { durationMs: 1 } as ScanStats
-
-function scanWith(db: Db, findings: readonly NewFinding[]): string[] {
-  const w = beginScan(db, host, ['/home/u'])
-  const ids = findings.map((f) => w.addFinding(f))
-  w.complete(stats)
-  return ids
-}
-
-const pickle: NewFinding = {
-  ruleId: 'pickle.dangerous-callable',
-  message: 'calls os.system',
-  path: '/home/u/Downloads/x.pkl',
-  callable: 'os.system',
-}
-const env: NewFinding = {
-  ruleId: 'posture.env-not-gitignored',
-  message: '.env is not ignored',
-  path: '/home/u/proj/.env',
-}
+import { env, pickle, scanWith } from '../../helpers/accepted-risk'
 
 describe('accepted risk (real SQLite file)', () => {
   const dirs: string[] = []
@@ -116,7 +93,7 @@ describe('accepted risk (real SQLite file)', () => {
     expect(() =>
       db
         .prepare(
-          `INSERT INTO accepted_risks (finding_id, rule_id, path, note, accepted_by, accepted_at) VALUES ('a','r','p',' ','u','t')`,
+          `INSERT INTO local_accepted_risks (finding_id, rule_id, path, note, accepted_by, accepted_at) VALUES ('a','r','p',' ','u','t')`,
         )
         .run(),
     ).toThrow(/CHECK/)

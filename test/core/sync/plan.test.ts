@@ -30,6 +30,7 @@ function inventory(assets: Record<string, number>): CurrentInventory {
     heldBack: 0,
     stale: false,
     options: { uploadPaths: 'full', home: '/x' },
+    accepted: new Map(),
     scan: { id: 's', startedAt: '', status: 'complete', roots: [], stats: {} as never },
     items: () => items,
   }

@@ -166,6 +166,9 @@ describe('alerts to a Slack webhook and a Standard Webhooks receiver', () => {
     const changed = upsert(
       findingUpsert('f:pickle1', 'model:evil', 'critical', 'pickle.dangerous-callable'),
     )
+    const laptopAccepted = upsert(
+      findingUpsert('f:laptop', 'model:third', 'critical', 'pickle.dangerous-callable'),
+    )
     await s.send(
       token,
       '/inventory',
@@ -175,6 +178,19 @@ describe('alerts to a Slack webhook and a Standard Webhooks receiver', () => {
         [
           { ...changed, hash: 'f'.repeat(64), data: { ...changed.data, message: 'changed' } },
           findingUpsert('f:new', 'model:other', 'critical', 'pickle.other'),
+          // Accepted on the laptop by its user before it was ever sent.
+          {
+            ...laptopAccepted,
+            hash: 'e'.repeat(64),
+            data: {
+              ...laptopAccepted.data,
+              accepted: {
+                note: 'my sandbox',
+                acceptedBy: 'dev',
+                acceptedAt: new Date().toISOString(),
+              },
+            },
+          },
         ],
       ),
     )

@@ -24,6 +24,19 @@ export function createChangeRecorder(db: Db, scanId: string): ChangeRecorder {
   }
 }
 
+/**
+ * Records an edit of a finding made outside a scan (the user accepting or reopening its risk) as
+ * a `changed` row, so change-log readers pick the finding up once: the sync client sends it again
+ * with its acceptance; notifications and "new since" ignore `changed`. The row is filed under the
+ * latest scan (compaction ages rows by their scan), or `edit` before any scan.
+ */
+export function recordFindingEdit(db: Db, findingId: string): void {
+  db.prepare(
+    `INSERT INTO changes (scan_id, entity, key, change)
+     VALUES (coalesce((SELECT id FROM scans ORDER BY started_at DESC, rowid DESC LIMIT 1), 'edit'), 'finding', ?, 'changed')`,
+  ).run(findingId)
+}
+
 /** The highest sequence number the log ever gave (0 when none): AUTOINCREMENT's own counter. */
 export function maxChangeSeq(db: Db): number {
   const row = db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'changes'`).get() as

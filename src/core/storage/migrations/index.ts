@@ -7,6 +7,7 @@ import { M0055_QUERY_INDEXES } from './0055-query-indexes'
 import { M0056_QUERY_SUMMARY } from './0056-query-summary'
 import { M0060_ACCEPTED_RISK_SETTINGS } from './0060-accepted-risk-settings'
 import { M0070_SYNC } from './0070-sync'
+import { M0085_SERVER_ACCEPTED_RISK } from './0085-server-accepted-risk'
 import { M0095_APP_QUERY_INDEXES } from './0095-app-query-indexes'
 import type { Migration } from './types'
 
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   M0056_QUERY_SUMMARY,
   M0060_ACCEPTED_RISK_SETTINGS,
   M0070_SYNC,
+  M0085_SERVER_ACCEPTED_RISK,
   M0095_APP_QUERY_INDEXES,
 ]
 

@@ -6,7 +6,12 @@ import { href } from '../lib/router'
 import { ErrorLine, Mono, SeverityBadge, When } from './common'
 
 function StatusTag({ f }: { f: DashboardFinding }) {
-  if (f.status === 'accepted') return <span className="tag accent">Accepted</span>
+  if (f.status === 'accepted')
+    return (
+      <span className="tag accent">
+        Accepted{f.acceptedSource === 'device' ? ' on laptop' : ' on server'}
+      </span>
+    )
   if (f.status === 'resolved') return <span className="tag ok">Resolved</span>
   return <span className="tag">Open</span>
 }
@@ -87,16 +92,12 @@ export function FindingPane({
         </section>
       ) : null}
       {f.acceptedRisk ? (
-        <section>
-          <strong>Risk accepted</strong> by {f.acceptedRisk.acceptedBy}{' '}
+        <section data-testid="server-acceptance">
+          <strong>Risk accepted on the server</strong> by {f.acceptedRisk.acceptedBy}{' '}
           <When iso={f.acceptedRisk.acceptedAt} />
-          {f.acceptedRisk.expiresAt ? (
-            <>
-              , until{' '}
-              <span title={f.acceptedRisk.expiresAt}>{f.acceptedRisk.expiresAt.slice(0, 10)}</span>
-            </>
-          ) : null}
+          <Until iso={f.acceptedRisk.expiresAt} />
           <p className="prose">{f.acceptedRisk.note}</p>
+          <p className="muted small">Sent to the laptop in its config; shown there as accepted.</p>
           {canAdmin ? (
             <button
               disabled={busy}
@@ -106,12 +107,24 @@ export function FindingPane({
                 )
               }
             >
-              Withdraw acceptance
+              Reopen
             </button>
           ) : null}
         </section>
-      ) : f.acceptedOnDevice ? (
-        <section className="muted">Accepted by the laptop's user.</section>
+      ) : null}
+      {f.deviceAcceptance ? (
+        <section data-testid="device-acceptance">
+          <strong>
+            {lapsed(f.deviceAcceptance.expiresAt)
+              ? 'Accepted on the laptop (expired)'
+              : 'Risk accepted on the laptop'}
+          </strong>{' '}
+          by {f.deviceAcceptance.acceptedBy || "the laptop's user"}{' '}
+          <When iso={f.deviceAcceptance.acceptedAt} />
+          <Until iso={f.deviceAcceptance.expiresAt} />
+          <p className="prose">{f.deviceAcceptance.note}</p>
+          <p className="muted small">Set on the laptop: only its user can reopen it there.</p>
+        </section>
       ) : null}
       {canAdmin && f.status === 'open' ? (
         <section>
@@ -147,6 +160,19 @@ export function FindingPane({
     </aside>
   )
 }
+
+/** ", until 2027-03-01" for an acceptance with an expiry. */
+function Until({ iso }: { iso: string | undefined }) {
+  if (!iso) return null
+  return (
+    <>
+      , until <span title={iso}>{iso.slice(0, 10)}</span>
+    </>
+  )
+}
+
+const lapsed = (iso: string | undefined): boolean =>
+  iso !== undefined && Date.parse(iso) <= Date.now()
 
 function Fact({ k, v }: { k: string; v: string }) {
   return (

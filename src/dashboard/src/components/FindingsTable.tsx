@@ -36,6 +36,7 @@ export function FindingsTable({
       rows={rows}
       columns={columns}
       rowKey={findingKey}
+      rowIdPrefix="finding-"
       selected={selected}
       onOpen={onOpen}
       empty="No findings match."

@@ -19,6 +19,8 @@ export function Findings({ route, canAdmin }: { route: Route; canAdmin: boolean 
   const rule = route.query.get('rule') ?? ''
   const device = route.query.get('device') ?? ''
   const status = (route.query.get('status') ?? 'open') as FindingStatusFilter
+  // Where the risk was accepted (server or device); only meaningful with accepted findings.
+  const source = status === 'accepted' || status === 'all' ? (route.query.get('source') ?? '') : ''
   const [after, setAfter] = useState<string[]>([])
   // The selected finding is kept as data: accepting its risk moves it out of the Open list, and
   // the pane still shows it (fetched again) with the acceptance.
@@ -27,12 +29,12 @@ export function Findings({ route, canAdmin }: { route: Route; canAdmin: boolean 
   const { data, error, reload } = useLoad(
     () =>
       fleet.get<FindingsPage>(
-        `/findings${qs({ severity, rule, device, status, after: cursor, limit: 100 })}`,
+        `/findings${qs({ severity, rule, device, status, source, after: cursor, limit: 100 })}`,
       ),
-    `${severity}|${rule}|${device}|${status}|${cursor ?? ''}`,
+    `${severity}|${rule}|${device}|${status}|${source}|${cursor ?? ''}`,
   )
   const set = (k: string, v: string) => {
-    const q: Record<string, string> = { severity, rule, device, status }
+    const q: Record<string, string> = { severity, rule, device, status, source }
     q[k] = v
     setAfter([])
     navigate('/findings', q)
@@ -81,6 +83,20 @@ export function Findings({ route, canAdmin }: { route: Route; canAdmin: boolean 
             ))}
           </select>
         </label>
+        {status === 'accepted' || status === 'all' ? (
+          <label>
+            Accepted
+            <select
+              value={source}
+              onChange={(e) => set('source', e.target.value)}
+              aria-label="Accepted where"
+            >
+              <option value="">Anywhere</option>
+              <option value="server">On the server</option>
+              <option value="device">On the laptop</option>
+            </select>
+          </label>
+        ) : null}
         <label>
           Rule
           <input

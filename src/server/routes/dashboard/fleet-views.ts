@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
-import { FINDING_STATUS_FILTERS } from '../../../shared/dashboard-api'
+import { ACCEPTANCE_SOURCES, FINDING_STATUS_FILTERS } from '../../../shared/dashboard-api'
 import { SEVERITY_NAMES } from '../../../shared/sync-api'
 import type { AppContext } from '../../app'
 import { HttpError } from '../../plugins/errors'
@@ -83,6 +83,7 @@ export const fleetViewRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
             rule: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
             device: Type.Optional(Type.String({ pattern: DeviceIdPattern })),
             status: Type.Optional(Type.Enum(FINDING_STATUS_FILTERS)),
+            source: Type.Optional(Type.Enum(ACCEPTANCE_SOURCES)),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
             after: Cursor,
           },
@@ -98,6 +99,7 @@ export const fleetViewRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
           rule: q.rule,
           deviceId: q.device,
           status: q.status,
+          source: q.source,
           limit: q.limit,
           after: q.after,
         }),

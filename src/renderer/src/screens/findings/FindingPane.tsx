@@ -83,6 +83,9 @@ export function FindingPane({ id, onClose }: { id: string; onClose(): void }) {
 }
 
 function FindingBody({ d, onAccept }: { d: FindingDetail; onAccept(): void }) {
+  // Accepted by the security team on the server: the laptop cannot reopen it (the next config
+  // would bring it back), so the pane says who to ask instead of offering Reopen.
+  const managed = d.acceptance?.source === 'server' && !d.acceptance.expired
   const f = d.finding
   const a = d.asset
   const isKey = a?.kind === 'secret'
@@ -193,10 +196,17 @@ function FindingBody({ d, onAccept }: { d: FindingDetail; onAccept(): void }) {
       </section>
       {d.acceptance && (
         <section className="pane-section" aria-labelledby="acc-h" data-testid="acceptance">
-          <h3 id="acc-h">{d.acceptance.expired ? 'Acceptance expired' : 'Risk accepted'}</h3>
+          <h3 id="acc-h">
+            {d.acceptance.expired
+              ? 'Acceptance expired'
+              : d.acceptance.source === 'server'
+                ? 'Accepted by your security team'
+                : 'Risk accepted'}
+          </h3>
           <div className={`callout${d.acceptance.expired ? ' warn' : ''}`}>
             <p className="acc-note">“{d.acceptance.note}”</p>
             <p className="muted">
+              {d.acceptance.source === 'server' ? 'security team: ' : ''}
               {d.acceptance.acceptedBy},{' '}
               <span title={exactTime(d.acceptance.acceptedAt)}>
                 {exactTime(d.acceptance.acceptedAt)}
@@ -205,8 +215,15 @@ function FindingBody({ d, onAccept }: { d: FindingDetail; onAccept(): void }) {
                 ? d.acceptance.expired
                   ? ` · expired ${exactTime(d.acceptance.expiresAt)}: the finding counts as open again`
                   : ` · until ${exactTime(d.acceptance.expiresAt)}`
-                : ' · until reopened'}
+                : d.acceptance.source === 'server'
+                  ? ' · no expiry'
+                  : ' · until reopened'}
             </p>
+            {d.acceptance.source === 'server' && !d.acceptance.expired && (
+              <p className="muted" data-testid="server-accepted">
+                Set on the AI Scout server: to reopen it, ask your security team.
+              </p>
+            )}
           </div>
         </section>
       )}
@@ -227,7 +244,7 @@ function FindingBody({ d, onAccept }: { d: FindingDetail; onAccept(): void }) {
       )}
       <section className="pane-section" aria-label="Actions">
         <div className="actions">
-          {f.state === 'accepted' || (d.acceptance && !d.acceptance.expired) ? (
+          {managed ? null : f.state === 'accepted' || (d.acceptance && !d.acceptance.expired) ? (
             <Button
               icon="undo"
               small
