@@ -8,6 +8,7 @@ import { mergeFull } from './fast'
 import type { Coverage } from './general'
 import { mergeGeneral } from './general'
 import { createChangeRecorder, maxChangeSeq, readDelta } from './log'
+import { refreshPolicyFindings } from '../../policy/store'
 
 /**
  * What a commit covers: a full scan covers every unit; a scoped one the units it ran plus every
@@ -117,6 +118,8 @@ export function commitScan(
       mergeFull(db, scanId, stage, computeDerived)
     } else mergeGeneral(db, scanId, stage, log, cov, computeDerived)
     applyDerivedFindings(db, scanId, log, computeDerived())
+    // Fleet policies judge the merged inventory (src/core/policy), in the same transaction.
+    refreshPolicyFindings(db, scanId, log)
 
     // Where the covered units claimed and read paths now.
     if (scope.full && skipUnits.size === 0 && skipTrees.length === 0) {
