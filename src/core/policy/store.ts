@@ -1,5 +1,4 @@
 import { statSync } from 'node:fs'
-import { readSettings } from '../settings/store'
 import type { Db } from '../storage/db'
 import type { ChangeRecorder } from '../storage/merge/log'
 import { createChangeRecorder, maxChangeSeq, readDelta } from '../storage/merge/log'
@@ -47,10 +46,24 @@ export function recordPolicyFacts(db: Db, facts: StoredFacts): void {
   ).run(FACTS_KEY, JSON.stringify(next))
 }
 
+/**
+ * The scan section's `hash` (src/shared/settings.ts; on unless saved off). Read here rather than
+ * through src/core/settings, which sits above this layer; a malformed row counts as the default.
+ */
+function hashSetting(db: Db): boolean {
+  const row = db.prepare(`SELECT value FROM app_settings WHERE section = 'scan'`).get() as
+    { value: string } | undefined
+  try {
+    return (JSON.parse(row?.value ?? '{}') as { hash?: unknown }).hash !== false
+  } catch {
+    return true
+  }
+}
+
 /** Hashing: the stored scan setting and the last recorded run; watcher: as the app reported it. */
 export function policyFacts(db: Db): PolicyFacts {
   const f = storedFacts(db)
-  const hashing = readSettings(db).scan.hash && f.hashing !== false
+  const hashing = hashSetting(db) && f.hashing !== false
   return { hashing, ...(f.watcher !== undefined ? { watcher: f.watcher } : {}) }
 }
 

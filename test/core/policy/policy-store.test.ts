@@ -69,7 +69,7 @@ describe('policy findings in the inventory', () => {
       severity: 'critical',
       title: 'Model format not allowed by policy: No pickle models',
     })
-    expect(delta.findings.opened.sort()).toEqual(found.map((f) => f.id).sort())
+    expect([...delta.findings.opened].sort()).toEqual(found.map((f) => f.id).sort())
 
     // They are findings like any other: the inventory reader (exports, JSON, the app) lists them.
     const ids = [...openInventoryReader(db).findings()].map((f) => f.id)
