@@ -119,23 +119,25 @@ export function Policies({ canAdmin }: { canAdmin: boolean }) {
                     <When iso={p.updatedAt} />
                   </td>
                   {canAdmin ? (
-                    <td className="row-actions">
-                      <button onClick={() => setEditing({ id: p.id, draft: draftOf(p) })}>
-                        Edit
-                      </button>
-                      <button
-                        onClick={() =>
-                          void act(() =>
-                            fleet.post(`/policies/${p.id}/enabled`, { enabled: !p.enabled }),
-                          )
-                        }
-                        aria-label={`${p.enabled ? 'Turn off' : 'Turn on'} ${p.name}`}
-                      >
-                        {p.enabled ? 'Turn off' : 'Turn on'}
-                      </button>
-                      <button className="danger" onClick={() => remove(p)}>
-                        Delete
-                      </button>
+                    <td>
+                      <div className="row-actions">
+                        <button onClick={() => setEditing({ id: p.id, draft: draftOf(p) })}>
+                          Edit
+                        </button>
+                        <button
+                          onClick={() =>
+                            void act(() =>
+                              fleet.post(`/policies/${p.id}/enabled`, { enabled: !p.enabled }),
+                            )
+                          }
+                          aria-label={`${p.enabled ? 'Turn off' : 'Turn on'} ${p.name}`}
+                        >
+                          {p.enabled ? 'Turn off' : 'Turn on'}
+                        </button>
+                        <button className="danger" onClick={() => remove(p)}>
+                          Delete
+                        </button>
+                      </div>
                     </td>
                   ) : null}
                 </tr>
@@ -205,6 +207,7 @@ function PolicyForm({
         <label>
           Name
           <input
+            aria-label="Name"
             value={d.name}
             onChange={(e) => set('name', e.target.value)}
             maxLength={256}
@@ -215,6 +218,7 @@ function PolicyForm({
         <label>
           Type
           <select
+            aria-label="Type"
             value={d.type}
             onChange={(e) => set('type', e.target.value as PolicyType)}
             disabled={Boolean(id)}
@@ -228,7 +232,11 @@ function PolicyForm({
         </label>
         <label>
           Severity
-          <select value={d.severity} onChange={(e) => set('severity', e.target.value)}>
+          <select
+            aria-label="Severity"
+            value={d.severity}
+            onChange={(e) => set('severity', e.target.value)}
+          >
             <option value="">Rule default</option>
             {[...SEVERITY_NAMES].reverse().map((s) => (
               <option key={s} value={s}>
@@ -240,6 +248,7 @@ function PolicyForm({
         <label>
           Applies to
           <select
+            aria-label="Applies to"
             value={d.scope}
             onChange={(e) => set('scope', e.target.value as PolicyDraft['scope'])}
             disabled={Boolean(id)}
@@ -253,6 +262,7 @@ function PolicyForm({
           <label>
             {d.scope === 'team' ? 'Team name' : 'Device id'}
             <input
+              aria-label={d.scope === 'team' ? 'Team name' : 'Device id'}
               value={d.scopeValue}
               onChange={(e) => set('scopeValue', e.target.value)}
               disabled={Boolean(id)}
@@ -266,6 +276,7 @@ function PolicyForm({
           <label>
             Mode
             <select
+              aria-label="Mode"
               value={d.mode}
               onChange={(e) => set('mode', e.target.value as PolicyDraft['mode'])}
             >
@@ -278,6 +289,7 @@ function PolicyForm({
           <label className="grow">
             {hint.label}
             <input
+              aria-label={hint.label}
               value={d.items}
               onChange={(e) => set('items', e.target.value)}
               placeholder={hint.placeholder}
@@ -328,6 +340,7 @@ function PolicyForm({
           <label>
             Most permissive mode (octal)
             <input
+              aria-label="Most permissive mode (octal)"
               value={d.maxMode}
               onChange={(e) => set('maxMode', e.target.value)}
               inputMode="numeric"
