@@ -123,7 +123,11 @@ describe.skipIf(!HAS_CHROMIUM)('fleet policies in the dashboard', () => {
     const form = page.getByRole('form', { name: 'New policy' })
     await form.waitFor()
     await page.keyboard.type('No pickle models')
-    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('INPUT')
+    expect(
+      await page.evaluate(
+        'document.activeElement && document.activeElement.getAttribute("aria-label")',
+      ),
+    ).toBe('Name')
     await form.getByLabel('Severity', { exact: true }).selectOption('critical')
     await form.getByLabel('Formats', { exact: true }).fill('pickle, safetensor')
     await form.getByLabel('Formats', { exact: true }).press('Enter')
