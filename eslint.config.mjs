@@ -63,8 +63,8 @@ const CORE_LAYERS = [
     ['src/core/scanners/**', 'src/core/secrets/**', 'src/core/storage/**', 'src/core/inventory.ts'],
   ],
   [
-    'core: discovery, report, query',
-    ['src/core/discovery/**', 'src/core/report/**', 'src/core/query/**'],
+    'core: discovery, report, query, policy',
+    ['src/core/discovery/**', 'src/core/report/**', 'src/core/query/**', 'src/core/policy/**'],
   ],
   ['core: engine', ['src/core/engine/**']],
   ['core: watch', ['src/core/watch/**']],
@@ -81,7 +81,7 @@ const coreRule = (layer, allow, message) => [
   },
 ]
 const CORE_ORDER =
-  'core imports only core and the data types in src/shared, never a shell; inside core a layer imports its own or lower ones (types, util < rules < scanners, secrets, storage < discovery, report, query < engine < watch < sync < index).'
+  'core imports only core and the data types in src/shared, never a shell; inside core a layer imports its own or lower ones (types, util < rules < scanners, secrets, storage < discovery, report, query, policy < engine < watch < sync < index).'
 const noExt = (g) => g.replace(/\.ts$/, '')
 const LAYER_RULES = [
   { plugins: { layers } },

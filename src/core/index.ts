@@ -67,6 +67,11 @@ export { createSecretScanner, createSecretsPass, secretFileKind } from './secret
 export { writeReport, REPORT_FORMATS, isReportFormat, CycloneDxValidationError } from './report'
 export type { ReportFormat, ReportOptions } from './report'
 
+// --- Fleet policies ------------------------------------------------------------------------
+
+/** Policies pushed by the server, evaluated on this device into findings (src/core/policy). */
+export * from './policy'
+
 // --- Sync with the central server ----------------------------------------------------------
 
 /** The sync client: outbox, planner, enrollment (src/core/sync; used by the CLI and the app). */

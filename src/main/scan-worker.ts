@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs'
 import { join } from 'node:path'
 import { parentPort, workerData } from 'node:worker_threads'
-import { openDb, readSettings, scan, scanOptionsFromSettings } from '../core'
+import { openDb, readSettings, recordPolicyFacts, scan, scanOptionsFromSettings } from '../core'
 import type { WorkerControl, WorkerMessage, WorkerRequest } from './worker-protocol'
 
 /**
@@ -20,6 +20,8 @@ async function run(req: WorkerRequest): Promise<void> {
   try {
     db = openDb(req.dbPath, { nativeBinding: req.nativeBinding })
     const opts = scanOptionsFromSettings(readSettings(db))
+    // What the scan-settings policy reads: this device's full scans hash per the setting.
+    if (!req.paths) recordPolicyFacts(db, { hashing: opts.hash })
     // A saved root that is gone (unmounted disk, deleted folder) is reported, not fatal.
     const missingRoots = opts.roots.filter((r) => !isDir(r))
     post({ type: 'started', missingRoots })

@@ -5,6 +5,7 @@ import {
   hasFullScan,
   isExpired,
   openDb,
+  recordPolicyFacts,
   scan,
   storedAcceptance,
 } from '../core'
@@ -195,6 +196,8 @@ export function createWatcherRuntime(deps: RuntimeDeps): WatcherRuntime {
       config = c
       try {
         db = openDb(c.dbPath, { nativeBinding: c.nativeBinding })
+        // The scan-settings policy ("watcher on") reads this.
+        recordPolicyFacts(db, { watcher: true })
         // The watcher plans from a full scan: run one first on a new inventory.
         if (!hasFullScan(db)) await api.fullScan()
         notify()

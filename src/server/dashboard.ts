@@ -12,6 +12,7 @@ import type { AlertEngineOptions } from './alerts/engine'
 import { alertRoutes } from './routes/dashboard/alerts'
 import { auditRoutes } from './routes/dashboard/audit'
 import { fleetViewRoutes } from './routes/dashboard/fleet-views'
+import { policyRoutes } from './routes/dashboard/policies'
 import { riskRoutes } from './routes/dashboard/risk'
 import { sessionRoutes } from './routes/dashboard/session'
 import { audit } from './storage/audit'
@@ -106,6 +107,7 @@ export function dashboardPlugin(opts: DashboardPluginOptions = {}): FastifyPlugi
       async (scope) => {
         await scope.register(fleetViewRoutes, ctx)
         await scope.register(riskRoutes, ctx)
+        await scope.register(policyRoutes, ctx)
         await scope.register(auditRoutes, ctx)
         await scope.register(alertRoutes, { ...ctx, engine })
       },

@@ -177,4 +177,11 @@ export type NotifierInfo = Readonly<{
   enabled: boolean
 }>
 
-export type PolicyEntry = Policy
+/** Where a policy applies: the whole organisation, one team, or one device. */
+export type PolicyScope =
+  | Readonly<{ kind: 'org' }>
+  | Readonly<{ kind: 'team'; team: string }>
+  | Readonly<{ kind: 'device'; deviceId: string; hostname: string | null }>
+
+/** A policy as `GET /policies` lists it: the pushed policy, where it applies, when it changed. */
+export type PolicyEntry = Policy & Readonly<{ scope: PolicyScope; updatedAt: string }>

@@ -154,8 +154,10 @@ export const SyncSettings = Type.Object({
 export type SyncSettings = Type.Static<typeof SyncSettings>
 
 /**
- * A policy pushed to devices and evaluated there; results come back as findings. The body of a
- * policy (`rule`) is defined by the policy engine (issue 20); the server stores and ships it.
+ * A policy pushed to devices and evaluated there; results come back as findings. `rule` is one of
+ * the types in src/shared/policy.ts (docs/policies.md): the server validates it before storing it,
+ * and the device checks it again, so it stays an open record here (a newer server's type must
+ * reach an older device as a reportable policy, not fail the whole config).
  */
 export const Policy = Type.Object({
   id: Text(128, 1),

@@ -7,6 +7,7 @@ import {
   deltaRecords,
   openInventoryReader,
   readSettings,
+  recordPolicyFacts,
   scan,
   scanOptionsFromSettings,
   ScopeError,
@@ -73,6 +74,9 @@ export async function runScan(argv: readonly string[], io: Io): Promise<number> 
       scanSource: flags['scan-source'] === true,
       identifyServers: flags['identify-servers'] === true,
     })
+    // The scan-settings policy judges whether this device hashes model files (a full scan only:
+    // a scoped rescan says nothing about the device's setting).
+    if (scope.kind === 'full') recordPolicyFacts(db, { hashing: opts.hash })
     const scanRoots = opts.roots.filter((r) => {
       if (isDir(r)) return true
       io.stderr.write(`aiscout: saved scan root ${r} is not a directory any more; skipped\n`)

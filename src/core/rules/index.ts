@@ -5,6 +5,7 @@ import { ENGINE_RULES } from './engine-rules'
 import { FORMAT_RULES } from './format-rules'
 import { MODEL_COMMON_RULES } from './model-rules'
 import { PICKLE_RULES } from './pickle-rules'
+import { POLICY_RULES } from './policy-rules'
 import { REPO_RULES } from './repo-rules'
 import { SECRET_RULES } from './secret-rules'
 import type { Rule } from './types'
@@ -23,6 +24,7 @@ export const RULES: readonly Rule[] = [
   ...DISCOVERY_STORES_RULES,
   ...DISCOVERY_SYSTEM_RULES,
   ...DISCOVERY_TOOLS_RULES,
+  ...POLICY_RULES,
 ]
 
 const BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.id, r]))

@@ -76,7 +76,7 @@ export function beginScan(
       if (!finished) stage.cover(origin)
     },
     counts: stage.counts,
-    complete(stats) {
+    complete(stats, derive) {
       if (finished) throw new Error(`scan ${scanId} has already ended`)
       stage.flush()
       let recorded = stats
@@ -91,6 +91,7 @@ export function beginScan(
           scanId,
           seq,
           stage,
+          derive,
           scope:
             scope.kind === 'full'
               ? { full: true }

@@ -1,4 +1,5 @@
 import type { NewAsset, NewFinding, ScanDelta, ScanStats, SkippedEntry } from '../types'
+import type { CommitDerive } from './merge'
 
 /**
  * A unit of work of a scan: one locator run (`locator:ollama`), the analyses of one crawled file
@@ -45,7 +46,10 @@ export type InventoryWriter = Readonly<{
    * and the stats as recorded: for a full scan, `assets` and `findings` are the inventory's
    * present assets and open findings afterwards.
    */
-  complete(stats: ScanStats): Readonly<{ delta: ScanDelta; stats: ScanStats }>
+  complete(
+    stats: ScanStats,
+    derive?: CommitDerive,
+  ): Readonly<{ delta: ScanDelta; stats: ScanStats }>
   /** Records the scan as failed/interrupted; the inventory stays as it was. */
   abort(status: 'interrupted' | 'failed', error?: string): void
 }>

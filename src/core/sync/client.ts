@@ -7,6 +7,7 @@ import type {
   TokenResponse,
 } from '../../shared/sync-api'
 import { AGENT_API_PREFIX } from '../../shared/sync-api'
+import { reevaluatePolicies } from '../policy/store'
 import type { Db } from '../storage/db'
 import { storeConfig } from './config'
 import { deviceFacts } from './device'
@@ -297,6 +298,8 @@ export async function syncNow(db: Db, opts: SyncOptions): Promise<SyncOutcome> {
     if (cfg.kind === 'ok') {
       const c = cfg.body as ConfigResponse
       storeConfig(db, c)
+      // Policies in the new config judge the inventory now, so this sync reports the result.
+      reevaluatePolicies(db)
       handleDirective(c)
     }
     // The server is out of reach: what changed is still queued (with the config known so far),

@@ -12,6 +12,7 @@ import { Devices } from './screens/Devices'
 import { EnrollSecrets } from './screens/EnrollSecrets'
 import { Findings } from './screens/Findings'
 import { Overview } from './screens/Overview'
+import { Policies } from './screens/Policies'
 import { Search } from './screens/Search'
 import { SignIn } from './screens/SignIn'
 
@@ -20,6 +21,7 @@ const NAV = [
   { path: 'devices', label: 'Devices' },
   { path: 'findings', label: 'Findings' },
   { path: 'search', label: 'Fleet search' },
+  { path: 'policies', label: 'Policies' },
   { path: 'secrets', label: 'Enroll secrets', admin: true },
   { path: 'alerts', label: 'Alerts', admin: true },
   { path: 'audit', label: 'Audit log', admin: true },
@@ -66,6 +68,9 @@ export function App() {
       break
     case 'search':
       screen = <Search route={route} />
+      break
+    case 'policies':
+      screen = <Policies canAdmin={canAdmin} />
       break
     case 'secrets':
       screen = canAdmin ? <EnrollSecrets /> : <Denied />

@@ -7,7 +7,8 @@ import type { AlertsConfig } from './config'
 import type { AlertBatch, AlertFinding, Notifier } from './notifier'
 
 /**
- * Alerts on transitions only: a finding at or above the minimum severity that became open since
+ * Alerts on transitions only: a finding at or above the minimum severity (or any fleet-policy
+ * violation) that became open since
  * the last pass (new, or back after it resolved), on a device that is not revoked, and not
  * accepted (by an admin on the server or by the laptop's user). Each is notified once: a row in
  * alert_notified holds it until it resolves. The new findings of a pass are grouped by rule, one
@@ -22,6 +23,9 @@ export type AlertEngineOptions = Readonly<{
   settleMs?: number
   now?: () => Date
 }>
+
+/** Findings of fleet policies (src/core/policy): alerted below the minimum severity too. */
+const POLICY_RULE_PREFIX = 'policy.'
 
 const RANK: Readonly<Record<string, number>> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 }
 const PAGE = 5000
@@ -137,7 +141,9 @@ export class AlertEngine {
     for (const r of rows) {
       if (r.status !== 'open' || r.notified_at !== null || r.revoked_at !== null) continue
       const rank = RANK[r.severity] ?? 0
-      if (rank < (RANK[this.config.minSeverity] ?? 3)) continue
+      // A policy violation is an alert whatever its severity: the admin asked to be told.
+      if (rank < (RANK[this.config.minSeverity] ?? 3) && !r.rule_id.startsWith(POLICY_RULE_PREFIX))
+        continue
       const data = parse(r.data)
       // Accepted on the server by an admin or on the laptop by its user: no alert.
       if (acceptanceAt(r.risk, data, now).source !== null) continue

@@ -285,6 +285,46 @@ describe('alerts to a Slack webhook and a Standard Webhooks receiver', () => {
       error: 'no answer within 500 ms',
     })
   })
+
+  it('policy violations: alerted below the minimum severity, once per finding key, one batch per rule', async () => {
+    const key = (n: number) => `pol-${n}-${randomUUID()}`
+    const keys = [key(1), key(2)]
+    await s.send(
+      token,
+      '/inventory',
+      delta(
+        seq++,
+        [],
+        [
+          findingUpsert(keys[0]!, 'model:evil', 'medium', 'policy.model-format'),
+          findingUpsert(keys[1]!, 'model:other', 'low', 'policy.model-format'),
+          findingUpsert(key(3), 'model:other', 'medium', 'engine.extension-mismatch'),
+        ],
+      ),
+    )
+    await sleep(5)
+    expect(await s.app.alertEngine!.tick()).toMatchObject({ batches: 1, findings: 2 })
+    const hook = rx.at('/hook').map((h) => JSON.parse(h.body))
+    expect(hook).toHaveLength(1)
+    expect(hook[0].data.rule_id).toBe('policy.model-format')
+    expect(hook[0].data.findings.map((f: { findingKey: string }) => f.findingKey).sort()).toEqual(
+      [...keys].sort(),
+    )
+    // The same violation reported again by the next sync is not a new alert.
+    rx.received = []
+    await s.send(
+      token,
+      '/inventory',
+      delta(
+        seq++,
+        [],
+        [at(findingUpsert(keys[0]!, 'model:evil', 'medium', 'policy.model-format'), '~/x')],
+      ),
+    )
+    await sleep(5)
+    expect((await s.app.alertEngine!.tick()).deliveries).toBe(0)
+    expect(rx.received).toEqual([])
+  })
 })
 
 describe('alerts disabled', () => {

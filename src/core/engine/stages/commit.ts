@@ -1,3 +1,4 @@
+import { refreshPolicyFindings } from '../../policy/store'
 import type { ScanSession, ScanSummary } from '../session'
 
 const EMPTY_DELTA: ScanSummary['delta'] = {
@@ -25,7 +26,8 @@ export function commit(s: ScanSession): ScanSummary {
   stats.findings = c.findings
   stats.skipped = c.skipped
   stats.durationMs = Date.now() - s.t0
-  const done = writer.complete(stats)
+  // Fleet policies judge the merged inventory inside the commit (src/core/policy).
+  const done = writer.complete(stats, refreshPolicyFindings)
   s.setPhase('done')
   s.progress(true)
   return { ...base, stats: done.stats, status: 'complete', delta: done.delta }

@@ -8,6 +8,7 @@ import { mergeFull } from './fast'
 import type { Coverage } from './general'
 import { mergeGeneral } from './general'
 import { createChangeRecorder, maxChangeSeq, readDelta } from './log'
+import type { ChangeRecorder } from './log'
 
 /**
  * What a commit covers: a full scan covers every unit; a scoped one the units it ran plus every
@@ -40,6 +41,9 @@ function isAtOrUnder(path: string, root: string): boolean {
   return path === base || path.startsWith(base + sep)
 }
 
+/** Runs inside a commit's transaction after the merge; records its changes through `log`. */
+export type CommitDerive = (db: Db, scanId: string, log: ChangeRecorder) => void
+
 export type CommitResult = Readonly<{ delta: ScanDelta; superseded: boolean }>
 
 /**
@@ -53,6 +57,8 @@ export function commitScan(
     seq: number
     stage: StageWriter
     scope: CommitScope
+    /** Findings derived from the merged inventory by a higher layer (src/core/policy). */
+    derive?: CommitDerive
     /** Writes the scan row's final state inside the commit; full scans get the inventory's counts. */
     finish(counts?: Readonly<{ assets: number; findings: number }>): void
   }>,
@@ -117,6 +123,9 @@ export function commitScan(
       mergeFull(db, scanId, stage, computeDerived)
     } else mergeGeneral(db, scanId, stage, log, cov, computeDerived)
     applyDerivedFindings(db, scanId, log, computeDerived())
+    // What layers above storage derive from the merged inventory (fleet policies), in this
+    // same transaction and change log.
+    args.derive?.(db, scanId, log)
 
     // Where the covered units claimed and read paths now.
     if (scope.full && skipUnits.size === 0 && skipTrees.length === 0) {

@@ -55,6 +55,8 @@ async function request<T>(url: string, method: string, body?: unknown): Promise<
 export const fleet = {
   get: <T>(path: string) => request<T>(`${FLEET_API_PREFIX}${path}`, 'GET'),
   post: <T>(path: string, body?: unknown) => request<T>(`${FLEET_API_PREFIX}${path}`, 'POST', body),
+  put: <T>(path: string, body: unknown) => request<T>(`${FLEET_API_PREFIX}${path}`, 'PUT', body),
+  del: <T>(path: string) => request<T>(`${FLEET_API_PREFIX}${path}`, 'DELETE'),
 }
 
 export const session = {
