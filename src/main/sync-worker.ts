@@ -36,7 +36,8 @@ async function run(job: SyncJob): Promise<void> {
       ...(job.retry ? { retry: job.retry } : {}),
       ...(job.enrollOnly ? { enrollOnly: true } : {}),
       onEvent: (event) => {
-        if (event.type === 'enrolled') writeSyncState(opened, { enrolledAt: new Date().toISOString() })
+        if (event.type === 'enrolled')
+          writeSyncState(opened, { enrolledAt: new Date().toISOString() })
         post({ type: 'event', event })
       },
     })

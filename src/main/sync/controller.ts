@@ -1,13 +1,7 @@
 import { Worker } from 'node:worker_threads'
 import { normalizeServerUrl } from '../../core'
 import type { RetryPolicy, SyncOutcome, TokenStore } from '../../core'
-import type {
-  AppStatus,
-  IpcHandlers,
-  SyncAttempt,
-  SyncTrigger,
-  SyncView,
-} from '../../shared/ipc'
+import type { AppStatus, IpcHandlers, SyncAttempt, SyncTrigger, SyncView } from '../../shared/ipc'
 import type { DbClient } from '../db-client'
 import { busy, invalid, unavailable } from '../errors'
 import type { AppLog } from '../log'
@@ -16,11 +10,7 @@ import type { FromSyncWorker, SyncJob } from './protocol'
 
 /** The IPC channels Settings → Sync uses. */
 export type SyncChannels =
-  | 'sync:status'
-  | 'sync:enroll'
-  | 'sync:now'
-  | 'sync:disconnect'
-  | 'sync:preview'
+  'sync:status' | 'sync:enroll' | 'sync:now' | 'sync:disconnect' | 'sync:preview'
 
 /**
  * Where the device token lives: the OS keychain in the app (safe-token-store.ts), a 0600 file
