@@ -335,7 +335,8 @@ export function createSyncController(d: SyncControllerDeps): SyncController {
         pending: last.pending.items,
       }
       if (last.lastAttempt?.result === 'unreachable') return { state: 'offline', ...base }
-      return { state: last.pending.items > 0 ? 'pending' : 'synced', ...base }
+      // Enrolled and never synced: the first sync is still to come.
+      return { state: last.pending.items > 0 || !last.lastSyncAt ? 'pending' : 'synced', ...base }
     },
     running: () => current !== undefined,
     async stop() {

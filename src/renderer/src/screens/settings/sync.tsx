@@ -130,12 +130,14 @@ export function SyncPanel(_props: PanelProps) {
                   )}
                 </span>,
               ],
-              v.lastError !== undefined && [
-                'Last problem',
-                <span className="text-bad" data-testid="sync-last-error">
-                  {v.lastError}
-                </span>,
-              ],
+              // The last attempt's note says it already; a problem from elsewhere (the CLI) shows here.
+              v.lastError !== undefined &&
+                !shown && [
+                  'Last problem',
+                  <span className="text-bad" data-testid="sync-last-error">
+                    {v.lastError}
+                  </span>,
+                ],
             ]}
           />
           {shown && <AttemptNote attempt={shown} />}
@@ -172,6 +174,21 @@ export function SyncPanel(_props: PanelProps) {
   )
 }
 
+/** What is wrong with a typed server URL, in words (main checks it again). */
+function urlProblem(u: string): string | undefined {
+  let parsed: URL
+  try {
+    parsed = new URL(u)
+  } catch {
+    return 'Enter the server’s full address, starting with https:// (for example https://aiscout.example.com).'
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    return `AI Scout servers are reached over https:// (or http:// on a trusted network), not ${parsed.protocol.replace(':', '')}.`
+  if (parsed.username || parsed.password)
+    return 'Leave the user name and password out of the address: the enroll secret is all the server needs.'
+  return undefined
+}
+
 function EnrollForm({
   view,
   onDone,
@@ -187,6 +204,11 @@ function EnrollForm({
     view.revoked || view.lastAttempt?.result !== 'synced' ? view.lastAttempt : undefined,
   )
   const submit = async (): Promise<void> => {
+    const why = urlProblem(url.trim())
+    if (why) {
+      setError(why)
+      return
+    }
     setBusy(true)
     setError(undefined)
     try {

@@ -143,17 +143,20 @@ function Preview({ p }: { p: SyncPreviewView }) {
         {p.uploadPaths === 'home' ? (
           <>
             Paths are sent with your home folder (<span className="mono">{p.home}</span>) written as{' '}
-            <span className="mono">~</span>, as the server asks.
+            <span className="mono">~</span>
+            {p.enrolled
+              ? ', as the server asks.'
+              : ': the default until the server says otherwise (it may ask for full paths).'}
           </>
         ) : (
           'Paths are sent in full, as the server asks.'
         )}
-        {!p.enrolled && ' (Before enrollment this follows the default; the server may change it.)'}
       </p>
       {p.heldBack > 0 && (
         <p className="muted" data-testid="shared-held-back">
-          {plural(p.heldBack, 'key')} wait for the next scan, which fingerprints them with your
-          organisation’s key.
+          {p.heldBack === 1
+            ? '1 key waits for the next scan, which fingerprints it with your organisation’s key.'
+            : `${plural(p.heldBack, 'key')} wait for the next scan, which fingerprints them with your organisation’s key.`}
         </p>
       )}
       <div className="shared-counts">
