@@ -33,6 +33,7 @@ describe('device token in the app: encrypted by the OS keychain, never clear tex
   it('round-trips the token through an encrypted 0600 file that never holds it in clear', () => {
     const path = join(dir, 'a.sync-token')
     const store = safeTokenStore(path, keychain())
+    expect(store.usable()).toBe(true)
     expect(store.read()).toBeUndefined()
     store.write(TOKEN)
     expect(store.read()).toBe(TOKEN)
@@ -56,6 +57,8 @@ describe('device token in the app: encrypted by the OS keychain, never clear tex
     ] as const) {
       const path = join(dir, `none-${backend ?? 'off'}.sync-token`)
       const store = safeTokenStore(path, cipher, backend ? { backend: () => backend } : {})
+      // The app asks first, so it never enrolls into a token it cannot keep.
+      expect(store.usable()).toBe(false)
       expect(() => store.write(TOKEN)).toThrow(TokenStorageUnavailable)
       expect(existsSync(path)).toBe(false)
     }

@@ -275,7 +275,7 @@ describe('Settings → Sync over the handler table, against a real server on loo
     }
   }, 180_000)
 
-  it('syncs on the server’s interval, and keeps changes while the server is down', async () => {
+  it('syncs on the server’s interval, keeps changes while the server is down, stops when revoked', async () => {
     const timers: { fn: () => void; ms: number; live: boolean }[] = []
     const fakeTimers: Timers = {
       set(fn, ms) {
@@ -329,6 +329,21 @@ describe('Settings → Sync over the handler table, against a real server on loo
       expect(back.attempt.result).toBe('synced')
       expect(back.view.pending.items).toBe(0)
       expect(back.view.lastError).toBeUndefined()
+
+      // An admin revokes the device: the next sync stops, the token is forgotten, and the
+      // screen asks for a new enroll secret.
+      const rv = await fetch(`${server.url}/api/fleet/v1/devices/${back.view.deviceId}/revoke`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${server.adminToken}` },
+      })
+      expect(rv.status).toBe(200)
+      const revoked = await ok<SyncRunResult>(a.router.invoke('sync:now', []))
+      expect(revoked.attempt.result).toBe('revoked')
+      expect(revoked.view).toMatchObject({ revoked: true, enrolled: false })
+      expect(existsSync(`${a.t.deps.dbPath}.sync-token`)).toBe(false)
+      const again = await a.router.invoke('sync:now', [])
+      expect(again.ok).toBe(false)
+      if (!again.ok) expect(again.error.message).toMatch(/revoked/)
     } finally {
       await a.app.close()
     }
