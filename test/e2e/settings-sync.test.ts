@@ -107,6 +107,15 @@ describe.skipIf(!HAS_CHROMIUM)('Settings: sync with the central server (Chromium
     expect(await page.getByTestId('sync-secret').count()).toBe(0)
     const token = readFileSync(join(tmp, 'inv.db.sync-token'), 'utf8').trim()
     expect(token.length).toBeGreaterThan(16)
+    // The open preview followed the enrollment (it now previews as an enrolled device); closed
+    // for the status screenshot, then opened again.
+    await page
+      .getByTestId('shared-paths')
+      .getByText(/as the server asks/)
+      .waitFor()
+    await page.getByTestId('shared-toggle').click()
+    await page.getByTestId('shared-preview').waitFor({ state: 'detached' })
+    await page.mouse.move(1, 1)
     await shoot(page, 'settings-sync', { docs: true })
 
     // What is shared: counts, the paths rule, a sample opened field by field, and the keys
@@ -114,6 +123,7 @@ describe.skipIf(!HAS_CHROMIUM)('Settings: sync with the central server (Chromium
     await page.getByTestId('shared-toggle').click()
     const preview = page.getByTestId('shared-preview')
     await preview.waitFor({ timeout: 60_000 })
+    expect(await page.getByTestId('shared-toggle').getAttribute('aria-expanded')).toBe('true')
     expect(await page.getByTestId('shared-summary').textContent()).toMatch(/full snapshot/)
     expect(await page.getByTestId('shared-kinds').textContent()).toMatch(/Model\d/)
     expect(await page.getByTestId('shared-paths').textContent()).toContain(fake.home)

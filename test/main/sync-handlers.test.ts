@@ -1,4 +1,3 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -9,7 +8,6 @@ import type { AppHandlers, HandlerDeps } from '../../src/main/handlers'
 import { createIpcRouter } from '../../src/main/ipc-router'
 import type { IpcRouter } from '../../src/main/ipc-router'
 import { safeTokenStore } from '../../src/main/safe-token-store'
-import type { StringCipher } from '../../src/main/safe-token-store'
 import type { Timers } from '../../src/main/sync/controller'
 import { plainError } from '../../src/main/sync/words'
 import type { IpcReply, SyncPreviewView, SyncRunResult, SyncView } from '../../src/shared/ipc'
@@ -19,28 +17,10 @@ import { testDeps } from '../helpers/handler-deps'
 import { startSyncServer } from '../helpers/sync-server'
 import type { SyncServer } from '../helpers/sync-server'
 import { waitFor } from '../helpers/wait'
+import { keychain } from '../helpers/keychain'
 
 const OUT = join(resolve(__dirname, '../..'), 'out/main')
 const FAST = { attempts: 2, baseMs: 5, capMs: 20 }
-
-/** Stands in for the OS keychain behind safeStorage: AES-256-GCM under a key of this test. */
-function keychain(available = true): StringCipher {
-  const key = randomBytes(32)
-  return {
-    isEncryptionAvailable: () => available,
-    encryptString(plain) {
-      const iv = randomBytes(12)
-      const c = createCipheriv('aes-256-gcm', key, iv)
-      const body = Buffer.concat([c.update(plain, 'utf8'), c.final()])
-      return Buffer.concat([iv, c.getAuthTag(), body])
-    },
-    decryptString(blob) {
-      const d = createDecipheriv('aes-256-gcm', key, blob.subarray(0, 12))
-      d.setAuthTag(blob.subarray(12, 28))
-      return Buffer.concat([d.update(blob.subarray(28)), d.final()]).toString('utf8')
-    },
-  }
-}
 
 /** Every text value in every table of the inventory (the token must be in none of them). */
 function everyText(dbPath: string): string {

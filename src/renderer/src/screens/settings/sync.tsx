@@ -54,7 +54,6 @@ export function SyncPanel(_props: PanelProps) {
   const q = useQuery('sync-status', () => call('getSyncStatus'))
   const [live, setLive] = useState<SyncView>()
   const [busy, setBusy] = useState(false)
-  const [result, setResult] = useState<SyncAttempt>()
   useEffect(() => on('sync:status', setLive), [])
   if (q.status === 'error' && !q.data) return <ErrorState error={q.error} onRetry={q.retry} />
   const v = live ?? q.data
@@ -63,8 +62,8 @@ export function SyncPanel(_props: PanelProps) {
   const syncNow = async (): Promise<void> => {
     setBusy(true)
     try {
+      // The reply's view carries this attempt as its last one.
       const r = await call('syncNow')
-      setResult(r.attempt)
       setLive(r.view)
     } catch (e) {
       toast(errorMessage(e), 'error')
@@ -72,7 +71,7 @@ export function SyncPanel(_props: PanelProps) {
       setBusy(false)
     }
   }
-  const shown = result ?? v.lastAttempt
+  const shown = v.lastAttempt
   const running = busy || v.running
   return (
     <>
@@ -120,8 +119,11 @@ export function SyncPanel(_props: PanelProps) {
               [
                 'Schedule',
                 <span key="n">
-                  Every {Math.round((v.syncIntervalS ?? 900) / 60)} min (set by the server), and
-                  shortly after a scan finds changes
+                  Every {Math.round((v.syncIntervalS ?? 900) / 60)} min
+                  {v.syncIntervalS === undefined
+                    ? ' (the default until the server sends its settings)'
+                    : ' (the server’s setting)'}
+                  , and shortly after a scan finds changes
                   {v.nextSyncAt && (
                     <>
                       {' · next '}
@@ -151,25 +153,13 @@ export function SyncPanel(_props: PanelProps) {
             >
               {running ? 'Syncing…' : 'Sync now'}
             </Button>
-            <DisconnectButton
-              disabled={running}
-              onDone={(nv) => {
-                setResult(undefined)
-                setLive(nv)
-              }}
-            />
+            <DisconnectButton disabled={running} onDone={setLive} />
           </div>
         </div>
       ) : (
-        <EnrollForm
-          view={v}
-          onDone={(r) => {
-            setResult(r.attempt)
-            setLive(r.view)
-          }}
-        />
+        <EnrollForm view={v} onDone={(r) => setLive(r.view)} />
       )}
-      <WhatIsShared key={`${v.enrolled}:${v.lastSyncAt ?? ''}:${v.pending.items}`} />
+      <WhatIsShared stamp={`${v.enrolled}:${v.lastAttempt?.at ?? ''}:${v.pending.items}`} />
     </>
   )
 }

@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import type { SharedItem, SyncPreviewView } from '../../../../shared/ipc'
 import { KIND_LABEL } from '../../../../shared/inventory-tabs'
 import { SEVERITIES } from '../../../../shared/types'
@@ -8,6 +8,7 @@ import { Button, EmptyState, ErrorState, Skeleton } from '../../components/commo
 import { Icon } from '../../components/Icon'
 import { ApiError, call } from '../../lib/api'
 import { formatBytes, formatCount, plural } from '../../lib/format'
+import { useAppState } from '../../lib/store'
 
 const kindLabel = (k: string): string => KIND_LABEL[k as AssetKind] ?? k
 const groupLabel = (g: string): string =>
@@ -67,7 +68,7 @@ function Summary({ p }: { p: SyncPreviewView }) {
  * `aiscout sync --dry-run` prints (core's previewSync), counted by kind and severity, with a
  * sample of items field by field exactly as they will be sent (paths too).
  */
-export function WhatIsShared() {
+export function WhatIsShared({ stamp }: { stamp: string }) {
   const [open, setOpen] = useState(false)
   const [state, setState] = useState<
     | { s: 'idle' }
@@ -75,12 +76,31 @@ export function WhatIsShared() {
     | { s: 'ready'; p: SyncPreviewView }
     | { s: 'error'; e: unknown }
   >({ s: 'idle' })
+  // Each bump of `request` fetches the preview once (the reply of an older one is dropped).
+  const [request, setRequest] = useState(0)
+  useEffect(() => {
+    if (request === 0) return
+    let live = true
+    call('previewSync', {}).then(
+      (p) => live && setState({ s: 'ready', p }),
+      (e: unknown) => live && setState({ s: 'error', e }),
+    )
+    return () => {
+      live = false
+    }
+  }, [request])
   const load = (): void => {
     setState({ s: 'loading' })
-    call('previewSync', {}).then(
-      (p) => setState({ s: 'ready', p }),
-      (e: unknown) => setState({ s: 'error', e }),
-    )
+    setRequest((n) => n + 1)
+  }
+  // What changes the payload (a scan, a sync, enrolling) reloads it when open, or drops it.
+  const revision = useAppState((st) => st.revision)
+  const key = `${stamp}:${revision}`
+  const [seen, setSeen] = useState(key)
+  if (key !== seen) {
+    setSeen(key)
+    if (open) load()
+    else setState({ s: 'idle' })
   }
   const toggle = (): void => {
     if (!open && state.s !== 'ready') load()
