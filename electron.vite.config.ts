@@ -10,6 +10,7 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           'scan-worker': resolve(__dirname, 'src/main/scan-worker.ts'),
           'db-worker': resolve(__dirname, 'src/main/db/worker.ts'),
+          'sync-worker': resolve(__dirname, 'src/main/sync-worker.ts'),
           'watcher-process': resolve(__dirname, 'src/main/watcher-process.ts'),
           // Model files are scanned in worker threads of the scan worker and of the watcher
           // process (each handed this path).

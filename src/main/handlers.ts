@@ -1,4 +1,6 @@
 import { statSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileTokenStore } from '../core'
 import type { ScanProgress } from '../core'
 import type {
   AppInfo,
@@ -18,6 +20,8 @@ import type { AppLog } from './log'
 import { createScanRunner } from './scan-runner'
 import type { ScanRunner } from './scan-runner'
 import { externalUrlVerdict } from './security'
+import { createSyncController } from './sync/controller'
+import type { AppTokenStore, SyncController, SyncControllerDeps } from './sync/controller'
 
 /** What the handler table needs from its host: Electron main, or the browser tests. */
 export type HandlerDeps = Readonly<{
@@ -54,12 +58,23 @@ export type HandlerDeps = Readonly<{
   defaultExportDir: string
   /** What other shells (the watcher, sync) add to the status line and tray. */
   statusExtras?(): Pick<AppStatus, 'watcher' | 'sync'>
+  /**
+   * Where the device token lives: the OS keychain in the app (safe-token-store.ts); default, as
+   * for the CLI, a 0600 file beside the inventory. Never read by the renderer.
+   */
+  tokens?: AppTokenStore
+  /** Built sync worker; default: sync-worker.js beside the db worker. */
+  syncWorkerPath?: string
+  /** Sync schedule and retry options (tests: short debounce, fast retries, own hardware id). */
+  sync?: Partial<Pick<SyncControllerDeps, 'debounceMs' | 'retry' | 'env' | 'timers' | 'now'>>
 }>
 
 export type AppHandlers = Readonly<{
   handlers: IpcHandlers
   scans: ScanRunner
   db: DbClient
+  /** Sync with the central server (Settings → Sync, the automatic schedule). */
+  sync: SyncController
   /** Recomputes the status and sends it to the renderer (status line, later the tray). */
   refreshStatus(): Promise<AppStatus>
   close(): Promise<void>
@@ -85,9 +100,30 @@ export function createHandlers(deps: HandlerDeps): AppHandlers {
     onFailure: (op, detail) => deps.log.error(`db:${op}`, detail),
   })
 
+  const sync = createSyncController({
+    db,
+    tokens: deps.tokens ?? fileTokenStore(`${deps.dbPath}.sync-token`),
+    dbPath: deps.dbPath,
+    ...(deps.nativeBinding ? { nativeBinding: deps.nativeBinding } : {}),
+    appVersion: deps.app.version,
+    workerPath: deps.syncWorkerPath ?? join(dirname(deps.dbWorkerPath), 'sync-worker.js'),
+    emit: (v) => {
+      deps.emit('sync:status', v)
+      void refreshStatus().catch(() => undefined)
+    },
+    log: deps.log,
+    ...deps.sync,
+  })
+
   const status = async (): Promise<AppStatus> => {
     const counts = await db.call('status')
-    return { scan: scans.state(), ...counts, ...(deps.statusExtras?.() ?? {}) }
+    const line = sync.statusLine()
+    return {
+      scan: scans.state(),
+      ...counts,
+      ...(line ? { sync: line } : {}),
+      ...(deps.statusExtras?.() ?? {}),
+    }
   }
   const refreshStatus = async (): Promise<AppStatus> => {
     const s = await status()
@@ -96,6 +132,7 @@ export function createHandlers(deps: HandlerDeps): AppHandlers {
   }
   const changed = (reason: IpcEvents['inventory:changed']['reason']): void => {
     deps.emit('inventory:changed', { reason })
+    if (reason !== 'settings') sync.inventoryChanged()
     void refreshStatus().catch((e: unknown) => deps.log.error('status', String(e)))
   }
 
@@ -243,13 +280,17 @@ export function createHandlers(deps: HandlerDeps): AppHandlers {
     'watcher:status': noBackground,
     'watcher:pause': noBackground,
     'watcher:resume': noBackground,
+    ...sync.ipc,
   }
+  void sync.start().catch((e: unknown) => deps.log.error('sync', String(e)))
   return {
     handlers,
     scans,
     db,
+    sync,
     refreshStatus,
     async close() {
+      await sync.stop()
       await scans.close()
       await db.close()
     },

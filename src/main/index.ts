@@ -8,6 +8,7 @@ import {
   nativeImage,
   Notification,
   powerMonitor,
+  safeStorage,
   screen,
   session,
   shell,
@@ -42,6 +43,7 @@ import {
 import { createHandlers } from './handlers'
 import type { AppHandlers } from './handlers'
 import { createIpcRouter } from './ipc-router'
+import { safeTokenStore } from './safe-token-store'
 import { createAppLog } from './log'
 import { buildMenuModel } from './menu-model'
 import type { MenuItemModel } from './menu-model'
@@ -278,6 +280,9 @@ function ready(): void {
       channel === 'watcher:status' ||
       (channel === 'inventory:changed' && (payload as InventoryChanged).reason === 'watcher')
     if (byWatcher) void core?.refreshStatus().catch(() => undefined)
+    // The watcher's deltas are synced too, once things are quiet (the handlers do it for theirs).
+    if (channel === 'inventory:changed' && (payload as InventoryChanged).reason === 'watcher')
+      core?.sync.inventoryChanged()
   }
   core = createHandlers({
     dbPath,
@@ -300,6 +305,11 @@ function ready(): void {
     log,
     emit: send,
     statusExtras: () => (background ? { watcher: watcherLine(background.status()) } : {}),
+    // The device token, encrypted by the OS keychain, beside the inventory it belongs to.
+    tokens: safeTokenStore(`${dbPath}.sync-token.enc`, safeStorage, {
+      backend: () =>
+        process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : 'os-keychain',
+    }),
     os: {
       revealInFolder: (p) => shell.showItemInFolder(p),
       openExternal: (url) => shell.openExternal(url),

@@ -19,11 +19,15 @@ export type StringCipher = Readonly<{
   decryptString(cipher: Buffer): string
 }>
 
-/** The same shape as core's sync `TokenStore` (read / write / clear, synchronous). */
+/**
+ * The same shape as core's sync `TokenStore` (read / write / clear, synchronous), plus whether a
+ * write can work: the app checks before it enrolls, so a token the server issues is never lost.
+ */
 export type SafeTokenStore = Readonly<{
   read(): string | undefined
   write(token: string): void
   clear(): void
+  usable(): boolean
 }>
 
 export class TokenStorageUnavailable extends Error {
@@ -49,6 +53,7 @@ export function safeTokenStore(
 ): SafeTokenStore {
   const usable = (): boolean => cipher.isEncryptionAvailable() && opts.backend?.() !== 'basic_text'
   return {
+    usable,
     read() {
       let blob: Buffer
       try {

@@ -38,6 +38,11 @@ export const INVOKE_METHODS = {
   'watcher:status': 'getWatcherStatus',
   'watcher:pause': 'pauseWatcher',
   'watcher:resume': 'resumeWatcher',
+  'sync:status': 'getSyncStatus',
+  'sync:enroll': 'enrollSync',
+  'sync:now': 'syncNow',
+  'sync:disconnect': 'disconnectSync',
+  'sync:preview': 'previewSync',
 } as const
 
 /** Main → renderer pushes and the preload method that subscribes to each. */
@@ -49,6 +54,7 @@ export const EVENT_METHODS = {
   'app:command': 'onCommand',
   'watcher:status': 'onWatcherStatus',
   'app:open': 'onOpen',
+  'sync:status': 'onSyncStatus',
 } as const
 
 export type InvokeChannel = keyof typeof INVOKE_METHODS

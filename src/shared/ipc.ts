@@ -27,6 +27,8 @@ import type { FindingAcceptance } from './query'
 import type { EVENT_METHODS, INVOKE_METHODS } from './ipc-channels'
 import { SETTINGS_SECTIONS } from './settings'
 import type { Settings, SettingsSectionId } from './settings'
+import { SyncDisconnectSchema, SyncEnrollSchema, SyncPreviewSchema } from './sync-ipc'
+import type { SyncPreviewView, SyncRunResult, SyncView } from './sync-ipc'
 
 export { INVOKE_CHANNELS, EVENT_CHANNELS, INVOKE_METHODS, EVENT_METHODS } from './ipc-channels'
 export type { InvokeChannel, EventChannel } from './ipc-channels'
@@ -248,6 +250,12 @@ export const IPC_ARGS = {
     ),
   ]),
   'watcher:resume': None,
+  // Settings → Sync (sync-ipc.ts). The device token is in none of these.
+  'sync:status': None,
+  'sync:enroll': Type.Tuple([SyncEnrollSchema]),
+  'sync:now': None,
+  'sync:disconnect': Type.Tuple([SyncDisconnectSchema]),
+  'sync:preview': Type.Tuple([SyncPreviewSchema]),
 } as const satisfies Record<InvokeChannel, TSchema>
 
 // ---------------------------------------------------------------------------------------------
@@ -582,6 +590,11 @@ export type IpcResults = {
   'watcher:status': WatcherStatus
   'watcher:pause': WatcherStatus
   'watcher:resume': WatcherStatus
+  'sync:status': SyncView
+  'sync:enroll': SyncRunResult
+  'sync:now': SyncRunResult
+  'sync:disconnect': SyncView
+  'sync:preview': SyncPreviewView
 }
 
 /** Commands from the native menu (and later the tray) that the renderer carries out. */
@@ -601,6 +614,8 @@ export type IpcEvents = {
   'watcher:status': WatcherStatus
   /** A notification was clicked: the window shows that finding (or the findings). */
   'app:open': OpenRequest
+  /** Sync started, finished, enrolled or disconnected: Settings → Sync redraws. */
+  'sync:status': SyncView
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -640,3 +655,4 @@ export type RendererApi = Readonly<
 >
 
 export type { ScanPhase, ScanProgress }
+export type * from './sync-ipc'

@@ -151,6 +151,7 @@ describe.skipIf(!HAS_CHROMIUM)('keyboard and accessibility', () => {
     ['findings', '#/findings', 'finding-row'],
     ['settings', '#/settings/scanning', 'panel-scanning'],
     ['settings, probes', '#/settings/probes', 'panel-probes'],
+    ['settings, sync with what is shared', '#/settings/sync', 'sync-enroll'],
     ['about', '#/about', 'about-info'],
   ]
   it.each(screens)('%s has no axe-core violations in light and dark', async (name, hash, ready) => {
@@ -160,6 +161,12 @@ describe.skipIf(!HAS_CHROMIUM)('keyboard and accessibility', () => {
     if (name.includes('detail')) {
       await page.getByTestId('asset-row').first().click()
       await page.getByTestId('asset-pane').getByTestId('asset-findings').waitFor()
+    }
+    if (name.includes('what is shared')) {
+      await page.getByTestId('shared-toggle').click()
+      await page.getByTestId('shared-preview').waitFor({ timeout: 60_000 })
+      await page.getByTestId('shared-samples').locator('summary').first().click()
+      await page.getByTestId('shared-item').first().locator('summary').click()
     }
     if (name === 'findings') {
       await page.getByTestId('finding-row').first().click()

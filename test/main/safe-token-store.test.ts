@@ -1,29 +1,10 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { StringCipher } from '../../src/main/safe-token-store'
 import { TokenStorageUnavailable, safeTokenStore } from '../../src/main/safe-token-store'
-
-/** Stands in for the OS keychain behind Electron's safeStorage: AES-256-GCM with a secret key. */
-function keychain(available = true): StringCipher {
-  const key = randomBytes(32)
-  return {
-    isEncryptionAvailable: () => available,
-    encryptString(plain) {
-      const iv = randomBytes(12)
-      const c = createCipheriv('aes-256-gcm', key, iv)
-      const body = Buffer.concat([c.update(plain, 'utf8'), c.final()])
-      return Buffer.concat([iv, c.getAuthTag(), body])
-    },
-    decryptString(blob) {
-      const d = createDecipheriv('aes-256-gcm', key, blob.subarray(0, 12))
-      d.setAuthTag(blob.subarray(12, 28))
-      return Buffer.concat([d.update(blob.subarray(28)), d.final()]).toString('utf8')
-    },
-  }
-}
+import { keychain } from '../helpers/keychain'
 
 const dir = mkdtempSync(join(tmpdir(), 'aiscout-token-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -33,6 +14,7 @@ describe('device token in the app: encrypted by the OS keychain, never clear tex
   it('round-trips the token through an encrypted 0600 file that never holds it in clear', () => {
     const path = join(dir, 'a.sync-token')
     const store = safeTokenStore(path, keychain())
+    expect(store.usable()).toBe(true)
     expect(store.read()).toBeUndefined()
     store.write(TOKEN)
     expect(store.read()).toBe(TOKEN)
@@ -56,6 +38,8 @@ describe('device token in the app: encrypted by the OS keychain, never clear tex
     ] as const) {
       const path = join(dir, `none-${backend ?? 'off'}.sync-token`)
       const store = safeTokenStore(path, cipher, backend ? { backend: () => backend } : {})
+      // The app asks first, so it never enrolls into a token it cannot keep.
+      expect(store.usable()).toBe(false)
       expect(() => store.write(TOKEN)).toThrow(TokenStorageUnavailable)
       expect(existsSync(path)).toBe(false)
     }

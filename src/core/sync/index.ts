@@ -9,7 +9,13 @@ export type { PreviewBatch, SyncPreview } from './preview'
 export { fileTokenStore } from './token-store'
 export type { TokenStore } from './token-store'
 export { adoptFingerprintKey } from './fingerprint-key'
-export { readState as readSyncState, outboxCount } from './state'
+export {
+  readState as readSyncState,
+  writeState as writeSyncState,
+  resetForNewServer as resetSyncState,
+  outboxCount,
+  CLIENT_DEFAULTS as SYNC_CLIENT_DEFAULTS,
+} from './state'
 export { syncStatus } from './status'
 export type { SyncStatus } from './status'
 export type { SyncState } from './state'

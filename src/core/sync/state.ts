@@ -41,11 +41,22 @@ export type SyncState = {
   lastSnapshotAt?: string
   /** How items were shaped when last queued (paths, held-back keys): a change re-diffs everything. */
   optionsKey?: string
+  /** When this inventory enrolled with the server (the desktop app records it). */
+  enrolledAt?: string
+  /** The desktop app's last sync attempt (when, why, what came of it, in words). */
+  lastAttempt?: Readonly<{
+    at: string
+    trigger: string
+    result: string
+    message: string
+    sentItems?: number
+    heldBack?: number
+  }>
 }
 
 const NUMBER_KEYS = new Set(['nextSeq', 'ackedSeq', 'capItems', 'changeSeq', 'ackedChangeSeq'])
 const BOOL_KEYS = new Set(['snapshotNeeded', 'revoked'])
-const JSON_KEYS = new Set(['config'])
+const JSON_KEYS = new Set(['config', 'lastAttempt'])
 
 export function readState(db: Db): SyncState {
   const rows = db.prepare(`SELECT key, value FROM sync_state`).all() as {

@@ -35,6 +35,7 @@ import type {
 } from '../../shared/ipc'
 import { IpcFault, invalid, notFound } from '../errors'
 import { modelReport } from './model-report'
+import { SYNC_OPS } from './sync-ops'
 import {
   findingGroups,
   getAsset,
@@ -214,6 +215,8 @@ export const OPS = {
   modelReport: (ctx: OpContext, assetId: string) => modelReport(ctx.db, assetId, ctx.now()),
   /** When the last complete full scan started (ms since the epoch): the schedule's reference. */
   lastFullScan: (ctx: OpContext): number | null => lastFullScanStart(ctx.db) ?? null,
+  /** Settings → Sync: state, the What-is-shared preview, disconnect (db/sync-ops.ts). */
+  ...SYNC_OPS,
 } as const
 
 export type OpName = keyof typeof OPS

@@ -1,7 +1,22 @@
+import type { AppStatus } from '../../../shared/ipc'
 import { href } from '../lib/router'
 import { useAppState } from '../lib/store'
 import { plural } from '../lib/format'
 import { RelativeTime } from './common'
+
+function syncText(s: NonNullable<AppStatus['sync']>): string {
+  const n = s.pending ? ` · ${plural(s.pending, 'change')} waiting` : ''
+  switch (s.state) {
+    case 'synced':
+      return 'Synced'
+    case 'pending':
+      return n ? `Sync pending${n}` : 'Not synced yet'
+    case 'offline':
+      return `Server unreachable${n}`
+    case 'off':
+      return 'Sync off'
+  }
+}
 
 /**
  * The strip at the bottom: scan state, open urgent findings, last scan, and the slots the
@@ -53,10 +68,16 @@ export function StatusLine() {
       {status?.sync && (
         <>
           <span className="status-sep">|</span>
-          <span className="status-item">Sync: {status.sync.state}</span>
+          <a className="status-item" href={href('settings', 'sync')} data-testid="status-sync">
+            {syncText(status.sync)}
+          </a>
         </>
       )}
-      <span className="status-item status-right">Everything stays on this machine</span>
+      <span className="status-item status-right">
+        {status?.sync
+          ? 'Inventory shared with your organisation’s server'
+          : 'Everything stays on this machine'}
+      </span>
     </footer>
   )
 }

@@ -17,6 +17,8 @@ export function Button({
   testId,
   small,
   ariaLabel,
+  ariaExpanded,
+  ariaControls,
 }: {
   children?: ReactNode
   onClick?: () => void
@@ -28,6 +30,8 @@ export function Button({
   testId?: string
   small?: boolean
   ariaLabel?: string
+  ariaExpanded?: boolean
+  ariaControls?: string
 }) {
   return (
     <button
@@ -37,6 +41,8 @@ export function Button({
       disabled={disabled}
       title={title}
       aria-label={ariaLabel}
+      aria-expanded={ariaExpanded}
+      aria-controls={ariaControls}
       data-testid={testId}
     >
       {icon && <Icon name={icon} />}

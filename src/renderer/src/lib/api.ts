@@ -59,6 +59,7 @@ const EVENT_METHOD = {
   'app:command': 'onCommand',
   'watcher:status': 'onWatcherStatus',
   'app:open': 'onOpen',
+  'sync:status': 'onSyncStatus',
 } as const satisfies Record<EventChannel, keyof RendererApi>
 
 /** Subscribes to a main → renderer event; returns the unsubscribe function. */

@@ -8,6 +8,7 @@ import { toast } from '../../components/toast'
 import { call, errorMessage } from '../../lib/api'
 import { bumpRevision } from '../../lib/store'
 import { BackgroundPanel } from './background'
+import { SyncPanel } from './sync'
 
 export type PanelProps = Readonly<{ view: SettingsView; save(u: SettingsUpdate): Promise<void> }>
 
@@ -48,6 +49,14 @@ export const SETTINGS_PANELS: readonly SettingsPanel[] = [
     description:
       'What AI Scout does while you work: the watcher, notifications, scheduled scans and starting at login. Kept in the app, for this user.',
     Panel: BackgroundPanel,
+  },
+  {
+    id: 'sync',
+    label: 'Sync',
+    icon: 'cloud',
+    description:
+      'Report this device’s inventory to your organisation’s AI Scout server, and see exactly what is shared before it is sent.',
+    Panel: SyncPanel,
   },
   {
     id: 'storage',
