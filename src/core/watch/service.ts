@@ -26,7 +26,15 @@ export const DEFAULT_DEGRADED_EVERY_MS = 30 * 60_000
 const REPLAN_EVERY_MS = 10 * 60_000
 
 /** Why a rescan runs. */
-export type WatchScanReason = 'change' | 'catch-up' | 'resume' | 'periodic'
+export type WatchScanReason =
+  | 'change'
+  | 'catch-up'
+  | 'resume'
+  | 'periodic'
+  /** The settings changed: roots added or removed, exclusions changed (see settingsRescanPaths). */
+  | 'settings'
+  /** The SHA-256 of model files a rescan committed with their digest pending (see deferDigests). */
+  | 'digest'
 
 export type WatchScanRequest = Readonly<{ paths: readonly string[]; reason: WatchScanReason }>
 
@@ -70,6 +78,8 @@ export type WatchService = Readonly<{
   resume(): Promise<void>
   /** Rebuilds the plan (after a full scan elsewhere changed what the inventory knows). */
   refresh(): Promise<void>
+  /** Queues a rescan of `paths` (run once nothing else runs; while paused, on resume). */
+  rescan(paths: readonly string[], reason: WatchScanReason): void
   /** Holds rescans while a full scan runs elsewhere; events keep being collected. */
   hold(): void
   release(): void
@@ -134,7 +144,9 @@ export function createWatchService<R>(o: WatchServiceOptions<R>): WatchService {
   })
 
   const enqueue = (path: string, reason: WatchScanRequest['reason']): void => {
-    if (!queue.has(path)) queue.set(path, reason)
+    const had = queue.get(path)
+    // Anything else that rescans a path runs sooner than its pending digest.
+    if (had === undefined || (had === 'digest' && reason !== 'digest')) queue.set(path, reason)
   }
 
   const status = (so: Readonly<{ countKernelWatches?: boolean }> = {}): WatchStatus => ({
@@ -165,9 +177,13 @@ export function createWatchService<R>(o: WatchServiceOptions<R>): WatchService {
       settleIdle()
       return
     }
-    const reasons = new Set(queue.values())
-    const paths = scopeFor(queue.keys())
-    queue.clear()
+    // Digests that were left pending run on their own, after everything else: they are slow
+    // (a whole file read) and must not delay the verdict of what just changed.
+    const onlyDigests = [...queue.values()].every((r) => r === 'digest')
+    const taken = [...queue].filter(([, r]) => onlyDigests || r !== 'digest')
+    for (const [p] of taken) queue.delete(p)
+    const reasons = new Set(taken.map(([, r]) => r))
+    const paths = scopeFor(taken.map(([p]) => p))
     const reason = reasons.has('change') ? 'change' : [...reasons][0]!
     const request: WatchScanRequest = { paths, reason }
     running = (async () => {
@@ -280,6 +296,11 @@ export function createWatchService<R>(o: WatchServiceOptions<R>): WatchService {
         await replan(true)
         emitStatus()
       }),
+    rescan(paths, reason) {
+      if (state === 'stopped') return
+      for (const p of paths) enqueue(p, reason)
+      kick()
+    },
     hold() {
       holds++
     },
