@@ -29,6 +29,7 @@ export {
   hasFullScan,
   lastFullScanStart,
   lastScanStart,
+  pendingDigests,
 } from './inventory-watcher'
 export type { InventoryWatcherOptions } from './inventory-watcher'
 export { describeTargetState } from './describe'

@@ -55,7 +55,11 @@ export type SettleOptions = Readonly<{
   openCheckBytes?: number
 }>
 
-type Entry = { first: number; last: number; maxGap: number; due: number }
+/**
+ * `due`: when the path is looked at (the quiet time, grown for a writer that pauses); `early`:
+ * when a large file is looked at before that, to settle it at once if its writer has closed it.
+ */
+type Entry = { first: number; last: number; maxGap: number; due: number; early: number }
 
 /** What a settled path was when it was looked at. */
 export type SettledPath = Readonly<{ path: string; exists: boolean }>
@@ -110,7 +114,19 @@ export function createSettler(
     let next = Infinity
     for (const [path, e] of entries) {
       if (e.due > t) {
-        next = Math.min(next, e.due)
+        // A writer that paused made the quiet time longer; once the plain quiet time has passed,
+        // a large file that no process holds open for writing any more is complete (Linux).
+        if (e.early <= t) {
+          // Looked at again every quiet period while it waits (only large files pending cost
+          // a walk of /proc).
+          e.early = t + quiet < e.due ? t + quiet : Infinity
+          if (closedLargeFile(path, t)) {
+            entries.delete(path)
+            batch.push({ path, exists: true })
+            continue
+          }
+        }
+        next = Math.min(next, e.due, e.early)
         continue
       }
       // A file whose mtime keeps moving without events (a clock ahead of ours, a file system
@@ -128,6 +144,21 @@ export function createSettler(
     if (next < Infinity) arm(next)
     // Called even when every due path was skipped: the caller learns that nothing is waiting.
     onSettled(batch)
+  }
+
+  const closedLargeFile = (path: string, t: number): boolean => {
+    let st
+    try {
+      st = lstatSync(path)
+    } catch {
+      return false
+    }
+    return (
+      st.isFile() &&
+      st.size >= openCheckBytes &&
+      t - st.mtimeMs >= quiet / 2 &&
+      openForWriting(path) === false
+    )
   }
 
   const look = (path: string, overdue: boolean): 'present' | 'absent' | 'busy' | 'skip' => {
@@ -151,16 +182,17 @@ export function createSettler(
       const t = now()
       let e = entries.get(path)
       if (!e) {
-        e = { first: t, last: t, maxGap: 0, due: t + quiet }
+        e = { first: t, last: t, maxGap: 0, due: t + quiet, early: Infinity }
         entries.set(path, e)
       } else {
         const gap = t - e.last
         if (gap < maxQuiet) e.maxGap = Math.max(e.maxGap, gap)
         e.last = t
         e.due = t + Math.min(maxQuiet, Math.max(quiet, factor * e.maxGap))
+        e.early = e.due > t + quiet ? t + quiet : Infinity
       }
       // The timer stays armed for an earlier deadline; a later one is picked up when it fires.
-      arm(e.due)
+      arm(Math.min(e.due, e.early))
     },
     pending: () => entries.size,
     drain() {

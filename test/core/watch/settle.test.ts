@@ -162,4 +162,40 @@ describe('files held open for writing', () => {
       s.dispose()
     }
   })
+
+  it('a writer that paused settles at the plain quiet time once it has closed the file; one that keeps it open waits the grown time', async () => {
+    if (process.platform !== 'linux') return
+    const d = dir()
+    const closed = join(d, 'closed.safetensors')
+    const open = join(d, 'open.safetensors')
+    const fds = [openSync(closed, 'w'), openSync(open, 'w')]
+    const out: SettledPath[] = []
+    // A grown quiet time of 100 times the longest pause (about 15 s) that the closed file must
+    // not wait for.
+    const s = createSettler((b) => out.push(...b), {
+      quietMs: 100,
+      gapFactor: 100,
+      maxQuietMs: 60_000,
+      openCheckBytes: 1,
+    })
+    try {
+      for (let i = 0; i < 3; i++) {
+        for (const [k, f] of [closed, open].entries()) {
+          writeSync(fds[k]!, Buffer.alloc(4096))
+          s.touch(f)
+        }
+        await sleep(150)
+      }
+      closeSync(fds[0]!)
+      await waitFor(() => out.length === 1, 'the closed file settled', 8_000)
+      expect(out).toEqual([{ path: closed, exists: true }])
+      await sleep(500)
+      // Still open for writing: it waits for its grown quiet time.
+      expect(s.pending()).toBe(1)
+      expect(out).toHaveLength(1)
+    } finally {
+      closeSync(fds[1]!)
+      s.dispose()
+    }
+  })
 })

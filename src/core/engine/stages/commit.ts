@@ -25,10 +25,17 @@ export function commit(s: ScanSession): ScanSummary {
   stats.findings = c.findings
   stats.skipped = c.skipped
   stats.durationMs = Date.now() - s.t0
+  if (s.digestsPending.length) stats.digestsPending = new Set(s.digestsPending).size
   const done = writer.complete(stats)
   s.setPhase('done')
   s.progress(true)
-  return { ...base, stats: done.stats, status: 'complete', delta: done.delta }
+  return {
+    ...base,
+    stats: done.stats,
+    status: 'complete',
+    delta: done.delta,
+    ...(s.digestsPending.length ? { digestsPending: [...new Set(s.digestsPending)].sort() } : {}),
+  }
 }
 
 /**
