@@ -184,7 +184,8 @@ export function createWatchService<R>(o: WatchServiceOptions<R>): WatchService {
     for (const [p] of taken) queue.delete(p)
     const reasons = new Set(taken.map(([, r]) => r))
     const paths = scopeFor(taken.map(([p]) => p))
-    const reason = reasons.has('change') ? 'change' : [...reasons][0]!
+    // Named after what the user did when they did something (a file changed, settings saved).
+    const reason = (['change', 'settings'] as const).find((r) => reasons.has(r)) ?? [...reasons][0]!
     const request: WatchScanRequest = { paths, reason }
     running = (async () => {
       // Each rescan gets its own signal, aborted when the service stops: the engine leaves
@@ -203,8 +204,10 @@ export function createWatchService<R>(o: WatchServiceOptions<R>): WatchService {
       }
       // What the inventory knows may have changed (a new model folder, a new store). Not awaited:
       // stop() waits for this scan while holding the serial chain.
-      void serial(() => replan(false)).catch((e: Error) =>
-        emit({ type: 'error', message: `replan failed: ${e.message}` }),
+      void serial(() => replan(false)).then(
+        // The folders watched may have changed: the status says so (the tray, `aiscout watch`).
+        () => state === 'watching' && emitStatus(),
+        (e: Error) => emit({ type: 'error', message: `replan failed: ${e.message}` }),
       )
     })().finally(() => {
       running = undefined

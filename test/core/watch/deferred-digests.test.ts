@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
+  assetItem,
   createInventoryWatcher,
   openDb,
   pendingDigests,
@@ -99,6 +100,16 @@ describe('a large model file: its verdict first, its SHA-256 in a follow-up resc
     expect(JSON.parse(done.details)).not.toHaveProperty('digestPending')
     const log = readChanges(s.db, { after: seqBefore }).changes.filter((c) => c.key === done.id)
     expect(log.map((c) => c.change)).toEqual(['added', 'changed'])
+    // What sync sends: the same item key (the asset's identity), pending then with its digest.
+    if (added?.entity !== 'asset' || !added.state) throw new Error('no asset state')
+    const after = log[1]!
+    if (after.entity !== 'asset' || !after.state) throw new Error('no asset state')
+    const opts = { uploadPaths: 'full', home: s.home } as const
+    const [before, now] = [assetItem(added.state.asset, opts), assetItem(after.state.asset, opts)]
+    expect(now.key).toBe(before.key)
+    expect(before.data).toMatchObject({ details: { digestPending: true } })
+    expect(before.data).not.toHaveProperty('sha256')
+    expect(now.data).toMatchObject({ sha256: sha(bytes) })
     expect(pendingDigests(s.db)).toEqual([])
     // What a full scan (every digest before its commit) gives is what the watcher left.
     await watcher.stop()
