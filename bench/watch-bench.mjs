@@ -288,6 +288,14 @@ function scopedScanSeconds(home, db, path) {
     'main logic (handlers, db worker, scheduler)': host.pid,
     watcher: ready.watcherPid,
   }
+  // Idle means after start-up: the watcher's catch-up and replans, the db worker's first queries
+  // are over once both processes use under 0.2% of a core for 5 s (at most 2 minutes).
+  const both = () => Object.values(parts).reduce((a, p) => a + cpuSeconds(p), 0)
+  for (let i = 0; i < 24; i++) {
+    const before = both()
+    await sleep(5000)
+    if (both() - before < 0.01) break
+  }
   const c0 = Object.fromEntries(Object.entries(parts).map(([k, p]) => [k, cpuSeconds(p)]))
   await sleep(seconds * 1000)
   const used = Object.fromEntries(Object.entries(parts).map(([k, p]) => [k, cpuSeconds(p) - c0[k]]))

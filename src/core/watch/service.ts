@@ -116,6 +116,8 @@ export function createWatchService<R>(o: WatchServiceOptions<R>): WatchService {
   let holds = 0
   const queue = new Map<string, WatchScanRequest['reason']>()
   let running: Promise<void> | undefined
+  /** Set while the running rescan only computes digests: aborting it lets a change go first. */
+  let preemptible: AbortController | undefined
   const scanAbort = new AbortController()
   let idleWaiters: Array<() => void> = []
   // start/pause/resume/refresh/stop run one after the other.
@@ -173,6 +175,10 @@ export function createWatchService<R>(o: WatchServiceOptions<R>): WatchService {
   }
 
   const kick = (): void => {
+    // A digest being computed gives way to anything else: it is stopped (an interrupted rescan
+    // changes nothing), the change is scanned, and the digest starts again after it.
+    if (running && preemptible && [...queue.values()].some((r) => r !== 'digest'))
+      preemptible.abort()
     if (running || holds > 0 || state !== 'watching' || queue.size === 0) {
       settleIdle()
       return
@@ -194,12 +200,19 @@ export function createWatchService<R>(o: WatchServiceOptions<R>): WatchService {
       const own = new AbortController()
       const onStop = (): void => own.abort()
       scanAbort.signal.addEventListener('abort', onStop, { once: true })
+      const gaveWay = new AbortController()
+      const onGiveWay = (): void => own.abort()
+      gaveWay.signal.addEventListener('abort', onGiveWay, { once: true })
+      if (reason === 'digest') preemptible = gaveWay
       try {
         const result = await o.runScan(request, own.signal)
-        emit({ type: 'scanned', request, result })
+        if (gaveWay.signal.aborted && !scanAbort.signal.aborted)
+          for (const p of paths) enqueue(p, 'digest')
+        else emit({ type: 'scanned', request, result })
       } catch (e) {
         emit({ type: 'error', message: `rescan failed: ${(e as Error).message ?? String(e)}` })
       } finally {
+        preemptible = undefined
         scanAbort.signal.removeEventListener('abort', onStop)
       }
       // What the inventory knows may have changed (a new model folder, a new store). Not awaited:

@@ -1,5 +1,5 @@
-import { existsSync, lstatSync } from 'node:fs'
-import { basename } from 'node:path'
+import { existsSync, lstatSync, readdirSync } from 'node:fs'
+import { basename, join } from 'node:path'
 import { isOpenForWriting } from './open-writers'
 
 /**
@@ -59,6 +59,9 @@ export type SettleOptions = Readonly<{
  * `due`: when the path is looked at (the quiet time, grown for a writer that pauses); `early`:
  * when a large file is looked at before that, to settle it at once if its writer has closed it.
  */
+/** Entries of a new folder looked at for files still being written (see stillWrittenIn). */
+const DIR_LOOK_ENTRIES = 2000
+
 type Entry = { first: number; last: number; maxGap: number; due: number; early: number }
 
 /** What a settled path was when it was looked at. */
@@ -161,6 +164,44 @@ export function createSettler(
     )
   }
 
+  /**
+   * A folder that appeared (a download or a copy into a new folder, `git clone`) is rescanned
+   * whole: it waits while a file in it is still being written, so that no file in it is scanned
+   * half-written (a large file some process holds open for writing keeps it waiting however
+   * long). Looks at its first DIR_LOOK_ENTRIES entries, subfolders included.
+   */
+  const stillWrittenIn = (dir: string, overdue: boolean): boolean => {
+    const t = now()
+    const large: string[] = []
+    const queue = [dir]
+    let seen = 0
+    for (let head = 0; head < queue.length && seen < DIR_LOOK_ENTRIES; head++) {
+      let names: string[]
+      try {
+        names = readdirSync(queue[head]!)
+      } catch {
+        continue
+      }
+      for (const name of names) {
+        if (++seen > DIR_LOOK_ENTRIES) break
+        const p = join(queue[head]!, name)
+        let st
+        try {
+          st = lstatSync(p)
+        } catch {
+          continue
+        }
+        if (st.isDirectory()) queue.push(p)
+        else if (st.isFile()) {
+          // Timestamps stop counting once the folder is overdue (see fire); open writers do not.
+          if (!overdue && (isPartialDownload(p) || t - st.mtimeMs < quiet / 2)) return true
+          if (st.size >= openCheckBytes && large.length < 8) large.push(p)
+        }
+      }
+    }
+    return large.some((p) => openForWriting(p) === true)
+  }
+
   const look = (path: string, overdue: boolean): 'present' | 'absent' | 'busy' | 'skip' => {
     let st
     try {
@@ -168,6 +209,7 @@ export function createSettler(
     } catch {
       return 'absent'
     }
+    if (st.isDirectory() && stillWrittenIn(path, overdue)) return 'busy'
     if (st.isFile()) {
       if (!overdue && now() - st.mtimeMs < quiet / 2) return 'busy'
       if (st.size === 0 && hasPartialSibling(path)) return 'skip'

@@ -1,6 +1,7 @@
 import {
   appendFileSync,
   closeSync,
+  mkdirSync,
   mkdtempSync,
   openSync,
   renameSync,
@@ -195,6 +196,29 @@ describe('files held open for writing', () => {
       expect(out).toHaveLength(1)
     } finally {
       closeSync(fds[1]!)
+      s.dispose()
+    }
+  })
+
+  it('a new folder waits while a file in it is being written, then settles once', async () => {
+    if (process.platform !== 'linux') return
+    const folder = join(dir(), 'new-model')
+    mkdirSync(join(folder, 'weights'), { recursive: true })
+    const f = join(folder, 'weights', 'model.safetensors')
+    const fd = openSync(f, 'w')
+    writeSync(fd, Buffer.alloc(4096))
+    const out: SettledPath[] = []
+    const s = createSettler((b) => out.push(...b), { quietMs: 60, openCheckBytes: 1 })
+    try {
+      s.touch(folder)
+      await sleep(600)
+      // Still open for writing, deep in the folder: the folder is not handed over yet.
+      expect(out).toEqual([])
+      expect(s.pending()).toBe(1)
+      closeSync(fd)
+      await waitFor(() => out.length === 1, 'settled after close')
+      expect(out).toEqual([{ path: folder, exists: true }])
+    } finally {
       s.dispose()
     }
   })
