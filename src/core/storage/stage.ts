@@ -24,7 +24,7 @@ export function attachStage(db: Db): void {
   if (!attached) {
     db.exec(`ATTACH DATABASE '' AS stage`)
     // 16 KiB pages (set before the first table): staged rows are written once and read once in
-    // order, so bigger pages mean fewer writes (README: Inventory store); the cache below is in
+    // order, so bigger pages mean fewer writes (docs/inventory.md: Inventory store); the cache below is in
     // bytes, so memory is unchanged.
     db.pragma('stage.page_size = 16384')
     // Staged rows are disposable (a killed scan just loses them): no journal, no syncs.
