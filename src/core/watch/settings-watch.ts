@@ -34,6 +34,12 @@ export function watchScanOptions(db: Db, base: ScanOptions, run: RunOverrides = 
   }
 }
 
+/** Roots saved in the settings (or given at start) that are not folders now (a drive unplugged). */
+export function missingRoots(db: Db, base: ScanOptions): string[] {
+  const saved = [...(base.roots ?? []), ...readSettings(db).scan.roots]
+  return saved.filter((r) => !isDir(r))
+}
+
 /**
  * A cheap token that changes whenever a settings section is written (any process, any
  * connection): compared on a slow timer, so a watcher notices settings saved by another process

@@ -4,6 +4,7 @@ import { createInventoryWatcher } from './inventory-watcher'
 import type { WatchService } from './service'
 import {
   settingsRescanPaths,
+  missingRoots,
   settingsStamp,
   watchOptionsKey,
   watchScanOptions,
@@ -49,6 +50,8 @@ export function createSettingsWatcher(o: SettingsWatcherOptions): SettingsWatche
   let options = watchScanOptions(o.db, base)
   let key = watchOptionsKey(options)
   let stamp = settingsStamp(o.db)
+  // A saved root that is not there (a drive unplugged) is looked for again at every check.
+  let missing = missingRoots(o.db, base).length
   let inner = createInventoryWatcher({ ...rest, scan: options })
   let holds = 0
   let timer: NodeJS.Timeout | undefined
@@ -64,8 +67,10 @@ export function createSettingsWatcher(o: SettingsWatcherOptions): SettingsWatche
     serial(async () => {
       if (stopped) return false
       const now = settingsStamp(o.db)
-      if (now === stamp) return false
+      if (now === stamp && (missing === 0 || missingRoots(o.db, base).length === missing))
+        return false
       stamp = now
+      missing = missingRoots(o.db, base).length
       const next = watchScanOptions(o.db, base)
       const nextKey = watchOptionsKey(next)
       if (nextKey === key) return false

@@ -171,6 +171,42 @@ describe("the watcher follows the user's settings stored in the inventory", () =
   })
 })
 
+describe('a saved root that is not there yet', () => {
+  it('is watched and scanned once it appears (a drive plugged in), with no new save', async () => {
+    const s = setUp()
+    const later = join(s.drive, '..', 'usb')
+    writeSettingsSection(s.db, 'scan', { ...readSettings(s.db).scan, roots: [later] })
+    const base = fakeHomeScanOptions(s.home)
+    await scan(s.db, watchScanOptions(s.db, base))
+    const w = createSettingsWatcher({
+      db: s.db,
+      dbPath: s.dbPath,
+      base,
+      checkEveryMs: 100,
+      settle: { quietMs: 150 },
+    })
+    try {
+      await w.start()
+      expect(w.options().roots).toEqual([])
+      mkdirSync(join(later, 'models'), { recursive: true })
+      writeFileSync(join(later, 'models', 'm.gguf'), ggufBytes('m'))
+      await waitFor(
+        () =>
+          (
+            s.db
+              .prepare(`SELECT status FROM assets WHERE path = ?`)
+              .get(join(later, 'models', 'm.gguf')) as { status: string } | undefined
+          )?.status === 'present',
+        'the model on the root that appeared',
+      )
+      expect(w.options().roots).toEqual([later])
+    } finally {
+      await w.stop()
+      s.db.close()
+    }
+  })
+})
+
 describe('settingsRescanPaths', () => {
   it('rescans added and removed roots, the highest newly skipped folders, and every root when a skip is removed', async () => {
     const s = setUp()
