@@ -182,11 +182,15 @@ describe('the app in the background (createBackground over the real watcher proc
       )?.status
     await waitFor(() => status() === 'present', 'the model already in the saved root', 60_000)
     await waitFor(() => t.bg.status().folders >= folders + 2, 'the root watched', 60_000)
-    expect(
-      t.out.emits.some(
-        ([c, p]) => c === 'inventory:changed' && (p as { trigger?: string }).trigger === 'settings',
-      ),
-    ).toBe(true)
+    // The push to the window follows the commit (the watcher process's message).
+    await waitFor(
+      () =>
+        t.out.emits.some(
+          ([c, p]) =>
+            c === 'inventory:changed' && (p as { trigger?: string }).trigger === 'settings',
+        ),
+      'the push named after the saved settings',
+    )
     // A file dropped into the saved root is found.
     writeFileSync(join(drive, 'ckpt', 'evil.pkl'), maliciousPickle())
     await waitFor(() => t.out.notices.length > 0, 'the notice from the saved root', 60_000)
