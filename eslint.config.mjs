@@ -60,7 +60,14 @@ const CORE_LAYERS = [
   ['core: rules', ['src/core/rules/**']],
   [
     'core: scanners, secrets, storage',
-    ['src/core/scanners/**', 'src/core/secrets/**', 'src/core/storage/**', 'src/core/inventory.ts'],
+    [
+      'src/core/scanners/**',
+      'src/core/secrets/**',
+      'src/core/storage/**',
+      // The settings stored in the inventory: read by the engine's shells and by the watcher.
+      'src/core/settings/**',
+      'src/core/inventory.ts',
+    ],
   ],
   [
     'core: discovery, report, query, policy',

@@ -1,12 +1,19 @@
 import { homedir } from 'node:os'
-import type { Asset, Finding, TargetState, WatchStatus, WatchTarget } from '../core'
+import type {
+  Asset,
+  Finding,
+  TargetState,
+  WatchScanReason,
+  WatchStatus,
+  WatchTarget,
+} from '../core'
 import { describeTargetState } from '../core'
 import type { DeltaDocument } from './delta'
 import { color } from './output'
 
 /** One `aiscout watch` JSON line: the scoped-scan delta document, with when and why. */
 export type WatchLine = DeltaDocument &
-  Readonly<{ at: string; reason: 'first-scan' | 'change' | 'catch-up' | 'resume' | 'periodic' }>
+  Readonly<{ at: string; reason: 'first-scan' | WatchScanReason }>
 
 const plural = (n: number, one: string): string => `${n} ${one}${n === 1 ? '' : 's'}`
 

@@ -59,6 +59,11 @@ export type Background = Readonly<{
   status(): WatcherStatus
   settings(): BackgroundSettings
   ipc: Pick<IpcHandlers, BackgroundChannels>
+  /**
+   * The scan settings stored in the inventory were saved (the Settings screen): the watcher
+   * process re-reads them and re-plans its watches at once.
+   */
+  scanSettingsChanged(): void
   /** Wake from sleep, a clock change: the schedule looks again. */
   wake(): Promise<void>
   /** Stops the scheduler and the watcher process (on quit). */
@@ -280,6 +285,9 @@ export function createBackground(d: BackgroundDeps): Background {
         return pause(until)
       },
       'watcher:resume': async () => resume(),
+    },
+    scanSettingsChanged() {
+      if (d.host.running()) d.host.send({ type: 'settings-changed' })
     },
     wake: () => scheduler?.check() ?? Promise.resolve(),
     async stop() {

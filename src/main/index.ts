@@ -21,15 +21,9 @@ import { homedir, hostname, tmpdir, userInfo } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { defaultDbPath } from '../core'
-import type {
-  AppStatus,
-  EventChannel,
-  InventoryChanged,
-  IpcEvents,
-  IpcHandlers,
-  WatcherStatus,
-} from '../shared/ipc'
+import type { EventChannel, IpcEvents, IpcHandlers } from '../shared/ipc'
 import { INVOKE_CHANNELS } from '../shared/ipc'
+import { createAppEvents, watcherLine } from './app-events'
 import { createBackground } from './background'
 import type { Background } from './background'
 import {
@@ -55,7 +49,8 @@ import {
   isTrustedSender,
   secureWebPreferences,
 } from './security'
-import type { TrayItem, TrayModel } from './tray-model'
+import type { TrayModel } from './tray-model'
+import { trayMenuTemplate } from './tray-model'
 import type { ChildLink } from './watcher-host'
 import { createWatcherHost } from './watcher-host'
 import type { FromWatcher } from './watcher-protocol'
@@ -154,31 +149,19 @@ function showWindow(): BrowserWindow {
   return win
 }
 
-function trayMenu(items: readonly TrayItem[]): MenuItemConstructorOptions[] {
-  return items.map((i): MenuItemConstructorOptions => {
-    switch (i.kind) {
-      case 'label':
-        return { label: i.text, enabled: false }
-      case 'separator':
-        return { type: 'separator' }
-      case 'action':
-        return {
-          label: i.label,
-          enabled: i.enabled,
-          click: () => void background?.onTrayAction(i.action),
-        }
-      case 'submenu':
-        return { label: i.label, submenu: trayMenu(i.items) }
-    }
-  })
-}
-
 function showTray(m: TrayModel, base: string): void {
   const icon = nativeImage.createFromPath(join(base, 'resources', 'tray', `${m.icon}.png`))
   if (!tray) tray = new Tray(icon)
   else tray.setImage(icon)
   tray.setToolTip(m.tooltip)
-  tray.setContextMenu(Menu.buildFromTemplate(trayMenu(m.items)))
+  tray.setContextMenu(
+    Menu.buildFromTemplate(
+      trayMenuTemplate(
+        m.items,
+        (a) => void background?.onTrayAction(a),
+      ) as MenuItemConstructorOptions[],
+    ),
+  )
 }
 
 /** The watcher process as an Electron utility process (below-normal priority set inside it). */
@@ -198,24 +181,6 @@ async function onBattery(): Promise<boolean> {
   const si = await import('systeminformation')
   const b = await si.battery()
   return b.hasBattery && !b.acConnected
-}
-
-/** The watcher's state as the status line shows it. */
-function watcherLine(s: WatcherStatus): NonNullable<AppStatus['watcher']> {
-  switch (s.state) {
-    case 'off':
-      return { state: 'off' }
-    case 'failed':
-      return { state: 'off', detail: s.message ?? 'the watcher stopped' }
-    case 'paused':
-      return { state: 'paused' }
-    case 'starting':
-      return { state: 'watching', detail: 'starting' }
-    case 'watching':
-      return s.degraded.length
-        ? { state: 'degraded', detail: `${s.degraded.length} folder(s) rescanned periodically` }
-        : { state: 'watching' }
-  }
 }
 
 /** The HTML report printed by Chromium in a hidden window with JavaScript off. */
@@ -271,19 +236,14 @@ function ready(): void {
       (t) => (lastFull = t === null ? undefined : new Date(t)),
       () => undefined,
     )
-  // Pushes to the window. After any inventory change the schedule's reference is read again; what
-  // the watcher process changes also refreshes the status line (the handlers do it for their own).
-  const send = <E extends EventChannel>(channel: E, payload: IpcEvents[E]): void => {
-    emit(channel, payload)
-    if (channel === 'inventory:changed') readLastFull()
-    const byWatcher =
-      channel === 'watcher:status' ||
-      (channel === 'inventory:changed' && (payload as InventoryChanged).reason === 'watcher')
-    if (byWatcher) void core?.refreshStatus().catch(() => undefined)
-    // The watcher's deltas are synced too, once things are quiet (the handlers do it for theirs).
-    if (channel === 'inventory:changed' && (payload as InventoryChanged).reason === 'watcher')
-      core?.sync.inventoryChanged()
-  }
+  // Pushes to the window, and what each push sets off in main (src/main/app-events.ts).
+  const send = createAppEvents({
+    toWindow: emit,
+    readLastFullScan: readLastFull,
+    refreshStatus: () => void core?.refreshStatus().catch(() => undefined),
+    scanSettingsChanged: () => background?.scanSettingsChanged(),
+    watcherChangedInventory: () => core?.sync.inventoryChanged(),
+  })
   core = createHandlers({
     dbPath,
     home,

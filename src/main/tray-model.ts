@@ -134,3 +134,32 @@ export function trayModel(s: TrayState): TrayModel {
   )
   return { icon, tooltip: `AI Scout: ${status}. ${last}.`, items }
 }
+
+/**
+ * One entry of the tray's native menu, in the shape Electron's Menu.buildFromTemplate takes
+ * (a structural subset of MenuItemConstructorOptions, so this module needs no Electron).
+ */
+export type TrayMenuEntry =
+  | Readonly<{ label: string; enabled: false }>
+  | Readonly<{ type: 'separator' }>
+  | Readonly<{ label: string; enabled: boolean; click: () => void }>
+  | Readonly<{ label: string; submenu: TrayMenuEntry[] }>
+
+/** The tray model's items as a native menu template; a chosen item calls `onAction`. */
+export function trayMenuTemplate(
+  items: readonly TrayItem[],
+  onAction: (a: TrayAction) => void,
+): TrayMenuEntry[] {
+  return items.map((i): TrayMenuEntry => {
+    switch (i.kind) {
+      case 'label':
+        return { label: i.text, enabled: false }
+      case 'separator':
+        return { type: 'separator' }
+      case 'action':
+        return { label: i.label, enabled: i.enabled, click: () => onAction(i.action) }
+      case 'submenu':
+        return { label: i.label, submenu: trayMenuTemplate(i.items, onAction) }
+    }
+  })
+}

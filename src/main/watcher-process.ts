@@ -57,6 +57,8 @@ const handle = (m: ToWatcher): void => {
           return runtime.start(m.config)
         case 'configure':
           return runtime.configure(m.config)
+        case 'settings-changed':
+          return runtime.reloadSettings()
         case 'pause':
           return runtime.pause(m.until)
         case 'resume':

@@ -11,8 +11,13 @@ import type { Notice } from './notifications'
 export type WatcherConfig = Readonly<{
   dbPath: string
   home: string
+  /**
+   * Roots, exclusions and hashing on top of the settings stored in the inventory, which the
+   * watcher reads itself (the app sends none; tests and benches may).
+   */
   roots: readonly string[]
   exclude: readonly string[]
+  /** false turns hashing off whatever the settings say. */
   hash: boolean
   /** Folders watched at most (default 8,192). */
   budget?: number
@@ -28,6 +33,8 @@ export type ToWatcher =
   | Readonly<{ type: 'start'; config: WatcherConfig }>
   /** New settings: the watcher restarts when what it watches or how it scans changed. */
   | Readonly<{ type: 'configure'; config: WatcherConfig }>
+  /** The scan settings stored in the inventory were saved (Settings): the watcher re-reads them. */
+  | Readonly<{ type: 'settings-changed' }>
   | Readonly<{ type: 'pause'; until?: number }>
   | Readonly<{ type: 'resume' }>
   /** Runs a full scan in the background (the schedule). */
@@ -53,7 +60,7 @@ export type WatcherReport = Readonly<
 /** What one rescan changed, for the app to refresh what it shows. */
 export type ChangeSummary = Readonly<{
   scanId: string
-  reason: 'change' | 'catch-up' | 'resume' | 'periodic' | 'full'
+  reason: 'change' | 'catch-up' | 'resume' | 'periodic' | 'settings' | 'digest' | 'full'
   /** How long the scan itself took. */
   durationMs: number
   assets: Readonly<{ added: number; changed: number; gone: number }>

@@ -1,6 +1,6 @@
-import type { Db, ScanOptions, ScanSummary, WatchService, WatchStatus } from '../core'
+import type { Db, ScanOptions, ScanSummary, SettingsWatcher, WatchStatus } from '../core'
 import {
-  createInventoryWatcher,
+  createSettingsWatcher,
   describeTargetState,
   hasFullScan,
   isExpired,
@@ -8,6 +8,7 @@ import {
   recordPolicyFacts,
   scan,
   storedAcceptance,
+  watchScanOptions,
 } from '../core'
 import { ackNotified, readNewlyOpened } from './notification-feed'
 import { planNotices } from './notifications'
@@ -16,6 +17,8 @@ import type { ChangeSummary, FromWatcher, WatcherConfig, WatcherReport } from '.
 export type WatcherRuntime = Readonly<{
   start(config: WatcherConfig): Promise<void>
   configure(config: WatcherConfig): Promise<void>
+  /** The settings stored in the inventory were saved: re-plan under them if they changed. */
+  reloadSettings(): Promise<void>
   pause(until?: number): Promise<void>
   resume(): Promise<void>
   fullScan(): Promise<void>
@@ -30,6 +33,8 @@ export type RuntimeDeps = Readonly<{
   isAccepted?(db: Db, findingId: string): boolean
   /** Scan options beyond the config (tests inject fake system probes). */
   scanExtras?: Partial<ScanOptions>
+  /** How often the stored settings are compared without being told (default 5 s). */
+  settingsCheckEveryMs?: number
 }>
 
 /**
@@ -42,7 +47,11 @@ export function acceptedNow(db: Db, findingId: string, now = new Date()): boolea
   return a !== undefined && !isExpired(a, now)
 }
 
-/** Settings whose change means watching or scanning differently (a restart of the watcher). */
+/**
+ * What main sends whose change means watching or scanning differently (a restart of the watcher).
+ * The user's scan settings are not in it: they live in the inventory, and the watcher follows them
+ * itself (createSettingsWatcher).
+ */
 const watchKey = (c: WatcherConfig): string =>
   JSON.stringify([c.dbPath, c.home, c.roots, c.exclude, c.hash, c.budget ?? null])
 
@@ -55,7 +64,7 @@ const watchKey = (c: WatcherConfig): string =>
 export function createWatcherRuntime(deps: RuntimeDeps): WatcherRuntime {
   let config: WatcherConfig | undefined
   let db: Db | undefined
-  let watcher: WatchService | undefined
+  let watcher: SettingsWatcher | undefined
   let full: AbortController | undefined
   let fullRun: Promise<void> | undefined
   let failed: string | undefined
@@ -65,13 +74,16 @@ export function createWatcherRuntime(deps: RuntimeDeps): WatcherRuntime {
   const log = (level: 'info' | 'warn' | 'error', message: string): void =>
     post({ type: 'log', level, message })
 
-  const scanOptions = (c: WatcherConfig): ScanOptions => ({
+  /** What the process was started with; the inventory's stored settings are merged over it. */
+  const baseOptions = (c: WatcherConfig): ScanOptions => ({
     home: c.home,
     roots: c.roots,
     exclude: c.exclude,
     hash: c.hash,
     ...deps.scanExtras,
   })
+  /** What a full scan runs with now: the settings as stored at this moment. */
+  const scanOptions = (c: WatcherConfig): ScanOptions => watchScanOptions(db!, baseOptions(c))
 
   const openCounts = (): WatcherReport['open'] => {
     if (!db) return { critical: 0, high: 0 }
@@ -152,10 +164,11 @@ export function createWatcherRuntime(deps: RuntimeDeps): WatcherRuntime {
   }
 
   const startWatcher = async (c: WatcherConfig): Promise<void> => {
-    const w = createInventoryWatcher({
+    const w = createSettingsWatcher({
       db: db!,
       dbPath: c.dbPath,
-      scan: scanOptions(c),
+      base: baseOptions(c),
+      checkEveryMs: deps.settingsCheckEveryMs,
       budget: c.budget,
       onEvent: (e) => {
         switch (e.type) {
@@ -215,6 +228,10 @@ export function createWatcherRuntime(deps: RuntimeDeps): WatcherRuntime {
         await stopWatcher()
         await startWatcher(c)
       }
+      report()
+    },
+    async reloadSettings() {
+      if (await watcher?.reload()) log('info', 'settings changed: watching under the new settings')
       report()
     },
     async pause(until) {

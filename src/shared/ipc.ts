@@ -542,7 +542,8 @@ export type WatcherStatus = Readonly<{
 }>
 
 /** Why the watcher process changed the inventory. */
-export type WatcherTrigger = 'change' | 'catch-up' | 'resume' | 'periodic' | 'full'
+export type WatcherTrigger =
+  'change' | 'catch-up' | 'resume' | 'periodic' | 'settings' | 'digest' | 'full'
 
 /**
  * The inventory changed: a scan from the window completed, a risk was accepted or reopened,

@@ -151,6 +151,11 @@ export type ScanStats = Readonly<{
   hashCacheHits: number
   /** Model files whose static scan report was reused from the cache (unchanged identity). */
   scanCacheHits?: number
+  /**
+   * Model files committed with their verdict and their SHA-256 pending (the watcher's rescans
+   * of large files): a follow-up scan adds the digests.
+   */
+  digestsPending?: number
   modelsScanned: number
   assets: number
   findings: number

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { openDb, readSettings, writeSettingsSection } from '../../src/core'
 import { maliciousPickle, safetensors, write } from '../fixtures/generators/fake-home'
 import { isAlive, waitFor } from '../helpers/wait'
 
@@ -111,6 +112,38 @@ describe('aiscout watch', () => {
     expect(lines).toHaveLength(1)
     expect(lines[0]).toMatch(/assets \+1 ~0 -0 {2}findings \+0 ~0 -0 {2}\+ model w\.safetensors/)
     w.child.kill('SIGINT')
+    expect(await w.exit).toBe(0)
+  }, 120_000)
+
+  it('watches a root saved in the inventory settings while it runs, as the app saves it', async () => {
+    const home = join(tmp, 'home-settings')
+    const drive = join(tmp, 'drive-settings')
+    mkdirSync(join(home, 'Downloads'), { recursive: true })
+    write(join(drive, 'ckpt', 'kept.safetensors'), safetensors())
+    const dbPath = join(tmp, 'settings.db')
+    const w = watch(['--home', home, '--db', dbPath, '--format', 'json'])
+    running.push(w)
+    await waitFor(() => /watching \d+ folders/.test(w.err()), 'the watcher ready', 60_000)
+    // Another process (the app's database worker) saves a root in Settings.
+    const db = openDb(dbPath)
+    try {
+      writeSettingsSection(db, 'scan', { ...readSettings(db).scan, roots: [drive] })
+    } finally {
+      db.close()
+    }
+    const kept = join(drive, 'ckpt', 'kept.safetensors')
+    await waitFor(() => w.out().includes(kept), 'the saved root scanned', 60_000)
+    const line = w
+      .out()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .find((l) => l.reason === 'settings')
+    expect(line.delta.assets.added).toEqual([expect.objectContaining({ path: kept })])
+    const dropped = join(drive, 'ckpt', 'new.safetensors')
+    writeFileSync(dropped, safetensors())
+    await waitFor(() => w.out().includes(dropped), 'a file dropped into the saved root', 60_000)
+    w.child.kill('SIGTERM')
     expect(await w.exit).toBe(0)
   }, 120_000)
 

@@ -1,8 +1,10 @@
+import Database from 'better-sqlite3'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { acceptRisk, openDb } from '../../src/core'
+import { createAppEvents } from '../../src/main/app-events'
 import { createBackground } from '../../src/main/background'
 import type { Background } from '../../src/main/background'
 import { DEFAULT_BACKGROUND_SETTINGS } from '../../src/main/background-settings'
@@ -46,7 +48,16 @@ function setup(settings: Partial<BackgroundSettings>, onBattery = false) {
     opened: [] as Array<string | undefined>,
     quits: 0,
   }
-  const app = createHandlers(testDeps(work, home, { dbPath }).deps)
+  // The handlers' pushes go through main's fan-out, as in src/main/index.ts: saved scan settings
+  // reach the watcher process.
+  const appEvents = createAppEvents({
+    toWindow: () => undefined,
+    readLastFullScan: () => undefined,
+    refreshStatus: () => undefined,
+    scanSettingsChanged: () => bg.scanSettingsChanged(),
+    watcherChangedInventory: () => undefined,
+  })
+  const app = createHandlers(testDeps(work, home, { dbPath, emit: appEvents }).deps)
   apps.push(app)
   const host = createWatcherHost({
     spawn: () => forkLink(PROCESS),
@@ -72,7 +83,7 @@ function setup(settings: Partial<BackgroundSettings>, onBattery = false) {
   backgrounds.push(bg)
   const tray = (): TrayModel | undefined => out.trays.at(-1)
   const changes = (): number => out.emits.filter(([c]) => c === 'inventory:changed').length
-  return { bg, host, home, dbPath, out, tray, changes }
+  return { bg, host, home, work, dbPath, out, tray, changes, app }
 }
 
 const backgrounds: Background[] = []
@@ -149,6 +160,50 @@ describe('the app in the background (createBackground over the real watcher proc
     expect(t.bg.status().state).toBe('off')
     await waitFor(() => labels(t.tray()).includes('Watcher off'), 'the tray saying so')
   }, 240_000)
+
+  it('watches a root saved in Settings and stops watching it when it is removed, with no restart', async () => {
+    const t = setup({})
+    t.bg.start()
+    await waitFor(() => t.bg.status().state === 'watching', 'watching', 60_000)
+    const pid = (t.host as unknown as { pid(): number | undefined }).pid()!
+    const drive = join(t.work, 'drive')
+    write(join(drive, 'ckpt', 'old.safetensors'), safetensors())
+    const folders = t.bg.status().folders
+    const saved = (await t.app.handlers['settings:get']()).settings.scan
+    await t.app.handlers['settings:update']({
+      section: 'scan',
+      value: { ...saved, roots: [drive] },
+    })
+    const inv = new Database(t.dbPath, { readonly: true })
+    const status = (): string | undefined =>
+      (
+        inv
+          .prepare(`SELECT status FROM assets WHERE path = ?`)
+          .get(join(drive, 'ckpt', 'old.safetensors')) as { status: string } | undefined
+      )?.status
+    await waitFor(() => status() === 'present', 'the model already in the saved root', 60_000)
+    await waitFor(() => t.bg.status().folders >= folders + 2, 'the root watched', 60_000)
+    // The push to the window follows the commit (the watcher process's message).
+    await waitFor(
+      () =>
+        t.out.emits.some(
+          ([c, p]) =>
+            c === 'inventory:changed' && (p as { trigger?: string }).trigger === 'settings',
+        ),
+      'the push named after the saved settings',
+    )
+    // A file dropped into the saved root is found.
+    writeFileSync(join(drive, 'ckpt', 'evil.pkl'), maliciousPickle())
+    await waitFor(() => t.out.notices.length > 0, 'the notice from the saved root', 60_000)
+    expect(t.out.notices[0]!.body).toContain(join(drive, 'ckpt', 'evil.pkl'))
+
+    await t.app.handlers['settings:update']({ section: 'scan', value: { ...saved, roots: [] } })
+    await waitFor(() => t.bg.status().folders === folders, 'the root unwatched', 60_000)
+    await waitFor(() => status() === 'gone', "the removed root's model gone", 60_000)
+    inv.close()
+    // The same watcher process all along.
+    expect((t.host as unknown as { pid(): number | undefined }).pid()).toBe(pid)
+  }, 180_000)
 
   it('runs a due scheduled full scan in the watcher process', async () => {
     const slot = new Date(Date.now() - 60_000)

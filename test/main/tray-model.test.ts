@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { TRAY_ICONS, ago, trayModel } from '../../src/main/tray-model'
+import { TRAY_ICONS, ago, trayMenuTemplate, trayModel } from '../../src/main/tray-model'
+import type { TrayAction, TrayMenuEntry } from '../../src/main/tray-model'
 import type { TrayItem, TrayState } from '../../src/main/tray-model'
 
 const NOW = Date.parse('2026-03-04T12:00:00Z')
@@ -86,6 +87,49 @@ describe('tray model', () => {
     expect(ago('2026-03-04T11:59:30Z', NOW)).toBe('just now')
     expect(ago('2026-03-04T09:00:00Z', NOW)).toBe('3 h ago')
     expect(ago('2026-03-01T12:00:00Z', NOW)).toBe('3 days ago')
+  })
+})
+
+describe('tray menu template (what index.ts hands Menu.buildFromTemplate)', () => {
+  it('keeps labels disabled, separators, enabled states and submenus, and routes each click', () => {
+    const chosen: TrayAction[] = []
+    const menu = trayMenuTemplate(trayModel({ ...base, scanning: true }).items, (a) =>
+      chosen.push(a),
+    )
+    const shape = (es: readonly TrayMenuEntry[]): unknown[] =>
+      es.map((e) =>
+        'type' in e
+          ? '---'
+          : 'submenu' in e
+            ? { [e.label]: shape(e.submenu) }
+            : 'click' in e
+              ? `${e.label}${e.enabled ? '' : ' (disabled)'}`
+              : `(${e.label})`,
+      )
+    expect(shape(menu)).toEqual([
+      '(Scanning…)',
+      '(Last scan 5 min ago)',
+      '(Watching 37 folders)',
+      '---',
+      'Scan now (disabled)',
+      { 'Pause watcher': ['For 1 hour', 'Until resumed'] },
+      '---',
+      'Open AI Scout',
+      'Quit AI Scout',
+    ])
+    const click = (es: readonly TrayMenuEntry[], label: string): void => {
+      for (const e of es) {
+        if ('click' in e && e.label === label) return e.click()
+        if ('submenu' in e) click(e.submenu, label)
+      }
+    }
+    click(menu, 'Until resumed')
+    click(menu, 'Quit AI Scout')
+    click(menu, 'For 1 hour')
+    expect(chosen).toEqual(['pause-until-resumed', 'quit', 'pause-hour'])
+    expect(
+      menu.filter((e) => 'enabled' in e && e.enabled === false && !('click' in e)),
+    ).toHaveLength(3)
   })
 })
 

@@ -3,11 +3,12 @@ import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Db, ScanOptions, ScanSummary, WatchScanRequest } from '../../core'
 import {
-  createInventoryWatcher,
+  createSettingsWatcher,
   deltaRecords,
   DEFAULT_WATCH_BUDGET,
   hasFullScan,
   scan,
+  watchScanOptions,
 } from '../../core'
 import { oneOf, parseArgs, UsageError } from '../args'
 import type { Io } from '../io'
@@ -63,7 +64,9 @@ export async function runWatch(argv: readonly string[], io: Io): Promise<number>
   }
 
   const { db, path: dbPath } = openCliDb(io, flags.db as string | undefined)
-  const options: ScanOptions = {
+  // The flags, under which the settings saved in this inventory (the app's Settings screen) are
+  // merged as `aiscout scan` merges them; the watcher follows them when they are saved again.
+  const base: ScanOptions = {
     home,
     roots,
     exclude: flags.exclude as string[] | undefined,
@@ -80,16 +83,16 @@ export async function runWatch(argv: readonly string[], io: Io): Promise<number>
       log(
         'no full scan in this inventory yet: scanning everything once (what to watch comes from it)',
       )
-      const first = await scan(db, options, { signal: stopping.signal })
+      const first = await scan(db, watchScanOptions(db, base), { signal: stopping.signal })
       if (first.status === 'interrupted') return 0
       print(lineFor(db, first, 'first-scan'))
     }
     if (stopping.signal.aborted) return 0
     let lastStatus = ''
-    const watcher = createInventoryWatcher({
+    const watcher = createSettingsWatcher({
       db,
       dbPath,
-      scan: options,
+      base,
       budget,
       onEvent: (e) => {
         switch (e.type) {

@@ -37,7 +37,13 @@ export function modelAsset(path: string, facts: ModelFacts, o: AddModelOptions):
         sha256: r.sha256,
         sizeBytes: r.sizeBytes,
         verdict: r.verdict,
-        details: { ...(r.metadata ?? {}), ...(o.details ?? {}) },
+        details: {
+          ...(r.metadata ?? {}),
+          ...(o.details ?? {}),
+          // Said in the inventory, the change log, exports and sync: no digest yet, not a model
+          // whose digest is unknown for good (the asset's id never depends on it).
+          ...(r.digestPending ? { digestPending: true } : {}),
+        },
       }
     }
     case 'sniffed':

@@ -10,6 +10,12 @@ export type ModelFileOptions = Readonly<{
   knownSha256?: string
   fileName?: string
   verify: boolean
+  /**
+   * Files of at least this many bytes whose digest is not known (cache, name) are not hashed
+   * now: the report comes back with `digestPending` and `onDeferred` is told.
+   */
+  deferFrom?: number
+  onDeferred?(path: string): void
   cache: HashCache
   onHashed(bytes: number): void
   onCacheHit(): void
@@ -62,7 +68,12 @@ export async function analyzeModelFile(
     } else {
       sha256 = cached?.sha256
       if (sha256) o.onCacheHit()
-      else {
+      else if (o.deferFrom !== undefined && id.size >= o.deferFrom) {
+        // Reading the whole file is most of the time a large file takes: the verdict (from the
+        // bounded header and pickle reads above) is committed first, the digest follows.
+        o.onDeferred?.(path)
+        return { ...report, sha256: undefined, digestPending: true }
+      } else {
         sha256 = await sha256File(path, o.onHashed, o.signal)
         o.cache.putEntry(id, path, { sha256 })
       }

@@ -22,6 +22,14 @@ export type ScanOptions = Readonly<{
   hash?: boolean
   /** Rehash digests known by construction (HF blob names, Ollama blobs). */
   verifyDigests?: boolean
+  /**
+   * Commit model files of at least this many bytes whose SHA-256 is not known yet with their
+   * verdict and the digest pending (`details.digestPending` on the asset, no `sha256`), listed
+   * in the summary's `digestsPending`; a later scan of those paths without this option adds the
+   * digests. The watcher's rescans use it, so a large download's verdict does not wait for a read
+   * of the whole file. Default: every digest is computed before the commit.
+   */
+  deferDigestsFrom?: number
   runVersionCommands?: boolean
   /** Allow one loopback request to identify a local model server (`--identify-servers`). */
   identifyServers?: boolean
@@ -74,4 +82,6 @@ export type ScanSummary = Readonly<{
   stats: ScanStats
   /** What the scan changed in the inventory (empty for an interrupted scan). */
   delta: ScanDelta
+  /** Files committed with their digest pending (see `deferDigestsFrom`), when any. */
+  digestsPending?: readonly string[]
 }>

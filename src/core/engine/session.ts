@@ -56,6 +56,8 @@ export type ScanSession = Readonly<{
   secretScanner: SecretScanner
   secretsPass: SecretsPass
   models: ModelAnalyzer
+  /** Model files whose SHA-256 was deferred (ScanOptions.deferDigestsFrom). */
+  digestsPending: string[]
   jobs: JobPool
   claimedDirs: Set<string>
   claimedFiles: Set<string>
@@ -135,7 +137,9 @@ export async function openSession(
   const real = (p: string): string => aliases.toReal(p)
   const units = createUnits(writer, real)
   const emit = createEmitters(writer, units, aliases)
+  const digestsPending: string[] = []
   const models = await createModels(store, options, hash, signal, {
+    onDeferred: (p) => digestsPending.push(real(p)),
     onHashed: (n) => {
       stats.bytesHashed += n
       progress()
@@ -173,6 +177,7 @@ export async function openSession(
     secretScanner,
     secretsPass,
     models,
+    digestsPending,
     jobs,
     ...claims,
     real,

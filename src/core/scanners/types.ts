@@ -173,6 +173,11 @@ export type ModelFileReport = Readonly<{
   format: ModelFormat
   verdict: Verdict
   sha256?: string
+  /**
+   * The SHA-256 is not computed yet: the verdict was committed first and a follow-up scan adds
+   * the digest (ScanOptions.deferDigestsFrom, the watcher's rescans of large files).
+   */
+  digestPending?: true
   sizeBytes?: number
   findings: readonly (ModelFinding & { severity: Severity })[]
   metadata?: ModelMetadata

@@ -29,6 +29,15 @@ export {
   hasFullScan,
   lastFullScanStart,
   lastScanStart,
+  pendingDigests,
 } from './inventory-watcher'
 export type { InventoryWatcherOptions } from './inventory-watcher'
 export { describeTargetState } from './describe'
+export { createSettingsWatcher, SETTINGS_CHECK_EVERY_MS } from './settings-watcher'
+export type { SettingsWatcher, SettingsWatcherOptions } from './settings-watcher'
+export {
+  settingsRescanPaths,
+  settingsStamp,
+  watchOptionsKey,
+  watchScanOptions,
+} from './settings-watch'

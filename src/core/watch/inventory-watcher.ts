@@ -27,6 +27,11 @@ export type InventoryWatcherOptions = Readonly<{
   catchUp?: boolean
   /** Watch the whole home as a root too, budget permitting (default false). */
   watchHome?: boolean
+  /**
+   * Model files of at least this many bytes are committed with their verdict first and their
+   * SHA-256 in a follow-up rescan (default 32 MiB; `false`: every digest before the commit).
+   */
+  deferDigestsFrom?: number | false
   onEvent?(e: WatchEvent<ScanSummary>): void
 }>
 
@@ -47,7 +52,8 @@ export function createInventoryWatcher(o: InventoryWatcherOptions): WatchService
   const skipDir: SkipDir = (p, name, parent) =>
     isPrunedDir(name, parent) || (excludedPath?.(p) ?? false) || (excludedName?.(name) ?? false)
   const dbFiles = new Set(['', '-wal', '-shm', '-journal'].map((s) => o.dbPath + s))
-  return createWatchService<ScanSummary>({
+  const deferFrom = o.deferDigestsFrom === false ? undefined : (o.deferDigestsFrom ?? DEFER_FROM)
+  const service = createWatchService<ScanSummary>({
     plan: () =>
       planWatchSet({
         home,
@@ -56,8 +62,20 @@ export function createInventoryWatcher(o: InventoryWatcherOptions): WatchService
         watchHome: o.watchHome,
         ...watchInputsFromInventory(o.db),
       }).filter((t) => !skipDir(t.path, basename(t.path), '') || t.reason === 'location'),
-    runScan: (request, signal) =>
-      scan(o.db, { ...o.scan, scope: { kind: 'paths', paths: request.paths } }, { signal }),
+    runScan: async (request, signal) => {
+      const s = await scan(
+        o.db,
+        {
+          ...o.scan,
+          scope: { kind: 'paths', paths: request.paths },
+          // The follow-up of deferred digests computes them; every other rescan defers.
+          deferDigestsFrom: request.reason === 'digest' ? undefined : deferFrom,
+        },
+        { signal },
+      )
+      if (s.digestsPending?.length) service.rescan(s.digestsPending, 'digest')
+      return s
+    },
     budget: o.budget,
     skipDir,
     ignorePath: (p) => dbFiles.has(p),
@@ -67,6 +85,30 @@ export function createInventoryWatcher(o: InventoryWatcherOptions): WatchService
     knownPaths: () => knownPathsByFolder(o.db),
     onEvent: o.onEvent,
   })
+  return {
+    ...service,
+    start: async () => {
+      await service.start()
+      // Digests a watcher left pending when it stopped (quit, crash) are computed now.
+      const pending = pendingDigests(o.db)
+      if (pending.length) service.rescan(pending, 'digest')
+    },
+  }
+}
+
+/** Model files a rescan committed with their digest pending (see `deferDigestsFrom`). */
+const DEFER_FROM = 32 * 1024 * 1024
+
+/** Present assets whose digest is still pending. */
+export function pendingDigests(db: Db): string[] {
+  return (
+    db
+      .prepare(
+        `SELECT path FROM assets WHERE status = 'present' AND kind = 'model'
+         AND json_extract(details, '$.digestPending') = 1`,
+      )
+      .all() as { path: string }[]
+  ).map((r) => r.path)
 }
 
 /** When the latest completed scan began (ms since the epoch), if any. */

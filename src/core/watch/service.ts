@@ -26,7 +26,15 @@ export const DEFAULT_DEGRADED_EVERY_MS = 30 * 60_000
 const REPLAN_EVERY_MS = 10 * 60_000
 
 /** Why a rescan runs. */
-export type WatchScanReason = 'change' | 'catch-up' | 'resume' | 'periodic'
+export type WatchScanReason =
+  | 'change'
+  | 'catch-up'
+  | 'resume'
+  | 'periodic'
+  /** The settings changed: roots added or removed, exclusions changed (see settingsRescanPaths). */
+  | 'settings'
+  /** The SHA-256 of model files a rescan committed with their digest pending (see deferDigests). */
+  | 'digest'
 
 export type WatchScanRequest = Readonly<{ paths: readonly string[]; reason: WatchScanReason }>
 
@@ -70,6 +78,8 @@ export type WatchService = Readonly<{
   resume(): Promise<void>
   /** Rebuilds the plan (after a full scan elsewhere changed what the inventory knows). */
   refresh(): Promise<void>
+  /** Queues a rescan of `paths` (run once nothing else runs; while paused, on resume). */
+  rescan(paths: readonly string[], reason: WatchScanReason): void
   /** Holds rescans while a full scan runs elsewhere; events keep being collected. */
   hold(): void
   release(): void
@@ -106,6 +116,8 @@ export function createWatchService<R>(o: WatchServiceOptions<R>): WatchService {
   let holds = 0
   const queue = new Map<string, WatchScanRequest['reason']>()
   let running: Promise<void> | undefined
+  /** Set while the running rescan only computes digests: aborting it lets a change go first. */
+  let preemptible: AbortController | undefined
   const scanAbort = new AbortController()
   let idleWaiters: Array<() => void> = []
   // start/pause/resume/refresh/stop run one after the other.
@@ -134,7 +146,9 @@ export function createWatchService<R>(o: WatchServiceOptions<R>): WatchService {
   })
 
   const enqueue = (path: string, reason: WatchScanRequest['reason']): void => {
-    if (!queue.has(path)) queue.set(path, reason)
+    const had = queue.get(path)
+    // Anything else that rescans a path runs sooner than its pending digest.
+    if (had === undefined || (had === 'digest' && reason !== 'digest')) queue.set(path, reason)
   }
 
   const status = (so: Readonly<{ countKernelWatches?: boolean }> = {}): WatchStatus => ({
@@ -161,14 +175,23 @@ export function createWatchService<R>(o: WatchServiceOptions<R>): WatchService {
   }
 
   const kick = (): void => {
+    // A digest being computed gives way to anything else: it is stopped (an interrupted rescan
+    // changes nothing), the change is scanned, and the digest starts again after it.
+    if (running && preemptible && [...queue.values()].some((r) => r !== 'digest'))
+      preemptible.abort()
     if (running || holds > 0 || state !== 'watching' || queue.size === 0) {
       settleIdle()
       return
     }
-    const reasons = new Set(queue.values())
-    const paths = scopeFor(queue.keys())
-    queue.clear()
-    const reason = reasons.has('change') ? 'change' : [...reasons][0]!
+    // Digests that were left pending run on their own, after everything else: they are slow
+    // (a whole file read) and must not delay the verdict of what just changed.
+    const onlyDigests = [...queue.values()].every((r) => r === 'digest')
+    const taken = [...queue].filter(([, r]) => onlyDigests || r !== 'digest')
+    for (const [p] of taken) queue.delete(p)
+    const reasons = new Set(taken.map(([, r]) => r))
+    const paths = scopeFor(taken.map(([p]) => p))
+    // Named after what the user did when they did something (a file changed, settings saved).
+    const reason = (['change', 'settings'] as const).find((r) => reasons.has(r)) ?? [...reasons][0]!
     const request: WatchScanRequest = { paths, reason }
     running = (async () => {
       // Each rescan gets its own signal, aborted when the service stops: the engine leaves
@@ -177,18 +200,27 @@ export function createWatchService<R>(o: WatchServiceOptions<R>): WatchService {
       const own = new AbortController()
       const onStop = (): void => own.abort()
       scanAbort.signal.addEventListener('abort', onStop, { once: true })
+      const gaveWay = new AbortController()
+      const onGiveWay = (): void => own.abort()
+      gaveWay.signal.addEventListener('abort', onGiveWay, { once: true })
+      if (reason === 'digest') preemptible = gaveWay
       try {
         const result = await o.runScan(request, own.signal)
-        emit({ type: 'scanned', request, result })
+        if (gaveWay.signal.aborted && !scanAbort.signal.aborted)
+          for (const p of paths) enqueue(p, 'digest')
+        else emit({ type: 'scanned', request, result })
       } catch (e) {
         emit({ type: 'error', message: `rescan failed: ${(e as Error).message ?? String(e)}` })
       } finally {
+        preemptible = undefined
         scanAbort.signal.removeEventListener('abort', onStop)
       }
       // What the inventory knows may have changed (a new model folder, a new store). Not awaited:
       // stop() waits for this scan while holding the serial chain.
-      void serial(() => replan(false)).catch((e: Error) =>
-        emit({ type: 'error', message: `replan failed: ${e.message}` }),
+      void serial(() => replan(false)).then(
+        // The folders watched may have changed: the status says so (the tray, `aiscout watch`).
+        () => state === 'watching' && emitStatus(),
+        (e: Error) => emit({ type: 'error', message: `replan failed: ${e.message}` }),
       )
     })().finally(() => {
       running = undefined
@@ -280,6 +312,11 @@ export function createWatchService<R>(o: WatchServiceOptions<R>): WatchService {
         await replan(true)
         emitStatus()
       }),
+    rescan(paths, reason) {
+      if (state === 'stopped') return
+      for (const p of paths) enqueue(p, reason)
+      kick()
+    },
     hold() {
       holds++
     },

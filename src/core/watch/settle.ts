@@ -1,5 +1,5 @@
-import { existsSync, lstatSync } from 'node:fs'
-import { basename } from 'node:path'
+import { existsSync, lstatSync, readdirSync } from 'node:fs'
+import { basename, join } from 'node:path'
 import { isOpenForWriting } from './open-writers'
 
 /**
@@ -55,7 +55,14 @@ export type SettleOptions = Readonly<{
   openCheckBytes?: number
 }>
 
-type Entry = { first: number; last: number; maxGap: number; due: number }
+/**
+ * `due`: when the path is looked at (the quiet time, grown for a writer that pauses); `early`:
+ * when a large file is looked at before that, to settle it at once if its writer has closed it.
+ */
+/** Entries of a new folder looked at for files still being written (see stillWrittenIn). */
+const DIR_LOOK_ENTRIES = 2000
+
+type Entry = { first: number; last: number; maxGap: number; due: number; early: number }
 
 /** What a settled path was when it was looked at. */
 export type SettledPath = Readonly<{ path: string; exists: boolean }>
@@ -110,7 +117,19 @@ export function createSettler(
     let next = Infinity
     for (const [path, e] of entries) {
       if (e.due > t) {
-        next = Math.min(next, e.due)
+        // A writer that paused made the quiet time longer; once the plain quiet time has passed,
+        // a large file that no process holds open for writing any more is complete (Linux).
+        if (e.early <= t) {
+          // Looked at again every quiet period while it waits (only large files pending cost
+          // a walk of /proc).
+          e.early = t + quiet < e.due ? t + quiet : Infinity
+          if (closedLargeFile(path, t)) {
+            entries.delete(path)
+            batch.push({ path, exists: true })
+            continue
+          }
+        }
+        next = Math.min(next, e.due, e.early)
         continue
       }
       // A file whose mtime keeps moving without events (a clock ahead of ours, a file system
@@ -130,6 +149,59 @@ export function createSettler(
     onSettled(batch)
   }
 
+  const closedLargeFile = (path: string, t: number): boolean => {
+    let st
+    try {
+      st = lstatSync(path)
+    } catch {
+      return false
+    }
+    return (
+      st.isFile() &&
+      st.size >= openCheckBytes &&
+      t - st.mtimeMs >= quiet / 2 &&
+      openForWriting(path) === false
+    )
+  }
+
+  /**
+   * A folder that appeared (a download or a copy into a new folder, `git clone`) is rescanned
+   * whole: it waits while a file in it is still being written, so that no file in it is scanned
+   * half-written (a large file some process holds open for writing keeps it waiting however
+   * long). Looks at its first DIR_LOOK_ENTRIES entries, subfolders included.
+   */
+  const stillWrittenIn = (dir: string, overdue: boolean): boolean => {
+    const t = now()
+    const large: string[] = []
+    const queue = [dir]
+    let seen = 0
+    for (let head = 0; head < queue.length && seen < DIR_LOOK_ENTRIES; head++) {
+      let names: string[]
+      try {
+        names = readdirSync(queue[head]!)
+      } catch {
+        continue
+      }
+      for (const name of names) {
+        if (++seen > DIR_LOOK_ENTRIES) break
+        const p = join(queue[head]!, name)
+        let st
+        try {
+          st = lstatSync(p)
+        } catch {
+          continue
+        }
+        if (st.isDirectory()) queue.push(p)
+        else if (st.isFile()) {
+          // Timestamps stop counting once the folder is overdue (see fire); open writers do not.
+          if (!overdue && (isPartialDownload(p) || t - st.mtimeMs < quiet / 2)) return true
+          if (st.size >= openCheckBytes && large.length < 8) large.push(p)
+        }
+      }
+    }
+    return large.some((p) => openForWriting(p) === true)
+  }
+
   const look = (path: string, overdue: boolean): 'present' | 'absent' | 'busy' | 'skip' => {
     let st
     try {
@@ -137,6 +209,7 @@ export function createSettler(
     } catch {
       return 'absent'
     }
+    if (st.isDirectory() && stillWrittenIn(path, overdue)) return 'busy'
     if (st.isFile()) {
       if (!overdue && now() - st.mtimeMs < quiet / 2) return 'busy'
       if (st.size === 0 && hasPartialSibling(path)) return 'skip'
@@ -151,16 +224,17 @@ export function createSettler(
       const t = now()
       let e = entries.get(path)
       if (!e) {
-        e = { first: t, last: t, maxGap: 0, due: t + quiet }
+        e = { first: t, last: t, maxGap: 0, due: t + quiet, early: Infinity }
         entries.set(path, e)
       } else {
         const gap = t - e.last
         if (gap < maxQuiet) e.maxGap = Math.max(e.maxGap, gap)
         e.last = t
         e.due = t + Math.min(maxQuiet, Math.max(quiet, factor * e.maxGap))
+        e.early = e.due > t + quiet ? t + quiet : Infinity
       }
       // The timer stays armed for an earlier deadline; a later one is picked up when it fires.
-      arm(e.due)
+      arm(Math.min(e.due, e.early))
     },
     pending: () => entries.size,
     drain() {

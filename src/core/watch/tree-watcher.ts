@@ -1,4 +1,5 @@
 import type { Stats } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import type { DirBudget } from './budget'
 import type { SkipDir } from './tree-dirs'
@@ -59,7 +60,12 @@ export async function watchTree(target: WatchTarget, o: TreeWatchOptions): Promi
     if (typeof dir !== 'string') return
     o.onTouch(name ? join(dir, name) : dir)
   })
-  w.on('unlinkDir', (p: string) => o.budget.releaseTree(o.owner, p))
+  w.on('unlinkDir', (p: string) => {
+    // chokidar also reports a watched `/` as unlinked (seen on Linux with depth 0) while it
+    // keeps its watch: the budget is given back only for a folder that really is gone, or it
+    // would count fewer watches than the process holds.
+    if (!existsSync(p)) o.budget.releaseTree(o.owner, p)
+  })
   w.on('error', (e: unknown) => o.onError(e instanceof Error ? e : new Error(String(e))))
   await new Promise<void>((resolve) => w.once('ready', () => resolve()))
   return {

@@ -263,3 +263,67 @@ describe('watch service (real folders, real events)', () => {
     await waitFor(() => r.covered(dst), 'renamed file')
   })
 })
+
+describe('digests left for later', () => {
+  it('run after changes, and a digest being computed gives way to a change and starts again after it', async () => {
+    const log: string[] = []
+    let release: (() => void) | undefined
+    const svc = createWatchService<string>({
+      plan: () => [],
+      runScan: (r, signal) => {
+        log.push(`start ${r.reason} ${r.paths.join(',')}`)
+        if (r.reason !== 'digest' || release === undefined)
+          return Promise.resolve(`done ${r.reason}`)
+        // A long digest: it ends only when it is aborted (an interrupted rescan) or released.
+        return new Promise((resolve) => {
+          signal.addEventListener('abort', () => resolve('interrupted'), { once: true })
+          const r0 = release!
+          release = () => {
+            r0()
+            resolve('done digest')
+          }
+        })
+      },
+      onEvent: (e) => {
+        if (e.type === 'scanned') log.push(`scanned ${e.request.reason} ${e.result}`)
+      },
+    })
+    try {
+      await svc.start()
+      release = () => undefined
+      svc.rescan(['/big.safetensors'], 'digest')
+      await waitFor(() => log.includes('start digest /big.safetensors'), 'the digest running')
+      svc.rescan(['/new.gguf'], 'change')
+      await waitFor(() => log.includes('scanned change done change'), 'the change scanned')
+      await waitFor(
+        () => log.filter((l) => l === 'start digest /big.safetensors').length === 2,
+        'the digest again',
+      )
+      release()
+      await svc.idle()
+      expect(log).toEqual([
+        'start digest /big.safetensors',
+        'start change /new.gguf',
+        'scanned change done change',
+        'start digest /big.safetensors',
+        'scanned digest done digest',
+      ])
+      // Queued together, the change goes first and the digest waits for its own rescan.
+      log.length = 0
+      release = undefined
+      svc.hold()
+      svc.rescan(['/a.bin'], 'digest')
+      svc.rescan(['/b.gguf'], 'change')
+      svc.release()
+      await svc.idle()
+      expect(log).toEqual([
+        'start change /b.gguf',
+        'scanned change done change',
+        'start digest /a.bin',
+        'scanned digest done digest',
+      ])
+    } finally {
+      await svc.stop()
+    }
+  })
+})

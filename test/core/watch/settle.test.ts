@@ -1,6 +1,7 @@
 import {
   appendFileSync,
   closeSync,
+  mkdirSync,
   mkdtempSync,
   openSync,
   renameSync,
@@ -158,6 +159,65 @@ describe('files held open for writing', () => {
       closeSync(fd)
       s.touch(f)
       await waitFor(() => out.length === 1, 'settled after close')
+    } finally {
+      s.dispose()
+    }
+  })
+
+  it('a writer that paused settles at the plain quiet time once it has closed the file; one that keeps it open waits the grown time', async () => {
+    if (process.platform !== 'linux') return
+    const d = dir()
+    const closed = join(d, 'closed.safetensors')
+    const open = join(d, 'open.safetensors')
+    const fds = [openSync(closed, 'w'), openSync(open, 'w')]
+    const out: SettledPath[] = []
+    // A grown quiet time of 100 times the longest pause (about 15 s) that the closed file must
+    // not wait for.
+    const s = createSettler((b) => out.push(...b), {
+      quietMs: 100,
+      gapFactor: 100,
+      maxQuietMs: 60_000,
+      openCheckBytes: 1,
+    })
+    try {
+      for (let i = 0; i < 3; i++) {
+        for (const [k, f] of [closed, open].entries()) {
+          writeSync(fds[k]!, Buffer.alloc(4096))
+          s.touch(f)
+        }
+        await sleep(150)
+      }
+      closeSync(fds[0]!)
+      await waitFor(() => out.length === 1, 'the closed file settled', 8_000)
+      expect(out).toEqual([{ path: closed, exists: true }])
+      await sleep(500)
+      // Still open for writing: it waits for its grown quiet time.
+      expect(s.pending()).toBe(1)
+      expect(out).toHaveLength(1)
+    } finally {
+      closeSync(fds[1]!)
+      s.dispose()
+    }
+  })
+
+  it('a new folder waits while a file in it is being written, then settles once', async () => {
+    if (process.platform !== 'linux') return
+    const folder = join(dir(), 'new-model')
+    mkdirSync(join(folder, 'weights'), { recursive: true })
+    const f = join(folder, 'weights', 'model.safetensors')
+    const fd = openSync(f, 'w')
+    writeSync(fd, Buffer.alloc(4096))
+    const out: SettledPath[] = []
+    const s = createSettler((b) => out.push(...b), { quietMs: 60, openCheckBytes: 1 })
+    try {
+      s.touch(folder)
+      await sleep(600)
+      // Still open for writing, deep in the folder: the folder is not handed over yet.
+      expect(out).toEqual([])
+      expect(s.pending()).toBe(1)
+      closeSync(fd)
+      await waitFor(() => out.length === 1, 'settled after close')
+      expect(out).toEqual([{ path: folder, exists: true }])
     } finally {
       s.dispose()
     }

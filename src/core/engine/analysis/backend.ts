@@ -12,17 +12,19 @@ export async function createModels(
   store: ScanStore,
   options: Readonly<{
     verifyDigests?: boolean
+    deferDigestsFrom?: number
     analysisWorker?: string
     analysisLimits?: AnalysisLimits
   }>,
   hash: boolean,
   signal: AbortSignal | undefined,
-  counters: Pick<ModelAnalyzerOptions, 'onHashed' | 'onCacheHit' | 'onScanCacheHit'>,
+  counters: Pick<ModelAnalyzerOptions, 'onHashed' | 'onCacheHit' | 'onScanCacheHit' | 'onDeferred'>,
 ): Promise<ModelAnalyzer> {
   const o: ModelAnalyzerOptions = {
     cache: store.files,
     hash,
     verify: options.verifyDigests === true,
+    deferFrom: options.deferDigestsFrom,
     signal,
     ...counters,
   }

@@ -26,6 +26,9 @@ export type ModelAnalyzerOptions = Readonly<{
   cache: HashCache
   hash: boolean
   verify: boolean
+  /** See ModelFileOptions.deferFrom. */
+  deferFrom?: number
+  onDeferred?(path: string): void
   signal?: AbortSignal
   onHashed(bytes: number): void
   onCacheHit(): void
@@ -47,6 +50,8 @@ export function createModelAnalyzer(
         knownSha256: a.knownSha256,
         fileName: a.fileName,
         verify: o.verify,
+        deferFrom: o.deferFrom,
+        onDeferred: o.onDeferred,
         cache: o.cache,
         signal: o.signal,
         onHashed: o.onHashed,

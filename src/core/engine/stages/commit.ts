@@ -26,11 +26,18 @@ export function commit(s: ScanSession): ScanSummary {
   stats.findings = c.findings
   stats.skipped = c.skipped
   stats.durationMs = Date.now() - s.t0
+  if (s.digestsPending.length) stats.digestsPending = new Set(s.digestsPending).size
   // Fleet policies judge the merged inventory inside the commit (src/core/policy).
   const done = writer.complete(stats, refreshPolicyFindings)
   s.setPhase('done')
   s.progress(true)
-  return { ...base, stats: done.stats, status: 'complete', delta: done.delta }
+  return {
+    ...base,
+    stats: done.stats,
+    status: 'complete',
+    delta: done.delta,
+    ...(s.digestsPending.length ? { digestsPending: [...new Set(s.digestsPending)].sort() } : {}),
+  }
 }
 
 /**
