@@ -31,6 +31,11 @@ export type BackgroundDeps = Readonly<{
   saveSettings(s: BackgroundSettings): void
   /** Applies launch at login (Electron's login items, the Linux autostart entry). */
   applyLaunchAtLogin(enabled: boolean): void
+  /**
+   * The watcher setting at start and whenever it changes, recorded for fleet policies that
+   * require the watcher (the watcher process reports only that it started, never "off").
+   */
+  watcherSetting?(on: boolean): void
   /** The window's Scan now (the scan worker). */
   scanNow(): Promise<ScanOutcome>
   lastFullScan(): Date | undefined
@@ -162,6 +167,7 @@ export function createBackground(d: BackgroundDeps): Background {
   }
 
   const applyWatcher = (before: BackgroundSettings | undefined): void => {
+    if (!before || before.watcher !== settings.watcher) d.watcherSetting?.(settings.watcher)
     if (!settings.watcher) {
       if (d.host.running()) void d.host.stop().then(refresh)
       return

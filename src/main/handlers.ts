@@ -77,6 +77,11 @@ export type AppHandlers = Readonly<{
   sync: SyncController
   /** Recomputes the status and sends it to the renderer (status line, later the tray). */
   refreshStatus(): Promise<AppStatus>
+  /**
+   * The background watcher's on/off setting (Settings → Background), for fleet policies that
+   * require it: a change in their findings reaches the window and the next sync.
+   */
+  watcherSettingChanged(on: boolean): Promise<void>
   close(): Promise<void>
 }>
 
@@ -289,6 +294,9 @@ export function createHandlers(deps: HandlerDeps): AppHandlers {
     db,
     sync,
     refreshStatus,
+    async watcherSettingChanged(on) {
+      if (await db.call('watcherSetting', on)) changed('policy')
+    },
     async close() {
       await sync.stop()
       await scans.close()

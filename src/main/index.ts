@@ -321,6 +321,10 @@ function ready(): void {
           enabled,
         })
     },
+    watcherSetting: (on) =>
+      void appHandlers
+        .watcherSettingChanged(on)
+        .catch((e: unknown) => log.error('policy', String(e))),
     // A full scan from the window or the tray runs in the scan worker; the watcher holds its
     // rescans meanwhile.
     scanNow: () => appHandlers.handlers['scan:start']({}),

@@ -547,11 +547,12 @@ export type WatcherTrigger =
 
 /**
  * The inventory changed: a scan from the window completed, a risk was accepted or reopened,
- * settings or a clear, or the watcher process applied a delta (a rescan of what changed, a
- * scheduled full scan); then `scanId` and `trigger` say which scan and why.
+ * settings or a clear, fleet policies judged again (`policy`: a background setting they check
+ * changed), or the watcher process applied a delta (a rescan of what changed, a scheduled full
+ * scan); then `scanId` and `trigger` say which scan and why.
  */
 export type InventoryChanged = Readonly<{
-  reason: 'scan' | 'risk' | 'settings' | 'clear' | 'watcher'
+  reason: 'scan' | 'risk' | 'settings' | 'clear' | 'policy' | 'watcher'
   scanId?: string
   trigger?: WatcherTrigger
 }>

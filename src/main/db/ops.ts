@@ -15,6 +15,8 @@ import {
   lastFullScanStart,
   openInventoryReader,
   readSettings,
+  recordPolicyFacts,
+  reevaluatePolicies,
   reopenRisk,
   acceptRisk,
   writeReport,
@@ -215,6 +217,15 @@ export const OPS = {
   modelReport: (ctx: OpContext, assetId: string) => modelReport(ctx.db, assetId, ctx.now()),
   /** When the last complete full scan started (ms since the epoch): the schedule's reference. */
   lastFullScan: (ctx: OpContext): number | null => lastFullScanStart(ctx.db) ?? null,
+  /**
+   * The background watcher was turned on or off in Settings: recorded for the scan-settings
+   * policy ("watcher on") and the policies judged again. True when their findings changed.
+   */
+  watcherSetting(ctx: OpContext, on: boolean): boolean {
+    recordPolicyFacts(ctx.db, { watcher: on })
+    const d = reevaluatePolicies(ctx.db)
+    return d?.seq !== undefined
+  },
   /** Settings → Sync: state, the What-is-shared preview, disconnect (db/sync-ops.ts). */
   ...SYNC_OPS,
 } as const
