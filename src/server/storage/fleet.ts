@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely'
+import { acceptanceAt } from './acceptance'
 import type { Storage } from './open'
 import type { DeviceRow, ServerDb } from './schema'
 
@@ -56,7 +57,10 @@ function decodeCursor(s: string, n: number): string[] {
   throw new CursorError('invalid page cursor')
 }
 
-/** Devices by hostname, with asset counts and open findings by severity, keyset-paged. */
+/**
+ * Devices by hostname, with asset counts and open findings by severity (accepted ones left out),
+ * keyset-paged.
+ */
 export async function listDevices(
   storage: Storage,
   opts: Readonly<{ team?: string; hostnamePrefix?: string; limit?: number; after?: string }> = {},
@@ -112,9 +116,48 @@ export async function deviceSummary(
   return (await summarize(storage, [row]))[0]
 }
 
+/**
+ * The devices' open findings under an acceptance in force at `now`, from either side (an admin's
+ * device-scoped `accepted-risk` config item, or the laptop's own reported in the finding's data).
+ * Ingest's counts include every open finding, since whether an acceptance holds depends on the
+ * time it is read; accepted findings are few, so they are found per page and subtracted here.
+ */
+async function acceptedOpen(
+  storage: Storage,
+  ids: readonly string[],
+  now: Date,
+): Promise<{ device_id: string; severity: string }[]> {
+  const rows = await storage.db
+    .selectFrom('device_findings as f')
+    .leftJoin('config_items as r', (j) =>
+      j
+        .on('r.scope', '=', 'device')
+        .onRef('r.scope_id', '=', 'f.device_id')
+        .on('r.kind', '=', 'accepted-risk')
+        .onRef('r.item_key', '=', 'f.finding_key'),
+    )
+    .select(['f.device_id', 'f.severity', 'f.data', 'r.value as risk'])
+    .where('f.device_id', 'in', [...ids])
+    .where('f.status', '=', 'open')
+    // A laptop's acceptance travels as the finding's `accepted` field (checked when parsed).
+    .where((eb) => eb.or([eb('r.value', 'is not', null), eb('f.data', 'like', '%"accepted"%')]))
+    .execute()
+  return rows.filter((r) => {
+    let data: Record<string, unknown> = {}
+    try {
+      const v = JSON.parse(r.data) as unknown
+      if (v && typeof v === 'object' && !Array.isArray(v)) data = v as Record<string, unknown>
+    } catch {
+      // A row the server wrote itself; unreadable data has no acceptance.
+    }
+    return acceptanceAt(r.risk, data, now).source !== null
+  })
+}
+
 async function summarize(
   storage: Storage,
   rows: readonly (DeviceRow & { team: string })[],
+  now: Date = new Date(),
 ): Promise<DeviceSummary[]> {
   if (rows.length === 0) return []
   const ids = rows.map((r) => r.id)
@@ -136,6 +179,11 @@ async function summarize(
     const c = findings.get(r.device_id) ?? emptyCounts()
     if (r.severity in c) c[r.severity as keyof SeverityCounts] = Number(r.n)
     findings.set(r.device_id, c)
+  }
+  for (const a of await acceptedOpen(storage, ids, now)) {
+    const c = findings.get(a.device_id)
+    const sev = a.severity as keyof SeverityCounts
+    if (c && sev in c) c[sev] = Math.max(0, c[sev] - 1)
   }
   const assets = new Map(assetCounts.map((r) => [r.device_id, Number(r.n)]))
   return rows.map((r) => ({

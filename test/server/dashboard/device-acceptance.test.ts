@@ -117,6 +117,19 @@ describe.each(ENGINES)('findings accepted on the device, on %s', (engine: Engine
     expect((await admin.call(`${F}/findings?status=accepted&source=laptop`)).status).toBe(400)
   })
 
+  const openCritical = async (): Promise<number> => {
+    const r = await admin.call(`${F}/devices`)
+    const dev = (r.json().devices as { id: string; openFindings: { critical: number } }[]).find(
+      (d) => d.id === id,
+    )
+    return dev!.openFindings.critical
+  }
+
+  it('the devices list counts open findings without the accepted ones', async () => {
+    // Four open critical findings, one under the laptop's acceptance in force.
+    expect(await openCritical()).toBe(3)
+  })
+
   it('an admin can accept on top of a lapsed laptop acceptance; the server one is named', async () => {
     const a = await admin.call(`${F}/findings/accept`, {
       body: { deviceId: id, findingKey: 'f:lapsed', note: 'team renews it' },
@@ -124,5 +137,11 @@ describe.each(ENGINES)('findings accepted on the device, on %s', (engine: Engine
     expect(a.status, a.body).toBe(200)
     expect(await keys('status=accepted&source=server')).toEqual(['f:lapsed'])
     expect(await keys('status=accepted')).toEqual(['f:held', 'f:lapsed'])
+    expect(await openCritical()).toBe(2)
+    const u = await admin.call(`${F}/findings/unaccept`, {
+      body: { deviceId: id, findingKey: 'f:lapsed' },
+    })
+    expect(u.status, u.body).toBe(200)
+    expect(await openCritical()).toBe(3)
   })
 })
