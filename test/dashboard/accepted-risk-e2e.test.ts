@@ -1,5 +1,4 @@
-import { spawnSync } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
@@ -8,14 +7,9 @@ import { acceptRisk, activeAcceptances } from '../../src/core/storage/accepted-r
 import { openDb } from '../../src/core/storage/db'
 import { makeFakeHome } from '../fixtures/generators/fake-home'
 import { HAS_CHROMIUM, launchChromium } from '../helpers/chromium'
-import {
-  CLI,
-  freePort,
-  ROOT,
-  startServerProcess,
-  stopAllServerProcesses,
-} from '../server/helpers/server-process'
+import { stopAllServerProcesses } from '../server/helpers/server-process'
 import type { ServerProcess } from '../server/helpers/server-process'
+import { assertBuilt, runCli, shoot, startFleet } from './e2e-helpers'
 
 /**
  * Accepted risk in the dashboard, both ways, in Debian Chromium against a real `aiscout server
@@ -25,25 +19,13 @@ import type { ServerProcess } from '../server/helpers/server-process'
  * the laptop counts it open again. Screens go to test-results/dashboard (docs/screenshots with
  * AISCOUT_UPDATE_SCREENSHOTS=1).
  */
-const DASHBOARD = join(ROOT, 'out/dashboard/index.html')
-const SHOTS = join(ROOT, 'test-results/dashboard')
-const DOCS_SHOTS = join(ROOT, 'docs/screenshots')
 const PASSWORD = 'accepted risk admin password'
-
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', AISCOUT_HARDWARE_ID: 'risk-e2e-laptop' },
-    timeout: 180_000,
-  })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
+const cli = (args: string[]) => runCli(args, { AISCOUT_HARDWARE_ID: 'risk-e2e-laptop' })
 
 afterAll(stopAllServerProcesses)
 
 describe.skipIf(!HAS_CHROMIUM)('accepted risk in the dashboard with a synced laptop', () => {
   const dir = mkdtempSync(join(tmpdir(), 'aiscout-risk-e2e-'))
-  const data = join(dir, 'server')
   const db = join(dir, 'laptop.db')
   let srv: ServerProcess
   let browser: Browser
@@ -52,42 +34,11 @@ describe.skipIf(!HAS_CHROMIUM)('accepted risk in the dashboard with a synced lap
   let laptopKey = ''
   let serverKey = ''
 
-  const shoot = async (p: Page, name: string) => {
-    mkdirSync(SHOTS, { recursive: true })
-    for (const scheme of ['light', 'dark'] as const) {
-      await p.emulateMedia({ colorScheme: scheme })
-      const file = join(SHOTS, `dashboard-${name}-${scheme}.png`)
-      await p.screenshot({ path: file })
-      if (process.env.AISCOUT_UPDATE_SCREENSHOTS === '1') {
-        mkdirSync(DOCS_SHOTS, { recursive: true })
-        copyFileSync(file, join(DOCS_SHOTS, `dashboard-${name}-${scheme}.png`))
-      }
-    }
-    await p.emulateMedia({ colorScheme: 'light' })
-  }
-
   beforeAll(async () => {
-    if (!existsSync(DASHBOARD) || !existsSync(CLI))
-      throw new Error('out/dashboard or out/cli is missing: run `npm run build` first')
-    srv = await startServerProcess({ port: await freePort(), dataDir: data })
-    const pw = join(dir, 'pw')
-    writeFileSync(pw, PASSWORD, { mode: 0o600 })
-    const made = cli([
-      'server',
-      'admin',
-      'create',
-      '--data',
-      data,
-      '--user',
-      'ada',
-      '--password-file',
-      pw,
-    ])
-    expect(made.code, made.stderr).toBe(0)
-    const secret = cli(['server', 'enroll-secret', 'create', '--data', data])
-      .stdout.trimEnd()
-      .split('\n')
-      .pop()!
+    assertBuilt()
+    const fleet = await startFleet(dir, PASSWORD)
+    srv = fleet.srv
+    const secret = fleet.secret
     const fake = makeFakeHome()
     const r = cli([
       'scan',

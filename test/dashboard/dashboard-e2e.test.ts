@@ -2,14 +2,7 @@ import { createServer } from 'node:http'
 import type { Server } from 'node:http'
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  writeFileSync,
-} from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
@@ -21,11 +14,11 @@ import { HAS_CHROMIUM, launchChromium } from '../helpers/chromium'
 import {
   CLI,
   freePort,
-  ROOT,
   startServerProcess,
   stopAllServerProcesses,
 } from '../server/helpers/server-process'
 import type { ServerProcess } from '../server/helpers/server-process'
+import { assertBuilt, shoot } from './e2e-helpers'
 
 /**
  * The fleet dashboard in Debian Chromium against a real `aiscout server start` on loopback, with
@@ -33,9 +26,6 @@ import type { ServerProcess } from '../server/helpers/server-process'
  * are saved in light and dark under test-results/dashboard; AISCOUT_UPDATE_SCREENSHOTS=1 also
  * copies them to docs/screenshots (the README shows those).
  */
-const DASHBOARD = join(ROOT, 'out/dashboard/index.html')
-const SHOTS = join(ROOT, 'test-results/dashboard')
-const DOCS_SHOTS = join(ROOT, 'docs/screenshots')
 const XSS_NAME = '<img src=x onerror=alert(1)>'
 const PASSWORD = { admin: 'dashboard admin password', viewer: 'dashboard viewer password' }
 
@@ -80,24 +70,8 @@ describe.skipIf(!HAS_CHROMIUM)('fleet dashboard in Chromium with two synced lapt
   const received: { path: string; body: string }[] = []
   let sha = ''
 
-  const shoot = async (p: Page, name: string) => {
-    mkdirSync(SHOTS, { recursive: true })
-    for (const scheme of ['light', 'dark'] as const) {
-      await p.emulateMedia({ colorScheme: scheme })
-      const file = join(SHOTS, `dashboard-${name}-${scheme}.png`)
-      await p.screenshot({ path: file })
-      if (process.env.AISCOUT_UPDATE_SCREENSHOTS === '1') {
-        mkdirSync(DOCS_SHOTS, { recursive: true })
-        copyFileSync(file, join(DOCS_SHOTS, `dashboard-${name}-${scheme}.png`))
-      }
-    }
-    await p.emulateMedia({ colorScheme: 'light' })
-  }
-
   beforeAll(async () => {
-    if (!existsSync(DASHBOARD) || !existsSync(CLI)) {
-      throw new Error('out/dashboard or out/cli is missing: run `npm run build` first')
-    }
+    assertBuilt()
     // Alerts go to a receiver in this process: Slack's shape and a signed webhook.
     receiver = createServer((req, res) => {
       let body = ''

@@ -1,19 +1,13 @@
-import { spawnSync } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeFakeHome } from '../fixtures/generators/fake-home'
 import { HAS_CHROMIUM, launchChromium } from '../helpers/chromium'
-import {
-  CLI,
-  freePort,
-  ROOT,
-  startServerProcess,
-  stopAllServerProcesses,
-} from '../server/helpers/server-process'
+import { stopAllServerProcesses } from '../server/helpers/server-process'
 import type { ServerProcess } from '../server/helpers/server-process'
+import { assertBuilt, runCli, shoot, startFleet } from './e2e-helpers'
 
 /**
  * The Policies screen in Debian Chromium against a real `aiscout server start`, with a laptop
@@ -22,25 +16,13 @@ import type { ServerProcess } from '../server/helpers/server-process'
  * under the policy's name; turned off and deleted from the list. Screens are saved in light and
  * dark as the fleet dashboard's are (AISCOUT_UPDATE_SCREENSHOTS=1 copies them to docs/).
  */
-const DASHBOARD = join(ROOT, 'out/dashboard/index.html')
-const SHOTS = join(ROOT, 'test-results/dashboard')
-const DOCS_SHOTS = join(ROOT, 'docs/screenshots')
 const PASSWORD = 'policy admin password'
-
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-    timeout: 180_000,
-  })
-  return { code: r.status, out: r.stdout + r.stderr, stdout: r.stdout }
-}
+const cli = (args: string[]) => runCli(args)
 
 afterAll(stopAllServerProcesses)
 
 describe.skipIf(!HAS_CHROMIUM)('fleet policies in the dashboard', () => {
   const dir = mkdtempSync(join(tmpdir(), 'aiscout-policies-e2e-'))
-  const data = join(dir, 'server')
   const db = join(dir, 'laptop.db')
   const fake = makeFakeHome()
   let srv: ServerProcess
@@ -49,34 +31,13 @@ describe.skipIf(!HAS_CHROMIUM)('fleet policies in the dashboard', () => {
   const dialogs: string[] = []
   const pageErrors: string[] = []
 
-  const shoot = async (name: string) => {
-    mkdirSync(SHOTS, { recursive: true })
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme })
-      const file = join(SHOTS, `dashboard-${name}-${scheme}.png`)
-      await page.screenshot({ path: file })
-      if (process.env.AISCOUT_UPDATE_SCREENSHOTS === '1') {
-        mkdirSync(DOCS_SHOTS, { recursive: true })
-        copyFileSync(file, join(DOCS_SHOTS, `dashboard-${name}-${scheme}.png`))
-      }
-    }
-    await page.emulateMedia({ colorScheme: 'light' })
-  }
+  const shootPage = (name: string) => shoot(page, name)
 
   beforeAll(async () => {
-    if (!existsSync(DASHBOARD) || !existsSync(CLI))
-      throw new Error('out/dashboard or out/cli is missing: run `npm run build` first')
-    srv = await startServerProcess({ port: await freePort(), dataDir: data })
-    const pw = join(dir, 'pw')
-    writeFileSync(pw, PASSWORD, { mode: 0o600 })
-    expect(
-      cli(['server', 'admin', 'create', '--data', data, '--user', 'ada', '--password-file', pw])
-        .code,
-    ).toBe(0)
-    const secret = cli(['server', 'enroll-secret', 'create', '--data', data])
-      .stdout.trimEnd()
-      .split('\n')
-      .pop()!
+    assertBuilt()
+    const fleet = await startFleet(dir, PASSWORD)
+    srv = fleet.srv
+    const secret = fleet.secret
     const r = cli([
       'scan',
       '--home',
@@ -135,13 +96,13 @@ describe.skipIf(!HAS_CHROMIUM)('fleet policies in the dashboard', () => {
     const err = form.getByRole('alert')
     await err.waitFor()
     expect(await err.textContent()).toMatch(/rule\.formats\.1 "safetensor" is not a model format/)
-    await shoot('policy-form')
+    await shootPage('policy-form')
     await form.getByLabel('Formats', { exact: true }).fill('pickle')
     await form.getByRole('button', { name: 'Create policy' }).click()
     const row = page.getByRole('row', { name: /No pickle models/ })
     await row.waitFor()
     expect(await row.textContent()).toMatch(/Model formats.*Block pickle.*Everyone.*Critical.*On/)
-    await shoot('policies')
+    await shootPage('policies')
 
     // The laptop's next sync fetches it, evaluates it and reports the violation.
     const s = cli(['sync', '--db', db, '--server', srv.url])
