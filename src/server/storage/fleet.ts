@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely'
+import type { DeviceSummary } from '../../shared/dashboard-api'
 import { acceptanceAt } from './acceptance'
 import type { Storage } from './open'
 import type { DeviceRow, ServerDb } from './schema'
@@ -13,25 +14,8 @@ import type { DeviceRow, ServerDb } from './schema'
 export const SEVERITY_KEYS = ['critical', 'high', 'medium', 'low', 'info'] as const
 export type SeverityCounts = Record<(typeof SEVERITY_KEYS)[number], number>
 
-export type DeviceSummary = Readonly<{
-  id: string
-  hostname: string
-  team: string
-  platform: string
-  arch: string
-  osRelease: string
-  user: string
-  appVersion: string
-  enrolledAt: string
-  lastSeenAt: string
-  lastSnapshotAt: string | null
-  revokedAt: string | null
-  cloneOf: string | null
-  cloneReason: string | null
-  pendingChanges: number
-  assets: number
-  openFindings: SeverityCounts
-}>
+/** A device as the fleet API lists it (one shape with the dashboard's, src/shared). */
+export type { DeviceSummary }
 
 export type Page<T> = Readonly<{ items: T[]; next?: string }>
 
