@@ -8,6 +8,10 @@ import { chromium } from 'playwright-core'
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const HAS_CHROMIUM = existsSync(CHROMIUM_PATH)
+// CI installs Chromium (.ci/run): there a missing browser must fail the run, not skip every
+// browser suite and count them as passing.
+if (!HAS_CHROMIUM && process.env.AISCOUT_REQUIRE_CHROMIUM === '1')
+  throw new Error(`Chromium is required here but missing at ${CHROMIUM_PATH}`)
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
