@@ -5,6 +5,14 @@ import { readFileSync, chmodSync } from 'node:fs'
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
 
+// Packages compiled into the bundle instead of required at run time. TypeBox ships only ES
+// modules: Node 20 loads one from CommonJS through its ESM loader, about 55 ms of every command's
+// start-up (`aiscout scan` builds its policy and settings schemas at load), while bundled it is
+// plain code. Everything else stays external (better-sqlite3 keeps its Node-ABI binding, and
+// packages that read their own files keep their paths).
+const BUNDLED = new Set(['typebox'])
+const external = Object.keys(pkg.dependencies).filter((d) => !BUNDLED.has(d))
+
 // The model-analysis worker (src/core/engine/analysis/worker.ts) is its own entry beside each
 // bundle that scans: the shell hands its path to the engine (ScanOptions.analysisWorker).
 const ANALYSIS_WORKER = 'src/core/engine/analysis/worker.ts'
@@ -16,7 +24,7 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  packages: 'external',
+  external,
   sourcemap: 'linked',
   logLevel: 'warning',
   define: { __AISCOUT_VERSION__: JSON.stringify(pkg.version) },
@@ -31,6 +39,6 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  packages: 'external',
+  external,
   logLevel: 'warning',
 })

@@ -7,5 +7,6 @@ export {
   scanEnvironment,
   secretAssetFromHit,
   secretFileKind,
+  secretNameInterest,
 } from '../secrets'
 export type { SecretFileKind, SecretScanner, SecretsPass } from '../secrets'

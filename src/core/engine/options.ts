@@ -59,6 +59,11 @@ export type ScanOptions = Readonly<{
   /** Directory reader override (tests inject permission errors and races). */
   readdir?: ReaddirFn
   /**
+   * The crawl's side readers (tests and benchmarks): 0 reads on the scan's own thread only; a
+   * number starts that many from the first folder. Default: chosen by the walk (walker/walk.ts).
+   */
+  walkHelpers?: number
+  /**
    * The built model-analysis worker (`analysis-worker.js` beside the shell's bundle). With it,
    * model files are scanned in worker threads with a memory cap: a file that exhausts it or
    * throws becomes that file's finding, and cancelling stops a long parse at once. Without it

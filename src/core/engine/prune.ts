@@ -81,9 +81,15 @@ export const AI_CACHE_NAMES: ReadonlySet<string> = new Set([
 export function pruneRule(name: string, parentName: string): string | undefined {
   if (PRUNED_DIR_NAMES.has(name)) return name
   if (CACHE_PARENT_NAMES.has(parentName) && !AI_CACHE_NAMES.has(name)) return 'cache'
-  if (name === 'Trash' && parentName === 'share') return 'trash'
+  for (const [n, parent, rule] of PRUNED_PAIRS) if (name === n && parentName === parent) return rule
   return undefined
 }
+
+/** [name, parent name, rule]: a folder pruned only directly under a parent of that name. */
+export const PRUNED_PAIRS: readonly (readonly [string, string, string])[] = [
+  // ~/.local/share/Trash (the freedesktop trash).
+  ['Trash', 'share', 'trash'],
+]
 
 export function isPrunedDir(name: string, parentName: string): boolean {
   return pruneRule(name, parentName) !== undefined

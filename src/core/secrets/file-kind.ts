@@ -216,12 +216,49 @@ export function secretFileKind(path: string, home: string): SecretFileKind | und
   if (kind === undefined) return undefined
   if (LOCKFILES.has(lowerBase)) return undefined
   for (const s of SKIP_SUFFIXES) if (lowerBase.endsWith(s)) return undefined
+  return inSkippedDir(p, slash) ? undefined : kind
+}
+
+/**
+ * The last folder judged, and its verdict: the crawl hands over a folder's files one after the
+ * other, so its segments are looked up once per folder instead of once per file.
+ */
+let lastDir = ''
+let lastDirSkipped = false
+
+/** Whether a folder on the path (up to `slash`) is one whose content is third-party. */
+function inSkippedDir(p: string, slash: number): boolean {
+  if (slash === lastDir.length && p.startsWith(lastDir)) return lastDirSkipped
+  let skipped = false
   // Directory segments: one Set lookup each (paths have few segments).
   let segStart = 0
   for (let i = p.indexOf('/'); i >= 0 && i < slash; i = p.indexOf('/', i + 1)) {
-    if (i > segStart && SKIP_DIRS.has(p.slice(segStart, i))) return undefined
+    if (i > segStart && SKIP_DIRS.has(p.slice(segStart, i))) skipped = true
     segStart = i + 1
   }
-  if (segStart < slash && SKIP_DIRS.has(p.slice(segStart, slash))) return undefined
-  return kind
+  if (segStart < slash && SKIP_DIRS.has(p.slice(segStart, slash))) skipped = true
+  lastDir = p.slice(0, slash)
+  lastDirSkipped = skipped
+  return skipped
+}
+
+/**
+ * The names `secretFileKind` can give a kind to, as a superset the crawl's side readers filter
+ * files with (walker FileInterest): lower-cased base names, extensions with their dot, and
+ * prefixes. Source files only when they are scanned. The crawl still asks `secretFileKind` about
+ * every file this lets through.
+ */
+export function secretNameInterest(scanSource: boolean): {
+  lowerNames: string[]
+  extensions: string[]
+  lowerPrefixes: string[]
+} {
+  const lowerNames = new Set<string>(['credentials'])
+  for (const n of BASENAMES.keys()) lowerNames.add(n)
+  for (const rel of HOME_FILES.keys())
+    lowerNames.add(rel.slice(rel.lastIndexOf('/') + 1).toLowerCase())
+  const extensions = new Set<string>(['.json', '.yaml'])
+  for (const [ext, kind] of EXTENSIONS)
+    if (scanSource || kind !== 'source') extensions.add(`.${ext}`)
+  return { lowerNames: [...lowerNames], extensions: [...extensions], lowerPrefixes: ['.env.'] }
 }

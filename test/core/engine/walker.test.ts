@@ -4,9 +4,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execFileSync } from 'node:child_process'
 import { afterAll, describe, expect, it } from 'vitest'
-import { isPrunedDir } from '../../../src/core/engine/prune'
+import {
+  AI_CACHE_NAMES,
+  CACHE_PARENT_NAMES,
+  isPrunedDir,
+  PRUNED_DIR_NAMES,
+  PRUNED_PAIRS,
+} from '../../../src/core/engine/prune'
 import { normaliseRoots } from '../../../src/core/engine/roots'
-import type { ReaddirFn } from '../../../src/core/engine/walker'
+import type { ReaddirFn, SubtreeRules } from '../../../src/core/engine/walker'
 import { readListing, walk } from '../../../src/core/engine/walker'
 import type { SkippedEntry } from '../../../src/core/types'
 
@@ -210,6 +216,80 @@ describe('walker readers', () => {
       expect(files).toEqual(expected)
       expect(skipped).toEqual([])
     }
+  })
+
+  /** Subtree mode with the crawl's pruning rules as data; only `.safetensors` files wanted. */
+  function subtreeRules() {
+    const counts = { files: 0, dirs: 0, pruned: {} as Record<string, number> }
+    const rules: SubtreeRules = {
+      prunedNames: [...PRUNED_DIR_NAMES],
+      cacheParents: [...CACHE_PARENT_NAMES],
+      keptCacheNames: [...AI_CACHE_NAMES],
+      prunedPairs: PRUNED_PAIRS,
+      claimedDirs: [join(big, 'p1')],
+      files: {
+        names: [],
+        lowerNames: [],
+        extensions: ['.safetensors'],
+        lowerPrefixes: [],
+        noExtension: false,
+      },
+      counted(files, dirs, pruned) {
+        counts.files += files
+        counts.dirs += dirs
+        for (const [k, n] of Object.entries(pruned)) counts.pruned[k] = (counts.pruned[k] ?? 0) + n
+      },
+    }
+    return { rules, counts }
+  }
+  const notClaimed = expected.filter((f) => !f.startsWith(join(big, 'p1') + '/'))
+
+  it.each([
+    ['one helper', { helpers: 1 }],
+    ['two helpers', { helpers: 2 }],
+    ['helpers only', { readOnCaller: false, helpers: 3 }],
+  ] as const)(
+    'walks whole subtrees on %s with the same skips, files and counts',
+    async (_name, extra) => {
+      const { rules, counts } = subtreeRules()
+      let callerDirs = 0
+      const { files, skipped } = await collect([big], {
+        ...extra,
+        subtree: rules,
+        skipDir: (p, name, parent) => isPrunedDir(name, parent) || p === join(big, 'p1'),
+        onDir: () => callerDirs++,
+      })
+      expect(files).toEqual(notClaimed)
+      expect(skipped).toEqual([])
+      // Every folder once, by the caller or a helper; p1 and its 30 folders are claimed.
+      expect(callerDirs + counts.dirs).toBe(1 + 39 + 39 * 30)
+      expect(counts.pruned).toEqual({ node_modules: 1, claimed: 1 })
+      // Only wanted files here (p0/node_modules/x/skip.pt is in a pruned folder); the crawl's
+      // test counts unwanted ones (crawl-subtree.test.ts).
+      expect(counts.files).toBe(0)
+    },
+  )
+
+  it.each([
+    [
+      'exits',
+      `require('node:worker_threads').workerData.port.on('message', () => process.exit(3))`,
+    ],
+    [
+      'answers what it never writes',
+      `const { port } = require('node:worker_threads').workerData
+       port.on('message', () => port.postMessage('F/etc/passwd\0Pnowhere'))`,
+    ],
+  ])('loses and repeats no file when a subtree helper %s', async (_how, source) => {
+    const { rules } = subtreeRules()
+    const { files, skipped } = await collect([big], {
+      helpers: 1,
+      subtree: rules,
+      helperSource: source,
+      skipDir: (p, name, parent) => isPrunedDir(name, parent) || p === join(big, 'p1'),
+    })
+    expect(files).toEqual(notClaimed)
+    expect(skipped).toEqual([])
   })
 
   it('records a missing root and a root that is a file on a helper', async () => {

@@ -8,6 +8,7 @@ import {
   redact,
   scanEnvironment,
   secretFileKind,
+  secretNameInterest,
 } from '../../../src/core/secrets'
 import { writeGitIndex } from '../../fixtures/generators/secrets/git-index'
 import { KEY_MAKERS, makeRng } from '../../fixtures/generators/secrets/keys'
@@ -105,6 +106,49 @@ describe('secretFileKind', () => {
   ]
   for (const [p, want] of cases)
     it(`${p} -> ${want}`, () => expect(secretFileKind(p, home)).toBe(want))
+
+  // The crawl's side readers send on only the files whose names pass this filter: every file
+  // secretFileKind gives a kind to must pass it, in any case of its name.
+  it('lets through every name it gives a kind to (the side readers filter with it)', () => {
+    const passes = (interest: ReturnType<typeof secretNameInterest>, path: string): boolean => {
+      const name = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1)
+      const lower = name.toLowerCase()
+      const dot = lower.lastIndexOf('.')
+      return (
+        interest.lowerNames.includes(lower) ||
+        interest.lowerPrefixes.some((x) => lower.startsWith(x)) ||
+        dot <= 0 || // names without an extension are all model candidates
+        interest.extensions.includes(lower.slice(dot))
+      )
+    }
+    const extra = [
+      '/home/u/p/prod.env',
+      '/home/u/p/.ENV.Production',
+      '/home/u/.aws/config',
+      '/home/u/.cache/huggingface/stored_tokens',
+      '/home/u/.config/gcloud/application_default_credentials.json',
+      '/home/u/.aider.conf.yml',
+      '/home/u/p/Dockerfile',
+      '/home/u/p/MAKEFILE',
+      '/home/u/p/settings.JSONC',
+      '/home/u/p/setup.cfg',
+      '/home/u/p/app.properties',
+      '/home/u/p/run.sh',
+      '/home/u/_netrc',
+      '/home/u/.netrc.gpg',
+    ]
+    let checked = 0
+    for (const path of [...cases.map(([p]) => p), ...extra]) {
+      const kind = secretFileKind(path, home)
+      if (kind === undefined) continue
+      checked++
+      expect(passes(secretNameInterest(true), path), path).toBe(true)
+      if (kind !== 'source') expect(passes(secretNameInterest(false), path), path).toBe(true)
+    }
+    expect(checked).toBeGreaterThan(30)
+    expect(passes(secretNameInterest(false), '/home/u/p/main.py')).toBe(false)
+    expect(passes(secretNameInterest(false), '/home/u/p/data.csv')).toBe(false)
+  })
 })
 
 describe('redaction, fingerprint and environment scan', () => {

@@ -3,17 +3,29 @@ import { basename, relative, sep } from 'node:path'
 import picomatch from 'picomatch'
 import type { FileAnalyzer } from '../../discovery/types'
 import { MODEL_EXTENSIONS } from '../../scanners/registry'
-import { secretFileKind } from '../integrations'
-import { pruneRule } from '../prune'
+import { secretFileKind, secretNameInterest } from '../integrations'
+import {
+  AI_CACHE_NAMES,
+  CACHE_PARENT_NAMES,
+  PRUNED_DIR_NAMES,
+  PRUNED_PAIRS,
+  pruneRule,
+} from '../prune'
 import type { ScanSession } from '../session'
 import { fileUnit, secretsUnit } from '../units'
 import { walk } from '../walker'
+import type { FileInterest, SubtreeRules } from '../walker'
 import { crawlModel } from './models'
 import { analyzeSecrets } from './secrets'
 
 type Classifier = Readonly<{
   onFile(path: string, name: string): void
   skipDir(path: string, name: string, parentName: string): boolean
+  /**
+   * The same decisions as data, for side readers that walk subtrees on their own; undefined when
+   * they cannot be given as data (exclusion globs, which only the caller matches).
+   */
+  subtree: SubtreeRules | undefined
 }>
 
 /**
@@ -40,6 +52,8 @@ export async function crawl(s: ScanSession): Promise<void> {
     onTooLong: (p: string) => tooLong.push(s.real(p)),
     shouldPause: () => s.jobs.saturated(),
     waitForDrain: () => s.jobs.drained(),
+    helpers: s.options.walkHelpers,
+    subtree: c.subtree,
   }
   if (plan.kind === 'roots') await walk(s.roots, walkOpts)
   else if (plan.kind === 'paths') {
@@ -67,7 +81,9 @@ export async function crawl(s: ScanSession): Promise<void> {
       })
       continue
     }
-    await walk([alias], walkOpts)
+    // Paths under an alias are claimed and excluded by their real path, which only the caller
+    // maps: no subtree readers here.
+    await walk([alias], { ...walkOpts, subtree: undefined })
   }
 }
 
@@ -198,5 +214,48 @@ function createClassifier(s: ScanSession): Classifier {
     if (isExcluded(real, name)) return count('excluded')
     return false
   }
-  return { onFile, skipDir }
+
+  const subtree: SubtreeRules | undefined =
+    exclude.length > 0
+      ? undefined
+      : {
+          prunedNames: [...PRUNED_DIR_NAMES],
+          cacheParents: [...CACHE_PARENT_NAMES],
+          keptCacheNames: [...AI_CACHE_NAMES],
+          prunedPairs: PRUNED_PAIRS,
+          claimedDirs: [...s.claimedDirs],
+          files: fileInterest(byName, byExt, secretsOn, o.scanSource === true),
+          counted(files, dirs, prunedBy) {
+            s.stats.filesSeen += files
+            s.stats.dirsSeen += dirs
+            for (const [rule, n] of Object.entries(prunedBy)) {
+              pruned[rule] = (pruned[rule] ?? 0) + n
+              s.stats.prunedDirs = (s.stats.prunedDirs ?? 0) + n
+            }
+            s.progress()
+          },
+        }
+  return { onFile, skipDir, subtree }
+}
+
+/**
+ * Every file name `onFile` may act on: the analyzers' names and extensions, model candidates
+ * (model extensions, and names without an extension), and the names the secrets pass reads.
+ */
+function fileInterest(
+  byName: ReadonlyMap<string, unknown>,
+  byExt: ReadonlyMap<string, unknown>,
+  secretsOn: boolean,
+  scanSource: boolean,
+): FileInterest {
+  const secrets = secretsOn
+    ? secretNameInterest(scanSource)
+    : { lowerNames: [], extensions: [], lowerPrefixes: [] }
+  return {
+    names: [...byName.keys()],
+    lowerNames: secrets.lowerNames,
+    extensions: [...new Set([...byExt.keys(), ...MODEL_EXTENSIONS, ...secrets.extensions])],
+    lowerPrefixes: secrets.lowerPrefixes,
+    noExtension: true,
+  }
 }

@@ -1,12 +1,18 @@
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads'
 
-/** A reader beside the calling thread. It reads one batch of directories at a time. */
+/**
+ * A reader beside the calling thread. It reads the batches of directories it is sent one after
+ * the other and answers each in order.
+ */
 export type SideReader = {
-  /** The directories it is reading now (given back to the queue if the reader is lost). */
-  batch: string[] | undefined
-  /** Starts reading a batch (NUL-separated paths). */
+  /**
+   * The batches sent and not yet answered, oldest first (given back to the queue if the reader is
+   * lost). More than one keeps the reader busy while the caller is away from the walk.
+   */
+  batches: string[][]
+  /** Queues a batch (NUL-separated paths). */
   send(joined: string): void
-  /** The finished batch's listing, picked up synchronously; undefined while still reading. */
+  /** The oldest batch's listing, picked up synchronously; undefined while still reading. */
   poll(): string | undefined
   close(): void
 }
@@ -22,13 +28,17 @@ export type SideReaderEvents = Readonly<{
  * A helper Worker running `source` (helper.ts), or undefined where threads cannot start (a
  * locked-down runtime): the caller then reads everything.
  */
-export function workerReader(source: string, ev: SideReaderEvents): SideReader | undefined {
+export function workerReader(
+  source: string,
+  ev: SideReaderEvents,
+  data: Readonly<Record<string, unknown>> = {},
+): SideReader | undefined {
   const { port1, port2 } = new MessageChannel()
   let worker: Worker
   try {
     worker = new Worker(source, {
       eval: true,
-      workerData: { port: port2 },
+      workerData: { ...data, port: port2 },
       transferList: [port2],
       // A small heap keeps the scan's peak RSS down; a folder too big for it kills the helper,
       // which gives the folder back to the caller.
@@ -40,7 +50,7 @@ export function workerReader(source: string, ev: SideReaderEvents): SideReader |
   }
   worker.unref()
   const r: SideReader = {
-    batch: undefined,
+    batches: [],
     send: (joined) => port1.postMessage(joined),
     poll: () => receiveMessageOnPort(port1)?.message as string | undefined,
     close: () => {

@@ -56,3 +56,40 @@ export function readListing(dirs: readonly string[], s: string, v: ListingVisito
   }
   return entries
 }
+
+export type SubtreeVisitor = Readonly<{
+  /** A file the caller wants (FileInterest). */
+  file(path: string): void
+  /** A folder the reader did not reach: the caller queues it again. */
+  pending(dir: string): void
+  failed(dir: string, code: string): void
+  counted(files: number, dirs: number, pruned: Readonly<Record<string, number>>): void
+}>
+
+/**
+ * Walks a subtree answer (helper.ts): NUL-separated records, "F<path>" a wanted file,
+ * "E<code>/<dir>" a folder that could not be read (errno codes hold no '/'), "P<dir>" a folder
+ * not reached, and last "S<dirs>,<files>,<JSON of skipped folders by rule>", where files counts
+ * the regular files not sent. An answer without
+ * its counts is not one the helper wrote: it is refused whole, before anything is visited.
+ */
+export function readSubtreeAnswer(s: string, v: SubtreeVisitor): void {
+  const tail = s.lastIndexOf('\0') + 1
+  const counts = /^S(\d+),(\d+),(\{.*\})$/.exec(s.slice(tail))
+  if (!counts) throw new Error('side reader answer without its counts')
+  const pruned = JSON.parse(counts[3]!) as Record<string, number>
+  let pos = 0
+  while (pos < tail) {
+    const end = s.indexOf('\0', pos)
+    const kind = s.charCodeAt(pos)
+    const text = s.slice(pos + 1, end)
+    if (kind === 0x46 /* F */) v.file(text)
+    else if (kind === 0x50 /* P */) v.pending(text)
+    else if (kind === 0x45 /* E */) {
+      const cut = text.indexOf('/')
+      v.failed(text.slice(cut + 1), codeOf(text.slice(0, cut)))
+    }
+    pos = end + 1
+  }
+  v.counted(Number(counts[2]), Number(counts[1]), pruned)
+}

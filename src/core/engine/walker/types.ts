@@ -29,6 +29,44 @@ export type WalkOptions = Readonly<{
   readdir?: ReaddirFn
   /** The helper Worker's source (tests inject a helper that dies; production uses helper.ts). */
   helperSource?: string
+  /**
+   * The skip rules as data, so that side readers can walk whole subtrees on their own (subtree
+   * mode): the caller then no longer handles every entry, only the files it wants and the counts.
+   * They must decide exactly as `skipDir` and `onFile` do: the same walk in subtree mode and on
+   * the caller alone gives the same result (walker tests). Absent: side readers read one level.
+   */
+  subtree?: SubtreeRules
+}>
+
+/** What a side reader needs to walk a subtree without asking the caller. */
+export type SubtreeRules = Readonly<{
+  /** Folder names never entered; each is counted under its own name. */
+  prunedNames: readonly string[]
+  /** Folders whose children are not entered (counted as `cache`) ... */
+  cacheParents: readonly string[]
+  /** ... except children of these names. */
+  keptCacheNames: readonly string[]
+  /** [name, parent name, rule]: a folder of that name directly under one of that name. */
+  prunedPairs: readonly (readonly [string, string, string])[]
+  /** Exact folder paths not entered (counted as `claimed`). */
+  claimedDirs: readonly string[]
+  /** The files the caller wants to see; the others are only counted. */
+  files: FileInterest
+  /** The counts of what a side reader walked: its files and folders, and the folders skipped. */
+  counted(files: number, dirs: number, pruned: Readonly<Record<string, number>>): void
+}>
+
+/**
+ * A superset of the file names the caller acts on: exact names, lower-cased names, extensions
+ * (lower-cased, with the dot, of names with a dot after their first character), lower-cased
+ * prefixes, and names without such an extension.
+ */
+export type FileInterest = Readonly<{
+  names: readonly string[]
+  lowerNames: readonly string[]
+  extensions: readonly string[]
+  lowerPrefixes: readonly string[]
+  noExtension: boolean
 }>
 
 export type ReaddirFn = (

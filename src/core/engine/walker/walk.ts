@@ -1,18 +1,22 @@
 import type { Dirent } from 'node:fs'
 import { readdirSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { basename, sep as pathSep } from 'node:path'
 import { callbackWalk } from './callback-walk'
 import { createDrainGate } from './drain'
-import { HELPER_SOURCE } from './helper'
+import { HELPER_SOURCE, SUBTREE_MARK } from './helper'
 import type { SideReader, SideReaderEvents } from './readers'
 import { workerReader } from './readers'
 import type { ListingVisitor } from './readout'
-import { readListing, TYPE_DIR, TYPE_FILE } from './readout'
+import { readListing, readSubtreeAnswer, TYPE_DIR, TYPE_FILE } from './readout'
+import { readingSubtrees } from './subtree'
 import { describeSkip, skipReasonFor } from './skips'
 import type { WalkOptions } from './types'
 
 /** Mean read time per directory above which the disk is cold and only side readers read. */
 const COLD_NS_PER_DIR = 150_000
+/** Reads of a slice timed one by one to judge the disk (the rest of the slice is not timed). */
+const READ_SAMPLES = 15
 /** The caller yields to the event loop (analysis jobs, side readers' answers) after this long. */
 const SLICE_NS = 2_000_000
 /**
@@ -28,6 +32,16 @@ const SPAWN_AFTER_DIRS = 256
 const SPAWN_MIN_READING_SHARE = 0.6
 /** Most directories handed to a side reader at once. */
 const MAX_BATCH = 128
+/**
+ * Batches queued on a side reader: with a second one waiting, the reader starts it the moment it
+ * answers the first, instead of idling until the caller (busy with analysis jobs between its
+ * slices) picks the answer up and feeds it again.
+ */
+const PIPELINE = 2
+/** Folders a subtree reader walks before it answers (and gives back the ones it has not reached). */
+const SUBTREE_MAX_DIRS = 1024
+/** Most folders a subtree reader is started from at once. */
+const SUBTREE_ROOTS = 8
 /** Side readers while reads are slow: several reads in flight keep a cold disk busy. */
 const COLD_READERS = 4
 
@@ -39,10 +53,13 @@ const COLD_READERS = 4
  * The kernel's work in the directory reads is most of a walk's cost, so one thread cannot go
  * much faster whatever the JavaScript does: the calling thread reads synchronously with
  * readdirSync in short slices (the cheapest per directory) and, for a tree bigger than a few
- * hundred folders, one helper Worker reads batches beside it; the caller collects its answers
- * between its own reads (README, "The crawl", for the figures and the alternatives tried).
- * When reads turn slow (a cold disk) the caller stops reading and more helpers keep several
- * reads in flight.
+ * hundred folders, helper Workers read beside it; the caller collects their answers between its
+ * own reads (README, "The crawl", for the figures and the alternatives tried). Given the skip
+ * rules as data (`subtree`), the helpers (one per core, up to two) walk whole subtrees on their
+ * own and the caller stops reading: it then handles only the files it wants and the counts,
+ * instead of every entry of the tree. Otherwise one helper reads batches of folders one level
+ * deep. When reads turn slow (a cold disk) the caller stops reading and more helpers keep
+ * several reads in flight.
  */
 export function walk(roots: readonly string[], opts: WalkOptions): Promise<void> {
   const platform = opts.platform ?? process.platform
@@ -102,14 +119,25 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
     return es.length
   }
 
+  const subtree = opts.subtree
+  const subtreeReading = subtree
+    ? readingSubtrees(subtree, opts.onFile, sep, SUBTREE_MAX_DIRS, {
+        pending: (dir) => queue.push(dir),
+        failed: fail,
+      })
+    : undefined
+
   const readers: SideReader[] = []
-  const wanted = opts.helpers ?? 1
+  // Subtree readers take all the reading off the caller: one per core (the caller's own work is
+  // then only the analyses of the files they find).
+  const wanted = opts.helpers ?? (subtree ? Math.min(2, availableParallelism()) : 1)
   let readOnCaller = opts.readOnCaller !== false
   /** Set when a side reader was lost: the caller reads the rest itself (none is started again). */
   let readerLost = false
   let callerDirs = 0
   const walkStart = process.hrtime.bigint()
   let readingNs = 0
+  const readCost = new Float64Array(READ_SAMPLES)
   let inflight = 0
   let waiting = false
   let done = false
@@ -121,10 +149,20 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
       resolvePromise()
     }
     const answered = (r: SideReader, listing: string): void => {
-      const dirs = r.batch ?? []
-      r.batch = undefined
+      const dirs = r.batches.shift() ?? []
       inflight--
-      readListing(dirs, listing, visitor)
+      if (!subtree) {
+        readListing(dirs, listing, visitor)
+        return
+      }
+      try {
+        readSubtreeAnswer(listing, subtreeReading!.visitor)
+      } catch {
+        // Not an answer the helper writes (it is refused before anything is visited): the
+        // folders go back to the queue and the reader is not used again.
+        queue.push(...dirs)
+        events.lost(r)
+      }
     }
     const resume = (): void => {
       if (waiting) {
@@ -144,9 +182,8 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
         if (done || at < 0) return
         readers.splice(at, 1)
         r.close()
-        if (r.batch) {
-          queue.push(...r.batch)
-          r.batch = undefined
+        for (const b of r.batches.splice(0)) {
+          queue.push(...b)
           inflight--
         }
         readOnCaller = true
@@ -156,32 +193,42 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
     }
     const spawn = (count: number): void => {
       while (readers.length < count) {
-        const r = workerReader(opts.helperSource ?? HELPER_SOURCE, events)
+        const r = workerReader(opts.helperSource ?? HELPER_SOURCE, events, subtreeReading?.data)
         if (!r) return
         readers.push(r)
       }
+      // Subtree readers walk on their own: the caller only handles their answers from now on
+      // (and reads again if one is lost).
+      if (subtree && readers.length > 0 && !readerLost) readOnCaller = false
     }
     const collect = (): void => {
       for (const r of readers) {
-        if (!r.batch) continue
-        const listing = r.poll()
-        if (listing !== undefined) answered(r, listing)
+        while (r.batches.length > 0) {
+          const listing = r.poll()
+          if (listing === undefined) break
+          answered(r, listing)
+        }
       }
     }
     const feed = (): void => {
       const share = readers.length + (readOnCaller ? 1 : 0)
-      for (const r of readers) {
-        if (r.batch || queue.length === 0) continue
-        // Keep a directory for the caller.
-        if (readOnCaller && queue.length < 2) return
-        const n = Math.max(1, Math.min(MAX_BATCH, Math.floor(queue.length / share)))
-        r.batch = queue.splice(queue.length - n, n)
-        inflight++
-        try {
-          r.send(r.batch.join('\0'))
-        } catch {
-          // The reader could not take the batch (out of memory): it is lost, the batch goes back.
-          events.lost(r)
+      for (const r of [...readers]) {
+        while (r.batches.length < PIPELINE && queue.length > 0) {
+          // Keep a directory for the caller.
+          if (readOnCaller && queue.length < 2) return
+          const n = subtree
+            ? Math.min(SUBTREE_ROOTS, Math.ceil(queue.length / readers.length))
+            : Math.max(1, Math.min(MAX_BATCH, Math.floor(queue.length / share)))
+          const batch = queue.splice(queue.length - n, n)
+          r.batches.push(batch)
+          inflight++
+          try {
+            r.send(subtree ? SUBTREE_MARK + batch.join('\0') : batch.join('\0'))
+          } catch {
+            // The reader could not take the batch (out of memory): it is lost, its batches go back.
+            events.lost(r)
+            break
+          }
         }
       }
     }
@@ -197,6 +244,10 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
       collect()
       if (paused()) return
       if (readers.length === 0 && !readerLost && !readOnCaller) spawn(Math.max(1, wanted))
+      // Helpers asked for by number start before the caller's first read.
+      if (readers.length === 0 && !readerLost && opts.helpers !== undefined && wanted > 0) {
+        spawn(wanted)
+      }
       // Side readers only (readOnCaller: false) with none left: the caller reads after all.
       if (!readOnCaller && readers.length === 0) readOnCaller = true
       feed()
@@ -204,10 +255,16 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
         const t0 = process.hrtime.bigint()
         let n = 0
         let ns = 0
-        let entries = 0
+        let timed = 0
         while (queue.length > 0) {
           n++
-          entries += readJs(queue.pop()!)
+          if (timed < READ_SAMPLES) {
+            const r0 = process.hrtime.bigint()
+            const count = readJs(queue.pop()!)
+            // Per folder, with every 20 entries counted as one more: handling the entries of a
+            // big warm folder must not look like a slow disk.
+            readCost[timed++] = Number(process.hrtime.bigint() - r0) / (1 + count / 20)
+          } else readJs(queue.pop()!)
           if ((n & 7) === 0) {
             collect()
             feed()
@@ -218,9 +275,16 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
         ns = Number(process.hrtime.bigint() - t0)
         callerDirs += n
         readingNs += ns
-        // Per folder, with every 20 entries counted as one more: handling the entries of a big
-        // warm folder must not look like a slow disk.
-        if (n >= 16 && ns / (n + entries / 20) > COLD_NS_PER_DIR && wanted > 0 && !readerLost) {
+        // The median read of the slice, not its total: at a scan's start the workers and probes
+        // compiling beside the walk take the CPU for a few milliseconds, which lands on one or two
+        // warm reads and would make the whole slice look as slow as a cold disk, where most
+        // reads wait.
+        if (
+          timed >= READ_SAMPLES &&
+          medianOf(readCost) > COLD_NS_PER_DIR &&
+          wanted > 0 &&
+          !readerLost
+        ) {
           // A cold disk: synchronous reads would block the caller (and the analysis jobs on its
           // event loop); side readers keep several reads in flight instead.
           readOnCaller = false
@@ -249,4 +313,8 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
     }
     pump()
   })
+}
+
+function medianOf(a: Float64Array): number {
+  return Float64Array.from(a).sort()[a.length >> 1]!
 }
