@@ -41,7 +41,8 @@ for (const p of [
   write(join(home, p), p.endsWith('.ipynb') ? '{"cells":[],"nbformat":4}' : 'x\n')
 }
 // More folders than one subtree answer holds, so readers give back folders they did not reach.
-for (let i = 0; i < 1100; i++) mkdirSync(join(home, 'deep', `d${i % 40}`, `e${i}`), { recursive: true })
+for (let i = 0; i < 1100; i++)
+  mkdirSync(join(home, 'deep', `d${i % 40}`, `e${i}`), { recursive: true })
 write(join(home, 'deep', 'd7', 'e7', 'weights.bin'), 'not a model')
 
 // One inventory file copied for every scan: the same installation and fingerprint key, so key
