@@ -10,6 +10,7 @@ import {
   isPrunedDir,
   PRUNED_DIR_NAMES,
   PRUNED_PAIRS,
+  pruneRule,
 } from '../../../src/core/engine/prune'
 import { normaliseRoots } from '../../../src/core/engine/roots'
 import type { ReaddirFn, SubtreeRules } from '../../../src/core/engine/walker'
@@ -256,7 +257,12 @@ describe('walker readers', () => {
       const { files, skipped } = await collect([big], {
         ...extra,
         subtree: rules,
-        skipDir: (p, name, parent) => isPrunedDir(name, parent) || p === join(big, 'p1'),
+        // The caller reads until a helper is up, with the same rules (and counts what it skips).
+        skipDir: (p, name, parent) => {
+          const rule = pruneRule(name, parent) ?? (p === join(big, 'p1') ? 'claimed' : undefined)
+          if (rule !== undefined) rules.counted(0, 0, { [rule]: 1 })
+          return rule !== undefined
+        },
         onDir: () => callerDirs++,
       })
       expect(files).toEqual(notClaimed)

@@ -157,6 +157,10 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
       }
       try {
         readSubtreeAnswer(listing, subtreeReading!.visitor)
+        // A subtree reader is up (a Worker takes tens of milliseconds to start, during which the
+        // caller goes on reading): from now on the caller only handles the answers, unless a
+        // reader is lost.
+        if (!readerLost) readOnCaller = false
       } catch {
         // Not an answer the helper writes (it is refused before anything is visited): the
         // folders go back to the queue and the reader is not used again.
@@ -172,7 +176,9 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
     }
     const events: SideReaderEvents = {
       answered: (r, listing) => {
-        if (done) return
+        // A reader given up on (its batches already back in the queue) may still have answers on
+        // the way: they are dropped, or its folders would be counted twice.
+        if (done || !readers.includes(r)) return
         answered(r, listing)
         resume()
       },
@@ -197,9 +203,6 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
         if (!r) return
         readers.push(r)
       }
-      // Subtree readers walk on their own: the caller only handles their answers from now on
-      // (and reads again if one is lost).
-      if (subtree && readers.length > 0 && !readerLost) readOnCaller = false
     }
     const collect = (): void => {
       for (const r of readers) {
