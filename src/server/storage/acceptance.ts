@@ -40,6 +40,18 @@ export function deviceAcceptanceOf(
   }
 }
 
+/** `device_accepted_until` of an acceptance without an expiry (migration 0110). */
+export const NO_EXPIRY = '9999-12-31T23:59:59.999Z'
+
+/**
+ * What ingest records in `device_findings.device_accepted_until` for a finding's data: when the
+ * laptop's own acceptance ends, or null without a valid one.
+ */
+export function deviceAcceptedUntil(data: Readonly<Record<string, unknown>>): string | null {
+  const a = deviceAcceptanceOf(data)
+  return a === undefined ? null : (a.expiresAt ?? NO_EXPIRY)
+}
+
 /** Whether an acceptance holds at `now` (no expiry: until reopened). */
 export function holds(a: Readonly<{ expiresAt?: string }> | undefined, now: Date): boolean {
   return a !== undefined && (a.expiresAt === undefined || Date.parse(a.expiresAt) > now.getTime())

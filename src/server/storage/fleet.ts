@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely'
 import type { DeviceSummary } from '../../shared/dashboard-api'
-import { acceptanceAt } from './acceptance'
+import { acceptedOpen, perDeviceCounts, subtractAccepted } from './fleet-accepted'
 import type { Storage } from './open'
 import type { DeviceRow, ServerDb } from './schema'
 
@@ -100,44 +100,6 @@ export async function deviceSummary(
   return (await summarize(storage, [row]))[0]
 }
 
-/**
- * The devices' open findings under an acceptance in force at `now`, from either side (an admin's
- * device-scoped `accepted-risk` config item, or the laptop's own reported in the finding's data).
- * Ingest's counts include every open finding, since whether an acceptance holds depends on the
- * time it is read; accepted findings are few, so they are found per page and subtracted here.
- */
-async function acceptedOpen(
-  storage: Storage,
-  ids: readonly string[],
-  now: Date,
-): Promise<{ device_id: string; severity: string }[]> {
-  const rows = await storage.db
-    .selectFrom('device_findings as f')
-    .leftJoin('config_items as r', (j) =>
-      j
-        .on('r.scope', '=', 'device')
-        .onRef('r.scope_id', '=', 'f.device_id')
-        .on('r.kind', '=', 'accepted-risk')
-        .onRef('r.item_key', '=', 'f.finding_key'),
-    )
-    .select(['f.device_id', 'f.severity', 'f.data', 'r.value as risk'])
-    .where('f.device_id', 'in', [...ids])
-    .where('f.status', '=', 'open')
-    // A laptop's acceptance travels as the finding's `accepted` field (checked when parsed).
-    .where((eb) => eb.or([eb('r.value', 'is not', null), eb('f.data', 'like', '%"accepted"%')]))
-    .execute()
-  return rows.filter((r) => {
-    let data: Record<string, unknown> = {}
-    try {
-      const v = JSON.parse(r.data) as unknown
-      if (v && typeof v === 'object' && !Array.isArray(v)) data = v as Record<string, unknown>
-    } catch {
-      // A row the server wrote itself; unreadable data has no acceptance.
-    }
-    return acceptanceAt(r.risk, data, now).source !== null
-  })
-}
-
 async function summarize(
   storage: Storage,
   rows: readonly (DeviceRow & { team: string })[],
@@ -164,7 +126,7 @@ async function summarize(
     if (r.severity in c) c[r.severity as keyof SeverityCounts] = Number(r.n)
     findings.set(r.device_id, c)
   }
-  for (const a of await acceptedOpen(storage, ids, now)) {
+  for (const a of await acceptedOpen(storage, now, ids)) {
     const c = findings.get(a.device_id)
     const sev = a.severity as keyof SeverityCounts
     if (c && sev in c) c[sev] = Math.max(0, c[sev] - 1)
@@ -337,27 +299,41 @@ export type FindingGroup = Readonly<{
 const RANK: Readonly<Record<string, number>> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 }
 
 /**
- * Open findings across the fleet, grouped by rule and severity, worst first: a flat GROUP BY
- * over the per-device counts that ingest keeps (device_rule_counts, migration 0020).
+ * Open findings across the fleet, grouped by rule and severity, worst first, without those under
+ * an acceptance in force at `now` (either side): a flat GROUP BY over the per-device counts that
+ * ingest keeps (device_rule_counts, migration 0020), less the accepted findings. A device leaves a
+ * group's device count only when all its findings in the group are accepted.
  */
-export async function findingsByRule(storage: Storage): Promise<FindingGroup[]> {
-  const rows = await storage.db
-    .selectFrom('device_rule_counts')
-    .select((eb) => [
-      'rule_id',
-      'severity',
-      eb.fn.sum<number | string>('n').as('findings'),
-      eb.fn.countAll<number | string>().as('devices'),
-    ])
-    .groupBy(['rule_id', 'severity'])
-    .execute()
-  return rows
-    .map((r) => ({
+export async function findingsByRule(
+  storage: Storage,
+  now: Date = new Date(),
+): Promise<FindingGroup[]> {
+  const [rows, accepted] = await Promise.all([
+    storage.db
+      .selectFrom('device_rule_counts')
+      .select((eb) => [
+        'rule_id',
+        'severity',
+        eb.fn.sum<number | string>('n').as('findings'),
+        eb.fn.countAll<number | string>().as('devices'),
+      ])
+      .groupBy(['rule_id', 'severity'])
+      .execute(),
+    acceptedOpen(storage, now),
+  ])
+  const groups = new Map<string, FindingGroup>()
+  for (const r of rows) {
+    groups.set(`${r.rule_id}\0${r.severity}`, {
       ruleId: r.rule_id,
       severity: r.severity,
       findings: Number(r.findings),
       devices: Number(r.devices),
-    }))
+    })
+  }
+  if (accepted.length > 0)
+    subtractAccepted(groups, accepted, await perDeviceCounts(storage, accepted))
+  return [...groups.values()]
+    .filter((g) => g.findings > 0)
     .sort(
       (a, b) =>
         (RANK[a.severity] ?? 5) - (RANK[b.severity] ?? 5) ||

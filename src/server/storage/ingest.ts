@@ -2,6 +2,7 @@ import type { Insertable, Kysely, Transaction } from 'kysely'
 import type { AssetItem, FindingItem, InventoryBatch, SnapshotCommit } from '../../shared/sync-api'
 import { faultPoint } from '../fault'
 import { clean } from './devices'
+import { deviceAcceptedUntil } from './acceptance'
 import { nowIso } from './ids'
 import type { Storage } from './open'
 import type { DeviceAssetsTable, DeviceFindingsTable, DeviceRow, ServerDb } from './schema'
@@ -405,6 +406,7 @@ async function applyFindings(
       first_seen_at: at,
       updated_at: at,
       resolved_at: null,
+      device_accepted_until: deviceAcceptedUntil(it.data),
     })
   }
   for (const part of chunks(upserts, CHUNK)) {
@@ -421,6 +423,7 @@ async function applyFindings(
             severity_rank: eb.ref('excluded.severity_rank'),
             content_hash: eb.ref('excluded.content_hash'),
             data: eb.ref('excluded.data'),
+            device_accepted_until: eb.ref('excluded.device_accepted_until'),
             status: 'open',
             resolved_at: null,
             updated_at: eb.ref('excluded.updated_at'),

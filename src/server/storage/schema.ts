@@ -107,6 +107,11 @@ export type DeviceFindingsTable = {
   first_seen_at: string
   updated_at: string
   resolved_at: string | null
+  /**
+   * When the laptop user's own acceptance (in `data`) ends: an ISO time, NO_EXPIRY
+   * (acceptance.ts), or null without one (migration 0110).
+   */
+  device_accepted_until: string | null
 }
 
 export type BatchesTable = {

@@ -145,3 +145,71 @@ describe.each(ENGINES)('findings accepted on the device, on %s', (engine: Engine
     expect(await openCritical()).toBe(3)
   })
 })
+
+describe.each(ENGINES)('findings by rule across the fleet, on %s', (engine: EngineName) => {
+  let s: DashServer
+  let admin: Browser
+
+  /** A finding of `rule` accepted on the laptop until `until` (ms from now). */
+  const laptopAccepted = (key: string, rule: string, until: number): FindingItem => {
+    const f = findingUpsert(key, 'model:x', 'high', rule)
+    if (f.op !== 'upsert') throw new Error('upsert expected')
+    const accepted = { note: 'ok', acceptedBy: 'dev', acceptedAt: iso(-DAY), expiresAt: iso(until) }
+    const data = { ...f.data, accepted }
+    return { ...f, data, hash: hashOf(data) }
+  }
+
+  beforeAll(async () => {
+    s = await startDashServer(engine)
+    // rule.a: a has one accepted (laptop) and one open; b's only one is accepted by an admin.
+    await s.device(
+      'a',
+      [assetUpsert('model:x')],
+      [
+        laptopAccepted('a:1', 'rule.a', 30 * DAY),
+        findingUpsert('a:2', 'model:x', 'high', 'rule.a'),
+        // rule.c: a lapsed laptop acceptance counts as open.
+        laptopAccepted('a:3', 'rule.c', -DAY),
+      ],
+    )
+    const b = await s.device(
+      'b',
+      [assetUpsert('model:x')],
+      [
+        findingUpsert('b:1', 'model:x', 'high', 'rule.a'),
+        // rule.b: every finding of it accepted, so the group goes.
+        laptopAccepted('b:2', 'rule.b', 30 * DAY),
+      ],
+    )
+    admin = s.browser()
+    await admin.signIn('ada', PASSWORDS.admin)
+    const r = await admin.call(`${F}/findings/accept`, {
+      body: { deviceId: b.id, findingKey: 'b:1', note: 'team accepts it' },
+    })
+    expect(r.status, r.body).toBe(200)
+  })
+  afterAll(async () => s.close())
+
+  const groups = async () => (await admin.call(`${F}/findings/by-rule`)).json().groups as unknown[]
+
+  it('counts only findings not under an acceptance in force, and only devices with one left', async () => {
+    expect(await groups()).toEqual([
+      { ruleId: 'rule.a', severity: 'high', findings: 1, devices: 1 },
+      { ruleId: 'rule.c', severity: 'high', findings: 1, devices: 1 },
+    ])
+  })
+
+  it('counts a finding again once its acceptance is withdrawn', async () => {
+    const b = (await admin.call(`${F}/devices`))
+      .json()
+      .devices.find((d: { hostname: string }) => d.hostname === 'b') as { id: string }
+    const u = await admin.call(`${F}/findings/unaccept`, {
+      body: { deviceId: b.id, findingKey: 'b:1' },
+    })
+    expect(u.status, u.body).toBe(200)
+    expect(await groups()).toEqual([
+      { ruleId: 'rule.a', severity: 'high', findings: 2, devices: 2 },
+      { ruleId: 'rule.c', severity: 'high', findings: 1, devices: 1 },
+    ])
+  })
+})

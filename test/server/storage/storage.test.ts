@@ -21,6 +21,7 @@ import {
   teamForEnrollSecret,
 } from '../../../src/server/storage/enroll-secrets'
 import { findHolders, findingsByRule, listDevices } from '../../../src/server/storage/fleet'
+import { NO_EXPIRY } from '../../../src/server/storage/acceptance'
 import { applyBatch, commitSnapshot } from '../../../src/server/storage/ingest'
 import type { IngestResult } from '../../../src/server/storage/ingest'
 import { openStorage } from '../../../src/server/storage/open'
@@ -32,6 +33,7 @@ import {
   delta,
   FACTS,
   findingUpsert,
+  hashOf,
   presentKeys,
   snapshotPart,
 } from '../helpers/batches'
@@ -513,5 +515,63 @@ describe.each(ENGINES)('server storage on %s', (engine: EngineName) => {
       await revokeApiToken(storage, info.id)
       expect(await authenticateApiToken(storage, token)).toBeUndefined()
     })
+  })
+})
+
+describe.each(ENGINES)('migration 0110 on %s', (engine: EngineName) => {
+  /** A finding carrying the laptop's own acceptance, as `aiscout scan --format json` writes it. */
+  const acceptedFinding = (key: string, accepted: unknown) => {
+    const f = findingUpsert(key, 'a1')
+    if (f.op !== 'upsert') throw new Error('upsert expected')
+    const data = { ...f.data, accepted }
+    return { ...f, data, hash: hashOf(data) }
+  }
+
+  it('backfills when a laptop acceptance ends for findings stored before it', async () => {
+    const target = await freshTarget(engine)
+    let storage = await openStorage(target)
+    const team = await ensureTeam(storage)
+    const d = await enrolled(storage, team)
+    const at = '2030-01-01T00:00:00.000Z'
+    await snapshot(storage, d.device.id, 1, undefined, [
+      acceptedFinding('f:until', { note: 'n', acceptedAt: at, expiresAt: '2030-03-01T00:00:00Z' }),
+      acceptedFinding('f:forever', { note: 'n', acceptedAt: at }),
+      acceptedFinding('f:forged', { note: '', acceptedAt: at }),
+      findingUpsert('f:plain', 'a1'),
+    ])
+    const until = async () =>
+      Object.fromEntries(
+        (
+          await storage.db
+            .selectFrom('device_findings')
+            .select(['finding_key', 'device_accepted_until'])
+            .execute()
+        ).map((r) => [r.finding_key, r.device_accepted_until]),
+      )
+    const expected = {
+      'f:until': '2030-03-01T00:00:00.000Z',
+      'f:forever': NO_EXPIRY,
+      'f:forged': null,
+      'f:plain': null,
+    }
+    // Ingest records it ...
+    expect(await until()).toEqual(expected)
+    // ... and a database from before 0110 gets it from the migration: undo 0110, reopen.
+    await storage.db.schema.dropIndex('findings_device_accepted').execute()
+    await storage.db.schema
+      .alterTable('device_findings')
+      .dropColumn('device_accepted_until')
+      .execute()
+    await storage.db
+      .deleteFrom('server_migrations' as never)
+      .where('name' as never, '=', '0110-device-acceptance' as never)
+      .execute()
+    await storage.close()
+    storage = await openStorage(target)
+    try {
+      expect(await until()).toEqual(expected)
+    } finally {
+      await storage.close()
+    }
   })
 })
