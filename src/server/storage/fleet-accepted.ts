@@ -12,7 +12,7 @@ import type { Storage } from './open'
  * device-scoped `accepted-risk` config item, or the laptop's own, reported in the finding's data
  * and recorded by ingest as `device_accepted_until` (migration 0110). Ingest's per-device counts
  * include every open finding, since whether an acceptance holds depends on the time it is read;
- * accepted findings are few, so they are found here (both ways from an index) and subtracted.
+ * accepted findings are few, so they are found here (each way from an index) and subtracted.
  * `deviceIds` narrows the search to some devices; without it, the whole fleet.
  */
 export async function acceptedOpen(
@@ -21,38 +21,48 @@ export async function acceptedOpen(
   deviceIds?: readonly string[],
 ): Promise<{ device_id: string; finding_key: string; rule_id: string; severity: string }[]> {
   if (deviceIds !== undefined && deviceIds.length === 0) return []
-  const base = () => {
-    let q = storage.db
-      .selectFrom('device_findings as f')
-      .leftJoin('config_items as r', (j) =>
-        j
-          .on('r.scope', '=', 'device')
-          .onRef('r.scope_id', '=', 'f.device_id')
-          .on('r.kind', '=', 'accepted-risk')
-          .onRef('r.item_key', '=', 'f.finding_key'),
-      )
-      .select([
-        'f.device_id',
-        'f.finding_key',
-        'f.rule_id',
-        'f.severity',
-        'f.data',
-        'r.value as risk',
-      ])
-      .where('f.status', '=', 'open')
-    if (deviceIds !== undefined) q = q.where('f.device_id', 'in', [...deviceIds])
-    return q
+  const columns = [
+    'f.device_id',
+    'f.finding_key',
+    'f.rule_id',
+    'f.severity',
+    'f.status',
+    'f.data',
+    'r.value as risk',
+  ] as const
+  // The admin's acceptances: the config items, each joined to its finding by key.
+  let admin = storage.db
+    .selectFrom('config_items as r')
+    .innerJoin('device_findings as f', (j) =>
+      j.onRef('f.device_id', '=', 'r.scope_id').onRef('f.finding_key', '=', 'r.item_key'),
+    )
+    .select(columns)
+    .where('r.scope', '=', 'device')
+    .where('r.kind', '=', 'accepted-risk')
+  // The laptop's: the rows of the partial index (migration 0110) whose acceptance ends later.
+  let laptop = storage.db
+    .selectFrom('device_findings as f')
+    .leftJoin('config_items as r', (j) =>
+      j
+        .on('r.scope', '=', 'device')
+        .onRef('r.scope_id', '=', 'f.device_id')
+        .on('r.kind', '=', 'accepted-risk')
+        .onRef('r.item_key', '=', 'f.finding_key'),
+    )
+    .select(columns)
+    .where('f.device_accepted_until', '>', now.toISOString())
+  if (deviceIds !== undefined) {
+    admin = admin.where('r.scope_id', 'in', [...deviceIds])
+    laptop = laptop.where('f.device_id', 'in', [...deviceIds])
   }
-  // Two indexed searches rather than one OR across both tables: the admin's acceptances (the
-  // config items, joined to their findings) and the laptop's (the partial index of 0110).
-  const [byAdmin, byLaptop] = await Promise.all([
-    base().where('r.value', 'is not', null).execute(),
-    base().where('f.device_accepted_until', '>', now.toISOString()).execute(),
-  ])
-  const accepted = new Map<string, (typeof byAdmin)[number]>()
+  // Whether a finding is open is checked on the rows found, not in the queries: with it there,
+  // SQLite's planner (which has no statistics) walks every open finding by the status index
+  // instead of these few rows.
+  const [byAdmin, byLaptop] = await Promise.all([admin.execute(), laptop.execute()])
+  const accepted = new Map<string, (typeof byLaptop)[number]>()
   for (const r of [...byAdmin, ...byLaptop]) {
     const key = `${r.device_id}\0${r.finding_key}`
-    if (accepted.has(key)) continue
+    if (r.status !== 'open' || accepted.has(key)) continue
     let data: Record<string, unknown> = {}
     try {
       const v = JSON.parse(r.data) as unknown
