@@ -63,6 +63,53 @@ function rng(seed: number) {
   }
 }
 
+/** Laptop acceptances: most hold for a year, some lapsed a month ago. */
+const ACCEPTED_UNTIL = new Date(Date.now() + 365 * 86_400_000).toISOString()
+const LAPSED = new Date(Date.now() - 30 * 86_400_000).toISOString()
+/** Findings an admin accepted on the server (device-scoped `accepted-risk` config items). */
+const ADMIN_ACCEPTANCES = 1000
+
+/**
+ * Accepts `n` open findings spread over the fleet as an admin would, one config item each (the
+ * rows the dashboard's accept route writes).
+ */
+async function acceptOnServer(storage: Storage, n: number): Promise<void> {
+  const total = await storage.db
+    .selectFrom('device_findings')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow()
+  const step = Math.max(1, Math.floor(Number(total.n) / n))
+  const rows = await storage.db
+    .selectFrom('device_findings')
+    .select(['device_id', 'finding_key'])
+    .orderBy('device_id')
+    .orderBy('finding_key')
+    .execute()
+  const at = new Date().toISOString()
+  const items = rows
+    .filter((_, i) => i % step === 0)
+    .slice(0, n)
+    .map((r) => ({
+      scope: 'device',
+      scope_id: r.device_id,
+      kind: 'accepted-risk',
+      item_key: r.finding_key,
+      value: JSON.stringify({
+        findingKey: r.finding_key,
+        note: 'accepted by the security team',
+        acceptedBy: 'ada',
+        acceptedAt: at,
+      }),
+      updated_at: at,
+    }))
+  for (let i = 0; i < items.length; i += 500) {
+    await storage.db
+      .insertInto('config_items')
+      .values(items.slice(i, i + 500))
+      .execute()
+  }
+}
+
 /** Devices generated one by one; the rest of the fleet is copied from them inside the database. */
 export const BASE_DEVICES = 250
 
@@ -104,6 +151,7 @@ export async function generateFleet(
         .groupBy(['device_id', 'rule_id', 'severity']),
     )
     .execute()
+  await acceptOnServer(storage, ADMIN_ACCEPTANCES)
   if (storage.engine === 'postgres') {
     // Statistics and the visibility map, as autovacuum keeps them for a table that mostly
     // receives inserts (PostgreSQL 13+ vacuums such tables on its own).
@@ -235,6 +283,7 @@ async function copyDevices(
         'snapshot_id',
         'first_seen_at',
         'updated_at',
+        'device_accepted_until',
       ])
       .expression((eb) =>
         eb
@@ -252,6 +301,7 @@ async function copyDevices(
             'snapshot_id',
             'first_seen_at',
             'updated_at',
+            'device_accepted_until',
           ])
           .where('device_id', '<=', lastBase),
       )
@@ -366,6 +416,16 @@ async function writeDevices(
             if (n % 25 === 0) {
               const rule = RULES[Math.floor(rand() * RULES.length)]!
               const fkey = hex(`${key}-f`).slice(0, 32)
+              // One finding in 50 accepted by the laptop's user, a fifth of those lapsed.
+              const accepted =
+                rand() < 0.02
+                  ? {
+                      note: 'reviewed',
+                      acceptedBy: 'dev',
+                      acceptedAt: now,
+                      expiresAt: rand() < 0.2 ? LAPSED : ACCEPTED_UNTIL,
+                    }
+                  : undefined
               findingRows.push({
                 device_id: id,
                 finding_key: fkey,
@@ -382,12 +442,14 @@ async function writeDevices(
                   message: 'm',
                   path,
                   assetId: key,
+                  ...(accepted ? { accepted } : {}),
                 }),
                 status: 'open',
                 snapshot_id: 'snap_bench',
                 first_seen_at: now,
                 updated_at: now,
                 resolved_at: null,
+                device_accepted_until: accepted?.expiresAt ?? null,
               })
             }
           }
@@ -489,7 +551,7 @@ export async function measureQueries(storage: Storage, devices: number): Promise
   )
   out.push(await timeIt('holders of a tool (name)', () => holders({ by: 'tool', name: 'tool-7' })))
   out.push(
-    await timeIt('open findings across the fleet by rule and severity', async () => {
+    await timeIt('findings by rule (accepted ones left out)', async () => {
       const g = await findingsByRule(storage)
       return `${g.length} groups, ${g.reduce((n, x) => n + x.findings, 0)} findings`
     }),
