@@ -276,6 +276,17 @@ describe('walker readers', () => {
     },
   )
 
+  it('drops what subtree helpers report under a folder claimed after they started', async () => {
+    const { rules } = subtreeRules()
+    const late = join(big, 'p2')
+    const { files } = await collect([big], {
+      readOnCaller: false,
+      helpers: 2,
+      subtree: { ...rules, claimedSince: (p) => p === late || p.startsWith(`${late}/`) },
+    })
+    expect(files).toEqual(notClaimed.filter((f) => !f.startsWith(`${late}/`)))
+  })
+
   it.each([
     [
       'exits',

@@ -215,6 +215,18 @@ function createClassifier(s: ScanSession): Classifier {
     return false
   }
 
+  // Folders claimed once the walk has begun (an analysis of a file found earlier, such as a
+  // Python environment's, claims a folder of it): the side readers started with the claims of the
+  // start, so what they find under a later claim is dropped here.
+  const claimedAtStart = [...s.claimedDirs]
+  let late: string[] = []
+  const claimedSince = (p: string): boolean => {
+    if (s.claimedDirs.size !== claimedAtStart.length + late.length) {
+      late = [...s.claimedDirs].slice(claimedAtStart.length)
+    }
+    for (const d of late) if (p === d || p.startsWith(d.endsWith(sep) ? d : d + sep)) return true
+    return false
+  }
   const subtree: SubtreeRules | undefined =
     exclude.length > 0
       ? undefined
@@ -223,7 +235,8 @@ function createClassifier(s: ScanSession): Classifier {
           cacheParents: [...CACHE_PARENT_NAMES],
           keptCacheNames: [...AI_CACHE_NAMES],
           prunedPairs: PRUNED_PAIRS,
-          claimedDirs: [...s.claimedDirs],
+          claimedDirs: claimedAtStart,
+          claimedSince,
           files: fileInterest(byName, byExt, secretsOn, o.scanSource === true),
           counted(files, dirs, prunedBy) {
             s.stats.filesSeen += files

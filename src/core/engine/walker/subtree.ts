@@ -35,10 +35,13 @@ export function readingSubtrees(
     },
     visitor: {
       file(path) {
+        if (rules.claimedSince?.(path)) return
         const cut = path.lastIndexOf(sep)
         onFile(path, path.slice(cut + 1), cut > 0 ? path.slice(0, cut) : path.slice(0, 1))
       },
-      pending: queue.pending,
+      pending(dir) {
+        if (!rules.claimedSince?.(dir)) queue.pending(dir)
+      },
       failed: queue.failed,
       counted: (files, dirs, pruned) => rules.counted(files, dirs, pruned),
     },

@@ -50,6 +50,11 @@ export type SubtreeRules = Readonly<{
   prunedPairs: readonly (readonly [string, string, string])[]
   /** Exact folder paths not entered (counted as `claimed`). */
   claimedDirs: readonly string[]
+  /**
+   * Whether a folder claimed after the readers started holds this path (file or folder): what
+   * they report under it is dropped, and such a folder is not handed to them.
+   */
+  claimedSince?(path: string): boolean
   /** The files the caller wants to see; the others are only counted. */
   files: FileInterest
   /** The counts of what a side reader walked: its files and folders, and the folders skipped. */
