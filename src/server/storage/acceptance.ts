@@ -49,7 +49,12 @@ export const NO_EXPIRY = '9999-12-31T23:59:59.999Z'
  */
 export function deviceAcceptedUntil(data: Readonly<Record<string, unknown>>): string | null {
   const a = deviceAcceptanceOf(data)
-  return a === undefined ? null : (a.expiresAt ?? NO_EXPIRY)
+  if (a === undefined) return null
+  // The column is compared as text: an expiry past year 9999 is written '+010000-…', which would
+  // sort before every ordinary time.
+  if (a.expiresAt === undefined || Date.parse(a.expiresAt) >= Date.parse(NO_EXPIRY))
+    return NO_EXPIRY
+  return a.expiresAt
 }
 
 /** Whether an acceptance holds at `now` (no expiry: until reopened). */

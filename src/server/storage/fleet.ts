@@ -228,39 +228,65 @@ export async function findHolders(
         ])
     }
   }
-  // The matching rows' keys first (answered from an index alone for MCP text search, see
-  // migration 0020), then their details.
-  const matches = storage.db
-    .selectFrom('device_assets')
-    .select(['device_id as m_device', 'asset_key as m_key'])
-    .where('status', '=', 'present')
-    .where(where)
-    .as('m')
+  // Three steps, so that the expensive ones touch only the rows returned:
+  // 1. The matching rows' keys (`m`; for MCP text search answered from an index alone, migration
+  //    0020: every MCP row's text is checked there, and only matches are read).
+  // 2. Their devices (by primary key), in result order, cut to the limit on narrow rows.
+  // 3. The assets' details and team names for those rows only.
+  // PostgreSQL materializes `m`, so that it plans the joins on the matches alone: with the scan
+  // inlined, a few-row estimate for a LIKE beside the cost of scanning the whole index made a
+  // nested loop that read all of `devices` once per match cost about as much as index lookups
+  // (within its 1% cost fuzz), and it picked it. SQLite gains nothing from that (its plan looks
+  // devices up by key either way) and streams the matches into the sort instead of copying them.
   const rows = await storage.db
-    .selectFrom(matches)
+    .with(
+      (cte) => (storage.engine === 'postgres' ? cte('m').materialized() : cte('m')),
+      (db) =>
+        db
+          .selectFrom('device_assets')
+          .select(['device_id', 'asset_key'])
+          .where('status', '=', 'present')
+          .where(where),
+    )
+    .selectFrom((db) =>
+      db
+        .selectFrom('m')
+        .innerJoin('devices', 'devices.id', 'm.device_id')
+        .select([
+          'm.device_id',
+          'm.asset_key',
+          'devices.hostname',
+          'devices.last_seen_at',
+          'devices.revoked_at',
+          'devices.team_id',
+        ])
+        .orderBy('devices.hostname')
+        .orderBy('m.device_id')
+        .orderBy('m.asset_key')
+        .limit(limit + 1)
+        .as('top'),
+    )
     .innerJoin('device_assets', (j) =>
       j
-        .onRef('device_assets.device_id', '=', 'm.m_device')
-        .onRef('device_assets.asset_key', '=', 'm.m_key'),
+        .onRef('device_assets.device_id', '=', 'top.device_id')
+        .onRef('device_assets.asset_key', '=', 'top.asset_key'),
     )
-    .innerJoin('devices', 'devices.id', 'device_assets.device_id')
-    .innerJoin('teams', 'teams.id', 'devices.team_id')
+    .innerJoin('teams', 'teams.id', 'top.team_id')
     .select([
-      'device_assets.device_id',
-      'device_assets.asset_key',
+      'top.device_id',
+      'top.asset_key',
       'device_assets.kind',
       'device_assets.name',
       'device_assets.path',
       'device_assets.updated_at',
-      'devices.hostname',
-      'devices.last_seen_at',
-      'devices.revoked_at',
+      'top.hostname',
+      'top.last_seen_at',
+      'top.revoked_at',
       'teams.name as team',
     ])
-    .orderBy('devices.hostname')
-    .orderBy('device_assets.device_id')
-    .orderBy('device_assets.asset_key')
-    .limit(limit + 1)
+    .orderBy('top.hostname')
+    .orderBy('top.device_id')
+    .orderBy('top.asset_key')
     .execute()
   const byDevice = new Map<string, Holder>()
   for (const r of rows.slice(0, limit)) {

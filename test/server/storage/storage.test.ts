@@ -474,6 +474,67 @@ describe.each(ENGINES)('server storage on %s', (engine: EngineName) => {
     })
   })
 
+  describe('holders: order, grouping and the limit', () => {
+    let limA = ''
+    beforeAll(async () => {
+      const t = await ensureTeam(storage, 'holders')
+      // Enrolled b first, so that device ids and host names sort differently.
+      for (const host of ['lim-b', 'lim-a']) {
+        const d = await enrolled(storage, t, {
+          ...FACTS,
+          hostname: host,
+          installationId: `inst-${randomUUID()}`,
+        })
+        if (host === 'lim-a') limA = d.device.id
+        const mcp = (key: string) =>
+          assetUpsert(key, 'mcp-server', {
+            name: key,
+            details: { command: 'uvx', args: ['LimTest-server', key] },
+          })
+        await snapshot(storage, d.device.id, 1, [mcp('mcp-2'), mcp('mcp-1'), mcp('mcp-3')], [])
+      }
+    })
+
+    const found = async (limit?: number) => {
+      const r = await findHolders(storage, { by: 'mcp-command', text: 'limtest' }, { limit })
+      return {
+        truncated: r.truncated,
+        devices: r.devices.map((h) => [h.device.hostname, ...h.assets.map((a) => a.key)]),
+      }
+    }
+
+    it('groups assets by device, by host name then asset key, and cuts at the limit', async () => {
+      expect(await found()).toEqual({
+        truncated: false,
+        devices: [
+          ['lim-a', 'mcp-1', 'mcp-2', 'mcp-3'],
+          ['lim-b', 'mcp-1', 'mcp-2', 'mcp-3'],
+        ],
+      })
+      // The limit counts assets, and may end inside a device's list.
+      expect(await found(4)).toEqual({
+        truncated: true,
+        devices: [
+          ['lim-a', 'mcp-1', 'mcp-2', 'mcp-3'],
+          ['lim-b', 'mcp-1'],
+        ],
+      })
+      expect(await found(6)).toMatchObject({ truncated: false })
+      const r = await findHolders(storage, { by: 'mcp-command', text: 'limtest' }, { limit: 1 })
+      expect(r.devices[0]!.assets[0]).toMatchObject({
+        key: 'mcp-1',
+        kind: 'mcp-server',
+        name: 'mcp-1',
+        path: '/home/u/mcp-1',
+      })
+    })
+
+    it('leaves out assets that are gone', async () => {
+      applied(await applyBatch(storage, limA, delta(3, [{ op: 'remove', key: 'mcp-1' }])))
+      expect((await found()).devices[0]).toEqual(['lim-a', 'mcp-2', 'mcp-3'])
+    })
+  })
+
   describe('config and API tokens', () => {
     it('merges org, team and device items; the ETag follows the content', async () => {
       const org = await ensureOrg(storage)
@@ -536,6 +597,7 @@ describe.each(ENGINES)('migration 0110 on %s', (engine: EngineName) => {
     await snapshot(storage, d.device.id, 1, undefined, [
       acceptedFinding('f:until', { note: 'n', acceptedAt: at, expiresAt: '2030-03-01T00:00:00Z' }),
       acceptedFinding('f:forever', { note: 'n', acceptedAt: at }),
+      acceptedFinding('f:far', { note: 'n', acceptedAt: at, expiresAt: '+012000-01-01T00:00:00Z' }),
       acceptedFinding('f:forged', { note: '', acceptedAt: at }),
       findingUpsert('f:plain', 'a1'),
     ])
@@ -551,6 +613,8 @@ describe.each(ENGINES)('migration 0110 on %s', (engine: EngineName) => {
     const expected = {
       'f:until': '2030-03-01T00:00:00.000Z',
       'f:forever': NO_EXPIRY,
+      // Past year 9999: held for good, not written '+012000-…' (which sorts before now).
+      'f:far': NO_EXPIRY,
       'f:forged': null,
       'f:plain': null,
     }

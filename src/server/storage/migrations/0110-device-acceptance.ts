@@ -27,7 +27,10 @@ function acceptedUntil(json: string): string | null {
     return null
   }
   const expires = time(r.expiresAt)
-  return Number.isNaN(expires) ? NO_EXPIRY : new Date(expires).toISOString()
+  // Compared as text: past year 9999 an ISO time is written '+010000-…' and sorts first.
+  return Number.isNaN(expires) || expires >= Date.parse(NO_EXPIRY)
+    ? NO_EXPIRY
+    : new Date(expires).toISOString()
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations must not depend on today's table types
