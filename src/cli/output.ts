@@ -83,7 +83,16 @@ export function createProgressLine(): { update(text: string): void; done(): void
 
 /** `1 file`, `3 files`, `1 match`/`2 matches` (pass the plural when it is not `+s`). */
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`
+  return `${grouped(n)} ${n === 1 ? one : many}`
+}
+
+/**
+ * `12,345`: thousands separated as en-US writes them. Not toLocaleString: its first call loads
+ * ICU's number formatting, about 28 ms at the end of every scan.
+ */
+export function grouped(n: number): string {
+  if (!Number.isInteger(n)) return String(n)
+  return String(n).replace(/\B(?=(\d{3})+$)/g, ',')
 }
 
 /**

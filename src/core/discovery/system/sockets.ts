@@ -1,4 +1,4 @@
-import { readdir, readlink } from 'node:fs/promises'
+import { readdirSync, readlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ListeningSocket, SocketsPort } from '../types'
 import { runQuery } from './exec'
@@ -106,6 +106,43 @@ const MAX_PIDS = 8192
 const MAX_FDS_PER_PID = 8192
 const CMDLINE_CAP = 8192
 
+/**
+ * Socket inode → owning pid, from the /proc/<pid>/fd links of the processes this user may read.
+ * Synchronous on purpose: procfs answers from kernel memory, never the disk, and a desktop has a
+ * few hundred such links; as promises each one cost a thread-pool round trip, about 40 ms of the
+ * scan thread in all, spent while the crawl needs that thread.
+ */
+function socketOwners(proc: string, wanted: ReadonlySet<number>): Map<number, number> {
+  const owner = new Map<number, number>()
+  let pids: string[] = []
+  try {
+    pids = readdirSync(proc)
+      .filter((n) => /^\d+$/.test(n))
+      .slice(0, MAX_PIDS)
+  } catch {
+    pids = []
+  }
+  for (const pid of pids) {
+    if (owner.size === wanted.size) break
+    let fds: string[]
+    try {
+      fds = readdirSync(join(proc, pid, 'fd')).slice(0, MAX_FDS_PER_PID)
+    } catch {
+      continue // another user's process: not visible, not an error
+    }
+    for (const fd of fds) {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(join(proc, pid, 'fd', fd)))
+        const inode = m?.[1] ? Number(m[1]) : 0
+        if (wanted.has(inode) && !owner.has(inode)) owner.set(inode, Number(pid))
+      } catch {
+        // fd closed while reading
+      }
+    }
+  }
+  return owner
+}
+
 async function linuxListening(proc: string): Promise<ListeningSocket[]> {
   const sockets: ProcSocket[] = []
   for (const f of ['tcp', 'tcp6']) {
@@ -120,32 +157,7 @@ async function linuxListening(proc: string): Promise<ListeningSocket[]> {
     }
   }
   if (sockets.length === 0) return []
-  const wanted = new Set(sockets.map((s) => s.inode).filter((i) => i > 0))
-  const owner = new Map<number, number>()
-  let pids: string[] = []
-  try {
-    pids = (await readdir(proc)).filter((n) => /^\d+$/.test(n)).slice(0, MAX_PIDS)
-  } catch {
-    pids = []
-  }
-  for (const pid of pids) {
-    if (owner.size === wanted.size) break
-    let fds: string[]
-    try {
-      fds = (await readdir(join(proc, pid, 'fd'))).slice(0, MAX_FDS_PER_PID)
-    } catch {
-      continue // another user's process: not visible, not an error
-    }
-    for (const fd of fds) {
-      try {
-        const m = /^socket:\[(\d+)\]$/.exec(await readlink(join(proc, pid, 'fd', fd)))
-        const inode = m?.[1] ? Number(m[1]) : 0
-        if (wanted.has(inode) && !owner.has(inode)) owner.set(inode, Number(pid))
-      } catch {
-        // fd closed while reading
-      }
-    }
-  }
+  const owner = socketOwners(proc, new Set(sockets.map((s) => s.inode).filter((i) => i > 0)))
   const info = new Map<number, { process?: string; commandLine?: string }>()
   for (const pid of new Set(owner.values())) {
     const read = async (f: string): Promise<string | undefined> => {
