@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process'
+import { accessSync, constants, statSync } from 'node:fs'
+import { delimiter, join } from 'node:path'
 
 export type ExecResult =
   Readonly<{ kind: 'ok'; stdout: string }> | Readonly<{ kind: 'failed'; message: string }>
@@ -13,6 +15,9 @@ export function runQuery(
   args: readonly string[],
   opts: Readonly<{ timeoutMs?: number; maxBytes?: number }> = {},
 ): Promise<ExecResult> {
+  if (!mayBeOnPath(command)) {
+    return Promise.resolve({ kind: 'failed', message: `${command} is not installed (not on PATH)` })
+  }
   const timeoutMs = opts.timeoutMs ?? 5000
   const maxBytes = opts.maxBytes ?? 4 * 1024 * 1024
   return new Promise((resolve) => {
@@ -51,4 +56,37 @@ export function runQuery(
       else done({ kind: 'failed', message: `${command} exited with ${String(code)}` })
     })
   })
+}
+
+/**
+ * Whether `command` (a bare name) is an executable file in one of PATH's folders, as the spawn
+ * would find it. Asked first because starting a process costs the calling thread a fork whether
+ * or not the program exists (about 14 ms for the scan's process, once per query), and most
+ * machines lack some of these tools (nvidia-smi, above all). True when PATH is unset or the
+ * command names a folder: the spawn then decides.
+ */
+export function mayBeOnPath(
+  command: string,
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): boolean {
+  const path = platform === 'win32' ? (env.Path ?? env.PATH) : env.PATH
+  if (!path || /[\\/]/.test(command)) return true
+  const names =
+    platform === 'win32' && !/\.[^.]+$/.test(command)
+      ? (env.PATHEXT ?? '.COM;.EXE;.BAT;.CMD').split(';').map((ext) => command + ext)
+      : [command]
+  for (const dir of path.split(platform === 'win32' ? ';' : delimiter)) {
+    for (const name of names) {
+      const candidate = join(dir || '.', name)
+      try {
+        if (!statSync(candidate).isFile()) continue
+        if (platform !== 'win32') accessSync(candidate, constants.X_OK)
+        return true
+      } catch {
+        // Not here.
+      }
+    }
+  }
+  return false
 }
