@@ -1,4 +1,5 @@
-import Ajv from 'ajv'
+import { createRequire } from 'node:module'
+import type Ajv from 'ajv'
 import type { ErrorObject, ValidateFunction } from 'ajv'
 import type { Static, TSchema } from 'typebox'
 
@@ -6,8 +7,18 @@ import type { Static, TSchema } from 'typebox'
  * One schema library for every runtime check on data that crosses a trust boundary (IPC
  * arguments, settings read back from the database): schemas are written with TypeBox, which
  * emits plain JSON Schema, and compiled by Ajv (the validator Fastify uses on the server).
+ *
+ * Ajv is required on the first check, not at load: loading it resolves and compiles some forty
+ * files, about 20 ms of every command's start-up, and a scan without a policy checks nothing.
  */
-const ajv = new Ajv({ allErrors: false, strict: true, coerceTypes: false, useDefaults: false })
+let ajv: Ajv | undefined
+function validator(): Ajv {
+  if (!ajv) {
+    const AjvClass = (createRequire(__filename)('ajv') as { default: typeof Ajv }).default
+    ajv = new AjvClass({ allErrors: false, strict: true, coerceTypes: false, useDefaults: false })
+  }
+  return ajv
+}
 
 export type Checker<T> = Readonly<{
   check(value: unknown): value is T
@@ -17,7 +28,7 @@ export type Checker<T> = Readonly<{
 
 export function compileSchema<S extends TSchema>(schema: S): Checker<Static<S>> {
   let fn: ValidateFunction | undefined
-  const validate = (v: unknown): boolean => (fn ??= ajv.compile(schema as object))(v)
+  const validate = (v: unknown): boolean => (fn ??= validator().compile(schema as object))(v)
   return {
     check: (v): v is Static<S> => validate(v),
     explain(v) {
