@@ -5,7 +5,8 @@
 // scan (fresh inventory) and an unchanged rescan. Five alternating runs each, medians.
 //   node bench/physical-bench.mjs [--quick] [--runs N] [--baseline OTHER_CLI]
 // --baseline times another build of the CLI (e.g. main's) in the same alternation: a before/after
-// on a shared machine.
+// on a shared machine. Also timed in the same runs: the Node floor (bench/node-floor.mjs), the
+// least a Node process does toward the same result (a two-thread bare walk plus the same reads).
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
@@ -59,9 +60,21 @@ const fdFiles = execFileSync('bash', ['-c', fdCmd.replace('> /dev/null', '| wc -
   encoding: 'utf8',
 }).trim()
 
-const rows = { refFirst: [], first: [], refRescan: [], rescan: [], baseFirst: [], baseRescan: [] }
+const floor = (list) =>
+  timed(process.execPath, [join(ROOT, 'bench/node-floor.mjs'), home, list, ...pruned])
+
+const rows = {
+  refFirst: [],
+  first: [],
+  refRescan: [],
+  rescan: [],
+  baseFirst: [],
+  baseRescan: [],
+  floor: [],
+}
 for (let i = 0; i < runs; i++) {
   rows.refFirst.push(reference(firstList))
+  rows.floor.push(floor(firstList))
   clean()
   rows.first.push(scan())
   rows.refRescan.push(reference(rescanList))
@@ -95,6 +108,13 @@ console.log(
 )
 ratio('first aiscout scan --no-hash vs its physical reference', rows.first, rows.refFirst, 1.5)
 ratio('unchanged rescan vs its physical reference', rows.rescan, rows.refRescan, undefined)
+ratio(
+  'Node floor (two-thread bare walk + the same reads) vs the reference',
+  rows.floor,
+  rows.refFirst,
+  undefined,
+)
+ratio('  first scan vs the Node floor', rows.first, rows.floor, undefined)
 if (baseline) {
   ratio(`  baseline ${baseline}: first scan`, rows.baseFirst, rows.refFirst, undefined)
   ratio(`  baseline: unchanged rescan`, rows.baseRescan, rows.refRescan, undefined)
