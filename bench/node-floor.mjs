@@ -11,38 +11,12 @@ import { Worker } from 'node:worker_threads'
 
 const [root, list, ...pruned] = process.argv.slice(2)
 
-// Each worker walks the folders it is given depth-first, up to a budget, and hands back the
-// folders it did not reach, so the two share the tree whatever its shape.
-const WALKER = `
-const { parentPort, workerData } = require('node:worker_threads')
-const { readdirSync } = require('node:fs')
-const prune = new Set(workerData.pruned)
-parentPort.on('message', (dirs) => {
-  const stack = dirs
-  const left = []
-  let files = 0
-  let budget = 2048
-  while (stack.length > 0) {
-    const dir = stack.pop()
-    let entries
-    try {
-      entries = readdirSync(dir, { withFileTypes: true })
-    } catch {
-      continue
-    }
-    for (const e of entries) {
-      if (e.isDirectory()) {
-        if (!prune.has(e.name)) (budget-- > 0 ? stack : left).push(dir + '/' + e.name)
-      } else if (e.isFile()) files++
-    }
-  }
-  parentPort.postMessage({ files, left })
-})`
-
+// Each worker (node-floor-worker.mjs) walks the folders it is given depth-first, up to a budget,
+// and hands back the folders it did not reach, so the two share the tree whatever its shape.
 const threads = Math.min(2, availableParallelism())
 const workers = Array.from(
   { length: threads },
-  () => new Worker(WALKER, { eval: true, workerData: { pruned } }),
+  () => new Worker(new URL('./node-floor-worker.mjs', import.meta.url), { workerData: { pruned } }),
 )
 const queue = [root]
 const busy = new Set()
