@@ -9,7 +9,7 @@ import type {
 } from '../../shared/dashboard-api'
 import { acceptanceAt } from './acceptance'
 import { dashboardDb } from './dashboard-schema'
-import { CursorError, findHolders } from './fleet'
+import { CursorError, findHolders, groupHolders, heldAsset } from './fleet'
 import type { HolderQuery } from './fleet'
 import type { Storage } from './open'
 
@@ -314,32 +314,13 @@ export async function searchFleet(storage: Storage, raw: string): Promise<Search
       .limit(501)
       .execute()
     if (!rows.length) return
-    const byDevice = new Map<string, SearchSection['devices'][number]>()
-    for (const r of rows.slice(0, 500)) {
-      let h = byDevice.get(r.device_id)
-      if (!h) {
-        h = {
-          device: {
-            id: r.device_id,
-            hostname: r.hostname,
-            team: r.team,
-            lastSeenAt: r.last_seen_at,
-            revokedAt: r.revoked_at,
-          },
-          assets: [],
-        }
-        byDevice.set(r.device_id, h)
-      }
-      h.assets.push({
-        key: r.asset_key,
-        kind: r.kind,
-        name: r.name,
-        path: r.path,
-        updatedAt: r.updated_at,
+    out.push({
+      by,
+      ...groupHolders(rows, 500, (r) => ({
+        ...heldAsset(r),
         openFindings: Number(r.open_findings ?? 0),
-      })
-    }
-    out.push({ by, devices: [...byDevice.values()], truncated: rows.length > 500 })
+      })),
+    })
   }
   await byKind('model-name', ['model'], false)
   await add('tool', { by: 'tool', name: text })

@@ -184,6 +184,58 @@ export type Holder = Readonly<{
 
 export type HoldersResult = Readonly<{ devices: Holder[]; truncated: boolean }>
 
+/** The columns every holders query selects: the device's, then the asset's. */
+export type HolderRow = Readonly<{
+  device_id: string
+  hostname: string
+  team: string
+  last_seen_at: string
+  revoked_at: string | null
+  asset_key: string
+  kind: string
+  name: string | null
+  path: string | null
+  updated_at: string
+}>
+
+export const heldAsset = (r: HolderRow): HeldAsset => ({
+  key: r.asset_key,
+  kind: r.kind,
+  name: r.name,
+  path: r.path,
+  updatedAt: r.updated_at,
+})
+
+/**
+ * Rows ordered by device, as devices each with its assets: the first `limit` rows, and whether
+ * there were more (the queries ask for one row past the limit).
+ */
+export function groupHolders<R extends HolderRow, A>(
+  rows: readonly R[],
+  limit: number,
+  asset: (r: R) => A,
+): { devices: { device: Holder['device']; assets: A[] }[]; truncated: boolean } {
+  const byDevice = new Map<string, { device: Holder['device']; assets: A[] }>()
+  for (const r of rows.slice(0, limit)) {
+    let h = byDevice.get(r.device_id)
+    if (!h) {
+      h = {
+        device: {
+          id: r.device_id,
+          hostname: r.hostname,
+          team: r.team,
+          lastSeenAt: r.last_seen_at,
+          revokedAt: r.revoked_at,
+        },
+        assets: [],
+      }
+      byDevice.set(r.device_id, h)
+    }
+    h.assets.push(asset(r))
+  }
+  return { devices: [...byDevice.values()], truncated: rows.length > limit }
+}
+
 /**
  * Case-insensitive substring match on a lower-cased column: LIKE with `%`, `_` and `\` in the
  * text taken literally. The ESCAPE clause is spelled out because SQLite has no default escape
@@ -288,31 +340,7 @@ export async function findHolders(
     .orderBy('top.device_id')
     .orderBy('top.asset_key')
     .execute()
-  const byDevice = new Map<string, Holder>()
-  for (const r of rows.slice(0, limit)) {
-    let h = byDevice.get(r.device_id)
-    if (!h) {
-      h = {
-        device: {
-          id: r.device_id,
-          hostname: r.hostname,
-          team: r.team,
-          lastSeenAt: r.last_seen_at,
-          revokedAt: r.revoked_at,
-        },
-        assets: [],
-      }
-      byDevice.set(r.device_id, h)
-    }
-    h.assets.push({
-      key: r.asset_key,
-      kind: r.kind,
-      name: r.name,
-      path: r.path,
-      updatedAt: r.updated_at,
-    })
-  }
-  return { devices: [...byDevice.values()], truncated: rows.length > limit }
+  return groupHolders(rows, limit, heldAsset)
 }
 
 export type FindingGroup = Readonly<{
