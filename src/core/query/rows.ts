@@ -1,6 +1,7 @@
 import type { Db } from '../storage/db'
+import type { AssetRow as AssetTableRow } from '../storage/inventory-reader'
 import { SEVERITY_RANK } from '../storage/migrations/0055-query-indexes'
-import type { AssetKind, AssetLink, Details, Severity, Verdict } from '../types'
+import type { AssetKind, AssetLink, Details, Severity } from '../types'
 import type { AssetRef, AssetRow, AssetStatus, FindingRow, FindingStatus } from '../../shared/query'
 
 /** Severity by the rank SEVERITY_RANK gives it. */
@@ -14,23 +15,10 @@ export const ASSET_COLUMNS = `assets.id, assets.kind, assets.path, assets.name, 
   (SELECT max(${SEVERITY_RANK.replaceAll('severity', 'o.severity')}) FROM findings o
      WHERE o.asset_id = assets.id AND o.status = 'open') AS max_rank`
 
-export type AssetDbRow = {
-  id: string
-  kind: AssetKind
-  path: string
-  name: string | null
-  version: string | null
-  format: string | null
-  sha256: string | null
-  size_bytes: number | null
-  source: string | null
-  verdict: Verdict | null
-  details: string
-  links: string
-  status: AssetStatus
+/** An assets table row (the inventory reader's columns), with the query's own. */
+export type AssetDbRow = AssetTableRow & {
   first_seen_scan: string
   last_seen_scan: string
-  gone_since: string | null
   open_findings: number
   max_rank: number | null
 }
