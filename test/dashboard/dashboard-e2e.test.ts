@@ -370,6 +370,25 @@ describe.skipIf(!HAS_CHROMIUM)('fleet dashboard in Chromium with two synced lapt
     expect(pageErrors).toEqual([])
   })
 
+  it('the theme picked in the sidebar wins over the OS preference, and System follows it again', async () => {
+    const bg = (): Promise<string> =>
+      page.evaluate(() => getComputedStyle(document.body).backgroundColor)
+    const picker = page.getByLabel('Theme')
+    const LIGHT = 'rgb(246, 247, 249)'
+    const DARK = 'rgb(20, 23, 28)'
+    await page.emulateMedia({ colorScheme: 'light' })
+    expect(await bg()).toBe(LIGHT)
+    await picker.selectOption('dark')
+    expect(await bg()).toBe(DARK)
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await picker.selectOption('light')
+    expect(await bg()).toBe(LIGHT)
+    await picker.selectOption('system')
+    expect(await bg()).toBe(DARK)
+    await page.emulateMedia({ colorScheme: 'light' })
+    expect(await bg()).toBe(LIGHT)
+  })
+
   it('a viewer sees the fleet but no admin actions, and the server refuses them', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } })
     const v = await ctx.newPage()

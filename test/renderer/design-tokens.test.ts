@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { SEVERITY_COLORS } from '../../src/core/report/html/styles'
 import { SEVERITIES } from '../../src/core/types'
 
-const TOKENS = readFileSync(join(__dirname, '../../src/renderer/src/styles/tokens.css'), 'utf8')
+const TOKENS = readFileSync(join(__dirname, '../../src/shared/styles/tokens.css'), 'utf8')
 
 /** Relative luminance and contrast ratio (WCAG 2.x). */
 function lum(hex: string): number {
@@ -17,33 +17,34 @@ const contrast = (a: string, b: string): number => {
   const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p) as [number, number]
   return (x + 0.05) / (y + 0.05)
 }
-function token(block: string, name: string): string {
-  const m = new RegExp(`--${name}:\\s*(#[0-9a-f]{6})`, 'i').exec(block)
-  if (!m) throw new Error(`--${name} not found`)
-  return m[1]!.toLowerCase()
-}
+type Theme = 'light' | 'dark'
 
-const light = TOKENS.slice(0, TOKENS.indexOf('@media (prefers-color-scheme: dark)'))
-const dark = TOKENS.slice(TOKENS.indexOf('@media (prefers-color-scheme: dark)'))
+/** A colour token in one theme: `--x: #rrggbb` (both) or `--x: light-dark(#light, #dark)`. */
+function token(theme: Theme, name: string): string {
+  const m = new RegExp(
+    `--${name}:\\s*(?:light-dark\\(\\s*(#[0-9a-f]{6}),\\s*(#[0-9a-f]{6})\\s*\\)|(#[0-9a-f]{6}))\\s*;`,
+    'i',
+  ).exec(TOKENS)
+  if (!m) throw new Error(`--${name} not found`)
+  return (m[3] ?? (theme === 'light' ? m[1] : m[2]))!.toLowerCase()
+}
 
 describe('severity colours: one system for the app and the HTML report', () => {
   it.each(SEVERITIES)('%s: the app marks it with the report colour', (s) => {
-    expect(token(light, `sev-${s}`)).toBe(SEVERITY_COLORS[s].toLowerCase())
+    for (const theme of ['light', 'dark'] as const)
+      expect(token(theme, `sev-${s}`), theme).toBe(SEVERITY_COLORS[s].toLowerCase())
   })
   it.each(SEVERITIES)(
     '%s: its label text reads at 4.5:1 on its tint and on the page, in both themes',
     (s) => {
-      for (const [block, theme] of [
-        [light, 'light'],
-        [dark, 'dark'],
-      ] as const) {
-        const text = token(block, `sev-${s}-text`)
+      for (const theme of ['light', 'dark'] as const) {
+        const text = token(theme, `sev-${s}-text`)
         expect(
-          contrast(text, token(block, `sev-${s}-tint`)),
+          contrast(text, token(theme, `sev-${s}-tint`)),
           `${theme} on tint`,
         ).toBeGreaterThanOrEqual(4.5)
         expect(
-          contrast(text, token(block, 'surface')),
+          contrast(text, token(theme, 'surface')),
           `${theme} on surface`,
         ).toBeGreaterThanOrEqual(4.5)
       }
