@@ -371,8 +371,9 @@ describe.skipIf(!HAS_CHROMIUM)('fleet dashboard in Chromium with two synced lapt
   })
 
   it('the theme picked in the sidebar wins over the OS preference, and System follows it again', async () => {
-    const bg = (): Promise<string> =>
-      page.evaluate(() => getComputedStyle(document.body).backgroundColor)
+    // An expression string: this file is typed without the DOM library.
+    const bg = async (): Promise<string> =>
+      String(await page.evaluate('getComputedStyle(document.body).backgroundColor'))
     const picker = page.getByLabel('Theme')
     const LIGHT = 'rgb(246, 247, 249)'
     const DARK = 'rgb(20, 23, 28)'
