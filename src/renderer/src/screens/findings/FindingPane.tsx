@@ -1,17 +1,16 @@
-import { useEffect, useState } from 'react'
+import { useState } from 'react'
 import type { FindingDetail } from '../../../../shared/ipc'
 import { KIND_LABEL, TAB_OF_KIND } from '../../../../shared/inventory-tabs'
 import { SeverityBadge, StateBadge } from '../../components/badges'
 import {
   Button,
   CopyButton,
-  ErrorState,
   HomeText,
   KeyValues,
   PathText,
   RelativeTime,
-  Skeleton,
 } from '../../components/common'
+import { DetailPane } from '../../components/DetailPane'
 import { Icon } from '../../components/Icon'
 import { toast } from '../../components/toast'
 import { call, errorMessage } from '../../lib/api'
@@ -33,52 +32,42 @@ export function FindingPane({ id, onClose }: { id: string; onClose(): void }) {
   const q = useQuery(`finding:${id}`, () => call('getFinding', { id }))
   const d = q.data && q.data.finding.id === id ? q.data : undefined
   const [accepting, setAccepting] = useState(false)
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.key === 'Escape' && !document.querySelector('dialog[open]')) onClose()
-    }
-    window.addEventListener('keydown', onKey)
-    return () => window.removeEventListener('keydown', onKey)
-  }, [onClose])
   return (
-    <aside className="pane" aria-label="Finding details" data-testid="finding-pane">
-      <div className="pane-header">
-        <div className="pane-title">
-          <div className="pane-kicker">
-            {d && <SeverityBadge severity={d.finding.severity} />}
-            {d && <code>{d.finding.ruleId}</code>}
-            {d && d.finding.state !== 'open' && <StateBadge state={d.finding.state} />}
-          </div>
-          <h2 data-testid="finding-title">
-            {d?.finding.title ?? (q.status === 'error' ? 'Not available' : 'Loading…')}
-          </h2>
-        </div>
-        <Button
-          kind="ghost"
-          icon="close"
-          ariaLabel="Close details (Esc)"
-          onClick={onClose}
-          testId="pane-close"
-        />
-      </div>
-      <div className="pane-body">
-        {q.status === 'error' && !d && (
-          <ErrorState error={q.error} onRetry={q.retry} testId="finding-error" />
-        )}
-        {!d && q.status === 'loading' && <Skeleton lines={8} />}
-        {d && <FindingBody d={d} onAccept={() => setAccepting(true)} />}
-      </div>
-      {accepting && d && (
-        <AcceptRiskDialog
-          finding={d.finding}
-          onClose={() => setAccepting(false)}
-          onDone={() => {
-            setAccepting(false)
-            bumpRevision()
-          }}
-        />
-      )}
-    </aside>
+    <DetailPane
+      label="Finding details"
+      testId="finding-pane"
+      kicker={
+        d && (
+          <>
+            <SeverityBadge severity={d.finding.severity} />
+            <code>{d.finding.ruleId}</code>
+            {d.finding.state !== 'open' && <StateBadge state={d.finding.state} />}
+          </>
+        )
+      }
+      title={d?.finding.title}
+      titleTestId="finding-title"
+      query={q}
+      loaded={d !== undefined}
+      errorTestId="finding-error"
+      skeletonLines={8}
+      onClose={onClose}
+      after={
+        accepting &&
+        d && (
+          <AcceptRiskDialog
+            finding={d.finding}
+            onClose={() => setAccepting(false)}
+            onDone={() => {
+              setAccepting(false)
+              bumpRevision()
+            }}
+          />
+        )
+      }
+    >
+      {d && <FindingBody d={d} onAccept={() => setAccepting(true)} />}
+    </DetailPane>
   )
 }
 

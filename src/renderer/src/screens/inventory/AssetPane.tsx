@@ -1,4 +1,3 @@
-import { useEffect, useRef } from 'react'
 import type { DetailValue } from '../../../../shared/types'
 import type { AssetDetail, LinkedAsset } from '../../../../shared/ipc'
 import { KIND_LABEL, TAB_OF_KIND } from '../../../../shared/inventory-tabs'
@@ -7,12 +6,11 @@ import {
   Button,
   Bytes,
   CopyButton,
-  ErrorState,
   KeyValues,
   PathText,
   RelativeTime,
-  Skeleton,
 } from '../../components/common'
+import { DetailPane } from '../../components/DetailPane'
 import { Icon } from '../../components/Icon'
 import { toast } from '../../components/toast'
 import { call, errorMessage } from '../../lib/api'
@@ -86,43 +84,27 @@ function detailText(v: DetailValue): string {
 /** An asset beside the list: what it is, where it came from, how it relates, what is wrong. */
 export function AssetPane({ id, onClose }: { id: string; onClose(): void }) {
   const q = useQuery(`asset:${id}`, () => call('getAsset', { id }))
-  const heading = useRef<HTMLHeadingElement>(null)
   const d = q.data && q.data.asset.id === id ? q.data : undefined
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.key === 'Escape' && !document.querySelector('dialog[open]')) onClose()
-    }
-    window.addEventListener('keydown', onKey)
-    return () => window.removeEventListener('keydown', onKey)
-  }, [onClose])
   return (
-    <aside className="pane" aria-label="Asset details" data-testid="asset-pane">
-      <div className="pane-header">
-        <div className="pane-title">
-          <div className="pane-kicker">
-            {d ? KIND_LABEL[d.asset.kind] : 'Asset'}
-            {d?.asset.status === 'gone' && <span className="tag tone-neutral">gone</span>}
-          </div>
-          <h2 ref={heading} tabIndex={-1} data-testid="asset-title">
-            {d?.asset.name ?? (q.status === 'error' ? 'Not available' : 'Loading…')}
-          </h2>
-        </div>
-        <Button
-          kind="ghost"
-          icon="close"
-          ariaLabel="Close details (Esc)"
-          onClick={onClose}
-          testId="pane-close"
-        />
-      </div>
-      <div className="pane-body">
-        {q.status === 'error' && !d && (
-          <ErrorState error={q.error} onRetry={q.retry} testId="asset-error" />
-        )}
-        {!d && q.status === 'loading' && <Skeleton lines={6} />}
-        {d && <AssetBody d={d} />}
-      </div>
-    </aside>
+    <DetailPane
+      label="Asset details"
+      testId="asset-pane"
+      kicker={
+        <>
+          {d ? KIND_LABEL[d.asset.kind] : 'Asset'}
+          {d?.asset.status === 'gone' && <span className="tag tone-neutral">gone</span>}
+        </>
+      }
+      title={d?.asset.name}
+      titleTestId="asset-title"
+      query={q}
+      loaded={d !== undefined}
+      errorTestId="asset-error"
+      skeletonLines={6}
+      onClose={onClose}
+    >
+      {d && <AssetBody d={d} />}
+    </DetailPane>
   )
 }
 

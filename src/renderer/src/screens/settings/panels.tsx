@@ -193,40 +193,57 @@ function ScanningPanel({ view, save }: PanelProps) {
   )
 }
 
+/** The discovery probes a user can turn off, in the order the panel shows them. */
+const PROBE_TOGGLES: readonly Readonly<{
+  key: 'runVersions' | 'identifyServers' | 'scanSource' | 'scanEnv'
+  label: string
+  description: string
+  testId: string
+}>[] = [
+  {
+    key: 'runVersions',
+    label: 'Ask tools for their version',
+    description:
+      'Runs `tool --version` (no input, with a time limit) for AI tools whose version cannot be read from their files. Off: nothing on the machine is executed.',
+    testId: 'toggle-versions',
+  },
+  {
+    key: 'identifyServers',
+    label: 'Identify local model servers',
+    description:
+      'Sends one request to 127.0.0.1 to tell which model server listens on a port. Off: discovery sends no traffic.',
+    testId: 'toggle-servers',
+  },
+  {
+    key: 'scanSource',
+    label: 'Read source files for keys',
+    description:
+      'Also reads .py, .js, .ts and other source files for hard-coded AI keys. Config files, .env files, shell histories and notebooks are always read.',
+    testId: 'toggle-source',
+  },
+  {
+    key: 'scanEnv',
+    label: "Check this app's environment for keys",
+    description:
+      'Looks for AI keys in the environment variables AI Scout runs with. Keys are only ever kept redacted, with a fingerprint.',
+    testId: 'toggle-env',
+  },
+]
+
 function ProbesPanel({ view, save }: PanelProps) {
   const p = view.settings.probes
-  const update = (patch: Partial<typeof p>): Promise<void> =>
-    save({ section: 'probes', value: { ...p, ...patch } })
   return (
     <div className="setting-block">
-      <Toggle
-        label="Ask tools for their version"
-        description="Runs `tool --version` (no input, with a time limit) for AI tools whose version cannot be read from their files. Off: nothing on the machine is executed."
-        checked={p.runVersions}
-        onChange={(v) => void update({ runVersions: v })}
-        testId="toggle-versions"
-      />
-      <Toggle
-        label="Identify local model servers"
-        description="Sends one request to 127.0.0.1 to tell which model server listens on a port. Off: discovery sends no traffic."
-        checked={p.identifyServers}
-        onChange={(v) => void update({ identifyServers: v })}
-        testId="toggle-servers"
-      />
-      <Toggle
-        label="Read source files for keys"
-        description="Also reads .py, .js, .ts and other source files for hard-coded AI keys. Config files, .env files, shell histories and notebooks are always read."
-        checked={p.scanSource}
-        onChange={(v) => void update({ scanSource: v })}
-        testId="toggle-source"
-      />
-      <Toggle
-        label="Check this app's environment for keys"
-        description="Looks for AI keys in the environment variables AI Scout runs with. Keys are only ever kept redacted, with a fingerprint."
-        checked={p.scanEnv}
-        onChange={(v) => void update({ scanEnv: v })}
-        testId="toggle-env"
-      />
+      {PROBE_TOGGLES.map((t) => (
+        <Toggle
+          key={t.key}
+          label={t.label}
+          description={t.description}
+          checked={p[t.key]}
+          onChange={(v) => void save({ section: 'probes', value: { ...p, [t.key]: v } })}
+          testId={t.testId}
+        />
+      ))}
     </div>
   )
 }
