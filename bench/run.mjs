@@ -1,6 +1,6 @@
 // `npm run bench`: generates its inputs under bench/.work and prints figures measured in the same
 // run as ratios against reference tools on this machine. Never used by tests; times are not asserted.
-//   node bench/run.mjs [--quick] [--only foundation,pickle,headers,secrets,export,discovery,query,scan-model,repository,fleet,sync-load,watch,physical]
+//   node bench/run.mjs [--quick] [--only foundation,pickle,headers,secrets,export,discovery,query,scan-model,repository,fleet,sync-load,watch,physical,startup]
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, rmSync, statSync, openSync, writeSync, closeSync } from 'node:fs'
 import { join, dirname } from 'node:path'
@@ -192,6 +192,7 @@ const EXTRA = [
   ['sync-load', 'bench/sync-load-bench.mjs'],
   ['watch', 'bench/watch-bench.mjs'],
   ['physical', 'bench/physical-bench.mjs'],
+  ['startup', 'bench/startup-bench.mjs'],
 ]
 
 if (want('foundation')) foundation()

@@ -88,7 +88,7 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 
 /**
  * `12,345`: thousands separated as en-US writes them. Not toLocaleString: its first call loads
- * ICU's number formatting, about 28 ms at the end of every scan.
+ * ICU's number formatting at the end of every scan (bench/startup-bench.mjs).
  */
 export function grouped(n: number): string {
   if (!Number.isInteger(n)) return String(n)

@@ -9,7 +9,8 @@ import type { Static, TSchema } from 'typebox'
  * emits plain JSON Schema, and compiled by Ajv (the validator Fastify uses on the server).
  *
  * Ajv is required on the first check, not at load: loading it resolves and compiles some forty
- * files, about 20 ms of every command's start-up, and a scan without a policy checks nothing.
+ * files on every command's start-up (bench/startup-bench.mjs), and a scan without a policy
+ * checks nothing.
  */
 let ajv: Ajv | undefined
 function validator(): Ajv {

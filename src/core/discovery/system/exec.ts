@@ -61,10 +61,10 @@ export function runQuery(
 /**
  * Whether `command` (a bare name) is an executable file in one of PATH's folders. Asked first
  * because starting a process costs the calling thread a fork whether or not the program exists
- * (about 14 ms for the scan's process, once per query), and most machines lack some of these
- * tools (nvidia-smi, above all). True when PATH is unset or the command names a folder: the spawn
- * then decides. The working folder, where Windows would also look, is not searched: a program of
- * that name planted there is never run.
+ * (bench/startup-bench.mjs), and most machines lack some of these tools (nvidia-smi, above all).
+ * True when PATH is unset or the command names a folder: the spawn then decides. The working
+ * folder, where Windows would also look, is not searched: a program of that name planted there is
+ * never run.
  */
 export function mayBeOnPath(
   command: string,

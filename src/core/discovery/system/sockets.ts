@@ -109,8 +109,8 @@ const CMDLINE_CAP = 8192
 /**
  * Socket inode → owning pid, from the /proc/<pid>/fd links of the processes this user may read.
  * Synchronous on purpose: procfs answers from kernel memory, never the disk, and a desktop has a
- * few hundred such links; as promises each one cost a thread-pool round trip, about 40 ms of the
- * scan thread in all, spent while the crawl needs that thread.
+ * few hundred such links; as promises each one costs a thread-pool round trip, several times the
+ * CPU in all (bench/startup-bench.mjs), spent while the crawl needs that thread.
  */
 function socketOwners(proc: string, wanted: ReadonlySet<number>): Map<number, number> {
   const owner = new Map<number, number>()
