@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { acceptanceAt } from '../storage/acceptance'
 import { dashboardDb } from '../storage/dashboard-schema'
+import { FINDING_RISK_COLUMNS } from '../storage/fleet-accepted'
 import { newId, nowIso } from '../storage/ids'
 import type { Storage } from '../storage/open'
 import type { AlertsConfig } from './config'
@@ -113,12 +114,7 @@ export class AlertEngine {
         j.onRef('n.device_id', '=', 'f.device_id').onRef('n.finding_key', '=', 'f.finding_key'),
       )
       .select([
-        'f.device_id',
-        'f.finding_key',
-        'f.rule_id',
-        'f.severity',
-        'f.status',
-        'f.data',
+        ...FINDING_RISK_COLUMNS,
         'f.first_seen_at',
         'f.updated_at',
         'd.hostname',

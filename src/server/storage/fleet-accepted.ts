@@ -8,6 +8,20 @@ import type { Storage } from './open'
  */
 
 /**
+ * A device finding's columns that decide whether an acceptance covers it (its key and rule, its
+ * status, the data holding a laptop's own acceptance), read with the admin's `r.value` by this
+ * module and by the alert engine.
+ */
+export const FINDING_RISK_COLUMNS = [
+  'f.device_id',
+  'f.finding_key',
+  'f.rule_id',
+  'f.severity',
+  'f.status',
+  'f.data',
+] as const
+
+/**
  * The open findings under an acceptance in force at `now`, from either side: an admin's
  * device-scoped `accepted-risk` config item, or the laptop's own, reported in the finding's data
  * and recorded by ingest as `device_accepted_until` (migration 0110). Ingest's per-device counts
@@ -21,15 +35,7 @@ export async function acceptedOpen(
   deviceIds?: readonly string[],
 ): Promise<{ device_id: string; finding_key: string; rule_id: string; severity: string }[]> {
   if (deviceIds !== undefined && deviceIds.length === 0) return []
-  const columns = [
-    'f.device_id',
-    'f.finding_key',
-    'f.rule_id',
-    'f.severity',
-    'f.status',
-    'f.data',
-    'r.value as risk',
-  ] as const
+  const columns = [...FINDING_RISK_COLUMNS, 'r.value as risk'] as const
   // The admin's acceptances: the config items, each joined to its finding by key.
   let admin = storage.db
     .selectFrom('config_items as r')
