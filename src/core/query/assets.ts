@@ -107,7 +107,10 @@ function assetWhere(
     // Spelt as findings_open_by_rank's expression and condition, so the index covers it.
     const severe = `${SEVERITY_RANK.replaceAll('severity', 'o.severity')} >= ?
       AND o.status = 'open' AND +o.id NOT IN (${IN_FORCE})`
-    const withFinding = `SELECT o.asset_id FROM findings o WHERE ${severe} AND o.asset_id IS NOT NULL`
+    // Named: without statistics SQLite prefers the equality on status (every open finding, each
+    // rank computed) to this index's range of ranks, about twice as slow on 100k assets.
+    const withFinding = `SELECT o.asset_id FROM findings o INDEXED BY findings_open_by_rank
+      WHERE ${severe} AND o.asset_id IS NOT NULL`
     const params = [rank, iso]
     // Few such assets, or a count: read them from findings_by_rank and drive by their ids.
     // Many for a page: walk the sort index and look up each asset's findings

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import {
   assetDetail,
+  countAssets,
   overview,
   queryAssets,
   queryFindings,
@@ -119,6 +120,15 @@ describe('query plans use the 0055 indexes', () => {
       expect(plan).not.toMatch(/TEMP B-TREE/)
     })
   }
+
+  it('the severity filter reads the assets from the open findings by rank', () => {
+    const db = seeded()
+    const s = spy(db)
+    countAssets(s.db, { minSeverity: 'high' })
+    const plans = s.calls.map((c) => planOf(db, c)).join('\n')
+    expect(plans).toMatch(/findings_open_by_rank \(<expr>>\?\)/)
+    expect(plans).not.toMatch(/findings_by_status/)
+  })
 
   it('free text goes through the FTS5 tables', () => {
     const db = seeded()
