@@ -1,14 +1,9 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { maliciousPickle, write } from '../fixtures/generators/fake-home'
-import { HAS_CHROMIUM, launchChromium, serveDir } from '../helpers/chromium'
-import { RENDERER, openApp, shoot } from './helpers/app'
-import type { OpenApp } from './helpers/app'
-import { makeDemoHome } from '../helpers/demo-home'
-import type { DemoHome } from '../helpers/demo-home'
+import { HAS_CHROMIUM } from '../helpers/chromium'
+import { shoot } from './helpers/app'
+import { demoAppSuite } from './helpers/suite'
 
 /**
  * The main flow of the desktop app, in Chromium over the real handler table, workers and SQLite
@@ -17,30 +12,10 @@ import type { DemoHome } from '../helpers/demo-home'
  * each screen in light and dark are written to test-results/screens.
  */
 describe.skipIf(!HAS_CHROMIUM)('desktop app main flow in Chromium', () => {
-  let browser: Browser
-  let server: { url: string; close(): Promise<void> }
-  let demo: DemoHome
-  let a: OpenApp
-  const tmp = mkdtempSync(join(tmpdir(), 'aiscout-ui-'))
-
-  beforeAll(async () => {
-    if (!existsSync(join(RENDERER, 'index.html')))
-      throw new Error('out/renderer is missing: run `npm run build` first')
-    browser = await launchChromium()
-    server = await serveDir(RENDERER)
-    demo = makeDemoHome()
-    a = await openApp(browser, server.url, { dbPath: join(tmp, 'ui.db'), home: demo.home })
-  })
-  afterAll(async () => {
-    await a?.close()
-    await browser?.close()
-    await server?.close()
-    demo?.remove()
-    rmSync(tmp, { recursive: true, force: true })
-  })
+  const s = demoAppSuite('aiscout-ui-')
 
   it('first run: explains what a scan looks at and what never leaves the machine', async () => {
-    const { page } = a
+    const { page } = s.app
     await page.getByTestId('first-run').waitFor()
     expect(await page.getByTestId('status-title').textContent()).toBe('No scan yet')
     expect(await page.getByTestId('first-run').textContent()).toContain(
@@ -50,7 +25,7 @@ describe.skipIf(!HAS_CHROMIUM)('desktop app main flow in Chromium', () => {
   })
 
   it('Scan now shows live progress and Cancel keeps the previous (empty) inventory', async () => {
-    const { page } = a
+    const { page } = s.app
     await page.getByTestId('scan-now').click()
     await page.getByTestId('scan-progress').waitFor()
     await page.getByTestId('scan-stats').waitFor()
@@ -63,7 +38,7 @@ describe.skipIf(!HAS_CHROMIUM)('desktop app main flow in Chromium', () => {
   })
 
   it('a complete scan fills the Overview: status in words, urgent items, counts', async () => {
-    const { page } = a
+    const { page } = s.app
     await page.getByTestId('scan-now').click()
     await page.getByTestId('scan-outcome').getByText('Scan complete').waitFor({ timeout: 90_000 })
     await page.getByTestId('top-findings').waitFor()
@@ -83,7 +58,7 @@ describe.skipIf(!HAS_CHROMIUM)('desktop app main flow in Chromium', () => {
   })
 
   it('every inventory tab lists its kind, sorts by a column and filters by text', async () => {
-    const { page } = a
+    const { page } = s.app
     await page.getByTestId('nav-inventory').click()
     await page.getByTestId('asset-row').first().waitFor()
     for (const tab of [
@@ -153,7 +128,7 @@ describe.skipIf(!HAS_CHROMIUM)('desktop app main flow in Chromium', () => {
   })
 
   it('an asset opens beside the list with provenance, findings and links to related assets', async () => {
-    const { page } = a
+    const { page } = s.app
     await page.getByTestId('asset-row').first().click()
     await page.getByTestId('asset-pane').waitFor()
     expect(await page.getByTestId('asset-findings').textContent()).toMatch(/Critical/)
@@ -183,7 +158,7 @@ describe.skipIf(!HAS_CHROMIUM)('desktop app main flow in Chromium', () => {
   })
 
   it('a finding shows evidence, why and fix; a key only as redacted preview and fingerprint', async () => {
-    const { page } = a
+    const { page } = s.app
     await page.getByTestId('nav-findings').click()
     await page.getByTestId('finding-group').first().waitFor()
     // The key planted in ~/proj/.env: its group is a rule group like any other.
@@ -202,12 +177,12 @@ describe.skipIf(!HAS_CHROMIUM)('desktop app main flow in Chromium', () => {
     expect(await page.getByTestId('key-preview').textContent()).toMatch(/…/)
     await shoot(page, 'finding-key', { docs: true })
     const dom = await page.content()
-    for (const v of demo.planted) expect(dom).not.toContain(v)
+    for (const v of s.demo.planted) expect(dom).not.toContain(v)
     await page.getByTestId('findings-search').fill('')
   })
 
   it('accept risk needs a note, leaves the open counts, survives a rescan, then reopens', async () => {
-    const { page } = a
+    const { page } = s.app
     await page.getByTestId('chip-critical').click()
     await page.getByTestId('finding-row').first().click()
     await page.getByTestId('accept-risk').click()
@@ -246,7 +221,7 @@ describe.skipIf(!HAS_CHROMIUM)('desktop app main flow in Chromium', () => {
   })
 
   it('shows the findings list grouped by severity and rule', async () => {
-    const { page } = a
+    const { page } = s.app
     await page.getByTestId('nav-findings').click()
     await page.getByTestId('finding-row').first().waitFor()
     await page.getByTestId('finding-row').first().click()
@@ -255,7 +230,7 @@ describe.skipIf(!HAS_CHROMIUM)('desktop app main flow in Chromium', () => {
   })
 
   it('the model report shows the static scan of one model file, printable', async () => {
-    const { page } = a
+    const { page } = s.app
     await page.goto(`${page.url().split('#')[0]}#/inventory/models?verdict=malicious`)
     await page.getByTestId('asset-row').first().click()
     await page.getByTestId('open-model-report').click()
@@ -267,9 +242,9 @@ describe.skipIf(!HAS_CHROMIUM)('desktop app main flow in Chromium', () => {
   })
 
   it('says what is new since the user last looked, from the change log', async () => {
-    const { page } = a
+    const { page } = s.app
     // The Overview was left earlier (marked seen). A model lands in Downloads; a scan finds it.
-    write(join(demo.home, 'Downloads', 'fresh-download.pkl'), maliciousPickle())
+    write(join(s.demo.home, 'Downloads', 'fresh-download.pkl'), maliciousPickle())
     await page.getByTestId('nav-overview').click()
     await page.getByTestId('scan-now').click()
     await page.getByTestId('new-since').waitFor({ timeout: 90_000 })
@@ -278,7 +253,7 @@ describe.skipIf(!HAS_CHROMIUM)('desktop app main flow in Chromium', () => {
   })
 
   it('Rescan file runs a scoped scan of that file and says what changed', async () => {
-    const { page } = a
+    const { page } = s.app
     await page.getByTestId('nav-findings').click()
     await page.getByTestId('findings-search').fill('fresh-download')
     await page.getByTestId('finding-row').first().click()
@@ -291,9 +266,9 @@ describe.skipIf(!HAS_CHROMIUM)('desktop app main flow in Chromium', () => {
   })
 
   it('no key value ever crossed IPC or reached the page, and the page logged no errors', () => {
-    expect(a.rec.payloads.length).toBeGreaterThan(50)
-    const all = a.rec.payloads.join('\n')
-    for (const v of demo.planted) expect(all).not.toContain(v)
-    expect(a.errors).toEqual([])
+    expect(s.app.rec.payloads.length).toBeGreaterThan(50)
+    const all = s.app.rec.payloads.join('\n')
+    for (const v of s.demo.planted) expect(all).not.toContain(v)
+    expect(s.app.errors).toEqual([])
   })
 })

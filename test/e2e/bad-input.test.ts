@@ -1,15 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { writeSettingsSection } from '../../src/core/settings'
 import { openDb } from '../../src/core/storage/db'
-import { HAS_CHROMIUM, launchChromium, serveDir } from '../helpers/chromium'
-import { RENDERER, openApp, shoot } from './helpers/app'
-import type { OpenApp } from './helpers/app'
-import { makeDemoHome } from '../helpers/demo-home'
-import type { DemoHome } from '../helpers/demo-home'
+import { HAS_CHROMIUM } from '../helpers/chromium'
+import { shoot } from './helpers/app'
+import { demoAppSuite } from './helpers/suite'
 
 /**
  * Bad input never crashes the app: wrong IPC types, unknown ids, an inventory file that turns
@@ -17,43 +13,25 @@ import type { DemoHome } from '../helpers/demo-home'
  * the inventory stays intact.
  */
 describe.skipIf(!HAS_CHROMIUM)('bad input in the desktop app', () => {
-  let browser: Browser
-  let server: { url: string; close(): Promise<void> }
-  let demo: DemoHome
-  let a: OpenApp
-  const tmp = mkdtempSync(join(tmpdir(), 'aiscout-ui-bad-'))
-  const dbPath = join(tmp, 'inv.db')
-  const root = join(tmp, 'external-drive')
-
-  beforeAll(async () => {
-    if (!existsSync(join(RENDERER, 'index.html')))
-      throw new Error('out/renderer is missing: run `npm run build` first')
-    browser = await launchChromium()
-    server = await serveDir(RENDERER)
-    demo = makeDemoHome()
-    mkdirSync(root, { recursive: true })
-    const db = openDb(dbPath)
-    writeSettingsSection(db, 'scan', {
-      roots: [root],
-      exclude: [],
-      hash: true,
-      verifyDigests: false,
-    })
-    db.close()
-    a = await openApp(browser, server.url, { dbPath, home: demo.home })
-    await a.page.getByTestId('scan-now').click()
-    await a.page.getByTestId('scan-outcome').getByText('Scan complete').waitFor({ timeout: 90_000 })
+  const s = demoAppSuite('aiscout-ui-bad-', {
+    // A saved scan root beside the home, which a test removes.
+    prepare: (_demo, tmp) => {
+      mkdirSync(join(tmp, 'external-drive'), { recursive: true })
+      const db = openDb(join(tmp, 'inv.db'))
+      writeSettingsSection(db, 'scan', {
+        roots: [join(tmp, 'external-drive')],
+        exclude: [],
+        hash: true,
+        verifyDigests: false,
+      })
+      db.close()
+    },
+    scan: true,
   })
-  afterAll(async () => {
-    await a?.close()
-    await browser?.close()
-    await server?.close()
-    demo?.remove()
-    rmSync(tmp, { recursive: true, force: true })
-  })
+  const root = join(s.tmp, 'external-drive')
 
   it('IPC calls with wrong types get an error reply; the page keeps working', async () => {
-    const { page } = a
+    const { page } = s.app
     const replies = await page.evaluate(async () => {
       const api = (
         globalThis as unknown as { api: Record<string, (...a: unknown[]) => Promise<unknown>> }
@@ -82,36 +60,36 @@ describe.skipIf(!HAS_CHROMIUM)('bad input in the desktop app', () => {
         ).api.getOverview(),
       ),
     ).toMatchObject({ ok: true })
-    expect(a.rec.opened).toEqual([])
+    expect(s.app.rec.opened).toEqual([])
   })
 
   it('an unknown asset or finding id shows a clear message in the pane', async () => {
-    const { page } = a
-    await page.goto(`${server.url}#/inventory/models?sel=model:000000000000000000000000`)
+    const { page } = s.app
+    await page.goto(`${s.url}#/inventory/models?sel=model:000000000000000000000000`)
     await page.getByTestId('asset-error').waitFor()
     expect(await page.getByTestId('asset-error').textContent()).toContain(
       'No asset with id model:000000000000000000000000',
     )
-    await page.goto(`${server.url}#/findings?sel=deadbeef`)
+    await page.goto(`${s.url}#/findings?sel=deadbeef`)
     await page.getByTestId('finding-error').waitFor()
     expect(await page.getByTestId('finding-error').textContent()).toContain(
       'No finding with id deadbeef',
     )
-    await page.goto(`${server.url}#/model/model:000000000000000000000000`)
+    await page.goto(`${s.url}#/model/model:000000000000000000000000`)
     await page.getByTestId('error-state').waitFor()
   })
 
   it('an inventory file made unreadable while the app runs: a clear message, then recovery, data intact', async () => {
-    const { page } = a
-    await page.goto(`${server.url}#/overview`)
+    const { page } = s.app
+    await page.goto(`${s.url}#/overview`)
     await page.getByTestId('kind-grid').waitFor()
     const before = await page.getByTestId('count-models').locator('.kind-n').textContent()
     // Someone moves the inventory away and leaves a file that is not a database in its place.
-    const aside = join(tmp, 'aside')
+    const aside = join(s.tmp, 'aside')
     mkdirSync(aside)
     for (const ext of ['', '-wal', '-shm'])
-      if (existsSync(dbPath + ext)) renameSync(dbPath + ext, join(aside, `inv.db${ext}`))
-    writeFileSync(dbPath, Buffer.alloc(8192, 0x41))
+      if (existsSync(s.dbPath + ext)) renameSync(s.dbPath + ext, join(aside, `inv.db${ext}`))
+    writeFileSync(s.dbPath, Buffer.alloc(8192, 0x41))
     await page.getByTestId('nav-inventory').click()
     await page.getByTestId('error-state').first().waitFor()
     const msg = (await page.getByTestId('error-state').first().textContent()) ?? ''
@@ -119,21 +97,21 @@ describe.skipIf(!HAS_CHROMIUM)('bad input in the desktop app', () => {
     expect(msg).toMatch(/did not change the file|Check that the file exists/)
     await shoot(page, 'error-unreadable-db')
     // The file comes back: Try again works and shows the same inventory.
-    rmSync(dbPath)
+    rmSync(s.dbPath)
     for (const ext of ['', '-wal', '-shm'])
       if (existsSync(join(aside, `inv.db${ext}`)))
-        renameSync(join(aside, `inv.db${ext}`), dbPath + ext)
+        renameSync(join(aside, `inv.db${ext}`), s.dbPath + ext)
     await page.getByTestId('error-state').first().getByRole('button', { name: 'Try again' }).click()
     await page.getByTestId('asset-row').first().waitFor()
     await page.getByTestId('nav-overview').click()
     await expect
       .poll(() => page.getByTestId('count-models').locator('.kind-n').textContent())
       .toBe(before)
-    expect(a.errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([])
+    expect(s.app.errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([])
   })
 
   it('a saved scan root that vanished is reported after the scan and flagged in Settings', async () => {
-    const { page } = a
+    const { page } = s.app
     rmSync(root, { recursive: true, force: true })
     await page.getByTestId('scan-now').click()
     await page.getByTestId('missing-roots').waitFor({ timeout: 90_000 })

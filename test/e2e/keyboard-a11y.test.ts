@@ -1,14 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { HAS_CHROMIUM, launchChromium, serveDir } from '../helpers/chromium'
-import { RENDERER, openApp } from './helpers/app'
-import type { OpenApp } from './helpers/app'
-import { makeDemoHome } from '../helpers/demo-home'
-import type { DemoHome } from '../helpers/demo-home'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { HAS_CHROMIUM } from '../helpers/chromium'
+import { demoAppSuite } from './helpers/suite'
 
 const AXE = readFileSync(createRequire(__filename).resolve('axe-core/axe.min.js'), 'utf8')
 
@@ -60,30 +55,10 @@ async function tabTo(page: Page, testId: string, max = 40, key = 'Tab'): Promise
 }
 
 describe.skipIf(!HAS_CHROMIUM)('keyboard and accessibility', () => {
-  let browser: Browser
-  let server: { url: string; close(): Promise<void> }
-  let demo: DemoHome
-  let a: OpenApp
-  const tmp = mkdtempSync(join(tmpdir(), 'aiscout-ui-kb-'))
-
-  beforeAll(async () => {
-    if (!existsSync(join(RENDERER, 'index.html')))
-      throw new Error('out/renderer is missing: run `npm run build` first')
-    browser = await launchChromium()
-    server = await serveDir(RENDERER)
-    demo = makeDemoHome()
-    a = await openApp(browser, server.url, { dbPath: join(tmp, 'inv.db'), home: demo.home })
-  })
-  afterAll(async () => {
-    await a?.close()
-    await browser?.close()
-    await server?.close()
-    demo?.remove()
-    rmSync(tmp, { recursive: true, force: true })
-  })
+  const s = demoAppSuite('aiscout-ui-kb-')
 
   it('the main flow works from the keyboard alone: scan, browse, open, accept risk, close', async () => {
-    const { page } = a
+    const { page } = s.app
     await page.getByTestId('first-run').waitFor()
     // Scan now is reachable by Tab and runs on Enter.
     await tabTo(page, 'scan-now')
@@ -134,8 +109,8 @@ describe.skipIf(!HAS_CHROMIUM)('keyboard and accessibility', () => {
   })
 
   it('every focusable control has a visible focus ring', async () => {
-    const { page } = a
-    await page.goto(`${server.url}#/overview`)
+    const { page } = s.app
+    await page.goto(`${s.url}#/overview`)
     await page.getByTestId('scan-now').waitFor()
     await tabTo(page, 'scan-now')
     const outline = await page.evaluate(
@@ -155,8 +130,8 @@ describe.skipIf(!HAS_CHROMIUM)('keyboard and accessibility', () => {
     ['about', '#/about', 'about-info'],
   ]
   it.each(screens)('%s has no axe-core violations in light and dark', async (name, hash, ready) => {
-    const { page } = a
-    await page.goto(`${server.url}${hash}`)
+    const { page } = s.app
+    await page.goto(`${s.url}${hash}`)
     await page.getByTestId(ready).first().waitFor()
     if (name.includes('detail')) {
       await page.getByTestId('asset-row').first().click()
@@ -181,13 +156,13 @@ describe.skipIf(!HAS_CHROMIUM)('keyboard and accessibility', () => {
   })
 
   it('the model report and the accept-risk dialog have no axe-core violations', async () => {
-    const { page } = a
-    await page.goto(`${server.url}#/inventory/models?verdict=malicious`)
+    const { page } = s.app
+    await page.goto(`${s.url}#/inventory/models?verdict=malicious`)
     await page.getByTestId('asset-row').first().click()
     await page.getByTestId('open-model-report').click()
     await page.getByTestId('report-summary').waitFor({ timeout: 30_000 })
     expect(describeViolations(await axe(page))).toBe('')
-    await page.goto(`${server.url}#/findings`)
+    await page.goto(`${s.url}#/findings`)
     await page.getByTestId('finding-row').first().click()
     await page.getByTestId('accept-risk').click()
     await page.getByTestId('accept-dialog').waitFor()

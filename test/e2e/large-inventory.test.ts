@@ -1,13 +1,11 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { beginScan } from '../../src/core/storage/inventory-store'
 import { openDb } from '../../src/core/storage/db'
 import type { ScanStats } from '../../src/core/types'
-import { HAS_CHROMIUM, launchChromium, serveDir } from '../helpers/chromium'
-import { RENDERER, openApp, shoot } from './helpers/app'
+import { HAS_CHROMIUM } from '../helpers/chromium'
+import { openApp, shoot } from './helpers/app'
+import { rendererSuite } from './helpers/suite'
 import type { OpenApp } from './helpers/app'
 
 const N = 100_000
@@ -76,29 +74,23 @@ function makeInventory(file: string): void {
  * are not asserted (tests do not time the machine; the query layer has its benchmark).
  */
 describe.skipIf(!HAS_CHROMIUM)('a 100,000-asset inventory in the desktop app', () => {
-  let browser: Browser
-  let server: { url: string; close(): Promise<void> }
+  const s = rendererSuite('aiscout-ui-big-')
   let a: OpenApp
-  const tmp = mkdtempSync(join(tmpdir(), 'aiscout-ui-big-'))
 
   beforeAll(async () => {
-    if (!existsSync(join(RENDERER, 'index.html')))
-      throw new Error('out/renderer is missing: run `npm run build` first')
-    makeInventory(join(tmp, 'big.db'))
-    browser = await launchChromium()
-    server = await serveDir(RENDERER)
-    a = await openApp(browser, server.url, { dbPath: join(tmp, 'big.db'), home: join(tmp, 'home') })
+    makeInventory(join(s.tmp, 'big.db'))
+    a = await openApp(s.browser, s.url, {
+      dbPath: join(s.tmp, 'big.db'),
+      home: join(s.tmp, 'home'),
+    })
   }, 180_000)
   afterAll(async () => {
     await a?.close()
-    await browser?.close()
-    await server?.close()
-    rmSync(tmp, { recursive: true, force: true })
   })
 
   it('scrolls, jumps, sorts and filters with no long task over 200 ms, keeping the DOM small', async () => {
     const { page } = a
-    await page.goto(`${server.url}#/inventory/models`)
+    await page.goto(`${s.url}#/inventory/models`)
     await page.getByTestId('asset-row').first().waitFor({ timeout: 60_000 })
     await expect.poll(() => page.getByTestId('result-count').textContent()).toBe('100,000 items')
     // Long tasks from here on (the page's own start-up is not what users feel while scrolling).
@@ -110,7 +102,7 @@ describe.skipIf(!HAS_CHROMIUM)('a 100,000-asset inventory in the desktop app', (
         for (const e of l.getEntries()) if (e.startTime >= w.__t0) w.__long.push(e.duration)
       }).observe({ type: 'longtask', buffered: true })
     })
-    await browser.startTracing(page, {
+    await s.browser.startTracing(page, {
       categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'],
     })
     const body = page.getByTestId('asset-table')
@@ -160,7 +152,7 @@ describe.skipIf(!HAS_CHROMIUM)('a 100,000-asset inventory in the desktop app', (
       .poll(() => page.getByTestId('result-count').textContent(), { timeout: 30_000 })
       .toBe('100,000 items')
     const long = await page.evaluate(() => (globalThis as unknown as { __long: number[] }).__long)
-    const cpu = mainThreadTaskCpuMs(await browser.stopTracing())
+    const cpu = mainThreadTaskCpuMs(await s.browser.stopTracing())
     await shoot(page, 'inventory-100k')
     // The page's long tasks (Performance API, wall clock) are what a user would feel on an idle
     // machine. On the shared test machine other processes preempt the page, so the wall time of a

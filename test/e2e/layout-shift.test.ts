@@ -1,13 +1,7 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { HAS_CHROMIUM, launchChromium, serveDir } from '../helpers/chromium'
-import { makeDemoHome } from '../helpers/demo-home'
-import type { DemoHome } from '../helpers/demo-home'
-import { RENDERER, openApp } from './helpers/app'
-import type { OpenApp } from './helpers/app'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { HAS_CHROMIUM } from '../helpers/chromium'
+import { demoAppSuite } from './helpers/suite'
 
 /** Every IPC reply waits this long: past the 500 ms after an input that layout-shift ignores. */
 const SLOW_REPLY_MS = 600
@@ -64,39 +58,14 @@ async function settle(page: Page): Promise<void> {
  * threshold web.dev calls good. Not a timing assertion: how far things move, not how fast.
  */
 describe.skipIf(!HAS_CHROMIUM)('no layout jumps across the main flow', () => {
-  let browser: Browser
-  let server: { url: string; close(): Promise<void> }
-  let demo: DemoHome
-  let a: OpenApp
-  const tmp = mkdtempSync(join(tmpdir(), 'aiscout-cls-'))
-
-  beforeAll(async () => {
-    if (!existsSync(join(RENDERER, 'index.html')))
-      throw new Error('out/renderer is missing: run `npm run build` first')
-    browser = await launchChromium()
-    server = await serveDir(RENDERER)
-    demo = makeDemoHome()
-    a = await openApp(browser, server.url, {
-      dbPath: join(tmp, 'cls.db'),
-      home: demo.home,
-      replyDelayMs: SLOW_REPLY_MS,
-    })
-    await a.page.getByTestId('scan-now').click()
-    await a.page
-      .getByTestId('scan-outcome')
-      .getByText('Scan complete')
-      .waitFor({ timeout: 120_000 })
-  }, 180_000)
-  afterAll(async () => {
-    await a?.close()
-    await browser?.close()
-    await server?.close()
-    demo?.remove()
-    rmSync(tmp, { recursive: true, force: true })
+  const s = demoAppSuite('aiscout-cls-', {
+    options: () => ({ replyDelayMs: SLOW_REPLY_MS }),
+    scan: true,
+    timeoutMs: 180_000,
   })
 
   it('Overview, inventory tabs, a detail pane and Findings shift less than 0.1 in all', async () => {
-    const { page } = a
+    const { page } = s.app
     await page.addInitScript(recordShifts)
     await page.reload()
     await page.getByTestId('top-findings').waitFor()
@@ -138,6 +107,6 @@ describe.skipIf(!HAS_CHROMIUM)('no layout jumps across the main flow', () => {
       .join('\n')
     console.log(`layout shift over the main flow: ${cls.toFixed(4)}\n${report}`)
     expect(cls, report).toBeLessThan(GOOD_CLS)
-    expect(a.errors).toEqual([])
+    expect(s.app.errors).toEqual([])
   }, 180_000)
 })

@@ -1,16 +1,10 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { openDb } from '../../src/core/storage/db'
 import { storeConfig } from '../../src/core/sync/config'
-import { HAS_CHROMIUM, launchChromium, serveDir } from '../helpers/chromium'
+import { HAS_CHROMIUM } from '../helpers/chromium'
 import { configWith } from '../helpers/accepted-risk'
-import { makeDemoHome } from '../helpers/demo-home'
-import type { DemoHome } from '../helpers/demo-home'
-import { RENDERER, openApp, shoot } from './helpers/app'
-import type { OpenApp } from './helpers/app'
+import { shoot } from './helpers/app'
+import { demoAppSuite } from './helpers/suite'
 
 /**
  * The desktop app shows a finding the security team accepted on the server (arrived with the sync
@@ -18,36 +12,15 @@ import type { OpenApp } from './helpers/app'
  * Reopen (only the team can), saying who to ask.
  */
 describe.skipIf(!HAS_CHROMIUM)('desktop app: risk accepted by the security team', () => {
-  let browser: Browser
-  let server: { url: string; close(): Promise<void> }
-  let demo: DemoHome
-  let a: OpenApp
-  const tmp = mkdtempSync(join(tmpdir(), 'aiscout-ui-srisk-'))
-  const dbPath = join(tmp, 'ui.db')
-
-  beforeAll(async () => {
-    if (!existsSync(join(RENDERER, 'index.html')))
-      throw new Error('out/renderer is missing: run `npm run build` first')
-    browser = await launchChromium()
-    server = await serveDir(RENDERER)
-    demo = makeDemoHome()
-    a = await openApp(browser, server.url, { dbPath, home: demo.home })
-  })
-  afterAll(async () => {
-    await a?.close()
-    await browser?.close()
-    await server?.close()
-    demo?.remove()
-    rmSync(tmp, { recursive: true, force: true })
-  })
+  const s = demoAppSuite('aiscout-ui-srisk-')
 
   it('is shown as accepted by the security team, out of the open counts, without Reopen', async () => {
-    const { page } = a
+    const { page } = s.app
     await page.getByTestId('scan-now').click()
     await page.getByTestId('scan-outcome').getByText('Scan complete').waitFor({ timeout: 90_000 })
     expect(await page.getByTestId('accepted-count').textContent()).toBe('0 accepted risks')
     // What `aiscout sync` (or the app's sync) does with a config listing one acceptance.
-    const db = openDb(dbPath)
+    const db = openDb(s.dbPath)
     let findingId: string
     try {
       findingId = (
@@ -71,7 +44,7 @@ describe.skipIf(!HAS_CHROMIUM)('desktop app: risk accepted by the security team'
     } finally {
       db.close()
     }
-    await a.restart()
+    await s.app.restart()
     await page.getByTestId('nav-overview').click()
     await expect
       .poll(() => page.getByTestId('accepted-count').textContent())

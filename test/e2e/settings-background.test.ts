@@ -1,21 +1,15 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createBackground } from '../../src/main/background'
-import type { Background } from '../../src/main/background'
+import { describe, expect, it } from 'vitest'
 import { DEFAULT_BACKGROUND_SETTINGS } from '../../src/main/background-settings'
-import { createWatcherHost, forkLink } from '../../src/main/watcher-host'
 import type { BackgroundSettings } from '../../src/shared/ipc'
 import { makeFakeHome } from '../fixtures/generators/fake-home'
 import { eventEmitter } from '../helpers/api-shim'
-import { HAS_CHROMIUM, launchChromium, serveDir } from '../helpers/chromium'
+import { HAS_CHROMIUM } from '../helpers/chromium'
 import { waitFor } from '../helpers/wait'
-import { RENDERER, ROOT, openApp, shoot } from './helpers/app'
+import { openApp, shoot } from './helpers/app'
+import { rendererSuite, watcherBackground, WATCHER_PROCESS } from './helpers/suite'
 import type { OpenApp } from './helpers/app'
-
-const WATCHER = join(ROOT, 'out/main/watcher-process.js')
 
 /**
  * Settings → Background in Chromium over the background channels of the IPC contract, answered by
@@ -23,54 +17,28 @@ const WATCHER = join(ROOT, 'out/main/watcher-process.js')
  * changes what the controller holds, saves it and survives a reload.
  */
 describe.skipIf(!HAS_CHROMIUM)('Settings: the background watcher (Chromium)', () => {
-  let browser: Browser
-  let server: { url: string; close(): Promise<void> }
-  const tmp = mkdtempSync(join(tmpdir(), 'aiscout-ui-bg-'))
-
-  beforeAll(async () => {
-    if (!existsSync(join(RENDERER, 'index.html')) || !existsSync(WATCHER))
-      throw new Error('out/renderer or out/main/watcher-process.js is missing: run `npm run build`')
-    browser = await launchChromium()
-    server = await serveDir(RENDERER)
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-    rmSync(tmp, { recursive: true, force: true })
-  })
+  const s = rendererSuite('aiscout-ui-bg-', [WATCHER_PROCESS])
 
   it('turns the watcher, quiet mode, the schedule and launch at login on and off', async () => {
     const { home } = makeFakeHome('aiscout-ui-bg-home-')
     mkdirSync(join(home, 'Downloads'), { recursive: true })
-    const dbPath = join(tmp, 'bg.db')
+    const dbPath = join(s.tmp, 'bg.db')
     const saved: BackgroundSettings[] = []
     const logins: boolean[] = []
     let a: OpenApp | undefined
-    const host = createWatcherHost({
-      spawn: () => forkLink(WATCHER),
-      onMessage: (m) => bg.onWatcherMessage(m),
-    })
-    const bg: Background = createBackground({
-      host,
+    const bg = watcherBackground({
       baseConfig: { dbPath, home, roots: [], exclude: [], hash: true },
       settings: DEFAULT_BACKGROUND_SETTINGS,
-      saveSettings: (s) => void saved.push(s),
+      saveSettings: (v) => void saved.push(v),
       applyLaunchAtLogin: (e) => void logins.push(e),
       scanNow: () => a!.app.handlers['scan:start']({}),
-      lastFullScan: () => undefined,
-      onBattery: async () => false,
-      showTray: () => undefined,
-      notify: () => undefined,
       emit: eventEmitter(() => a?.page),
-      log: () => undefined,
-      openWindow: () => undefined,
-      quit: () => undefined,
     })
     try {
-      a = await openApp(browser, server.url, { dbPath, home, extra: bg.ipc })
+      a = await openApp(s.browser, s.url, { dbPath, home, extra: bg.ipc })
       const { page } = a
       bg.start()
-      await page.goto(`${server.url}#/settings/background`)
+      await page.goto(`${s.url}#/settings/background`)
       await page.getByTestId('panel-background').waitFor()
       const state = page.getByTestId('watcher-state')
       await state.getByText(/^Watching \d[\d,]* folders?/).waitFor({ timeout: 60_000 })

@@ -1,52 +1,24 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Ajv from 'ajv'
 import addFormats from 'ajv-formats'
 import * as CDX from '@cyclonedx/cyclonedx-library'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { loadSarifSchema } from '../core/report/helpers'
-import { HAS_CHROMIUM, launchChromium, serveDir } from '../helpers/chromium'
-import { RENDERER, ROOT, openApp, shoot } from './helpers/app'
-import type { OpenApp } from './helpers/app'
-import { makeDemoHome } from '../helpers/demo-home'
-import type { DemoHome } from '../helpers/demo-home'
+import { HAS_CHROMIUM } from '../helpers/chromium'
+import { ROOT, shoot } from './helpers/app'
+import { demoAppSuite } from './helpers/suite'
 
 /** Settings that persist in the inventory, every export from the app, About and diagnostics. */
 describe.skipIf(!HAS_CHROMIUM)('settings, export and About in Chromium', () => {
-  let browser: Browser
-  let server: { url: string; close(): Promise<void> }
-  let demo: DemoHome
-  let a: OpenApp
-  const tmp = mkdtempSync(join(tmpdir(), 'aiscout-ui-settings-'))
-  const exportDir = join(tmp, 'exports')
-
-  beforeAll(async () => {
-    if (!existsSync(join(RENDERER, 'index.html')))
-      throw new Error('out/renderer is missing: run `npm run build` first')
-    browser = await launchChromium()
-    server = await serveDir(RENDERER)
-    demo = makeDemoHome()
-    mkdirSync(join(demo.home, 'projects'), { recursive: true })
-    a = await openApp(browser, server.url, {
-      dbPath: join(tmp, 'inv.db'),
-      home: demo.home,
-      exportDir,
-    })
-    await a.page.getByTestId('scan-now').click()
-    await a.page.getByTestId('scan-outcome').getByText('Scan complete').waitFor({ timeout: 90_000 })
-  })
-  afterAll(async () => {
-    await a?.close()
-    await browser?.close()
-    await server?.close()
-    demo?.remove()
-    rmSync(tmp, { recursive: true, force: true })
+  const s = demoAppSuite('aiscout-ui-settings-', {
+    prepare: (demo) => mkdirSync(join(demo.home, 'projects'), { recursive: true }),
+    options: (tmp) => ({ exportDir: join(tmp, 'exports') }),
+    scan: true,
   })
 
   it('settings persist in the inventory across a restart of the handler table', async () => {
-    const { page } = a
+    const { page } = s.app
     await page.getByTestId('nav-settings').click()
     await page.getByTestId('panel-scanning').waitFor()
     await page.getByTestId('add-root').click()
@@ -62,11 +34,11 @@ describe.skipIf(!HAS_CHROMIUM)('settings, export and About in Chromium', () => {
     await expect.poll(() => page.getByTestId('toggle-servers').isChecked()).toBe(true)
     await shoot(page, 'settings-probes')
     await page.getByTestId('settings-storage').click()
-    expect(await page.getByTestId('db-path').textContent()).toContain(join(tmp, 'inv.db'))
+    expect(await page.getByTestId('db-path').textContent()).toContain(join(s.tmp, 'inv.db'))
     await shoot(page, 'settings-storage')
 
-    await a.restart()
-    await page.goto(`${server.url}#/settings/scanning`)
+    await s.app.restart()
+    await page.goto(`${s.url}#/settings/scanning`)
     await page.getByTestId('roots-list').getByText('projects').waitFor()
     expect(await page.getByTestId('toggle-hash').isChecked()).toBe(false)
     expect(await page.getByTestId('exclude-list').textContent()).toContain('**/Downloads/old/**')
@@ -75,15 +47,15 @@ describe.skipIf(!HAS_CHROMIUM)('settings, export and About in Chromium', () => {
   })
 
   it('exports every format through the save dialog; each file parses and holds no key', async () => {
-    const { page } = a
+    const { page } = s.app
     const files: Record<string, string> = {}
     await page.getByTestId('nav-overview').click()
     for (const format of ['html', 'pdf', 'json', 'csv', 'cyclonedx', 'sarif'] as const) {
-      const n = a.rec.exports.length
+      const n = s.app.rec.exports.length
       await page.getByTestId('export-menu').click()
       await page.getByTestId(`export-menu-${format}`).click()
-      await expect.poll(() => a.rec.exports.length).toBe(n + 1)
-      const file = a.rec.exports[n]!
+      await expect.poll(() => s.app.rec.exports.length).toBe(n + 1)
+      const file = s.app.rec.exports[n]!
       await page
         .getByTestId('toast')
         .filter({ hasText: `Saved ${file.split('/').pop()}` })
@@ -123,21 +95,21 @@ describe.skipIf(!HAS_CHROMIUM)('settings, export and About in Chromium', () => {
     expect(pages).toBeGreaterThan(1)
     for (const f of Object.values(files)) {
       const body = readFileSync(f).toString('latin1')
-      for (const v of demo.planted) expect(body).not.toContain(v)
+      for (const v of s.demo.planted) expect(body).not.toContain(v)
     }
   })
 
   it('About shows versions, paths and recent errors; diagnostics are copied without keys', async () => {
-    const { page } = a
+    const { page } = s.app
     await page.getByTestId('nav-about').click()
     await page.getByTestId('about-info').waitFor()
-    expect(await page.getByTestId('about-db').textContent()).toBe(join(tmp, 'inv.db'))
+    expect(await page.getByTestId('about-db').textContent()).toBe(join(s.tmp, 'inv.db'))
     await page.getByTestId('copy-diagnostics').click()
-    await expect.poll(() => a.rec.copied.length).toBeGreaterThan(0)
-    const diag = a.rec.copied[a.rec.copied.length - 1]!
+    await expect.poll(() => s.app.rec.copied.length).toBeGreaterThan(0)
+    const diag = s.app.rec.copied[s.app.rec.copied.length - 1]!
     expect(diag).toContain('AI Scout 0.1.0')
     expect(diag).toMatch(/assets: \d+/)
-    for (const v of demo.planted) expect(diag).not.toContain(v)
+    for (const v of s.demo.planted) expect(diag).not.toContain(v)
     await shoot(page, 'about', { docs: true })
   })
 })

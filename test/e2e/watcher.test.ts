@@ -1,20 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createBackground } from '../../src/main/background'
-import type { Background } from '../../src/main/background'
+import { describe, expect, it } from 'vitest'
 import { DEFAULT_BACKGROUND_SETTINGS } from '../../src/main/background-settings'
-import { createWatcherHost, forkLink } from '../../src/main/watcher-host'
 import { makeFakeHome, maliciousPickle } from '../fixtures/generators/fake-home'
 import { eventEmitter } from '../helpers/api-shim'
-import { HAS_CHROMIUM, launchChromium, serveDir } from '../helpers/chromium'
+import { HAS_CHROMIUM } from '../helpers/chromium'
 import { waitFor } from '../helpers/wait'
-import { RENDERER, ROOT, openApp } from './helpers/app'
+import { openApp } from './helpers/app'
+import { rendererSuite, watcherBackground, WATCHER_PROCESS } from './helpers/suite'
 import type { OpenApp } from './helpers/app'
-
-const WATCHER = join(ROOT, 'out/main/watcher-process.js')
 
 /**
  * The background watcher and the window together: the real watcher process over the same SQLite
@@ -22,53 +16,25 @@ const WATCHER = join(ROOT, 'out/main/watcher-process.js')
  * does (webContents.send), and the background channels answered over the same router.
  */
 describe.skipIf(!HAS_CHROMIUM)('the background watcher in the desktop app (Chromium)', () => {
-  let browser: Browser
-  let server: { url: string; close(): Promise<void> }
-  const tmp = mkdtempSync(join(tmpdir(), 'aiscout-ui-watch-'))
-
-  beforeAll(async () => {
-    if (!existsSync(join(RENDERER, 'index.html')) || !existsSync(WATCHER))
-      throw new Error('out/renderer or out/main/watcher-process.js is missing: run `npm run build`')
-    browser = await launchChromium()
-    server = await serveDir(RENDERER)
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-    rmSync(tmp, { recursive: true, force: true })
-  })
+  const s = rendererSuite('aiscout-ui-watch-', [WATCHER_PROCESS])
 
   it('a watcher change appears in the Overview without a reload', async () => {
     const { home } = makeFakeHome('aiscout-ui-watch-home-')
     mkdirSync(join(home, 'Downloads'), { recursive: true })
-    const dbPath = join(tmp, 'ui-watch.db')
+    const dbPath = join(s.tmp, 'ui-watch.db')
     const pushed: string[] = []
     let a: OpenApp | undefined
-    const host = createWatcherHost({
-      spawn: () => forkLink(WATCHER),
-      onMessage: (m) => bg.onWatcherMessage(m),
-    })
-    const bg: Background = createBackground({
-      host,
+    const bg = watcherBackground({
       baseConfig: { dbPath, home, roots: [], exclude: [], hash: true },
       settings: { ...DEFAULT_BACKGROUND_SETTINGS, quiet: true },
-      saveSettings: () => undefined,
-      applyLaunchAtLogin: () => undefined,
       scanNow: () => a!.app.handlers['scan:start']({}),
-      lastFullScan: () => undefined,
-      onBattery: async () => false,
-      showTray: () => undefined,
-      notify: () => undefined,
       emit: eventEmitter(
         () => a?.page,
         (c, p) => pushed.push(`${c} ${JSON.stringify(p)}`),
       ),
-      log: () => undefined,
-      openWindow: () => undefined,
-      quit: () => undefined,
     })
     try {
-      a = await openApp(browser, server.url, {
+      a = await openApp(s.browser, s.url, {
         dbPath,
         home,
         extra: {
