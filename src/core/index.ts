@@ -62,7 +62,7 @@ export { assetIdFor, findingIdFor } from './util/ids'
 /** The one rule table (id, severity, title, why, fix) that scanners, reports and the UI read. */
 export { RULES, findRule, getRule } from './rules'
 export type { Rule, RuleDomain } from './rules'
-export { createSecretScanner, createSecretsPass, secretFileKind } from './secrets'
+export { createSecretScanner, createSecretsPass, scrubText, secretFileKind } from './secrets'
 /** Writes an inventory as json, csv, sarif, cyclonedx or html to a stream. */
 export { writeReport, REPORT_FORMATS, isReportFormat, CycloneDxValidationError } from './report'
 export type { ReportFormat, ReportOptions } from './report'

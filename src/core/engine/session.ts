@@ -14,6 +14,7 @@ import type {
 import { hostInfo } from './host'
 import type { SecretScanner, SecretsPass } from './integrations'
 import { createSecretScanner, createSecretsPass } from './integrations'
+import { scrubDetails, scrubText } from '../secrets/scrub'
 import type { JobPool } from './job-pool'
 import { createJobPool } from './job-pool'
 import { createLongPathAliases } from './long-paths'
@@ -268,17 +269,23 @@ function createEmitters(
   return {
     skip,
     finding(f: NewFinding): void {
-      writer.addFinding(aliases.active() ? { ...f, path: real(f.path) } : f, units.current())
+      const message = scrubText(f.message)
+      const scrubbed = message === f.message ? f : { ...f, message }
+      writer.addFinding(
+        aliases.active() ? { ...scrubbed, path: real(f.path) } : scrubbed,
+        units.current(),
+      )
     },
     asset(a: NewAsset): string {
+      const scrubbed = scrubAsset(a)
       return writer.addAsset(
         aliases.active()
           ? {
-              ...a,
+              ...scrubbed,
               path: real(a.path),
               identity: a.identity === undefined ? undefined : real(a.identity),
             }
-          : a,
+          : scrubbed,
         units.current(),
       )
     },
@@ -291,13 +298,25 @@ function createEmitters(
         {
           ruleId: 'engine.analysis-failed',
           severity: 'medium',
-          message: `Analysis of ${path} failed: ${(e as Error)?.message ?? String(e)}`,
+          message: scrubText(`Analysis of ${path} failed: ${(e as Error)?.message ?? String(e)}`),
           path: real(path),
         },
         fileUnit(real(path)),
       )
     },
   }
+}
+
+/**
+ * An asset's name and details as the inventory keeps them: whatever an analyzer copied as plain
+ * text (an argument list, a command, a URL, a description) with any credential in it replaced
+ * (secrets/scrub.ts). Paths and identities are kept as they are: they locate the file.
+ */
+function scrubAsset(a: NewAsset): NewAsset {
+  const name = a.name === undefined ? undefined : scrubText(a.name)
+  const details = a.details === undefined ? undefined : scrubDetails(a.details)
+  if (name === a.name && details === a.details) return a
+  return { ...a, ...(name === undefined ? {} : { name }), ...(details ? { details } : {}) }
 }
 
 /**

@@ -22,3 +22,4 @@ export { isPlaceholderValue, isValueReference, looksSecretName } from './named-v
 export { parseGitIndex } from './git-index'
 export { compileIgnore, isIgnored } from './gitignore'
 export { redactKeysInText } from './redact-text'
+export { scrubDetails, scrubText } from './scrub'

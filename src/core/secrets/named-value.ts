@@ -36,6 +36,11 @@ export function looksSecretName(name: string): boolean {
 const PUBLIC_NAME =
   /(anon|publishable|public|_id$|^id$|client_?id|user(_?name)?$|_url$|_uri$|endpoint|host|region|model|_path$|_file$|_dir$|_env_var$|_var$|expir|ttl|timeout|count|limit|max_|_max|header_name|type$)/i
 
+/** A key-ish name whose value is public or not a credential (an id, a URL, a user name). */
+export function isPublicName(name: string): boolean {
+  return PUBLIC_NAME.test(name)
+}
+
 /** A template value (`<your-key>`, `ghp_your_token_here`, `xxxx`): what a config holds before it is filled in. */
 export function isPlaceholderValue(value: string): boolean {
   const v = credentialPart(value)

@@ -1,4 +1,4 @@
-import { redactKeysInText } from '../secrets/redact-text'
+import { scrubText } from '../secrets/scrub'
 import type { Db } from './db'
 import { recordFindingEdit } from './merge/log'
 
@@ -89,7 +89,7 @@ export function acceptRisk(
   now = new Date(),
 ): AcceptedRisk {
   // A key pasted into the note would be stored here and sent to the server: keep its preview only.
-  const note = redactKeysInText(req.note.trim())
+  const note = scrubText(req.note.trim())
   if (!note)
     throw new AcceptRiskError('invalid', 'a note saying why the risk is accepted is required')
   if (note.length > MAX_NOTE_LENGTH)
@@ -237,7 +237,9 @@ export function applyServerAcceptances(
   for (const r of risks) {
     const acceptedAt = typeof r.acceptedAt === 'string' ? isoOf(r.acceptedAt) : undefined
     const expiresAt = typeof r.expiresAt === 'string' ? isoOf(r.expiresAt) : undefined
-    const note = typeof r.note === 'string' ? r.note.trim().slice(0, MAX_NOTE_LENGTH) : ''
+    // A key the security team pasted into their note stays on the server side of the redaction.
+    const note =
+      typeof r.note === 'string' ? scrubText(r.note.trim().slice(0, MAX_NOTE_LENGTH)) : ''
     if (
       typeof r.findingKey !== 'string' ||
       !r.findingKey ||

@@ -1,3 +1,4 @@
+import { scrubText } from '../secrets/scrub'
 import { createBatchedWrites } from './batched-writes'
 import type { Db } from './db'
 import { fileIdentity, sameIdentity } from './hash-cache'
@@ -43,6 +44,14 @@ export const NO_MEMO: FileMemo = {
   flush() {},
 }
 
+/**
+ * What an analysis remembers is stored as the inventory stores what it emits: a code excerpt or a
+ * URL copied from a notebook keeps no credential (secrets/scrub.ts). A value read back is then
+ * the scrubbed one, which is what the scan emitted from it the first time.
+ */
+const scrubStrings = (_key: string, v: unknown): unknown =>
+  typeof v === 'string' ? scrubText(v) : v
+
 export function createFileMemo(db: Db): FileMemo {
   const sel = db.prepare(
     `SELECT version, size, mtime_ms, path, value FROM file_memos WHERE dev = ? AND ino = ? AND ns = ?`,
@@ -87,7 +96,8 @@ export function createFileMemo(db: Db): FileMemo {
         // Kept only when the file did not change while it was read.
         const after = fileIdentity(path)
         if (after && sameIdentity(id, after)) {
-          writes.put(key, [dev, ino, ns, version, id.size, id.mtimeMs, path, JSON.stringify(value)])
+          const kept = JSON.stringify(value, scrubStrings)
+          writes.put(key, [dev, ino, ns, version, id.size, id.mtimeMs, path, kept])
         }
       }
       return { value, cached: false, mode: id?.mode }

@@ -17,5 +17,7 @@ export function parseYaml(
     YamlModule.ToJSOptions,
 ): unknown {
   yaml ??= createRequire(__filename)('yaml') as typeof YamlModule
-  return yaml.parse(text, options)
+  // The library reports warnings (an unresolved `!tag`, which quotes the tagged value: a password
+  // written `!secret` in a config) on stderr; the core never prints. Errors still throw.
+  return yaml.parse(text, { logLevel: 'error', ...options })
 }

@@ -5,7 +5,7 @@ import { syncNow } from '../../../src/core/sync/client'
 import type { SyncEvent, SyncOptions } from '../../../src/core/sync/client'
 import { readState } from '../../../src/core/sync/state'
 import type { DashboardFinding } from '../../../src/shared/dashboard-api'
-import { makeFakeHome } from '../../fixtures/generators/fake-home'
+import { fakeOpenAiKey, makeFakeHome } from '../../fixtures/generators/fake-home'
 import { laptop, scanLaptop, tokensOf } from '../../core/sync/helpers'
 import type { Laptop } from '../../core/sync/helpers'
 import { ENGINES, stopPg } from '../helpers/engines'
@@ -153,5 +153,23 @@ describe.each(ENGINES)('accepted risk between laptop and server on %s', (engine:
     await sync()
     expect(acceptanceOf(l.db, key)).toBeUndefined()
     expect(openInventoryReader(l.db).accepted?.has(key)).toBe(false)
+  })
+
+  it("a key pasted into an admin's note keeps only its preview: in the response, the audit log and on the laptop", async () => {
+    const key = openFindings()[2]!
+    const pasted = fakeOpenAiKey(4242)
+    const a = await admin.call(`${F}/findings/accept`, {
+      body: { deviceId, findingKey: key, note: `test key ${pasted} is revoked` },
+    })
+    expect(a.status, a.body).toBe(200)
+    expect(a.body).not.toContain(pasted.slice(12, 40))
+    expect((a.json() as { accepted: { note: string } }).accepted.note).toContain(
+      `sk-proj-…${pasted.slice(-4)}`,
+    )
+    expect(JSON.stringify((await admin.call(`${F}/audit`)).json())).not.toContain(
+      pasted.slice(12, 40),
+    )
+    await sync()
+    expect(acceptanceOf(l.db, key)?.note).toBe(`test key sk-proj-…${pasted.slice(-4)} is revoked`)
   })
 })

@@ -9,6 +9,7 @@ import { M0060_ACCEPTED_RISK_SETTINGS } from './0060-accepted-risk-settings'
 import { M0070_SYNC } from './0070-sync'
 import { M0085_SERVER_ACCEPTED_RISK } from './0085-server-accepted-risk'
 import { M0095_APP_QUERY_INDEXES } from './0095-app-query-indexes'
+import { M0100_SCRUB_REMEMBERED } from './0100-scrub-remembered'
 import type { Migration } from './types'
 
 /** Ordered migrations. Never edit a shipped one; add the next number. */
@@ -23,6 +24,7 @@ export const MIGRATIONS: readonly Migration[] = [
   M0070_SYNC,
   M0085_SERVER_ACCEPTED_RISK,
   M0095_APP_QUERY_INDEXES,
+  M0100_SCRUB_REMEMBERED,
 ]
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version

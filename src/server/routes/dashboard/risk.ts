@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import type { AcceptedRisk } from '../../../shared/sync-api'
 import { MAX_KEY_LENGTH } from '../../../shared/sync-api'
+import { scrubText } from '../../../core'
 import type { AppContext } from '../../app'
 import { HttpError } from '../../plugins/errors'
 import { audit } from '../../storage/audit'
@@ -38,7 +39,10 @@ export const riskRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx
       },
     },
     async (request) => {
-      const { deviceId, findingKey, note, expiresAt } = request.body
+      const { deviceId, findingKey, expiresAt } = request.body
+      // The note is stored, audited and sent to the device: a key pasted into it keeps only its
+      // redacted preview, as a note typed on the laptop does.
+      const note = scrubText(request.body.note.trim())
       if (!(await findingOf(ctx.storage, deviceId, findingKey))) {
         throw new HttpError(404, 'not_found', 'no such finding on this device')
       }

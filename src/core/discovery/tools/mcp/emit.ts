@@ -48,7 +48,13 @@ function lineFinder(text: string, format: ConfigFormat): (s: McpServer) => numbe
   return (s) => lineOf(text, s.name)
 }
 
-const SECRET_FLAG = /^--?(api[-_]?key|token|secret|password|passwd|auth|key|access[-_]?token)$/i
+/**
+ * A flag that takes a credential: its name holds a secret word (`--api-key`, `--mistral-api-key`,
+ * `--secret-key`, `--auth-token`, `-p`assword forms), `key` only as a whole word (`--keyboard` is
+ * not one).
+ */
+const SECRET_FLAG =
+  /^--?(?:[\w-]*(?:api[-_]?key|apikey|token|secret|passw(?:or)?d|pwd|auth|credential)[\w-]*|(?:[\w-]+[-_])?key(?:[-_][\w-]+)?)$/i
 
 /** Whether a value holds a credential any row recognises (AI providers or services agents use). */
 function holdsSecret(ctx: DiscoveryContext, value: string, path: string): boolean {
@@ -81,15 +87,36 @@ function redactArgs(ctx: DiscoveryContext, args: readonly string[], path: string
   })
 }
 
-/** The URL kept in the inventory: no userinfo or key-ish query value, no path that holds a key. */
+/**
+ * The URL kept in the inventory: no userinfo or key-ish query value, no path that holds a key.
+ * Hosted MCP endpoints often carry the account's token as a path segment (`/mcp/<token>/sse`) in
+ * a format no key rule knows: a long segment that mixes letters and digits goes too.
+ */
 function safeUrl(ctx: DiscoveryContext, url: string | undefined, path: string): string | null {
   const r = redactUrl(url)
   if (r === undefined) return null
-  if (!holdsSecret(ctx, r, path)) return r
+  if (!holdsSecret(ctx, r, path)) return redactTokenSegments(r)
   try {
     return `${new URL(r).origin}/[redacted]`
   } catch {
     return '[redacted]'
+  }
+}
+
+function redactTokenSegments(url: string): string {
+  try {
+    const u = new URL(url)
+    const parts = u.pathname.split('/')
+    const kept = parts.map((p) =>
+      p.length >= 20 && /^[\w.~%-]+$/.test(p) && /\d/.test(p) && /[A-Za-z]/.test(p)
+        ? '[redacted]'
+        : p,
+    )
+    if (kept.every((p, i) => p === parts[i])) return url
+    u.pathname = kept.join('/')
+    return u.toString().replaceAll('%5Bredacted%5D', '[redacted]')
+  } catch {
+    return url
   }
 }
 

@@ -176,9 +176,15 @@ export function valueLine(text: string, value: string, fromLine: number, fallbac
 
 export { isValueReference as isReference, looksSecretName } from '../../../secrets/index'
 
+/** Parameter names of signed URLs and OAuth redirects that carry a credential. */
+const CREDENTIAL_PARAM = /^(key|sig|signature|code|jwt)$/i
+
+const secretParam = (k: string): boolean => looksSecretName(k) || CREDENTIAL_PARAM.test(k)
+
 /**
  * A URL safe to store: userinfo (`user:token@`) and secret-looking query values replaced by
- * `redacted`; an unparsable one loses its query and fragment, and its userinfo.
+ * `redacted`, and so are the fragment's (`#access_token=…` of an OAuth implicit flow); an
+ * unparsable one loses its query and fragment, and its userinfo.
  */
 export function redactUrl(url: string | undefined): string | undefined {
   if (!url) return undefined
@@ -187,7 +193,12 @@ export function redactUrl(url: string | undefined): string | undefined {
     if (u.username) u.username = 'redacted'
     if (u.password) u.password = 'redacted'
     for (const k of [...u.searchParams.keys()])
-      if (looksSecretName(k) || k.toLowerCase() === 'key') u.searchParams.set(k, 'redacted')
+      if (secretParam(k)) u.searchParams.set(k, 'redacted')
+    if (u.hash.includes('=')) {
+      const f = new URLSearchParams(u.hash.slice(1))
+      for (const k of [...f.keys()]) if (secretParam(k)) f.set(k, 'redacted')
+      u.hash = f.toString()
+    }
     return u.toString()
   } catch {
     // Unparsable (a scp-style git URL, a bad port): the credential part goes by pattern.
