@@ -112,7 +112,10 @@ function fieldFacts(field: PyValue, depth: number): DescrFacts {
   let parts: readonly PyValue[]
   switch (field.t) {
     case 'str':
-      // Python's len() counts code points, as the string iterator does.
+      // Python's len() counts code points, as the string iterator does. Over 6 UTF-16 units is
+      // over 3 code points: refused without splitting a string of up to the header's size.
+      if (field.v.length > 6)
+        return { object: false, refused: 'a field string of over 3 characters' }
       parts = Array.from(field.v, (c): PyValue => ({ t: 'str', v: c }))
       break
     case 'tuple':
