@@ -36,45 +36,149 @@ function shapeOf(v: PyValue): number[] | undefined {
 }
 
 /**
- * What `numpy.lib.format.descr_to_dtype` would build from a header's `descr`: a dtype string, a
- * `(base, shape)` tuple, or a list of `(name, descr[, shape])` fields nested to any depth. Any
- * object field anywhere makes the payload a pickle.
+ * What the scanner can tell about a header's `descr`. `uncertain` names a form np.save never writes
+ * and NumPy readers do not all read alike: it counts as an object dtype (the data is scanned as a
+ * pickle) and is reported. `refused` names a form `descr_to_dtype` raises on: the load fails.
  */
-export function descrFacts(v: PyValue, depth = 0): DtypeFacts {
-  if (depth > 32) return { object: true }
-  if (v.t === 'str') return dtypeStringFacts(v.v)
-  if (v.t === 'tuple') {
-    const [base, extra] = v.items
-    if (base === undefined) return { object: false }
-    const b = descrFacts(base, depth + 1)
-    if (extra === undefined) return b
-    const shape = shapeOf(extra)
-    if (shape) {
-      const n = shape.reduce((a, d) => a * d, 1)
-      return { object: b.object, itemsize: b.itemsize === undefined ? undefined : b.itemsize * n }
-    }
-    // `(base, fields)` views the base through another dtype: its fields count too.
-    const e = descrFacts(extra, depth + 1)
-    return { object: b.object || e.object, itemsize: b.itemsize }
+export type DescrFacts = DtypeFacts &
+  Readonly<{
+    uncertain?: string
+    refused?: string
+  }>
+
+/** Deepest descr nesting followed; deeper counts as uncertain (and so as an object). */
+const MAX_DESCR_DEPTH = 32
+
+function either(a: DescrFacts, b: DescrFacts, itemsize: number | undefined): DescrFacts {
+  const uncertain = a.uncertain ?? b.uncertain
+  const refused = a.refused ?? b.refused
+  return {
+    object: a.object || b.object,
+    itemsize,
+    ...(uncertain !== undefined ? { uncertain } : {}),
+    ...(refused !== undefined ? { refused } : {}),
   }
-  if (v.t === 'list') {
-    let object = false
-    let total: number | undefined = 0
-    for (const field of v.items) {
-      if ((field.t !== 'tuple' && field.t !== 'list') || field.items.length < 2) {
-        object ||= descrFacts(field, depth + 1).object
-        total = undefined
-        continue
+}
+
+/**
+ * `np.dtype(s)` for a string. dtypeStringFacts knows the current type names; older NumPy also
+ * took capitalised aliases (`Object0`). A capital O names nothing but an object type in a dtype
+ * string (type codes, names, datetime units), so one left over counts as an object.
+ */
+function stringFacts(s: string): DescrFacts {
+  const f = dtypeStringFacts(s)
+  return !f.object && s.includes('O') ? { object: true, itemsize: f.itemsize } : f
+}
+
+/**
+ * `np.dtype((base, extra))`: a shape makes a sub-array; anything else is read by `np.dtype` as a
+ * second dtype viewing the first (`(base, new)`), a form np.save never writes: only a plain
+ * string is judged there, the rest is uncertain.
+ */
+function withExtra(base: DescrFacts, extra: PyValue): DescrFacts {
+  const shape = shapeOf(extra)
+  if (shape) {
+    const n = shape.reduce((a, d) => a * d, 1)
+    return { ...base, itemsize: base.itemsize === undefined ? undefined : base.itemsize * n }
+  }
+  const view: DescrFacts =
+    extra.t === 'str'
+      ? stringFacts(extra.v)
+      : { object: true, uncertain: `a (base, ${extra.t}) view dtype` }
+  return either(base, view, base.itemsize)
+}
+
+/** The keys of a dict literal in Python's order, or undefined when any is not a distinct string. */
+function dictKeys(v: PyValue & { t: 'dict' }): PyValue[] | undefined {
+  const seen = new Set<string>()
+  const keys: PyValue[] = []
+  for (const [k] of v.entries) {
+    if (k.t !== 'str') return undefined
+    // A repeated key keeps its first position in Python; equal numbers (1, 1.0, True) are not
+    // followed, hence strings only.
+    if (seen.has(k.v)) continue
+    seen.add(k.v)
+    keys.push(k)
+  }
+  return keys
+}
+
+/**
+ * One field of a structured descr, as `descr_to_dtype` unpacks it: `len(field) == 2` is
+ * `name, descr = field`, otherwise `name, descr, shape = field`. Any sequence unpacks: a
+ * two-character string `'aO'` is field `a` of dtype `O`, a dict unpacks its keys.
+ */
+function fieldFacts(field: PyValue, depth: number): DescrFacts {
+  let parts: readonly PyValue[]
+  switch (field.t) {
+    case 'str':
+      // Python's len() counts code points, as the string iterator does. Over 6 UTF-16 units is
+      // over 3 code points: refused without splitting a string of up to the header's size.
+      if (field.v.length > 6)
+        return { object: false, refused: 'a field string of over 3 characters' }
+      parts = Array.from(field.v, (c): PyValue => ({ t: 'str', v: c }))
+      break
+    case 'tuple':
+    case 'list':
+      parts = field.items
+      break
+    case 'dict': {
+      const keys = dictKeys(field)
+      if (!keys) return { object: true, uncertain: 'a dict field with repeated or non-string keys' }
+      parts = keys
+      break
+    }
+    default:
+      return { object: false, refused: `a field ${show(field).slice(0, 20)} has no length` }
+  }
+  if (parts.length === 2) return descrFacts(parts[1]!, depth + 1)
+  if (parts.length === 3) return withExtra(descrFacts(parts[1]!, depth + 1), parts[2]!)
+  return {
+    object: false,
+    refused: `a field of ${parts.length} items (NumPy unpacks 2 or 3)`,
+  }
+}
+
+/**
+ * What `numpy.lib.format.descr_to_dtype` builds from a header's `descr`, modelled on its code: a
+ * string goes to `np.dtype`; a tuple is `(descr_to_dtype(d[0]), d[1])`; anything else is
+ * iterated as fields (see fieldFacts), nested to any depth. Any object field anywhere makes the
+ * payload a pickle. A dict is iterated by its keys there, but older NumPy passed the descr to
+ * `np.dtype`, which reads a dict as names/formats: np.save never writes one, so it is uncertain.
+ */
+export function descrFacts(v: PyValue, depth = 0): DescrFacts {
+  if (depth > MAX_DESCR_DEPTH) return { object: true, uncertain: 'a descr nested too deep' }
+  switch (v.t) {
+    case 'str':
+      return stringFacts(v.v)
+    case 'tuple': {
+      const [base, extra] = v.items
+      if (base === undefined || extra === undefined) {
+        const b = base ? descrFacts(base, depth + 1) : { object: false }
+        return { ...b, refused: 'a tuple descr without a shape' }
       }
-      const f = descrFacts(field.items[1]!, depth + 1)
-      const shape = field.items[2] ? shapeOf(field.items[2]) : [1]
-      object ||= f.object
-      if (total === undefined || f.itemsize === undefined || !shape) total = undefined
-      else total += f.itemsize * shape.reduce((a, d) => a * d, 1)
+      return withExtra(descrFacts(base, depth + 1), extra)
     }
-    return { object, itemsize: total }
+    case 'list': {
+      let acc: DescrFacts = { object: false, itemsize: 0 }
+      for (const field of v.items) {
+        const f = fieldFacts(field, depth)
+        const size =
+          acc.itemsize === undefined || f.itemsize === undefined
+            ? undefined
+            : acc.itemsize + f.itemsize
+        acc = either(acc, f, size)
+      }
+      return acc
+    }
+    case 'dict': {
+      const keys = dictKeys(v)
+      const f = keys ? descrFacts({ t: 'list', items: keys }, depth) : { object: false }
+      return either(f, { object: true, uncertain: 'a dict descr' }, undefined)
+    }
+    default:
+      return { object: false, refused: `a descr ${show(v).slice(0, 20)} that is not iterable` }
   }
-  return { object: false }
 }
 
 function show(v: PyValue): string {
@@ -135,6 +239,10 @@ export function parseNpyHeader(
   const shape = shapeOf(shapeV)
   const keys = new Set(dict.entries.map(([k]) => (k.t === 'str' ? k.v : show(k))))
   let problem: string | undefined
+  if (facts.refused) problem = `descr ${show(descr).slice(0, 40)} has ${facts.refused}`
+  if (facts.uncertain) {
+    problem = `descr ${show(descr).slice(0, 40)} is ${facts.uncertain}, a form np.save never writes and NumPy versions read differently; its data was scanned as a pickle`
+  }
   if (keys.size !== 3) problem = `header has keys other than descr, fortran_order and shape`
   if (!shape) problem = `shape ${show(shapeV).slice(0, 40)} is not a tuple of sizes`
   if (fortran.t !== 'const' || fortran.v === 'None') problem = 'fortran_order is not a boolean'

@@ -53,6 +53,17 @@ function deniedModulePrefix(parts: readonly string[]): string | undefined {
  * `os.system`; GHSA-5j3x-jp52-966f), submodules of denied modules are denied (CVE-2025-10157).
  */
 export function classifyImport(rawModule: string, name: string): ImportVerdict {
+  return classify(rawModule, name, true)
+}
+
+/**
+ * `walkStrong` is false only for the one nested call that names what a strong component leads to
+ * (its reason text): the verdict is already deny by then, so that call never walks strong
+ * components itself. Recursion is therefore at most one level deep whatever the dotted path
+ * (`system.system`, `eval.eval.eval...` once sent this into unbounded recursion and a stack
+ * overflow that hid every later import in the stream).
+ */
+function classify(rawModule: string, name: string, walkStrong: boolean): ImportVerdict {
   const module = normaliseModule(rawModule)
   const callable = `${module}.${name}`
   if (ALLOW_MAP.get(module)?.has(name)) return { tier: 'allow' }
@@ -97,10 +108,10 @@ export function classifyImport(rawModule: string, name: string): ImportVerdict {
     if (DUNDER.test(c)) return { tier: 'dunder', callable }
   }
   // Components after the first: an attribute walk (or a sys.modules alias) into a dangerous module.
-  for (let i = 1; i < all.length; i++) {
+  for (let i = 1; walkStrong && i < all.length; i++) {
     const c = all[i]!
     if (STRONG_COMPONENTS.has(c)) {
-      const inner = classifyImport(c, all.slice(i + 1).join('.') || c)
+      const inner = classify(c, all.slice(i + 1).join('.') || c, false)
       return {
         tier: 'deny',
         callable,

@@ -4,7 +4,7 @@ import { throwIfCancelled } from '../types'
 import type { FindingSink } from './findings'
 import { judgeImport } from './gadgets'
 import { A, INT_WIDTH, OPS } from './opcodes'
-import { unescapePy } from './py-text'
+import { decodeEscapeBytes, decodeRawUnicodeEscape } from './py-text'
 
 const WINDOW = 1 << 20
 /** Longest string operand decoded for a STACK_GLOBAL (module and attribute names are short). */
@@ -68,7 +68,9 @@ export function linearPass(
         const l = line(pos)
         if (l === undefined) return { end: at, calls, stoppedAt: 'unterminated line' }
         pos += l.length + 1
-        if (code === 0x53 || code === 0x56) text = unescapePy(l.replace(/^(['"])(.*)\1$/, '$2'))
+        // Decoded as the unpickler does: STRING is quoted escape_decode, UNICODE raw-unicode-escape.
+        if (code === 0x53) text = decodeEscapeBytes(l.replace(/^(['"])(.*)\1$/, '$2')).text
+        if (code === 0x56) text = decodeRawUnicodeEscape(l).text
         break
       }
       case A.Two: {

@@ -6,7 +6,8 @@ import { checkStateKeys, checkTarget, judgeCall, judgeImport } from './gadgets'
 import { joblibArraySpan } from './joblib-array'
 import { Memo } from './memo'
 import { ByteWindow, PickleError } from './window'
-import { unescapePy } from './py-text'
+import type { PyDecoded } from './py-text'
+import { decodeEscapeBytes, decodeRawUnicodeEscape } from './py-text'
 import type { DictV, GlobalV, StrV, V } from './values'
 import {
   BIGINT,
@@ -304,17 +305,24 @@ export class PickleMachine extends ByteWindow {
           // UNICODE (protocol 0, raw-unicode-escape)
           const { start, len } = this.line(Number.MAX_SAFE_INTEGER)
           if (len <= MAX_DECODE) {
-            let s = Buffer.from(this.bytesAt(start, len)).toString('latin1')
+            const s = Buffer.from(this.bytesAt(start, len)).toString('latin1')
+            let d: PyDecoded
             if (op === 0x53) {
               if (s.length < 2 || (s[0] !== "'" && s[0] !== '"') || s[s.length - 1] !== s[0]) {
                 throw new PickleError('STRING operand is not quoted', at)
               }
-              s = unescapePy(s.slice(1, -1))
-            } else
-              s = s.replace(/\\u([0-9a-fA-F]{4})/g, (_, h: string) =>
-                String.fromCharCode(parseInt(h, 16)),
+              d = decodeEscapeBytes(s.slice(1, -1))
+            } else d = decodeRawUnicodeEscape(s)
+            if (d.error !== undefined) {
+              // CPython's load raises here. Reported (never safe) and scanning goes on with the
+              // escape kept as written, so a payload placed after the bad escape is still found.
+              sink.add(
+                'pickle.malformed',
+                `${op === 0x53 ? 'STRING' : 'UNICODE'} operand has ${d.error}, which the unpickler rejects`,
+                at,
               )
-            this.push({ t: T.Str, op: -1, o: 0, n: s.length, utf8: true, v: s })
+            }
+            this.push({ t: T.Str, op: -1, o: 0, n: d.text.length, utf8: true, v: d.text })
           } else this.push(BYTES)
           break
         }
