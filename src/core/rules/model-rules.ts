@@ -19,6 +19,15 @@ export const MODEL_COMMON_RULES: readonly Rule[] = [
     fix: 'Re-download the model from a trusted source and compare its SHA-256 with the publisher’s.',
   },
   {
+    id: 'model.pickle-polyglot',
+    domain: 'model',
+    severity: 'medium',
+    title: 'File is another format and also a pickle',
+    why: 'The bytes parse as a structured format (TFLite, safetensors, ...) and also walk as a pickle from the first byte. pickle.load, pandas.read_pickle and torch.load of a non-zip file run the pickle, while tools that trust the format see only the structured view. Both views were scanned; their findings are listed.',
+    fix: 'Do not load the file with a pickle-based loader. Obtain the model from a trusted source.',
+    cwe: [502],
+  },
+  {
     id: 'model.scanner-error',
     domain: 'model',
     severity: 'medium',

@@ -17,9 +17,10 @@ type Codec = 'zlib' | 'gzip'
 function codecOf(head: Uint8Array): Codec | undefined {
   if (head.length < 2) return undefined
   if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip'
-  // zlib: CM=8, CINFO<=7, header checksum divisible by 31
-  if ((head[0]! & 0x0f) === 8 && head[0]! >> 4 <= 7 && ((head[0]! << 8) | head[1]!) % 31 === 0)
-    return 'zlib'
+  // zlib as joblib detects it: only the 0x78 first byte (joblib's _ZLIB_PREFIX). Other valid
+  // zlib headers (`(`, `X`, `h`: pickle opcodes) are read by joblib as a raw pickle, so they must
+  // not be claimed here (coversLeadingPickle) but left to the pickle scanner.
+  if (head[0] === 0x78 && ((head[0] << 8) | head[1]!) % 31 === 0) return 'zlib'
   return undefined
 }
 
@@ -36,6 +37,7 @@ export const joblibCompressedScanner = defineScanner({
   extensions: ['.joblib', '.pkl', '.pickle', '.dat'],
   claims: ['.pkl', '.pickle', '.joblib', '.dill'],
   runsCode: true,
+  coversLeadingPickle: true,
   sniff(head) {
     const codec = codecOf(head)
     if (!codec) return false

@@ -25,6 +25,7 @@ export const pytorchLegacyScanner = defineScanner({
   extensions: ['.pt', '.pth', '.bin', '.ckpt'],
   claims: ['.pkl', '.pickle', '.joblib', '.dill'],
   runsCode: true,
+  coversLeadingPickle: true,
   sniff: looksLikeTorchLegacy,
   scan(src, ctx): FormatScanResult<'pytorch-legacy'> {
     const r = scanPickleBytes(src, ctx, { maxPickles: LEGACY_PICKLES, trailingAllowed: true })

@@ -90,6 +90,19 @@ export function scannersClaiming(
   return scanners.filter((s) => s.claims?.includes(ext))
 }
 
+/**
+ * Names whose loaders unpickle the content from byte 0 whatever it is: pickle.load and dill.load
+ * on `.pkl`/`.pickle`/`.dill`, pandas.read_pickle also after inferring a compression suffix
+ * (`model.pkl.zst`), torch.load on a zip's `data.pkl`. (`.joblib` is left out: joblib.load first
+ * decodes bz2/lzma/lz4 wrappers no scanner here reads, so those stay `unknown`.)
+ */
+const UNPICKLED_EXTENSIONS: ReadonlySet<string> = new Set(['.pkl', '.pickle', '.dill'])
+
+/** Content under this name is unpickled by its loader (see UNPICKLED_EXTENSIONS). */
+export function namedLikePickle(name: string): boolean {
+  return UNPICKLED_EXTENSIONS.has(extensionOf(name))
+}
+
 /** Lower-case extension of a file or member name (`''` for none or a leading-dot name). */
 export function extensionOf(name: string): string {
   const base = name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1)

@@ -1,8 +1,9 @@
 import { findRule } from '../rules'
 import type { Severity } from '../types'
 import type { ByteSource } from './byte-source'
+import { scanLeadingPickle } from './leading-pickle'
 import type { ModelFormat } from './registry'
-import { extensionOf, MODEL_EXTENSIONS, SCANNERS } from './registry'
+import { extensionOf, MODEL_EXTENSIONS, namedLikePickle, SCANNERS } from './registry'
 import { HEAD_BYTES } from './sniff'
 import { ScanCancelledError, throwIfCancelled } from './types'
 import type {
@@ -10,6 +11,7 @@ import type {
   FormatScanResult,
   FormatScanner,
   ModelFinding,
+  NestedScanOptions,
   ScanContext,
   ScanLimits,
 } from './types'
@@ -27,7 +29,8 @@ export type ScanSourceOptions = Readonly<{
   scanners?: readonly FormatScanner<ModelFormat>[]
   /** Checked inside long parses (see CancelSignal). */
   signal?: CancelSignal
-}>
+}> &
+  NestedScanOptions
 
 /** Finds the first scanner whose sniff accepts the content. */
 export function pickScanner(
@@ -61,26 +64,24 @@ export function scanSource(
   const scanners = opts.scanners ?? SCANNERS
   const name = opts.member ?? opts.name ?? opts.path
   const scanner = pickScanner(src, baseName(name), scanners, depth)
-  if (!scanner) {
-    return {
-      format: 'unknown',
-      findings: [
-        {
-          ruleId: 'model.unknown-format',
-          message: `Content of ${opts.member ? `member ${opts.member}` : 'the file'} matches no known model format`,
-          member: opts.member,
-        },
-      ],
-      invalid: 'no known model format',
-    }
-  }
+  const unknown = (): FormatScanResult<ModelFormat> => ({
+    format: 'unknown',
+    findings: [
+      {
+        ruleId: 'model.unknown-format',
+        message: `Content of ${opts.member ? `member ${opts.member}` : 'the file'} matches no known model format`,
+        member: opts.member,
+      },
+    ],
+    invalid: 'no known model format',
+  })
   const ctx: ScanContext = {
     path: opts.path,
     member: opts.member,
     depth,
     limits,
     signal: opts.signal,
-    scanNested(nested, memberName) {
+    scanNested(nested, memberName, nestedOpts) {
       const full = opts.member ? `${opts.member}!${memberName}` : memberName
       if (depth + 1 > limits.maxDepth) {
         return {
@@ -102,11 +103,30 @@ export function scanSource(
         limits,
         scanners,
         signal: opts.signal,
+        unpickled: nestedOpts?.unpickled,
       })
     },
     hasModelExtension: (memberName) => MODEL_EXTENSIONS.has(extensionOf(memberName)),
   }
   throwIfCancelled(opts.signal)
+  // A structured verdict must not hide a pickle a loader reads from byte 0 (leading-pickle.ts).
+  return scanLeadingPickle(
+    src,
+    ctx,
+    scanner,
+    scanners,
+    opts.unpickled === true || namedLikePickle(baseName(name)),
+    (s) => runScanner(s, src, ctx),
+    unknown,
+  )
+}
+
+/** One scanner's scan; an exception becomes an invalid result with `model.scanner-error`. */
+function runScanner(
+  scanner: FormatScanner<ModelFormat>,
+  src: ByteSource,
+  ctx: ScanContext,
+): FormatScanResult<ModelFormat> {
   try {
     return scanner.scan(src, ctx)
   } catch (e) {
@@ -117,7 +137,7 @@ export function scanSource(
         {
           ruleId: 'model.scanner-error',
           message: `The ${scanner.formats[0]} scanner stopped: ${(e as Error).message ?? String(e)}`,
-          member: opts.member,
+          member: ctx.member,
         },
       ],
       invalid: 'scanner error',

@@ -71,7 +71,13 @@ export function readTar(
   return { members }
 }
 
-const TORCH_TAR_MEMBERS = ['sys_info', 'pickle', 'storages']
+/**
+ * torch.load hands any tar to legacy_load, which unpickles `storages` first, then `tensors`, then
+ * `pickle`; `sys_info` is not read (old writers add it, but a checkpoint without it still loads).
+ * So a tar with a root `storages` member is a torch checkpoint to the loader, and those three
+ * members are pickles whatever their bytes look like.
+ */
+const TORCH_TAR_TRIGGER = 'storages'
 
 export const tarScanner = defineScanner({
   formats: ['tar', 'pytorch-tar', 'nemo'],
@@ -84,7 +90,7 @@ export const tarScanner = defineScanner({
   scan(src, ctx): FormatScanResult<'tar' | 'pytorch-tar' | 'nemo'> {
     const { members, problem } = readTar(src, ctx.limits.maxMembers)
     const names = members.map((m) => m.name)
-    const torch = TORCH_TAR_MEMBERS.every((n) => names.includes(n))
+    const torch = names.includes(TORCH_TAR_TRIGGER)
     const findings: ModelFinding[] = []
     const invalid: string[] = []
     const metadata: Record<string, ModelMetadata[string]> = { members: members.length }
@@ -123,7 +129,8 @@ export const tarScanner = defineScanner({
         if (r.invalid) invalid.push(`${where}: ${r.invalid}`)
         continue
       }
-      const r = ctx.scanNested(body, m.name)
+      // The main `pickle` goes through the pickle scanner even when nothing claims it.
+      const r = ctx.scanNested(body, m.name, { unpickled: torch && m.name === 'pickle' })
       const keep =
         r.format !== 'unknown' ||
         // `.model` is also sentencepiece's tokenizer (inside every NeMo LLM checkpoint): an

@@ -99,6 +99,16 @@ export function sharedCancelSignal(
   }
 }
 
+export type NestedScanOptions = Readonly<{
+  /**
+   * A loader unpickles this content from byte 0 whatever it looks like (a torch zip's `.pkl`
+   * members, a legacy torch tar's `pickle`, a `.pkl` inside a compressed file that pandas opens):
+   * the pickle scanner reads it too, beside any other scanner that claims it, so content that
+   * does not parse as a pickle is reported instead of passing as something else.
+   */
+  unpickled?: boolean
+}>
+
 export type ScanContext = Readonly<{
   /** Path of the outermost file on disk. */
   path: string
@@ -113,7 +123,7 @@ export type ScanContext = Readonly<{
    * Send a nested member (zip member, embedded pickle, npz entry) back through the registry.
    * Returns the nested result so containers can aggregate it. Never throws.
    */
-  scanNested(src: ByteSource, memberName: string): FormatScanResult
+  scanNested(src: ByteSource, memberName: string, opts?: NestedScanOptions): FormatScanResult
   /** True when a member's name carries an extension some registered scanner sniffs. */
   hasModelExtension(memberName: string): boolean
 }>
@@ -148,6 +158,14 @@ export type FormatScanner<F extends string = string> = Readonly<{
    * this under a no-extension or a document name is reported as an extension mismatch.
    */
   runsCode?: boolean
+  /**
+   * The scan already reads every pickle a loader can read from this content from byte 0 (the
+   * pickle and legacy torch scanners; the zip scanner scans a pickle in front of the archive and
+   * `PK` opens no pickle a plain unpickler accepts; a compressed joblib file starts with a
+   * zlib/gzip magic that is no pickle opcode). Any other scanner's result gets a pickle scan
+   * beside it when the content also walks as a pickle (polyglots, see scanSource).
+   */
+  coversLeadingPickle?: boolean
   /**
    * Content test. `head` holds the first bytes (up to 4 KiB, fewer for small files); `name` is the
    * file or member name (used only for formats with no magic, e.g. `saved_model.pb`).

@@ -117,6 +117,7 @@ export const pickleScanner = defineScanner({
   formats: ['pickle', 'joblib'],
   claims: ['.pkl', '.pickle', '.joblib', '.dill'],
   runsCode: true,
+  coversLeadingPickle: true,
   extensions: [
     '.pkl',
     '.pickle',

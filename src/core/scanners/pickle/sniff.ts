@@ -1,6 +1,7 @@
 import type { ByteSource } from '../byte-source'
 import { bufferSource } from '../byte-source'
 import { A, INT_WIDTH, OPS } from './opcodes'
+import { lineOk, longLineMayBeOk } from './sniff-lines'
 /**
  * Pickle content test shared by the crawl, the registry and the containers. Protocol 2-5 streams
  * start with PROTO (0x80 + version); protocol 0/1 streams have no header and may open with any
@@ -64,7 +65,7 @@ function classicShape(head: Uint8Array): boolean {
   }
   // Scalars: `I1\n.`, `S'abc'\np0\n.`, `N.`, `K\x01.`, `X\x03\x00\x00\x00abc.`
   if (b0 === 0x4e) return head[1] === 0x2e
-  if (b0 === 0x49 || b0 === 0x4c || b0 === 0x46) return lineThen(head, 1, /^[-+0-9.eE]+L?$/)
+  if (b0 === 0x49 || b0 === 0x4c || b0 === 0x46) return lineThen(head, 1, (l) => lineOk(b0, l))
   if (b0 === 0x53) return head[1] === 0x27 || head[1] === 0x22
   return false
 }
@@ -98,11 +99,11 @@ function isIdentChar(c: number): boolean {
   )
 }
 
-function lineThen(head: Uint8Array, start: number, re: RegExp): boolean {
+function lineThen(head: Uint8Array, start: number, ok: (line: string) => boolean): boolean {
   let end = start
   while (end < head.length && head[end] !== 0x0a && end - start < 64) end++
   if (end >= head.length || head[end] !== 0x0a) return false
-  return re.test(Buffer.from(head.subarray(start, end)).toString('latin1'))
+  return ok(Buffer.from(head.subarray(start, end)).toString('latin1'))
 }
 
 function tailHasStop(head: Uint8Array): boolean {
@@ -117,27 +118,14 @@ const LONG_RUN = 64
 /** Opcodes walked at most; string and bytes payloads are skipped without being read. */
 const MAX_WALK = 1 << 20
 const WINDOW = 4096
+/**
+ * Longest protocol-0 line read whole. Unpicklers read lines of any length, so a longer one whose
+ * start could still be a valid operand counts as a pickle (fail closed, see longLineMayBeOk).
+ */
+const MAX_LINE = 1 << 20
 
-/** Valid protocol 0 line operands: numbers, quoted strings, identifiers (memo keys, names). */
-function lineOk(op: number, line: string): boolean {
-  switch (op) {
-    case 0x49: // INT (also 00 / 01 booleans)
-    case 0x4c: // LONG
-      return /^[-+]?\d+L?$/.test(line)
-    case 0x46:
-      return /^[-+]?(\d+\.?\d*([eE][-+]?\d+)?|inf|nan)$/i.test(line)
-    case 0x53: // STRING: quoted
-      return line.length >= 2 && (line[0] === "'" || line[0] === '"') && line.at(-1) === line[0]
-    case 0x67:
-    case 0x70:
-      return /^\d+$/.test(line)
-    case 0x50:
-    case 0x56:
-      return !/[\0\r]/.test(line)
-    default:
-      return false
-  }
-}
+/** A line at `from`: its text, or where it ends unread (end of input, over MAX_LINE). */
+type Line = { text: string } | { eof: true } | { long: string }
 
 /**
  * Walks the first opcodes of a stream with a stack-depth model. True when the walk reaches a call
@@ -170,11 +158,24 @@ export function walksAsPickle(src: ByteSource): boolean {
   const marks: number[] = []
   let pos = 0
   let count = 0
-  const line = (from: number): string | undefined => {
-    const b = bytes(from, Math.min(257, size - from))
-    const end = b.indexOf(0x0a)
-    if (end < 0) return undefined
-    return Buffer.from(b.subarray(0, end)).toString('latin1')
+  const line = (from: number): Line => {
+    const first = bytes(from, Math.min(WINDOW, size - from))
+    let end = first.indexOf(0x0a)
+    if (end >= 0) return { text: Buffer.from(first.subarray(0, end)).toString('latin1') }
+    // Long lines are read in chunks outside the window, never more than MAX_LINE bytes.
+    let n = first.length
+    while (from + n < size && n < MAX_LINE) {
+      const chunk = src.read(from + n, Math.min(WINDOW * 16, MAX_LINE - n, size - from - n))
+      if (chunk.length === 0) break
+      end = chunk.indexOf(0x0a)
+      if (end >= 0) {
+        const all = Buffer.concat([src.read(from, n), chunk.subarray(0, end)])
+        return { text: all.toString('latin1') }
+      }
+      n += chunk.length
+    }
+    if (from + n >= size) return { eof: true }
+    return { long: Buffer.from(src.read(from, n)).toString('latin1') }
   }
   while (pos < size && count < MAX_WALK) {
     const code = byte(pos)!
@@ -183,26 +184,24 @@ export function walksAsPickle(src: ByteSource): boolean {
     pos++
     count++
     const [arg, pops, pushes, flags] = op
-    let name1: string | undefined
-    let name2: string | undefined
     switch (arg) {
       case A.None:
         break
       case A.Line: {
         const l = line(pos)
-        if (l === undefined) return size - pos < 257 && count >= LONG_RUN
-        if (!lineOk(code, l)) return false
-        pos += l.length + 1
+        if ('eof' in l) return count >= LONG_RUN
+        if ('long' in l) return longLineMayBeOk(code, l.long)
+        if (!lineOk(code, l.text)) return false
+        pos += l.text.length + 1
         break
       }
       case A.Two: {
-        name1 = line(pos)
-        if (name1 === undefined || !IDENT.test(name1)) return false
-        pos += name1.length + 1
-        name2 = line(pos)
-        if (name2 === undefined) return false
-        if (!IDENT.test(name2)) return false
-        pos += name2.length + 1
+        const n1 = line(pos)
+        if (!('text' in n1) || !IDENT.test(n1.text)) return false
+        pos += n1.text.length + 1
+        const n2 = line(pos)
+        if (!('text' in n2) || !IDENT.test(n2.text)) return false
+        pos += n2.text.length + 1
         break
       }
       case A.Int1:

@@ -356,6 +356,7 @@ export const zipScanner = defineScanner({
   // torch.save writes a zip whatever the name; `.npz` and `.keras` are zips.
   claims: ['.npz', '.keras', '.pkl', '.pickle', '.joblib', '.dill', '.mar'],
   runsCode: true,
+  coversLeadingPickle: true,
   extensions: [
     '.pt',
     '.pth',
