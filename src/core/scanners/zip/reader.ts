@@ -24,6 +24,8 @@ export type ZipEntry = {
   readonly anomalies: string[]
   /** Set when the local header cannot be read. */
   error?: string
+  /** Which directory view listed it (readZipDirectory): 0 for the first, more for others. */
+  view?: number
 }
 
 export type ZipDirectory = Readonly<{
@@ -71,16 +73,41 @@ function u64(v: DataView, at: number): number {
   return hi * 0x100000000 + lo
 }
 
-type Eocd = { pos: number; entries: number; cdSize: number; cdOffset: number; z64: boolean }
+type Eocd = {
+  pos: number
+  entries: number
+  cdSize: number
+  cdOffset: number
+  z64: boolean
+  commentLen: number
+}
 
-/** Finds the end-of-central-directory record (zip64 aware). */
+/** End records considered per file (see findEocds). */
+const MAX_EOCDS = 4
+
+/** Finds the end-of-central-directory record readers use first (zip64 aware). */
 export function findEocd(src: ByteSource): Eocd | undefined {
+  return findEocds(src)[0]
+}
+
+/**
+ * The end records a reader may pick, last first. miniz (PyTorch) and Python's zipfile take the
+ * last signature with room for a record after it; a reader that also checks the comment length
+ * skips one whose comment does not end at the end of the file and takes an earlier record whose
+ * comment does (an end record hidden in another's comment). So: the last signature, plus earlier
+ * ones whose comment ends exactly at the end of the file. A stored zip member's own end record
+ * is neither, so nested archives add no view.
+ */
+export function findEocds(src: ByteSource): Eocd[] {
   const tailStart = Math.max(0, src.size - EOCD_SEARCH)
   const tail = src.read(tailStart, src.size - tailStart)
   const v = dv(tail)
-  for (let i = tail.length - 22; i >= 0; i--) {
+  const out: Eocd[] = []
+  for (let i = tail.length - 22; i >= 0 && out.length < MAX_EOCDS; i--) {
     if (v.getUint32(i, true) !== SIG_EOCD) continue
     const pos = tailStart + i
+    const commentLen = v.getUint16(i + 20, true)
+    if (out.length > 0 && pos + 22 + commentLen !== src.size) continue
     let entries = v.getUint16(i + 10, true)
     let cdSize = v.getUint32(i + 12, true)
     let cdOffset = v.getUint32(i + 16, true)
@@ -96,9 +123,9 @@ export function findEocd(src: ByteSource): Eocd | undefined {
         z64 = true
       }
     }
-    return { pos, entries, cdSize, cdOffset, z64 }
+    out.push({ pos, entries, cdSize, cdOffset, z64, commentLen })
   }
-  return undefined
+  return out
 }
 
 /** Cheap validity probe for sniffing: an EOCD whose directory starts with a central header. */
@@ -116,32 +143,82 @@ function decodeName(b: Uint8Array, utf8: boolean): string {
   return Buffer.from(b).toString(utf8 ? 'utf8' : 'latin1')
 }
 
-/** Reads the directory. Never throws; problems are returned. */
+/**
+ * Reads the directory. Never throws; problems are returned.
+ *
+ * Readers disagree on where the directory is. Python's zipfile reads it where it ends at the end
+ * record (end record position minus directory size) and shifts every offset by the difference
+ * from the recorded offset (a prefix); PyTorch's miniz reads it at the recorded offset with no
+ * shift. When both parse (two directories, one hidden in the end record's comment), or another
+ * plausible end record (findEocds) names yet another directory, the members of every view are
+ * listed, so each is scanned whichever reader opens the file.
+ */
 export function readZipDirectory(src: ByteSource, limits: DirectoryLimits): ZipDirectory {
   const problems: string[] = []
-  const eocd = findEocd(src)
-  if (eocd) {
-    const r = readCentral(src, eocd, limits, problems)
-    if (r) return r
-  } else problems.push('no end-of-central-directory record')
-  return walkLocal(src, limits, problems)
+  const eocds = findEocds(src)
+  if (eocds.length === 0) {
+    problems.push('no end-of-central-directory record')
+    return walkLocal(src, limits, problems)
+  }
+  let primary: ZipDirectory | undefined
+  const extra: ZipEntry[] = []
+  const seen = new Set<string>()
+  const key = (en: ZipEntry): string => `${en.localOffset}\0${en.name}`
+  const notes: string[] = []
+  const read = new Set<string>()
+  for (const eocd of eocds) {
+    const z64Extra = eocd.z64 ? 56 + 20 : 0
+    const found = eocd.pos - z64Extra - eocd.cdSize
+    const starts: [number, number][] = [[found, found - eocd.cdOffset]]
+    if (eocd.cdOffset !== found) starts.push([eocd.cdOffset, 0])
+    for (const [start, delta] of starts) {
+      if (read.has(`${start},${delta}`)) continue
+      read.add(`${start},${delta}`)
+      // Problems of a view that does not parse are the primary's only: an SFX prefix makes the
+      // recorded offset point into member data, which is normal, not a finding.
+      const viewProblems = primary ? [] : problems
+      const view = readCentral(src, eocd, start, delta, limits, viewProblems)
+      if (!view) continue
+      if (!primary) {
+        primary = view
+        for (const en of view.entries) seen.add(key(en))
+        continue
+      }
+      if (view.entries.length === 0) continue
+      const added = view.entries.filter((en) => !seen.has(key(en)))
+      for (const en of added) {
+        seen.add(key(en))
+        extra.push({ ...en, view: notes.length + 1 })
+      }
+      notes.push(
+        `another central directory (${view.entries.length} members, ${added.length} not in the first) is at offset ${start}${eocd === eocds[0] ? ' where the end record says it is' : ` named by an end record at offset ${eocd.pos}`}; readers disagree on which they use (PyTorch's miniz trusts the recorded offset, Python's zipfile the position); all were scanned`,
+      )
+    }
+  }
+  if (!primary) return walkLocal(src, limits, problems)
+  if (notes.length === 0) return primary
+  return {
+    ...primary,
+    entries: [...primary.entries, ...extra],
+    problems: [...primary.problems, ...notes],
+  }
 }
 
 function readCentral(
   src: ByteSource,
   eocd: Eocd,
+  cdStart: number,
+  delta: number,
   limits: DirectoryLimits,
   problems: string[],
 ): ZipDirectory | undefined {
-  // Where the directory really is; the difference from the recorded offset is a prefix
-  // (self-extractor or polyglot) that shifts every offset.
-  const z64Extra = eocd.z64 ? 56 + 20 : 0
-  const cdStart = eocd.pos - z64Extra - eocd.cdSize
-  if (cdStart < 0 || eocd.cdSize > limits.maxDirectoryBytes) {
+  // `delta` is the shift a reader applies to every recorded offset (a prefix of self-extractor
+  // or polyglot bytes when the directory is located from the end record; 0 when it is read at
+  // the recorded offset).
+  if (cdStart < 0 || cdStart + eocd.cdSize > src.size || eocd.cdSize > limits.maxDirectoryBytes) {
     problems.push('central directory size is out of bounds')
     return undefined
   }
-  const delta = cdStart - eocd.cdOffset
   const cd = src.read(cdStart, eocd.cdSize)
   const v = dv(cd)
   const entries: ZipEntry[] = []

@@ -49,6 +49,15 @@ export function executableHeader(head: Uint8Array): string | undefined {
   return undefined
 }
 
+/**
+ * Lower-cases ASCII letters only, as miniz's MZ_TOLOWER does: PyTorch looks records up with
+ * mz_zip_reader_locate_file(..., flags 0), which matches names case-insensitively (and does not
+ * normalise `./`, `//` or backslashes), so `archive/DATA.PKL` is the `data.pkl` torch.load reads.
+ */
+export function minizFold(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => c.toLowerCase())
+}
+
 /** What kind of archive the member names describe. */
 export function archiveKind(names: readonly string[]): ZipFormat {
   const files = names.filter((n) => !n.endsWith('/'))
@@ -60,24 +69,49 @@ export function archiveKind(names: readonly string[]): ZipFormat {
   ) {
     return 'keras'
   }
-  const hasPkl = files.some((n) => n.endsWith('.pkl'))
+  // Torch's reader resolves names case-insensitively (minizFold): classify as it would.
+  const torch = files.map(minizFold)
+  const hasPkl = torch.some((n) => n.endsWith('.pkl'))
   if (
     hasPkl &&
-    files.some((n) => /(^|\/)constants\.pkl$/.test(n)) &&
-    files.some((n) => /(^|\/)code\//.test(n))
+    torch.some((n) => /(^|\/)constants\.pkl$/.test(n)) &&
+    torch.some((n) => /(^|\/)code\//.test(n))
   ) {
     return 'torchscript'
   }
-  if (files.some((n) => /(^|\/)data\.pkl$/.test(n))) return 'pytorch-zip'
-  if (hasPkl && files.some((n) => /(^|\/)data\/[^/]+$/.test(n))) return 'pytorch-zip'
+  if (torch.some((n) => /(^|\/)data\.pkl$/.test(n))) return 'pytorch-zip'
+  if (hasPkl && torch.some((n) => /(^|\/)data\/[^/]+$/.test(n))) return 'pytorch-zip'
   if (files.length > 0 && files.every((n) => n.endsWith('.npy'))) return 'npz'
   return 'zip'
 }
 
-/** Tensor payload members of a PyTorch archive: never read (a 1 GiB checkpoint costs one pickle). */
+/**
+ * Tensor payload members of a PyTorch archive: never read (a 1 GiB checkpoint costs one pickle).
+ * Anything torch could resolve as a pickle (`.pkl` in any letter case: `data.PKL` in an archive
+ * folder named `data` is its `data.pkl`) is not payload and is scanned.
+ */
 function isTorchPayload(kind: ZipFormat, name: string): boolean {
   if (kind !== 'pytorch-zip' && kind !== 'torchscript') return false
-  return /(^|\/)data\/[^/]+$/.test(name) && !name.endsWith('.pkl')
+  const n = minizFold(name)
+  return /(^|\/)data\/[^/]+$/.test(n) && !n.endsWith('.pkl')
+}
+
+/**
+ * Members whose names are equal, or equal ignoring ASCII case: which one a loader opens depends
+ * on the loader (zipfile keeps the last exact match, miniz's sorted binary search any that folds
+ * equal). All of them are scanned; the ambiguity is reported.
+ */
+function nameCollisions(entries: readonly ZipEntry[]): string[][] {
+  const byFold = new Map<string, string[]>()
+  for (const en of entries) {
+    if (en.isDir) continue
+    // Within one directory view: the same name in two views is reported as the views' conflict.
+    const k = `${en.view ?? 0}\0${minizFold(en.name)}`
+    const g = byFold.get(k)
+    if (g) g.push(en.name)
+    else byFold.set(k, [en.name])
+  }
+  return [...byFold.values()].filter((g) => g.length > 1)
 }
 
 type Acc = {
@@ -264,6 +298,20 @@ export function scanZip(src: ByteSource, ctx: ScanContext): FormatScanResult<Zip
     if (prefixPickle && dir.prefix <= MAX_PREFIX_SCAN) {
       mergeNested(acc, ctx.scanNested(prefixSrc, '<prefix>'), '<prefix>', true)
     }
+  }
+  for (const g of nameCollisions(dir.entries).slice(0, 20)) {
+    acc.findings.push({
+      ruleId: 'zip.header-anomaly',
+      message: `${g.length} members are named ${
+        g.every((n) => n === g[0])
+          ? `"${g[0]!.slice(0, 200)}"`
+          : `${g
+              .slice(0, 4)
+              .map((n) => `"${n.slice(0, 200)}"`)
+              .join(', ')} (equal ignoring letter case, as PyTorch compares names)`
+      }; loaders disagree on which one they open; all were scanned`,
+      member: memberPath(ctx, g[0]!),
+    })
   }
   const budget = { inflated: 0 }
   for (const en of dir.entries) {
