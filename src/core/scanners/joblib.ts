@@ -1,3 +1,4 @@
+import { holdInflated, inflateRoom } from './inflate-budget'
 import { constants as zc, gunzipSync, inflateSync } from 'node:zlib'
 import { bufferSource } from './byte-source'
 import { looksLikePickle } from './pickle/sniff'
@@ -67,11 +68,8 @@ export const joblibCompressedScanner = defineScanner({
     // Bomb guard: output capped by ratio, member and total limits before inflating.
     const cap = Math.max(
       1,
-      Math.min(
-        limits.maxMemberBytes,
-        limits.maxInflatedBytes,
-        src.size * limits.maxCompressionRatio,
-      ),
+      // The file-wide budget (inflate-budget.ts): enclosing archives' buffers count too.
+      Math.min(limits.maxMemberBytes, inflateRoom(ctx), src.size * limits.maxCompressionRatio),
     )
     let out: Buffer
     try {
@@ -97,7 +95,7 @@ export const joblibCompressedScanner = defineScanner({
         invalid: tooBig ? 'decompression limit' : 'damaged compressed stream',
       }
     }
-    const r = scanPickleBytes(bufferSource(out, src.name), ctx)
+    const r = holdInflated(ctx, out.length, () => scanPickleBytes(bufferSource(out, src.name), ctx))
     return {
       format: 'joblib',
       findings: r.findings,

@@ -1,6 +1,8 @@
 import { findRule } from '../rules'
 import type { Severity } from '../types'
 import type { ByteSource } from './byte-source'
+import type { InflateBudget } from './inflate-budget'
+import { newInflateBudget } from './inflate-budget'
 import { scanLeadingPickle } from './leading-pickle'
 import type { ModelFormat } from './registry'
 import { extensionOf, MODEL_EXTENSIONS, namedLikePickle, SCANNERS } from './registry'
@@ -29,6 +31,8 @@ export type ScanSourceOptions = Readonly<{
   scanners?: readonly FormatScanner<ModelFormat>[]
   /** Checked inside long parses (see CancelSignal). */
   signal?: CancelSignal
+  /** Shared by nested scans; a new one (per file) when absent. */
+  budget?: InflateBudget
 }> &
   NestedScanOptions
 
@@ -63,6 +67,7 @@ export function scanSource(
   const depth = opts.depth ?? 0
   const scanners = opts.scanners ?? SCANNERS
   const name = opts.member ?? opts.name ?? opts.path
+  const budget = opts.budget ?? newInflateBudget()
   const scanner = pickScanner(src, baseName(name), scanners, depth)
   const unknown = (): FormatScanResult<ModelFormat> => ({
     format: 'unknown',
@@ -81,6 +86,7 @@ export function scanSource(
     depth,
     limits,
     signal: opts.signal,
+    budget,
     scanNested(nested, memberName, nestedOpts) {
       const full = opts.member ? `${opts.member}!${memberName}` : memberName
       if (depth + 1 > limits.maxDepth) {
@@ -103,6 +109,7 @@ export function scanSource(
         limits,
         scanners,
         signal: opts.signal,
+        budget,
         unpickled: nestedOpts?.unpickled,
       })
     },

@@ -1,5 +1,6 @@
 import type { Severity, Verdict } from '../types'
 import type { ByteSource } from './byte-source'
+import type { InflateBudget } from './inflate-budget'
 
 import type { ModelFormat } from './registry'
 
@@ -40,7 +41,10 @@ export type FormatScanResult<F extends string = string> = Readonly<{
 export type ScanLimits = Readonly<{
   /** Max nesting depth of archives inside archives. */
   maxDepth: number
-  /** Max total bytes inflated from one archive (bomb guard). */
+  /**
+   * Max total bytes inflated by one file's scan, nested archives included (bomb guard; see
+   * inflate-budget.ts, which also caps inflated data held at once at `maxMemberBytes`).
+   */
   maxInflatedBytes: number
   /** Max compression ratio of a single member before it is treated as a bomb. */
   maxCompressionRatio: number
@@ -119,6 +123,8 @@ export type ScanContext = Readonly<{
   limits: ScanLimits
   /** Checked inside long parses; an aborted signal ends the scan with ScanCancelledError. */
   signal?: CancelSignal
+  /** Inflated bytes of this file's scan, shared with every nested scan (inflate-budget.ts). */
+  budget: InflateBudget
   /**
    * Send a nested member (zip member, embedded pickle, npz entry) back through the registry.
    * Returns the nested result so containers can aggregate it. Never throws.

@@ -1,3 +1,4 @@
+import { budgetNote, holdInflated, inflateRoom } from '../inflate-budget'
 import { constants as zc, gunzipSync } from 'node:zlib'
 import type { ByteSource } from '../byte-source'
 import { bufferSource } from '../byte-source'
@@ -34,13 +35,11 @@ export function scanGzipTar(src: ByteSource, ctx: ScanContext): FormatScanResult
       ctx,
       `${src.size} bytes, over the ${limits.maxMemberBytes}-byte limit`,
     )
+  // Nested archives share one inflate budget per file (inflate-budget.ts).
+  const room = inflateRoom(ctx)
   const cap = Math.max(
     1,
-    Math.min(
-      limits.maxMemberBytes,
-      limits.maxInflatedBytes,
-      src.size * limits.maxCompressionRatio + 4096,
-    ),
+    Math.min(limits.maxMemberBytes, room, src.size * limits.maxCompressionRatio + 4096),
   )
   let out: Buffer
   try {
@@ -49,12 +48,16 @@ export function scanGzipTar(src: ByteSource, ctx: ScanContext): FormatScanResult
     const tooBig =
       (e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError
     if (tooBig) {
-      return bomb('gzip', ctx, `${where}: expands beyond ${cap} bytes; not scanned`)
+      return bomb(
+        'gzip',
+        ctx,
+        `${where}: expands beyond ${cap} bytes${budgetNote(cap, room)}; not scanned`,
+      )
     }
     return unscannable('gzip', ctx, `damaged: ${(e as Error).message}`)
   }
   const name = innerName(where, '.gz')
-  const r = ctx.scanNested(bufferSource(out, name), name)
+  const r = holdInflated(ctx, out.length, () => ctx.scanNested(bufferSource(out, name), name))
   return mergeInner<'gzip' | 'nemo'>(r.format === 'nemo' ? 'nemo' : 'gzip', r, undefined, {
     compression: 'gzip',
     inflatedBytes: out.length,

@@ -1,3 +1,4 @@
+import { holdInflated, overBudget } from '../inflate-budget'
 import type { ByteSource } from '../byte-source'
 import { bufferSource } from '../byte-source'
 import type { FormatScanResult, ModelFinding, ModelMetadata, ScanContext } from '../types'
@@ -199,8 +200,21 @@ export function scanSevenZip(src: ByteSource, ctx: ScanContext): FormatScanResul
       } catch {
         // Freed with the directory below.
       }
-      const r = ctx.scanNested(bufferSource(bytes, e.path), e.path)
       const m = ctx.member ? `${ctx.member}!${e.path}` : e.path
+      // Members share the file-wide budget with enclosing archives (inflate-budget.ts).
+      const over = overBudget(ctx, bytes.length)
+      if (over) {
+        findings.push({
+          ruleId: 'archive.unscannable',
+          message: `${m}: ${over}; not scanned`,
+          member: m,
+        })
+        invalid.push(`${m}: over the inflate budget`)
+        continue
+      }
+      const r = holdInflated(ctx, bytes.length, () =>
+        ctx.scanNested(bufferSource(bytes, e.path), e.path),
+      )
       if (
         r.format === 'unknown' &&
         !ctx.hasModelExtension(e.path) &&

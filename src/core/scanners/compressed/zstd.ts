@@ -1,3 +1,4 @@
+import { budgetNote, holdInflated, inflateRoom } from '../inflate-budget'
 import { Decompress } from 'fzstd'
 import type { ByteSource } from '../byte-source'
 import { bufferSource } from '../byte-source'
@@ -98,13 +99,11 @@ export function scanZstd(src: ByteSource, ctx: ScanContext): FormatScanResult<'z
   }
   const { frames, problem } = zstdFrames(src)
   if (problem && frames.length === 0) return unscannable('zstd', ctx, `damaged: ${problem}`)
+  // Nested archives share one inflate budget per file (inflate-budget.ts).
+  const room = inflateRoom(ctx)
   const cap = Math.max(
     1,
-    Math.min(
-      limits.maxMemberBytes,
-      limits.maxInflatedBytes,
-      src.size * limits.maxCompressionRatio + 4096,
-    ),
+    Math.min(limits.maxMemberBytes, room, src.size * limits.maxCompressionRatio + 4096),
   )
   const declared = frames.reduce((n, f) => n + (f.contentSize ?? 0), 0)
   const big = frames.find((f) => f.window > WINDOW_LIMIT)
@@ -118,7 +117,7 @@ export function scanZstd(src: ByteSource, ctx: ScanContext): FormatScanResult<'z
     return bomb(
       'zstd',
       ctx,
-      `${where}: declares ${declared} bytes of output (limit ${cap}); not decompressed`,
+      `${where}: declares ${declared} bytes of output (limit ${cap}${budgetNote(cap, room)}); not decompressed`,
     )
   }
   const chunks: Uint8Array[] = []
@@ -134,12 +133,17 @@ export function scanZstd(src: ByteSource, ctx: ScanContext): FormatScanResult<'z
     }
   } catch (e) {
     if (e instanceof Stop) {
-      return bomb('zstd', ctx, `${where}: expands beyond ${cap} bytes; not scanned`)
+      return bomb(
+        'zstd',
+        ctx,
+        `${where}: expands beyond ${cap} bytes${budgetNote(cap, room)}; not scanned`,
+      )
     }
     return unscannable('zstd', ctx, `damaged: ${(e as Error).message}`)
   }
   const out = Buffer.concat(chunks, total)
-  const r = ctx.scanNested(bufferSource(out, innerName(where, '.zst')), innerName(where, '.zst'))
+  const inner = innerName(where, '.zst')
+  const r = holdInflated(ctx, total, () => ctx.scanNested(bufferSource(out, inner), inner))
   return mergeInner('zstd', r, problem ? `trailing data: ${problem}` : undefined, {
     compression: 'zstd',
     inflatedBytes: total,

@@ -1,6 +1,7 @@
 import { constants as zc, inflateRawSync } from 'node:zlib'
 import type { ByteSource } from '../byte-source'
 import { bufferSource, sliceSource } from '../byte-source'
+import { holdInflated, inflateRoom, overBudget } from '../inflate-budget'
 import { looksLikePickle } from '../pickle/sniff'
 import { defineScanner, throwIfCancelled } from '../types'
 import type { FormatScanResult, ModelFinding, ModelMetadata, ScanContext } from '../types'
@@ -137,14 +138,14 @@ function memberPath(ctx: ScanContext, name: string): string {
   return ctx.member ? `${ctx.member}!${name}` : name
 }
 
-/** Reads one member's bytes (stored: a window, no copy; deflated: bounded inflate). */
-function openMember(
-  src: ByteSource,
-  en: ZipEntry,
-  ctx: ScanContext,
-  acc: Acc,
-  budget: { inflated: number },
-): ByteSource | undefined {
+/** A member's bytes, and how many of them were inflated (held live while the member is scanned). */
+type Opened = { src: ByteSource; inflated: number }
+
+/**
+ * Reads one member's bytes (stored: a window, no copy; deflated: bounded inflate). Inflated
+ * bytes count against the file-wide budget (inflate-budget.ts), which nested archives share.
+ */
+function openMember(src: ByteSource, en: ZipEntry, ctx: ScanContext, acc: Acc): Opened | undefined {
   const where = memberPath(ctx, en.name)
   const bad = (ruleId: string, message: string, invalid = true): undefined => {
     acc.findings.push({ ruleId, message, member: where, offset: en.localOffset })
@@ -155,8 +156,9 @@ function openMember(
     return bad('zip.corrupt-member', en.error ?? 'member header unreadable')
   if (en.dataStart + en.csize > src.size)
     return bad('zip.corrupt-member', 'member data runs past the end of the file')
-  const { limits } = ctx
-  if (en.method === 0) return sliceSource(src, en.dataStart, en.csize, en.name)
+  const { limits, budget } = ctx
+  if (en.method === 0)
+    return { src: sliceSource(src, en.dataStart, en.csize, en.name), inflated: 0 }
   if (en.method !== 8)
     return bad('zip.corrupt-member', `unsupported compression method ${en.method}`)
   // Bomb checks happen on the declared sizes BEFORE inflating anything.
@@ -169,11 +171,7 @@ function openMember(
     )
   }
   if (budget.inflated + en.usize > limits.maxInflatedBytes) {
-    return bad(
-      'zip.bomb',
-      `archive expands beyond ${limits.maxInflatedBytes} bytes in total; member not inflated`,
-      false,
-    )
+    return bad('zip.bomb', `${overBudget(ctx, en.usize)}; member not inflated`, false)
   }
   if (en.usize > limits.maxMemberBytes || en.csize > limits.maxMemberBytes) {
     return bad(
@@ -181,12 +179,16 @@ function openMember(
       `member of ${en.usize} bytes is over the ${limits.maxMemberBytes}-byte scan limit`,
     )
   }
+  // Enclosing archives' buffers are still alive: a member that would raise what this file's
+  // scan holds at once over the cap is not inflated (and the scan is not complete: invalid).
+  const held = overBudget(ctx, en.usize)
+  if (held) return bad('zip.not-scanned', `${held}; member not inflated`)
   // The declared size may lie: cap the output by ratio and budget as well.
   const cap = Math.max(
     1,
     Math.min(
       limits.maxMemberBytes,
-      limits.maxInflatedBytes - budget.inflated,
+      inflateRoom(ctx),
       Math.floor(en.csize * limits.maxCompressionRatio) + 4096,
     ),
   )
@@ -194,19 +196,21 @@ function openMember(
   let out: Buffer
   try {
     // SYNC_FLUSH returns what inflated so far for truncated data instead of throwing.
-    out = inflateRawSync(raw, { maxOutputLength: cap, finishFlush: zc.Z_SYNC_FLUSH })
+    // One output chunk the declared size (+1, so zlib needs no second chunk to see the end):
+    // Node joins several chunks into a copy, which doubled the peak for a large member.
+    const chunkSize = Math.max(64, Math.min(cap + 1, Math.max(16_384, en.usize + 1)))
+    out = inflateRawSync(raw, { maxOutputLength: cap, chunkSize, finishFlush: zc.Z_SYNC_FLUSH })
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
     if (code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {
       return bad(
         'zip.bomb',
-        `member inflates beyond ${cap} bytes (declared ${en.usize}); not scanned`,
+        `member inflates beyond ${cap} bytes (declared ${en.usize}; the cap includes what this file's scan already inflated); not scanned`,
         false,
       )
     }
     return bad('zip.corrupt-member', `deflate data is damaged (${(e as Error).message})`)
   }
-  budget.inflated += out.length
   if (out.length !== en.usize) {
     acc.findings.push({
       ruleId: 'zip.header-anomaly',
@@ -214,7 +218,7 @@ function openMember(
       member: where,
     })
   }
-  return bufferSource(out, en.name)
+  return { src: bufferSource(out, en.name), inflated: out.length }
 }
 
 function mergeNested(acc: Acc, r: FormatScanResult, where: string, keepUnknown: boolean): void {
@@ -313,7 +317,6 @@ export function scanZip(src: ByteSource, ctx: ScanContext): FormatScanResult<Zip
       member: memberPath(ctx, g[0]!),
     })
   }
-  const budget = { inflated: 0 }
   for (const en of dir.entries) {
     throwIfCancelled(ctx.signal)
     const where = memberPath(ctx, en.name)
@@ -343,11 +346,12 @@ export function scanZip(src: ByteSource, ctx: ScanContext): FormatScanResult<Zip
       })
     }
     try {
-      const m = openMember(src, en, ctx, acc, budget)
+      const m = openMember(src, en, ctx, acc)
       if (!m) continue
       const e = ext(en.name)
       const keepUnknown = ctx.hasModelExtension(en.name) || e === '.zip' || e === '.tar'
-      mergeNested(acc, ctx.scanNested(m, en.name), where, keepUnknown)
+      const r = holdInflated(ctx, m.inflated, () => ctx.scanNested(m.src, en.name))
+      mergeNested(acc, r, where, keepUnknown)
     } catch (e) {
       // One bad member never hides the others.
       acc.findings.push({
