@@ -7,6 +7,7 @@ import { scanLeadingPickle } from './leading-pickle'
 import type { ModelFormat } from './registry'
 import { extensionOf, MODEL_EXTENSIONS, namedLikePickle, SCANNERS } from './registry'
 import { HEAD_BYTES } from './sniff'
+import { withZipView } from './zip-view'
 import { ScanCancelledError, throwIfCancelled } from './types'
 import type {
   CancelSignal,
@@ -116,16 +117,19 @@ export function scanSource(
     hasModelExtension: (memberName) => MODEL_EXTENSIONS.has(extensionOf(memberName)),
   }
   throwIfCancelled(opts.signal)
-  // A structured verdict must not hide a pickle a loader reads from byte 0 (leading-pickle.ts).
-  return scanLeadingPickle(
+  const run = (s: FormatScanner<ModelFormat>) => runScanner(s, src, ctx)
+  // A structured verdict must not hide a pickle a loader reads from byte 0 (leading-pickle.ts),
+  // nor a zip a loader opens by its end record because of the name (zip-view.ts).
+  const result = scanLeadingPickle(
     src,
     ctx,
     scanner,
     scanners,
     opts.unpickled === true || namedLikePickle(baseName(name)),
-    (s) => runScanner(s, src, ctx),
+    run,
     unknown,
   )
+  return withZipView(src, baseName(name), scanner, scanners, result, run)
 }
 
 /** One scanner's scan; an exception becomes an invalid result with `model.scanner-error`. */

@@ -10,6 +10,7 @@ import {
   torchZip,
 } from '../../fixtures/generators/pickle/fixtures'
 import { buildZip } from '../../fixtures/generators/pickle/zip-writer'
+import { buildGguf } from '../../fixtures/generators/structured/gguf'
 import {
   twoDirectoryTorchZip,
   twoEndRecordTorchZip,
@@ -111,5 +112,21 @@ describe('zip members as each loader resolves them', () => {
     const r = await scan('outer.zip', buildZip([{ name: 'inner.zip', data: inner }]))
     expect(anomalies(r)).toEqual([])
     expect(r.verdict).toBe('safe')
+  })
+
+  it('a GGUF with a zip appended, named .keras, is also scanned as the zip Keras opens', async () => {
+    const gguf = buildGguf({
+      version: 3,
+      kv: [{ key: 'general.architecture', type: 'string', value: 'llama' }],
+      tensors: [],
+    }).bytes
+    const bytes = Buffer.concat([gguf, buildZip([{ name: 'payload.pkl', data: EVIL }])])
+    const r = await scan('model.keras', bytes)
+    expect(r.format).toBe('gguf')
+    expect(r.verdict).toBe('malicious')
+    expect(r.findings.map((f) => f.ruleId)).toContain('zip.polyglot-prefix')
+    // llama.cpp reads a .gguf as GGUF only: no zip loader opens the same bytes under that name.
+    const g = await scan('model.gguf', bytes)
+    expect(g.findings.map((f) => f.ruleId)).not.toContain('zip.polyglot-prefix')
   })
 })
