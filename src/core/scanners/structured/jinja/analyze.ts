@@ -6,6 +6,8 @@ import type { Folded } from './fold'
 import { fold, UNKNOWN } from './fold'
 import type { LexLimits, Tag, Token } from './lexer'
 import { chunksOf, TemplateLexer } from './lexer'
+import type { Node } from './parser'
+import { ExprParser, ParseError } from './parser'
 
 export type { TemplateFinding } from './checks'
 export { isDangerousName } from './checks'
@@ -25,6 +27,59 @@ function names(tokens: readonly Token[], from: number, to: number): string[] {
   return out
 }
 
+/**
+ * Binds one assignment target. The analysis is flow-insensitive: a name bound twice to
+ * different constants holds either (a checked choice), and once it held an unknown value a
+ * later constant (say in a branch never taken) does not make it known again.
+ */
+function assign(a: Analyzer, target: string, node: Node | undefined, value: Folded): void {
+  if (typeof value === 'string' && isDangerousName(value))
+    a.add(
+      'injection',
+      `template builds the name ${JSON.stringify(value.trim())} in variable ${target}`,
+    )
+  const tracked = a.scope.kindFor(target)
+  if (value === UNKNOWN) {
+    a.bind(target, UNKNOWN)
+    a.scope.bindTo(target, node)
+  } else if (tracked === 'data' || tracked === 'built') {
+    a.bind(target, UNKNOWN)
+  } else if (a.env.has(target) && a.env.get(target) !== value) {
+    a.bind(target, UNKNOWN)
+    a.scope.bindTo(target, undefined, 'choice')
+  } else a.bind(target, value)
+}
+
+/** The expression after `in` of a for tag, if it parses. */
+function iterable(toks: readonly Token[], inAt: number): Node | undefined {
+  try {
+    return new ExprParser(toks, inAt + 1).expr(true)
+  } catch (e) {
+    if (e instanceof ParseError || e instanceof RangeError) return undefined
+    throw e
+  }
+}
+
+/** `{% with a = x, b = y %}` assignments. */
+function withAssignments(a: Analyzer, toks: readonly Token[]): void {
+  for (let i = 1; i < toks.length;) {
+    const t = toks[i]
+    const eq = toks[i + 1]
+    if (t?.t !== 'name' || eq?.t !== 'op' || eq.v !== '=') return
+    const p = new ExprParser(toks, i + 2)
+    let node: Node
+    try {
+      node = p.expr(false)
+    } catch (e) {
+      if (e instanceof ParseError || e instanceof RangeError) return a.bind(t.v, UNKNOWN)
+      throw e
+    }
+    assign(a, t.v, node, fold(node, a.env))
+    const sep = toks[p.pos]
+    i = sep?.t === 'op' && sep.v === ',' ? p.pos + 1 : toks.length
+  }
+}
+
 /** Handles one statement tag; returns the name of a block `{% set x %}` that starts capturing. */
 function statement(a: Analyzer, tag: Tag): string | undefined {
   const toks = tag.tokens
@@ -42,19 +97,38 @@ function statement(a: Analyzer, tag: Tag): string | undefined {
       // A trailing filter (`{% set x | upper %}`) makes the block value unknown.
       return target && !toks.some((t) => t.t === 'op' && t.v === '|')
         ? target
-        : (target && a.bind(target, UNKNOWN), undefined)
+        : (target && assign(a, target, undefined, UNKNOWN), undefined)
     }
     const targets = names(toks, 1, eq)
     const nodes = a.expressions(toks, eq + 1)
-    const value = targets.length === 1 && nodes.length === 1 ? fold(nodes[0]!, a.env) : UNKNOWN
-    for (const t of targets) a.bind(t, value)
+    const node = nodes.length === 1 ? nodes[0] : undefined
+    const value = targets.length === 1 && node ? fold(node, a.env) : UNKNOWN
+    for (const t of targets) assign(a, t, node, value)
     return undefined
   }
-  if (kw === 'for' || kw === 'macro' || kw === 'call' || kw === 'with') {
-    // Loop variables and macro parameters are unknown at analysis time.
+  if (kw === 'with') withAssignments(a, toks)
+  if (kw === 'for') {
+    // Loop variables are unknown; what they may hold (a gadget, data, constants) is tracked.
     const inAt = toks.findIndex((t) => t.t === 'name' && t.v === 'in')
-    for (const n of names(toks, 1, inAt < 0 ? toks.length : inAt))
-      if (!GADGET_ROOTS.has(n)) a.bind(n, UNKNOWN)
+    const targets = names(toks, 1, inAt < 0 ? toks.length : inAt).filter(
+      (n) => !GADGET_ROOTS.has(n),
+    )
+    for (const n of targets) a.bind(n, UNKNOWN)
+    a.scope.bindLoop(targets, inAt < 0 ? undefined : iterable(toks, inAt), (v) => {
+      if (isDangerousName(v))
+        a.add('injection', `template loops over the name ${JSON.stringify(v.trim())}`, tag.at)
+    })
+  }
+  if (kw === 'macro' || kw === 'call') {
+    // Parameters are context data, or a gadget when a default value or argument is one.
+    const nodes = a.expressions(toks, 1)
+    const gadget = nodes.find((n) => a.scope.gadgetOf(n))
+    for (const n of names(toks, 1, toks.length)) {
+      if (GADGET_ROOTS.has(n)) continue
+      a.bind(n, UNKNOWN)
+      a.scope.bindTo(n, gadget, 'data')
+    }
+    return undefined
   }
   a.expressions(toks, 1)
   return undefined
@@ -114,7 +188,6 @@ export function analyzeTemplateText(
         const value = parts.every((p) => typeof p === 'string')
           ? (parts as string[]).join('')
           : UNKNOWN
-        a.bind(capture.name, value)
         if (typeof value === 'string' && isDangerousName(value)) {
           a.add(
             'injection',
@@ -122,6 +195,7 @@ export function analyzeTemplateText(
             tag.at,
           )
         }
+        assign(a, capture.name, undefined, value)
         capture = undefined
         continue
       }
@@ -131,6 +205,12 @@ export function analyzeTemplateText(
     if (started && !capture) capture = { name: started, parts: [], depth: 1 }
   }
   for (const err of lexer.syntaxErrors.slice(0, 3)) a.add('syntax-error', err)
+  if (a.scope.overflow) {
+    a.add(
+      'not-fully-analysed',
+      'template binds more names or loop elements than the analysis tracks; the rest were not followed',
+    )
+  }
   if (lexer.stopped || a.overBudget) {
     a.add(
       'not-fully-analysed',

@@ -3,24 +3,9 @@ import { fold, UNKNOWN } from './fold'
 import type { Token } from './lexer'
 import type { Node } from './parser'
 import { ExprParser, ParseError } from './parser'
+import { Scope } from './scope'
 
-/**
- * Objects a template can start from to reach Python internals (they are Python objects with
- * `__init__.__globals__` in Jinja or Flask environments).
- */
-export const GADGET_ROOTS = new Set([
-  'cycler',
-  'joiner',
-  'namespace',
-  'lipsum',
-  'self',
-  'request',
-  'config',
-  'url_for',
-  'get_flashed_messages',
-  'range',
-  'dict',
-])
+export { GADGET_ROOTS } from './scope'
 
 /** Names that, once reached from a gadget root, mean code execution or module access. */
 const DANGER_WORDS = new Set([
@@ -58,6 +43,9 @@ const ATTRIBUTE_FILTERS = new Set([
   'max',
   'dictsort',
 ])
+
+/** Filters whose first positional argument is an attribute name. */
+const ATTRIBUTE_FIRST_ARG = new Set(['selectattr', 'rejectattr', 'groupby'])
 
 /** Statements that load other templates. */
 export const LOADING_STATEMENTS = new Set(['include', 'import', 'from', 'extends'])
@@ -109,6 +97,7 @@ export class Analyzer {
   readonly out: TemplateFinding[] = []
   private readonly seen = new Set<string>()
   readonly env: Env = new Map()
+  readonly scope = new Scope(this.env)
   private envChars = 0
   private nodes = 0
   /** Set when the node budget ran out: the caller stops. */
@@ -142,38 +131,43 @@ export class Analyzer {
     }
   }
 
-  /** Root name and access path of `a.b['c']|attr('d')`, folded where possible. */
-  private chain(n: Node): { root?: string; path: string[] } {
-    const path: string[] = []
-    let cur: Node = n
-    for (let i = 0; i < 500; i++) {
-      if (cur.k === 'attr') {
-        path.unshift(cur.name)
-        cur = cur.obj
-      } else if (cur.k === 'item') {
-        const k = fold(cur.key, this.env)
-        path.unshift(typeof k === 'string' ? k : '?')
-        cur = cur.obj
-      } else if (cur.k === 'filter' && cur.name === 'attr') {
-        const k = cur.args[0] ? fold(cur.args[0], this.env) : UNKNOWN
-        path.unshift(typeof k === 'string' ? k : '?')
-        cur = cur.obj
-      } else if (cur.k === 'call') cur = cur.fn
-      else break
-    }
-    return { root: cur.k === 'name' ? cur.id : undefined, path }
-  }
-
+  /** Reports a walk from a gadget object (or an alias of one) to a dangerous name. */
   private checkGadget(n: Node, at: number): void {
-    const { root, path } = this.chain(n)
-    if (!root || !GADGET_ROOTS.has(root) || this.env.has(root) || path.length === 0) return
-    const hit = path.find((p) => DANGER_WORDS.has(p.toLowerCase()) || isDangerousName(p))
-    if (hit)
+    const g = this.scope.gadgetOf(n)
+    const hit = g?.path.find((p) => DANGER_WORDS.has(p.toLowerCase()) || isDangerousName(p))
+    if (g && hit)
       this.add(
         'injection',
-        `template walks from gadget object ${root} to ${JSON.stringify(hit)}`,
+        `template walks from gadget object ${g.root} to ${JSON.stringify(hit)}`,
         at,
       )
+  }
+
+  /** A gadget object handed to a macro or method: inside, it is a parameter the checks lose. */
+  private checkGadgetArgument(arg: Node, at: number): void {
+    const g = this.scope.gadgetOf(arg)
+    if (g) this.add('dynamic-attribute', `template passes gadget object ${g.root} to a call`, at)
+  }
+
+  /**
+   * A key or attribute name the analysis cannot fold. jinja2's getitem falls back to getattr
+   * for string keys, so a key the template builds from pieces can name `__init__` or
+   * `__globals__`; context data (message['role'], a loop over a dict's keys) and numbers are
+   * what real chat templates use, except on gadget objects and literals.
+   */
+  private checkComputedName(obj: Node, key: Node, at: number, how: string): void {
+    const kind = this.scope.kindOf(key, (v) => this.checkName(v, how, at))
+    if (kind === 'choice' || (kind === 'num' && !this.scope.gadgetOf(obj))) return
+    const onLiteral = obj.k === 'lit' || obj.k === 'list' || obj.k === 'dict'
+    if (kind === 'built' || onLiteral || this.scope.gadgetOf(obj)) {
+      this.add(
+        'dynamic-attribute',
+        kind === 'built'
+          ? `template reads ${how} with a name it builds from parts that cannot be computed statically`
+          : `template reads ${how} of a literal or gadget object with a computed name`,
+        at,
+      )
+    }
   }
 
   /** Visits every node of an expression, checking each access. */
@@ -215,17 +209,7 @@ export class Analyzer {
       case 'item': {
         const key = fold(n.key, this.env)
         this.checkName(key, 'a subscript [...]', n.at)
-        // Unknown keys are normal on data (tool[key]) but not on literals or gadget objects.
-        const o = n.obj
-        const onLiteral = o.k === 'lit' || o.k === 'list' || o.k === 'dict'
-        const onGadget = o.k === 'name' && GADGET_ROOTS.has(o.id) && !this.env.has(o.id)
-        if (key === UNKNOWN && (onLiteral || onGadget)) {
-          this.add(
-            'dynamic-attribute',
-            'template subscripts a literal or gadget object with a computed key',
-            n.at,
-          )
-        }
+        if (key === UNKNOWN) this.checkComputedName(n.obj, n.key, n.at, 'a subscript [...]')
         this.checkGadget(n, n.at)
         v(n.obj)
         return v(n.key)
@@ -238,8 +222,10 @@ export class Analyzer {
       case 'call':
         v(n.fn)
         // Arguments built from pieces (macro calls, method calls) are folded and checked too.
-        for (const a of [...n.args, ...n.kw.map(([, x]) => x)])
+        for (const a of [...n.args, ...n.kw.map(([, x]) => x)]) {
           this.checkName(fold(a, this.env), 'a call argument', n.at)
+          this.checkGadgetArgument(a, n.at)
+        }
         n.args.forEach(v)
         n.kw.forEach(([, x]) => v(x))
         return
@@ -258,6 +244,12 @@ export class Analyzer {
             }
           }
           if (n.name === 'attr') this.checkGadget(n, n.at)
+          // The attribute these filters read, when the template builds it from parts.
+          const attrArg =
+            n.kw.find(([k]) => k === 'attribute')?.[1] ??
+            (ATTRIBUTE_FIRST_ARG.has(n.name) ? n.args[0] : undefined)
+          if (n.name !== 'attr' && attrArg && fold(attrArg, this.env) === UNKNOWN)
+            this.checkComputedName(n.obj, attrArg, n.at, `the |${n.name} filter`)
         }
         v(n.obj)
         n.args.forEach(v)

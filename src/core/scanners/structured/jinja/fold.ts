@@ -1,4 +1,5 @@
 import type { Node, Val } from './parser'
+import { capitalize, jinjaTitle, pad, pyReplace, pyStrip, pyTitle } from './pystr'
 
 /** Marker for values that cannot be known without rendering. */
 export const UNKNOWN: unique symbol = Symbol('unknown')
@@ -8,7 +9,18 @@ export type Folded = Val | typeof UNKNOWN
 export type Env = Map<string, Folded>
 
 /** Folded strings are capped so `'a' * 10**9` cannot exhaust memory. */
-const MAX_STR = 100_000
+export const MAX_STR = 100_000
+
+/** Whether str(v) below is exactly Python's str() (list reprs of plain ASCII strings only). */
+function exactStr(v: Val, depth = 0): boolean {
+  if (v instanceof Map || depth > 8) return false
+  if (typeof v === 'number') return Number.isInteger(v)
+  if (Array.isArray(v))
+    return (v as Val[]).every((x) =>
+      typeof x === 'string' ? /^[\x20-\x26\x28-\x5b\x5d-\x7e]*$/.test(x) : exactStr(x, depth + 1),
+    )
+  return true
+}
 
 function str(v: Val): string {
   if (v === null) return 'None'
@@ -62,34 +74,74 @@ function slice(
   return typeof v === 'string' ? (out as string[]).join('') : out
 }
 
-/** printf-style `%` formatting (`'%s%s' % (a, b)`, `|format`). */
+/** printf-style `%` formatting (`'%s%s' % (a, b)`, `|format`): s, c, d, i and %% with flags,
+ * width and precision; any other conversion is not folded. */
 function percent(fmt: string, args: readonly Val[]): Folded {
   let i = 0
   let bad = false
-  const out = fmt.replace(/%([-#0 +]*\d*(?:\.\d+)?)([sdirca%])/g, (_m, _flags, conv: string) => {
-    if (conv === '%') return '%'
-    const a = args[i++]
-    if (a === undefined) {
-      bad = true
-      return ''
-    }
-    if (conv === 'c')
-      return typeof a === 'number' && a >= 0 && a <= 0x10ffff ? String.fromCodePoint(a) : str(a)
-    return str(a)
-  })
-  return bad ? UNKNOWN : cap(out)
+  const out = fmt.replace(
+    /%([-#0 +]*)(\d*)(?:\.(\d+))?(.?)/g,
+    (_m, flags: string, w: string, prec: string | undefined, conv: string) => {
+      if (conv === '%' && !flags && !w && prec === undefined) return '%'
+      const a = args[i++]
+      let body: string | undefined
+      if (a === undefined) body = undefined
+      else if (conv === 's' && exactStr(a))
+        body = prec === undefined ? str(a) : str(a).slice(0, Number(prec))
+      else if (conv === 'c' && prec === undefined)
+        body =
+          typeof a === 'number' && Number.isInteger(a) && a >= 0 && a <= 0x10ffff
+            ? String.fromCodePoint(a)
+            : typeof a === 'string' && [...a].length === 1
+              ? a
+              : undefined
+      else if (
+        (conv === 'd' || conv === 'i') &&
+        typeof a === 'number' &&
+        Number.isInteger(a) &&
+        !flags &&
+        prec === undefined
+      )
+        body = String(a)
+      if (body === undefined || /[#0 +]/.test(flags) || Number(w || 0) > MAX_STR) {
+        bad = true
+        return ''
+      }
+      const width = Number(w || 0) - [...body].length
+      if (width <= 0) return body
+      return flags.includes('-') ? body + ' '.repeat(width) : ' '.repeat(width) + body
+    },
+  )
+  // Python raises when arguments are left over ("not all arguments converted").
+  return bad || i !== args.length ? UNKNOWN : cap(out)
 }
 
-/** `'{}{}'.format(a, b)` / `'{0}'.format(a)`. */
+/** `'{}{}'.format(a, b)` / `'{0}'.format(a)` / `{{` and `}}`; specs, conversions and field
+ * lookups are not folded (Python would apply them). */
 function braceFormat(fmt: string, args: readonly Val[]): Folded {
   let auto = 0
-  let bad = false
-  const out = fmt.replace(/\{(\d*)\}/g, (_m, n: string) => {
-    const a = args[n === '' ? auto++ : Number(n)]
-    if (a === undefined) bad = true
-    return a === undefined ? '' : str(a)
-  })
-  return bad ? UNKNOWN : cap(out)
+  let manual = false
+  let out = ''
+  for (let i = 0; i < fmt.length; i++) {
+    const c = fmt[i]!
+    if ((c === '{' || c === '}') && fmt[i + 1] === c) {
+      out += c
+      i++
+    } else if (c === '}') return UNKNOWN
+    else if (c === '{') {
+      const end = fmt.indexOf('}', i)
+      const field = end < 0 ? undefined : fmt.slice(i + 1, end)
+      if (field === undefined || !/^\d*$/.test(field)) return UNKNOWN
+      if (field === '' ? manual : auto > 0) return UNKNOWN
+      if (field !== '') manual = true
+      const a = args[field === '' ? auto++ : Number(field)]
+      if (a === undefined || !exactStr(a)) return UNKNOWN
+      out += str(a)
+      i = end
+    } else out += c
+    if (out.length > MAX_STR) return UNKNOWN
+  }
+  return out
 }
 
 function known(vals: readonly Folded[]): vals is Val[] {
@@ -100,16 +152,25 @@ function foldFilter(name: string, v: Folded, args: readonly Folded[]): Folded {
   if (v === UNKNOWN || !known(args)) return UNKNOWN
   const s = typeof v === 'string' ? v : undefined
   const list = Array.isArray(v) ? (v as readonly Val[]) : undefined
+  const map = v instanceof Map ? [...v.keys()] : undefined
   switch (name) {
     case 'join': {
-      const sep = args[0] === undefined ? '' : str(args[0])
-      const items = list ?? (s !== undefined ? [...s] : undefined)
-      return items ? cap(items.map(str).join(sep)) : UNKNOWN
+      const sep = args[0] === undefined ? '' : args[0]
+      const items = list ?? map ?? (s !== undefined ? [...s] : undefined)
+      if (!items || !exactStr(sep) || !items.every((x) => exactStr(x))) return UNKNOWN
+      return cap(items.map(str).join(str(sep)))
     }
-    case 'replace': {
-      if (s === undefined || typeof args[0] !== 'string' || args[1] === undefined) return UNKNOWN
-      return cap(args[0] === '' ? s : s.split(args[0]).join(str(args[1])))
-    }
+    case 'replace':
+      return s === undefined ? UNKNOWN : pyReplace(s, args[0], args[1], args[2])
+    case 'center':
+      // Jinja's do_center(value, width=80) takes no fill character.
+      return s === undefined || args.length > 1 ? UNKNOWN : pad(s, 'center', args[0] ?? 80, ' ')
+    case 'title':
+      return s === undefined ? UNKNOWN : jinjaTitle(s)
+    case 'd':
+    case 'default':
+      // A folded value is defined; with boolean=true a falsy one takes the default.
+      return args[1] === true && !truthy(v) ? (args[0] ?? '') : v
     case 'format':
       return s === undefined ? UNKNOWN : percent(s, args)
     case 'lower':
@@ -117,15 +178,15 @@ function foldFilter(name: string, v: Folded, args: readonly Folded[]): Folded {
     case 'upper':
       return s?.toUpperCase() ?? UNKNOWN
     case 'capitalize':
-      return s === undefined ? UNKNOWN : s.charAt(0).toUpperCase() + s.slice(1).toLowerCase()
+      return s === undefined ? UNKNOWN : capitalize(s)
     case 'trim':
-      return s?.trim() ?? UNKNOWN
+      return s === undefined ? UNKNOWN : pyStrip(s, args[0], true, true)
     case 'reverse':
       return s !== undefined ? [...s].reverse().join('') : list ? [...list].reverse() : UNKNOWN
     case 'string':
-      return str(v)
+      return exactStr(v) ? str(v) : UNKNOWN
     case 'list':
-      return s !== undefined ? [...s] : (list ?? UNKNOWN)
+      return s !== undefined ? [...s] : (list ?? map ?? UNKNOWN)
     case 'first':
       return s !== undefined ? (s[0] ?? UNKNOWN) : (list?.[0] ?? UNKNOWN)
     case 'last':
@@ -139,18 +200,31 @@ function foldFilter(name: string, v: Folded, args: readonly Folded[]): Folded {
   }
 }
 
+function truthy(v: Val): boolean {
+  if (typeof v === 'string' || Array.isArray(v)) return v.length > 0
+  if (v instanceof Map) return v.size > 0
+  return v !== null && v !== false && v !== 0
+}
+
 function foldMethod(recv: Folded, name: string, args: readonly Folded[]): Folded {
-  if (typeof recv !== 'string' || !known(args)) return UNKNOWN
+  if (!known(args)) return UNKNOWN
+  if (recv instanceof Map && name === 'get' && typeof args[0] === 'string')
+    return recv.get(args[0]) ?? (args[1] === undefined ? null : args[1])
+  if (typeof recv !== 'string') return UNKNOWN
   switch (name) {
     case 'join': {
       const items = args[0]
-      if (Array.isArray(items)) return cap((items as Val[]).map(str).join(recv))
-      return typeof items === 'string' ? cap([...items].join(recv)) : UNKNOWN
+      // Python's str.join takes strings only.
+      const parts = Array.isArray(items)
+        ? (items as Val[])
+        : typeof items === 'string'
+          ? [...items]
+          : []
+      if (items === undefined || !parts.every((x) => typeof x === 'string')) return UNKNOWN
+      return cap((parts as string[]).join(recv))
     }
     case 'replace':
-      return typeof args[0] === 'string' && args[0] !== '' && args[1] !== undefined
-        ? cap(recv.split(args[0]).join(str(args[1])))
-        : UNKNOWN
+      return pyReplace(recv, args[0], args[1], args[2])
     case 'format':
       return braceFormat(recv, args)
     case 'lower':
@@ -158,18 +232,36 @@ function foldMethod(recv: Folded, name: string, args: readonly Folded[]): Folded
     case 'upper':
       return recv.toUpperCase()
     case 'strip':
-      return recv.trim()
+      return pyStrip(recv, args[0], true, true)
     case 'lstrip':
-      return recv.trimStart()
+      return pyStrip(recv, args[0], true, false)
     case 'rstrip':
-      return recv.trimEnd()
+      return pyStrip(recv, args[0], false, true)
+    case 'center':
+    case 'ljust':
+    case 'rjust':
+    case 'zfill':
+      return pad(recv, name, args[0], args[1])
+    case 'removeprefix':
+      return typeof args[0] === 'string'
+        ? recv.startsWith(args[0])
+          ? recv.slice(args[0].length)
+          : recv
+        : UNKNOWN
+    case 'removesuffix':
+      return typeof args[0] === 'string'
+        ? args[0] !== '' && recv.endsWith(args[0])
+          ? recv.slice(0, -args[0].length)
+          : recv
+        : UNKNOWN
     case 'swapcase':
-      return [...recv]
-        .map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase()))
-        .join('')
+      return /^[\x00-\x7f]*$/.test(recv)
+        ? [...recv].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('')
+        : UNKNOWN
     case 'title':
+      return pyTitle(recv)
     case 'capitalize':
-      return recv.charAt(0).toUpperCase() + recv.slice(1).toLowerCase()
+      return capitalize(recv)
     default:
       return UNKNOWN
   }
@@ -234,15 +326,17 @@ export function fold(n: Node, env: Env, depth = 0): Folded {
       if (l === UNKNOWN || r === UNKNOWN) return UNKNOWN
       switch (n.op) {
         case '~':
-          return cap(str(l) + str(r))
+          return exactStr(l) && exactStr(r) ? cap(str(l) + str(r)) : UNKNOWN
         case '+':
           if (typeof l === 'string' && typeof r === 'string') return cap(l + r)
           if (typeof l === 'number' && typeof r === 'number') return l + r
           if (Array.isArray(l) && Array.isArray(r)) return [...(l as Val[]), ...(r as Val[])]
           return UNKNOWN
         case '*':
-          if (typeof l === 'string' && typeof r === 'number')
-            return r * l.length > MAX_STR || r < 0 ? UNKNOWN : l.repeat(r)
+          if (typeof l === 'string' && typeof r === 'number' && Number.isInteger(r))
+            return r * l.length > MAX_STR ? UNKNOWN : l.repeat(Math.max(0, r))
+          if (typeof r === 'string' && typeof l === 'number' && Number.isInteger(l))
+            return l * r.length > MAX_STR ? UNKNOWN : r.repeat(Math.max(0, l))
           if (typeof l === 'number' && typeof r === 'number') return l * r
           return UNKNOWN
         case '%':
