@@ -17,8 +17,45 @@ const external = Object.keys(pkg.dependencies).filter((d) => !BUNDLED.has(d))
 // bundle that scans: the shell hands its path to the engine (ScanOptions.analysisWorker).
 const ANALYSIS_WORKER = 'src/core/engine/analysis/worker.ts'
 
+// Each command is its own bundle beside the dispatcher, which requires it on first use: V8
+// parses a whole bundle before running it, and one bundle of every command (the server and its
+// dashboard routes included) cost `aiscout scan-model FILE` most of its start-up
+// (`npm run bench -- --only scan-model`, README). The commands' shared code is repeated in each.
+const COMMANDS = ['scan', 'scan-model', 'export', 'server', 'sync', 'watch']
+/** `./commands/NAME` imported by the dispatcher resolves to the bundle `./cmd-NAME.js`. */
+const commandsApart = {
+  name: 'commands-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/commands\/[a-z-]+$/ }, (args) =>
+      args.importer.endsWith('src/cli/index.ts')
+        ? { path: `./cmd-${args.path.slice('./commands/'.length)}.js`, external: true }
+        : undefined,
+    )
+  },
+}
+
+// The dispatcher: its `import()` of a command becomes a plain require (no ES-module loader, which
+// would first lex the command's whole bundle for its export names).
 await build({
-  entryPoints: { aiscout: 'src/cli/aiscout.ts', 'analysis-worker': ANALYSIS_WORKER },
+  entryPoints: { aiscout: 'src/cli/aiscout.ts' },
+  plugins: [commandsApart],
+  supported: { 'dynamic-import': false },
+  outdir: 'out/cli',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  external,
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  define: { __AISCOUT_VERSION__: JSON.stringify(pkg.version) },
+})
+
+await build({
+  entryPoints: {
+    'analysis-worker': ANALYSIS_WORKER,
+    ...Object.fromEntries(COMMANDS.map((c) => [`cmd-${c}`, `src/cli/commands/${c}.ts`])),
+  },
   outdir: 'out/cli',
   bundle: true,
   platform: 'node',

@@ -1,5 +1,12 @@
 /** A small strict argument parser: unknown flags and missing values are usage errors, never stack traces. */
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  // Matched by name: the CLI's commands are bundled apart from the dispatcher, each with its own
+  // copy of this class (scripts/build-cli.mjs).
+  override name = 'UsageError'
+}
+
+export const isUsageError = (e: unknown): e is UsageError =>
+  e instanceof Error && e.name === 'UsageError'
 
 export type FlagSpec = Readonly<
   Record<string, { type: 'string' | 'boolean' | 'list'; short?: string }>

@@ -1,4 +1,4 @@
-import { UsageError } from './args'
+import { isUsageError, UsageError } from './args'
 import type { Io } from './io'
 import { defaultIo } from './io'
 import { VERSION } from './version'
@@ -59,7 +59,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
         throw new UsageError(`unknown command ${cmd}`)
     }
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (isUsageError(e)) {
       io.stderr.write(`aiscout: ${e.message}\n\n${USAGE}`)
       return 2
     }
