@@ -136,13 +136,16 @@ export function clean(s: string): string {
 }
 
 export type AuthOutcome =
-  | Readonly<{ kind: 'ok'; device: DeviceRow }>
+  /** `viaPrevious`: the caller used the token a rotation replaced (it has not used the new one). */
+  | Readonly<{ kind: 'ok'; device: DeviceRow; viaPrevious: boolean }>
   | Readonly<{ kind: 'unknown' }>
   | Readonly<{ kind: 'revoked'; device: DeviceRow }>
 
 /**
  * The device a bearer token belongs to. The previous token (before a rotation) is accepted until
- * it expires; the first use of the new one retires it at once.
+ * it expires; the first use of the new one retires it at once. A caller still using the previous
+ * token never received the new one (a lost `/token` answer): `viaPrevious` tells the routes to keep
+ * asking it to rotate, so it gets a token it holds before the grace ends.
  */
 export async function authenticateDevice(
   storage: Storage,
@@ -151,6 +154,7 @@ export async function authenticateDevice(
 ): Promise<AuthOutcome> {
   const hash = credentialHash(token)
   const { db } = storage
+  let viaPrevious = false
   let device = await db
     .selectFrom('devices')
     .selectAll()
@@ -172,10 +176,11 @@ export async function authenticateDevice(
       .where('prev_token_hash', '=', hash)
       .where('prev_token_expires_at', '>', nowIso(now))
       .executeTakeFirst()
+    viaPrevious = device !== undefined
   }
   if (!device) return { kind: 'unknown' }
   if (device.revoked_at !== null) return { kind: 'revoked', device }
-  return { kind: 'ok', device }
+  return { kind: 'ok', device, viaPrevious }
 }
 
 /** Records that the device was heard from (at most once a minute, to spare the database). */
@@ -188,18 +193,26 @@ export async function touchDevice(storage: Storage, device: DeviceRow, now: Date
     .execute()
 }
 
-/** Issues a new token; the old one stays valid until the new one is used or the grace ends. */
+/**
+ * Issues a new token; the token the caller used stays valid until the new one is used or the
+ * grace ends. A caller authenticated with the previous token (it lost the last `/token` answer)
+ * keeps that token as the previous one, with a fresh grace: the unused current token is dropped
+ * instead, since making it the previous one would lock out the token the caller actually holds.
+ */
 export async function rotateDeviceToken(
   storage: Storage,
   device: DeviceRow,
   now: Date = new Date(),
+  viaPrevious = false,
 ): Promise<string> {
   const token = newCredential(TOKEN_PREFIX.device)
+  const callerHash =
+    viaPrevious && device.prev_token_hash ? device.prev_token_hash : device.token_hash
   await storage.db
     .updateTable('devices')
     .set({
       token_hash: credentialHash(token),
-      prev_token_hash: device.token_hash,
+      prev_token_hash: callerHash,
       prev_token_expires_at: nowIso(new Date(now.getTime() + PREVIOUS_TOKEN_GRACE_S * 1000)),
       token_issued_at: nowIso(now),
     })
