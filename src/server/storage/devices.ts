@@ -2,6 +2,7 @@ import type { DeviceFacts } from '../../shared/sync-api'
 import type { Storage } from './open'
 import type { Team } from './orgs'
 import type { DeviceRow } from './schema'
+import { dashboardDb } from './dashboard-schema'
 import { credentialHash, newCredential, newId, nowIso, TOKEN_PREFIX } from './ids'
 
 /** How long a rotated-out token keeps working when the new one is never used. */
@@ -21,7 +22,10 @@ export type EnrollOutcome =
  * - A new install on hardware another install of the same OS user already uses: a reinstall
  *   (inventory lost) or a clone; a new device, flagged for an admin. Another OS user on the same
  *   machine is a normal second install.
- * - A revoked install stays revoked: enrolling it again is refused until an admin removes it.
+ * - A revoked device stays refused until an admin removes it (removeDevice): enrolling is refused
+ *   for its installation id whatever hardware id is claimed (the hardware id is the client's word:
+ *   `AISCOUT_HARDWARE_ID` sets it), and for its hardware id with its OS user whatever installation
+ *   id is claimed (a reinstall on the same machine). Another OS user on that machine may enroll.
  */
 export async function enrollDevice(
   storage: Storage,
@@ -39,9 +43,17 @@ export async function enrollDevice(
       .where('installation_id', '=', facts.installationId)
       .orderBy('enrolled_at')
       .execute()
+    const revokedInstall = sameInstall.find((d) => d.revoked_at !== null)
+    if (revokedInstall) return { kind: 'revoked', deviceId: revokedInstall.id }
+    const revokedHere = await trx
+      .selectFrom('devices')
+      .select(['id'])
+      .where('hardware_id', '=', facts.hardwareId)
+      .where('os_user', '=', clean(facts.user))
+      .where('revoked_at', 'is not', null)
+      .executeTakeFirst()
+    if (revokedHere) return { kind: 'revoked', deviceId: revokedHere.id }
     const onThisHardware = sameInstall.filter((d) => d.hardware_id === facts.hardwareId)
-    const revoked = onThisHardware.find((d) => d.revoked_at !== null)
-    if (revoked) return { kind: 'revoked', deviceId: revoked.id }
     const existing = onThisHardware.find((d) => d.team_id === team.id) ?? onThisHardware[0]
     if (existing) {
       await trx
@@ -233,6 +245,42 @@ export async function revokeDevice(
     .where('revoked_at', 'is', null)
     .executeTakeFirst()
   return Number(r.numUpdatedRows) > 0
+}
+
+/**
+ * Deletes a revoked device with its inventory, batch records and device-scoped config, which
+ * lifts the enrollment refusal for its installation id and its hardware id + OS user. Only a
+ * revoked device can be removed (revoke first, so a live device is never silently dropped).
+ */
+export async function removeDevice(
+  storage: Storage,
+  id: string,
+): Promise<'removed' | 'not-found' | 'not-revoked'> {
+  // The dashboard's tables (alert_notified) exist on every database: migrations run them all.
+  return dashboardDb(storage)
+    .transaction()
+    .execute(async (trx) => {
+      const d = await trx
+        .selectFrom('devices')
+        .select(['revoked_at'])
+        .where('id', '=', id)
+        .executeTakeFirst()
+      if (!d) return 'not-found'
+      if (d.revoked_at === null) return 'not-revoked'
+      await trx.deleteFrom('device_rule_counts').where('device_id', '=', id).execute()
+      await trx.deleteFrom('device_findings').where('device_id', '=', id).execute()
+      await trx.deleteFrom('device_assets').where('device_id', '=', id).execute()
+      await trx.deleteFrom('batches').where('device_id', '=', id).execute()
+      await trx.deleteFrom('alert_notified').where('device_id', '=', id).execute()
+      await trx
+        .deleteFrom('config_items')
+        .where('scope', '=', 'device')
+        .where('scope_id', '=', id)
+        .execute()
+      await trx.updateTable('devices').set({ clone_of: null }).where('clone_of', '=', id).execute()
+      await trx.deleteFrom('devices').where('id', '=', id).execute()
+      return 'removed'
+    })
 }
 
 /** Asks the device for a full snapshot on its next contact. */
