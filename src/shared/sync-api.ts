@@ -14,6 +14,23 @@ export const FLEET_API_PREFIX = '/api/fleet/v1'
 export const MAX_BATCH_ITEMS = 10_000
 /** Longest asset or finding key: the core's ids are 30-60 characters. */
 export const MAX_KEY_LENGTH = 256
+/**
+ * Largest serialised `data` of one asset or finding (UTF-8 JSON bytes). The scan JSON of one item
+ * is a few KiB; the client trims bigger details to fit (core/sync/payload.ts), and the server
+ * refuses a bigger item with 400, so no single row can make a page too large to answer.
+ */
+export const MAX_ITEM_BYTES = 256 * 1024
+/**
+ * Deepest nesting of any request body, counted from the body itself (an item's `data` sits three
+ * levels down). JSON.stringify and other recursive code fail with a RangeError thousands of levels
+ * down; the scan JSON is under ten levels deep.
+ */
+export const MAX_BODY_DEPTH = 40
+/**
+ * Text the database can store the same on both engines: no NUL (PostgreSQL text refuses it) and
+ * no unpaired UTF-16 surrogate (it cannot be encoded as UTF-8; drivers would silently replace it).
+ */
+export const STORABLE_TEXT = /^[^\u0000\uD800-\uDFFF]*$/u
 
 // ---------------------------------------------------------------------------------------------
 // Directives: any response can carry one.

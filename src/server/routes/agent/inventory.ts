@@ -4,6 +4,7 @@ import type { AppContext } from '../../app'
 import { deviceOf, requireDevice } from '../../plugins/device-auth'
 import { faultPoint } from '../../fault'
 import { HttpError } from '../../plugins/errors'
+import { checkItemSizes } from '../../plugins/input-guard'
 import { decodeBody } from '../../plugins/request-body'
 import { deviceById } from '../../storage/devices'
 import { applyBatch, commitSnapshot } from '../../storage/ingest'
@@ -42,6 +43,7 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
       bodyLimit: ctx.limits.maxInflatedBytes,
       onRequest: requireDevice(ctx.storage),
       preParsing: decodeBody(ctx.limits.maxWireBytes),
+      preValidation: checkItemSizes,
       config: deviceRateLimit(ctx.limits),
     },
     async (request) => {
