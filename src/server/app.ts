@@ -6,6 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { AGENT_API_PREFIX, FLEET_API_PREFIX } from '../shared/sync-api'
 import { registerErrorHandling } from './plugins/errors'
 import { registerFleetAuth } from './plugins/fleet-auth'
+import { registerInputGuard } from './plugins/input-guard'
 import { agentRoutes } from './routes/agent'
 import { fleetRoutes } from './routes/fleet'
 import { healthRoutes } from './routes/health'
@@ -94,6 +95,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // params are converted from text first.
   app.setValidatorCompiler(TypeBoxValidatorCompiler)
   registerErrorHandling(app as unknown as FastifyInstance)
+  // Before any route: NUL, unpaired surrogates and hostile nesting answer 400, never 500.
+  registerInputGuard(app as unknown as FastifyInstance)
   await app.register(rateLimit, { global: false })
   registerFleetAuth(app as unknown as FastifyInstance, opts.storage)
   const ctx: AppContext = {

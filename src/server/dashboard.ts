@@ -53,6 +53,7 @@ export const DASHBOARD_CSP =
 const AUDITED: Readonly<Record<string, AuditAction>> = {
   [`POST ${FLEET_API_PREFIX}/devices/:id/revoke`]: 'device-revoke',
   [`POST ${FLEET_API_PREFIX}/devices/:id/resync`]: 'device-resync',
+  [`DELETE ${FLEET_API_PREFIX}/devices/:id`]: 'device-remove',
   [`POST ${FLEET_API_PREFIX}/enroll-secrets`]: 'enroll-secret-create',
   [`POST ${FLEET_API_PREFIX}/enroll-secrets/:id/revoke`]: 'enroll-secret-revoke',
   [`PUT ${FLEET_API_PREFIX}/config/settings`]: 'settings-put',

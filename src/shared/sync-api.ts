@@ -14,6 +14,23 @@ export const FLEET_API_PREFIX = '/api/fleet/v1'
 export const MAX_BATCH_ITEMS = 10_000
 /** Longest asset or finding key: the core's ids are 30-60 characters. */
 export const MAX_KEY_LENGTH = 256
+/**
+ * Largest serialised `data` of one asset or finding (UTF-8 JSON bytes). The scan JSON of one item
+ * is a few KiB; the client trims bigger details to fit (core/sync/payload.ts), and the server
+ * refuses a bigger item with 400, so no single row can make a page too large to answer.
+ */
+export const MAX_ITEM_BYTES = 256 * 1024
+/**
+ * Deepest nesting of any request body, counted from the body itself (an item's `data` sits three
+ * levels down). JSON.stringify and other recursive code fail with a RangeError thousands of levels
+ * down; the scan JSON is under ten levels deep.
+ */
+export const MAX_BODY_DEPTH = 40
+/**
+ * Text the database can store the same on both engines: no NUL (PostgreSQL text refuses it) and
+ * no unpaired UTF-16 surrogate (it cannot be encoded as UTF-8; drivers would silently replace it).
+ */
+export const STORABLE_TEXT = /^[^\u0000\uD800-\uDFFF]*$/u
 
 // ---------------------------------------------------------------------------------------------
 // Directives: any response can carry one.
@@ -140,16 +157,25 @@ export type TokenResponse = Type.Static<typeof TokenResponse>
 export const UPLOAD_PATHS = ['full', 'home'] as const
 export type UploadPaths = (typeof UPLOAD_PATHS)[number]
 
+/**
+ * Longest interval the server may push (one day). Clients also clamp every delay they take from
+ * the server to this: Node's setTimeout turns a delay of 2^31 ms (about 24.8 days) or more into
+ * 1 ms, so an unbounded interval made every laptop sync in a loop.
+ */
+export const MAX_INTERVAL_S = 86_400
+export const MIN_INTERVAL_S = 60
+
 export const SyncSettings = Type.Object({
   uploadPaths: Type.Enum(UPLOAD_PATHS),
   /** Seconds between scheduled syncs (the desktop app; the CLI syncs when run). */
-  syncIntervalS: Type.Integer({ minimum: 60 }),
-  heartbeatIntervalS: Type.Integer({ minimum: 60 }),
+  syncIntervalS: Type.Integer({ minimum: MIN_INTERVAL_S, maximum: MAX_INTERVAL_S }),
+  heartbeatIntervalS: Type.Integer({ minimum: MIN_INTERVAL_S, maximum: MAX_INTERVAL_S }),
   /** Caps for one inventory batch (the client may use less). */
   maxBatchItems: Type.Integer({ minimum: 1, maximum: MAX_BATCH_ITEMS }),
-  maxBatchBytes: Type.Integer({ minimum: 1024 }),
-  /** A full snapshot at least this often even without changes (0: only when asked). */
-  snapshotIntervalH: Type.Integer({ minimum: 0 }),
+  /** At most 32 MiB: a batch must stay under the server's --max-inflated-mb (64 by default). */
+  maxBatchBytes: Type.Integer({ minimum: 1024, maximum: 32 * 1024 * 1024 }),
+  /** A full snapshot at least this often even without changes (0: only when asked); 30 days at most. */
+  snapshotIntervalH: Type.Integer({ minimum: 0, maximum: 720 }),
 })
 export type SyncSettings = Type.Static<typeof SyncSettings>
 

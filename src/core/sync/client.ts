@@ -315,6 +315,8 @@ export async function syncNow(db: Db, opts: SyncOptions): Promise<SyncOutcome> {
     let sentBatches = 0
     let sentItems = 0
     let heldBack = 0
+    /** A batch was refused with 400/413 in this run (one smaller replan is tried). */
+    let refusedThisRun = false
     for (let round = 0; ; round++) {
       if (round >= MAX_ROUNDS) {
         throw new Stop({
@@ -425,6 +427,15 @@ export async function syncNow(db: Db, opts: SyncOptions): Promise<SyncOutcome> {
           break
         }
         if (r.kind === 'error' && (r.status === 400 || r.status === 413)) {
+          const reason = `the server refused batch ${row.seq} (HTTP ${r.status}): ${r.body?.message ?? 'no reason given'}`
+          // Refused again after replanning smaller: the content itself is refused, and resending
+          // it cannot help. Stop this run with the server's reason (it names the item); the next
+          // sync plans afresh from the inventory, never retrying the refused body in a loop.
+          if (refusedThisRun) {
+            writeState(db, { lastError: reason })
+            throw new Stop({ kind: 'rejected', message: reason })
+          }
+          refusedThisRun = true
           // The server cannot take this batch: smaller batches, from a fresh snapshot.
           emit({
             type: 'resync',

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { MAX_BODY_DEPTH, MAX_ITEM_BYTES } from '../../shared/sync-api'
 import type { AssetUpsert, FindingUpsert, UploadPaths } from '../../shared/sync-api'
 import type { Static } from 'typebox'
 import { safeAsset } from '../report/common'
@@ -24,7 +25,7 @@ export type PayloadOptions = Readonly<{
  * key values and notebook code are not in the inventory, so they cannot be in an item.
  */
 export function assetItem(a: Asset, opts: PayloadOptions): AssetItem {
-  const data = redactPaths(assetJson(safeAsset(a)), opts) as Record<string, unknown>
+  const data = fitItemData(redactPaths(assetJson(safeAsset(a)), opts) as Record<string, unknown>)
   return { op: 'upsert', key: a.id, kind: a.kind, hash: contentHash(data), data }
 }
 
@@ -38,7 +39,7 @@ export function findingItem(
   opts: PayloadOptions,
   accepted?: AcceptedRisk,
 ): FindingItem {
-  const data = redactPaths(findingJson(f, accepted), opts) as Record<string, unknown>
+  const data = fitItemData(redactPaths(findingJson(f, accepted), opts) as Record<string, unknown>)
   return {
     op: 'upsert',
     key: f.id,
@@ -92,4 +93,56 @@ export function redactPaths(value: unknown, opts: PayloadOptions): unknown {
     return v
   }
   return walk(value)
+}
+
+/** Nesting kept inside an item's data: it sits 3 levels into the batch (MAX_BODY_DEPTH counts all). */
+const MAX_DATA_DEPTH = MAX_BODY_DEPTH - 8
+const DEEP = '[nested too deep]'
+
+/**
+ * An item's data as the server takes it: at most MAX_ITEM_BYTES of JSON and MAX_DATA_DEPTH deep
+ * (the server refuses more with 400, and a refused item would hold back the whole sync). Real
+ * items are a few KiB; an oversized one keeps its identity (id, kind, name, path, ...) and says
+ * what was left out in `truncated`, so the server and the dashboard show that it was cut.
+ */
+export function fitItemData(data: Record<string, unknown>): Record<string, unknown> {
+  const shallow = limitDepth(data, MAX_DATA_DEPTH) as Record<string, unknown>
+  const bytes = Buffer.byteLength(JSON.stringify(shallow))
+  if (bytes <= MAX_ITEM_BYTES) return shallow
+  const note = `${bytes} bytes, over the server's limit of ${MAX_ITEM_BYTES} per item`
+  // First the details (the bulky part of an asset), then long strings and arrays, then all but
+  // the top-level scalars.
+  const steps: (() => Record<string, unknown>)[] = [
+    () => ({ ...shallow, details: {}, truncated: `details omitted: ${note}` }),
+    () => ({ ...(shorten(shallow) as Record<string, unknown>), truncated: `shortened: ${note}` }),
+    () => ({
+      ...Object.fromEntries(
+        Object.entries(shallow)
+          .filter(([, v]) => v === null || typeof v !== 'object')
+          .map(([k, v]) => [k, typeof v === 'string' ? v.slice(0, 1024) : v]),
+      ),
+      truncated: `only the summary kept: ${note}`,
+    }),
+  ]
+  for (const step of steps) {
+    const out = step()
+    if (Buffer.byteLength(JSON.stringify(out)) <= MAX_ITEM_BYTES) return out
+  }
+  return { truncated: `omitted: ${note}` }
+}
+
+function limitDepth(v: unknown, left: number): unknown {
+  if (v === null || typeof v !== 'object') return v
+  if (left <= 0) return DEEP
+  if (Array.isArray(v)) return v.map((x) => limitDepth(x, left - 1))
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, limitDepth(x, left - 1)]))
+}
+
+/** Strings cut to 2,000 characters and arrays to 100 entries, everywhere. */
+function shorten(v: unknown): unknown {
+  if (typeof v === 'string') return v.length > 2000 ? `${v.slice(0, 2000)}…` : v
+  if (Array.isArray(v)) return v.slice(0, 100).map(shorten)
+  if (v !== null && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, shorten(x)]))
+  return v
 }

@@ -107,6 +107,9 @@ export const fetchTransport: Transport = async (url, opts) => {
   }
 }
 
+/** The longest Retry-After honoured; a longer one waits this long (the outbox keeps the rest). */
+export const MAX_RETRY_AFTER_S = 300
+
 /**
  * Exponential backoff with full jitter (a random wait between 0 and base·2^attempt, capped), so
  * devices that lost the server together do not come back together. A Retry-After from the
@@ -118,7 +121,8 @@ export function backoffMs(
   random: () => number = Math.random,
 ): number {
   if (opts.retryAfterS !== undefined) {
-    const ms = opts.retryAfterS * 1000
+    // Bounded: a huge Retry-After would overflow setTimeout (2^31 ms or more fires after 1 ms).
+    const ms = Math.min(opts.retryAfterS, MAX_RETRY_AFTER_S) * 1000
     return Math.round(ms + random() * ms * 0.1)
   }
   const ceiling = Math.min(opts.capMs, opts.baseMs * 2 ** attempt)

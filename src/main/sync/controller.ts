@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads'
 import { normalizeServerUrl } from '../../core'
 import type { RetryPolicy, SyncOutcome, TokenStore } from '../../core'
 import type { AppStatus, IpcHandlers, SyncAttempt, SyncTrigger, SyncView } from '../../shared/ipc'
+import { MAX_INTERVAL_S, MIN_INTERVAL_S } from '../../shared/sync-api'
 import type { DbClient } from '../db-client'
 import { busy, invalid, unavailable } from '../errors'
 import type { AppLog } from '../log'
@@ -65,6 +66,16 @@ const DEFAULT_INTERVAL_S = 900
 const DEFAULT_DEBOUNCE_MS = 30_000
 /** Sync now should answer within seconds when the server is down; the outbox keeps the rest. */
 const APP_RETRY: RetryPolicy = { attempts: 4, baseMs: 250, capMs: 2000 }
+
+/**
+ * The periodic sync's delay from the server's interval, clamped to [MIN_INTERVAL_S,
+ * MAX_INTERVAL_S]: an older or misconfigured server may push any number, and setTimeout fires a
+ * delay of 2^31 ms or more after 1 ms (a sync loop); a non-number falls back to the default.
+ */
+export function syncDelayMs(intervalS: number | undefined): number {
+  const s = Number.isFinite(intervalS) ? (intervalS as number) : DEFAULT_INTERVAL_S
+  return Math.min(MAX_INTERVAL_S, Math.max(MIN_INTERVAL_S, s)) * 1000
+}
 
 const realTimers: Timers = {
   set(fn, ms) {
@@ -162,7 +173,7 @@ export function createSyncController(d: SyncControllerDeps): SyncController {
     periodic = undefined
     nextSyncAt = undefined
     if (stopped || !v.enrolled || v.revoked) return
-    const ms = (v.syncIntervalS ?? DEFAULT_INTERVAL_S) * 1000
+    const ms = syncDelayMs(v.syncIntervalS)
     nextSyncAt = now() + ms
     periodic = timers.set(() => {
       periodic = undefined
@@ -242,7 +253,7 @@ export function createSyncController(d: SyncControllerDeps): SyncController {
       outcome: r.outcome,
       failure: r.failure,
       pending: after.pending.items,
-      intervalS: after.syncIntervalS ?? DEFAULT_INTERVAL_S,
+      intervalS: syncDelayMs(after.syncIntervalS) / 1000,
     })
     await d.db.call('syncRecordAttempt', attempt)
     if (attempt.result === 'failed' || attempt.result === 'rejected')

@@ -8,6 +8,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The authenticated device (agent routes). */
     device?: DeviceRow
+    /** The device authenticated with its previous token (it never received the rotated one). */
+    deviceViaPrevious?: boolean
   }
 }
 
@@ -44,6 +46,7 @@ export function requireDevice(storage: Storage) {
         })
       case 'ok':
         request.device = r.device
+        request.deviceViaPrevious = r.viaPrevious
         request.log = request.log.child({ device: r.device.id })
         await touchDevice(storage, r.device, now)
         return

@@ -24,8 +24,8 @@ class WireCounter extends Transform {
 }
 
 /**
- * preParsing hook for routes that take `Content-Encoding: gzip`. The compressed size is capped
- * here; the decompressed size is capped by the route's bodyLimit, which Fastify checks on every
+ * preParsing hook for routes that take `Content-Encoding: gzip`. The size as sent (compressed or
+ * not, with or without Content-Length) is capped here while streaming; the decompressed size is capped by the route's bodyLimit, which Fastify checks on every
  * decoded chunk, so a gzip bomb is refused with 413 after at most bodyLimit bytes were inflated
  * (never buffered beyond that). Other encodings are refused with 415.
  */
@@ -43,7 +43,11 @@ export function decodeBody(maxWireBytes: number) {
       if (Number.isFinite(len) && len > maxWireBytes) {
         throw new HttpError(413, 'payload_too_large', `request body over ${maxWireBytes} bytes`)
       }
-      return payload
+      // A chunked body has no Content-Length to check: count it as it streams, or it would only
+      // meet the route's bodyLimit (the inflated limit, far above the wire limit).
+      const counter = new WireCounter(maxWireBytes)
+      payload.on('error', (e: Error) => counter.destroy(e))
+      return payload.pipe(counter)
     }
     if (enc !== 'gzip' && enc !== 'x-gzip') {
       throw new HttpError(

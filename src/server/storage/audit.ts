@@ -19,6 +19,7 @@ export const AUDIT_ACTIONS = [
   'sign-in-failed',
   'sign-out',
   'device-revoke',
+  'device-remove',
   'device-resync',
   'enroll-secret-create',
   'enroll-secret-revoke',

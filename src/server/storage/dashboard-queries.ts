@@ -7,6 +7,7 @@ import type {
   FindingStatusFilter,
   SearchSection,
 } from '../../shared/dashboard-api'
+import { MAX_ITEM_BYTES } from '../../shared/sync-api'
 import { acceptanceAt } from './acceptance'
 import { dashboardDb } from './dashboard-schema'
 import { CursorError, findHolders, groupHolders, heldAsset } from './fleet'
@@ -41,6 +42,26 @@ function parse(data: string): Record<string, unknown> {
   }
 }
 
+/**
+ * An item's stored JSON as read for a page: rows stored before the per-item cap
+ * (MAX_ITEM_BYTES) existed may be far larger, and one page of them made a response too large to
+ * build (RangeError: Invalid string length). Those come back as null with their length.
+ */
+function cappedData(column: 'data' | 'f.data') {
+  const ref = sql.ref(column)
+  return [
+    sql<string | null>`case when length(${ref}) <= ${MAX_ITEM_BYTES} then ${ref} end`.as('data'),
+    sql<number>`length(${ref})`.as('data_chars'),
+  ] as const
+}
+
+function pageData(data: string | null, chars: number | string): Record<string, unknown> {
+  return data === null ? { truncated: true, chars: Number(chars) } : parse(data)
+}
+
+/** The most item JSON one page carries; a page stops early (with `next`) beyond it. */
+const PAGE_BUDGET_CHARS = 16 * 1024 * 1024
+
 /** Present assets of a device, by kind then key, optionally of one kind. */
 export async function deviceAssets(
   storage: Storage,
@@ -50,7 +71,17 @@ export async function deviceAssets(
   const limit = Math.min(Math.max(opts.limit ?? 200, 1), 500)
   let q = dashboardDb(storage)
     .selectFrom('device_assets')
-    .selectAll()
+    .select([
+      'asset_key',
+      'kind',
+      'name',
+      'path',
+      'sha256',
+      'fingerprint',
+      'first_seen_at',
+      'updated_at',
+      ...cappedData('data'),
+    ])
     .where('device_id', '=', deviceId)
     .where('status', '=', 'present')
   if (opts.kind) q = q.where('kind', '=', opts.kind)
@@ -66,6 +97,17 @@ export async function deviceAssets(
     .limit(limit + 1)
     .execute()
   const page = rows.slice(0, limit)
+  // Stop early when the page's JSON grows past the budget (always at least one row).
+  let chars = 0
+  let cut = false
+  for (let i = 0; i < page.length; i++) {
+    chars += page[i]!.data?.length ?? 0
+    if (chars > PAGE_BUDGET_CHARS && i > 0) {
+      page.length = i
+      cut = true
+      break
+    }
+  }
   const last = page[page.length - 1]
   return {
     items: page.map((r) => ({
@@ -77,9 +119,9 @@ export async function deviceAssets(
       fingerprint: r.fingerprint,
       firstSeenAt: r.first_seen_at,
       updatedAt: r.updated_at,
-      data: parse(r.data),
+      data: pageData(r.data, r.data_chars),
     })),
-    ...(rows.length > limit && last ? { next: encode([last.kind, last.asset_key]) } : {}),
+    ...((rows.length > limit || cut) && last ? { next: encode([last.kind, last.asset_key]) } : {}),
   }
 }
 
@@ -146,7 +188,7 @@ export async function listFindings(
       'f.rule_id',
       'f.severity',
       'f.severity_rank',
-      'f.data',
+      ...cappedData('f.data'),
       'f.status',
       'f.first_seen_at',
       'f.updated_at',
@@ -175,7 +217,7 @@ export async function listFindings(
     more = rows.length > limit * 2
     for (const row of rows.slice(0, limit * 2)) {
       cursor = [row.severity_rank, row.device_id, row.finding_key]
-      const data = parse(row.data)
+      const data = pageData(row.data, row.data_chars)
       const acc = acceptanceAt(row.risk, data, now)
       const accepted = row.status === 'open' && acc.source !== null
       if (status === 'open' && accepted) continue

@@ -2,6 +2,7 @@ import type { DeviceFacts } from '../../shared/sync-api'
 import type { Storage } from './open'
 import type { Team } from './orgs'
 import type { DeviceRow } from './schema'
+import { dashboardDb } from './dashboard-schema'
 import { credentialHash, newCredential, newId, nowIso, TOKEN_PREFIX } from './ids'
 
 /** How long a rotated-out token keeps working when the new one is never used. */
@@ -21,7 +22,10 @@ export type EnrollOutcome =
  * - A new install on hardware another install of the same OS user already uses: a reinstall
  *   (inventory lost) or a clone; a new device, flagged for an admin. Another OS user on the same
  *   machine is a normal second install.
- * - A revoked install stays revoked: enrolling it again is refused until an admin removes it.
+ * - A revoked device stays refused until an admin removes it (removeDevice): enrolling is refused
+ *   for its installation id whatever hardware id is claimed (the hardware id is the client's word:
+ *   `AISCOUT_HARDWARE_ID` sets it), and for its hardware id with its OS user whatever installation
+ *   id is claimed (a reinstall on the same machine). Another OS user on that machine may enroll.
  */
 export async function enrollDevice(
   storage: Storage,
@@ -39,9 +43,17 @@ export async function enrollDevice(
       .where('installation_id', '=', facts.installationId)
       .orderBy('enrolled_at')
       .execute()
+    const revokedInstall = sameInstall.find((d) => d.revoked_at !== null)
+    if (revokedInstall) return { kind: 'revoked', deviceId: revokedInstall.id }
+    const revokedHere = await trx
+      .selectFrom('devices')
+      .select(['id'])
+      .where('hardware_id', '=', facts.hardwareId)
+      .where('os_user', '=', clean(facts.user))
+      .where('revoked_at', 'is not', null)
+      .executeTakeFirst()
+    if (revokedHere) return { kind: 'revoked', deviceId: revokedHere.id }
     const onThisHardware = sameInstall.filter((d) => d.hardware_id === facts.hardwareId)
-    const revoked = onThisHardware.find((d) => d.revoked_at !== null)
-    if (revoked) return { kind: 'revoked', deviceId: revoked.id }
     const existing = onThisHardware.find((d) => d.team_id === team.id) ?? onThisHardware[0]
     if (existing) {
       await trx
@@ -136,13 +148,16 @@ export function clean(s: string): string {
 }
 
 export type AuthOutcome =
-  | Readonly<{ kind: 'ok'; device: DeviceRow }>
+  /** `viaPrevious`: the caller used the token a rotation replaced (it has not used the new one). */
+  | Readonly<{ kind: 'ok'; device: DeviceRow; viaPrevious: boolean }>
   | Readonly<{ kind: 'unknown' }>
   | Readonly<{ kind: 'revoked'; device: DeviceRow }>
 
 /**
  * The device a bearer token belongs to. The previous token (before a rotation) is accepted until
- * it expires; the first use of the new one retires it at once.
+ * it expires; the first use of the new one retires it at once. A caller still using the previous
+ * token never received the new one (a lost `/token` answer): `viaPrevious` tells the routes to keep
+ * asking it to rotate, so it gets a token it holds before the grace ends.
  */
 export async function authenticateDevice(
   storage: Storage,
@@ -151,6 +166,7 @@ export async function authenticateDevice(
 ): Promise<AuthOutcome> {
   const hash = credentialHash(token)
   const { db } = storage
+  let viaPrevious = false
   let device = await db
     .selectFrom('devices')
     .selectAll()
@@ -172,10 +188,11 @@ export async function authenticateDevice(
       .where('prev_token_hash', '=', hash)
       .where('prev_token_expires_at', '>', nowIso(now))
       .executeTakeFirst()
+    viaPrevious = device !== undefined
   }
   if (!device) return { kind: 'unknown' }
   if (device.revoked_at !== null) return { kind: 'revoked', device }
-  return { kind: 'ok', device }
+  return { kind: 'ok', device, viaPrevious }
 }
 
 /** Records that the device was heard from (at most once a minute, to spare the database). */
@@ -188,18 +205,26 @@ export async function touchDevice(storage: Storage, device: DeviceRow, now: Date
     .execute()
 }
 
-/** Issues a new token; the old one stays valid until the new one is used or the grace ends. */
+/**
+ * Issues a new token; the token the caller used stays valid until the new one is used or the
+ * grace ends. A caller authenticated with the previous token (it lost the last `/token` answer)
+ * keeps that token as the previous one, with a fresh grace: the unused current token is dropped
+ * instead, since making it the previous one would lock out the token the caller actually holds.
+ */
 export async function rotateDeviceToken(
   storage: Storage,
   device: DeviceRow,
   now: Date = new Date(),
+  viaPrevious = false,
 ): Promise<string> {
   const token = newCredential(TOKEN_PREFIX.device)
+  const callerHash =
+    viaPrevious && device.prev_token_hash ? device.prev_token_hash : device.token_hash
   await storage.db
     .updateTable('devices')
     .set({
       token_hash: credentialHash(token),
-      prev_token_hash: device.token_hash,
+      prev_token_hash: callerHash,
       prev_token_expires_at: nowIso(new Date(now.getTime() + PREVIOUS_TOKEN_GRACE_S * 1000)),
       token_issued_at: nowIso(now),
     })
@@ -220,6 +245,42 @@ export async function revokeDevice(
     .where('revoked_at', 'is', null)
     .executeTakeFirst()
   return Number(r.numUpdatedRows) > 0
+}
+
+/**
+ * Deletes a revoked device with its inventory, batch records and device-scoped config, which
+ * lifts the enrollment refusal for its installation id and its hardware id + OS user. Only a
+ * revoked device can be removed (revoke first, so a live device is never silently dropped).
+ */
+export async function removeDevice(
+  storage: Storage,
+  id: string,
+): Promise<'removed' | 'not-found' | 'not-revoked'> {
+  // The dashboard's tables (alert_notified) exist on every database: migrations run them all.
+  return dashboardDb(storage)
+    .transaction()
+    .execute(async (trx) => {
+      const d = await trx
+        .selectFrom('devices')
+        .select(['revoked_at'])
+        .where('id', '=', id)
+        .executeTakeFirst()
+      if (!d) return 'not-found'
+      if (d.revoked_at === null) return 'not-revoked'
+      await trx.deleteFrom('device_rule_counts').where('device_id', '=', id).execute()
+      await trx.deleteFrom('device_findings').where('device_id', '=', id).execute()
+      await trx.deleteFrom('device_assets').where('device_id', '=', id).execute()
+      await trx.deleteFrom('batches').where('device_id', '=', id).execute()
+      await trx.deleteFrom('alert_notified').where('device_id', '=', id).execute()
+      await trx
+        .deleteFrom('config_items')
+        .where('scope', '=', 'device')
+        .where('scope_id', '=', id)
+        .execute()
+      await trx.updateTable('devices').set({ clone_of: null }).where('clone_of', '=', id).execute()
+      await trx.deleteFrom('devices').where('id', '=', id).execute()
+      return 'removed'
+    })
 }
 
 /** Asks the device for a full snapshot on its next contact. */

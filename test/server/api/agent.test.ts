@@ -138,7 +138,8 @@ describe.each(combos)('agent API on %s over %s', (engine: EngineName, transport:
         expect(unknown.status, path).toBe(401)
         expect(unknown.json()).toMatchObject({ error: 'reenroll', action: 'reenroll' })
       }
-      const e = await enroll()
+      // Its own hardware: a revoked hardware id + OS user refuses later enrollments of that user.
+      const e = await enroll({ hardwareId: 'hw-revoked-1' })
       const revoke = await s.call(`/api/fleet/v1/devices/${e.deviceId}/revoke`, {
         method: 'POST',
         token: s.adminToken,
@@ -159,7 +160,7 @@ describe.each(combos)('agent API on %s over %s', (engine: EngineName, transport:
       const again = await s.call(`${A}/enroll`, {
         body: {
           enrollSecret: s.enrollSecret,
-          device: { ...FACTS, installationId: 'inst-revoked-x' },
+          device: { ...FACTS, installationId: 'inst-revoked-x', hardwareId: 'hw-revoked-x' },
         },
       })
       expect(again.status).toBe(201)
@@ -171,7 +172,7 @@ describe.each(combos)('agent API on %s over %s', (engine: EngineName, transport:
       const third = await s.call(`${A}/enroll`, {
         body: {
           enrollSecret: s.enrollSecret,
-          device: { ...FACTS, installationId: 'inst-revoked-x' },
+          device: { ...FACTS, installationId: 'inst-revoked-x', hardwareId: 'hw-revoked-x' },
         },
       })
       expect(third.status).toBe(403)

@@ -28,7 +28,10 @@ export const configRoute: FastifyPluginAsyncTypebox<AppContext> = async (app, ct
         return (reply as unknown as FastifyReply).status(304).send()
       }
       return {
-        ...directiveFor(device, ctx.limits, { configEtag: etag }),
+        ...directiveFor(device, ctx.limits, {
+          configEtag: etag,
+          viaPreviousToken: request.deviceViaPrevious === true,
+        }),
         etag,
         settings: config.settings,
         policies: config.policies,

@@ -4,12 +4,15 @@ import type { DeviceRow } from '../../storage/schema'
 
 /**
  * The directive every agent response carries: resync when the device owes a snapshot (none
- * committed yet, or one was requested), and whether its token is due for rotation.
+ * committed yet, or one was requested), and whether its token is due for rotation: when it is old,
+ * or when the device still uses the token a rotation replaced (`viaPreviousToken`: it lost the
+ * `/token` answer; rotation resets the token's age, so age alone would never ask again and the
+ * previous token would run out).
  */
 export function directiveFor(
   device: DeviceRow,
   limits: ServerLimits,
-  extra: Readonly<{ configEtag?: string }> = {},
+  extra: Readonly<{ configEtag?: string; viaPreviousToken?: boolean }> = {},
   now: Date = new Date(),
 ): Directive {
   // A snapshot on its way (parts received, no commit yet) is the answer to the request.
@@ -20,7 +23,9 @@ export function directiveFor(
     action: owesSnapshot ? 'resync' : 'none',
     serverTime: now.toISOString(),
     ...(extra.configEtag !== undefined ? { configEtag: extra.configEtag } : {}),
-    ...(tokenAgeMs > limits.tokenMaxAgeDays * 86_400_000 ? { rotateToken: true } : {}),
+    ...(tokenAgeMs > limits.tokenMaxAgeDays * 86_400_000 || extra.viaPreviousToken === true
+      ? { rotateToken: true }
+      : {}),
   }
 }
 

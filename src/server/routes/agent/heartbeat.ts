@@ -25,6 +25,7 @@ export const heartbeatRoute: FastifyPluginAsyncTypebox<AppContext> = async (app,
       return {
         ...directiveFor(device, ctx.limits, {
           configEtag: agentEtag(config.etag, device, ctx.limits),
+          viaPreviousToken: request.deviceViaPrevious === true,
         }),
         commands: [],
       }

@@ -4,6 +4,7 @@ import type { AppContext } from '../../app'
 import { deviceOf, requireDevice } from '../../plugins/device-auth'
 import { faultPoint } from '../../fault'
 import { HttpError } from '../../plugins/errors'
+import { checkItemSizes } from '../../plugins/input-guard'
 import { decodeBody } from '../../plugins/request-body'
 import { deviceById } from '../../storage/devices'
 import { applyBatch, commitSnapshot } from '../../storage/ingest'
@@ -18,7 +19,7 @@ import { deviceRateLimit } from './rate-limit'
  * without being applied; a sequence gap answers 409 `resync_required`.
  */
 export const inventoryRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
-  const answer = async (device: DeviceRow, r: IngestResult) => {
+  const answer = async (device: DeviceRow, r: IngestResult, viaPreviousToken: boolean) => {
     if (r.kind === 'resync') {
       throw new HttpError(409, 'resync_required', r.reason, {
         action: 'resync',
@@ -28,7 +29,7 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
     // The directive reflects the state after this batch (a commit clears a pending resync).
     const fresh = (await deviceById(ctx.storage, device.id)) ?? device
     return {
-      ...directiveFor(fresh, ctx.limits),
+      ...directiveFor(fresh, ctx.limits, { viaPreviousToken }),
       ackSeq: r.ack.ackSeq,
       duplicate: r.kind === 'duplicate',
       applied: r.ack.applied,
@@ -42,6 +43,7 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
       bodyLimit: ctx.limits.maxInflatedBytes,
       onRequest: requireDevice(ctx.storage),
       preParsing: decodeBody(ctx.limits.maxWireBytes),
+      preValidation: checkItemSizes,
       config: deviceRateLimit(ctx.limits),
     },
     async (request) => {
@@ -58,7 +60,7 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
         },
         'inventory batch',
       )
-      return answer(device, r)
+      return answer(device, r, request.deviceViaPrevious === true)
     },
   )
 
@@ -74,7 +76,7 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
       const device = deviceOf(request)
       const r = await commitSnapshot(ctx.storage, device.id, request.body)
       request.log.info({ seq: request.body.seq, result: r.kind }, 'snapshot commit')
-      return answer(device, r)
+      return answer(device, r, request.deviceViaPrevious === true)
     },
   )
 }

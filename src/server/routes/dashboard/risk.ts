@@ -43,6 +43,8 @@ export const riskRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx
       // The note is stored, audited and sent to the device: a key pasted into it keeps only its
       // redacted preview, as a note typed on the laptop does.
       const note = scrubText(request.body.note.trim())
+      // The schema's minLength sees the note before trimming: "  " would be stored empty.
+      if (note === '') throw new HttpError(400, 'bad_request', 'note must not be blank')
       if (!(await findingOf(ctx.storage, deviceId, findingKey))) {
         throw new HttpError(404, 'not_found', 'no such finding on this device')
       }

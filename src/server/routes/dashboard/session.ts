@@ -27,6 +27,12 @@ const MAX_FAILS_PER_NAME = 10
  */
 export const sessionRoutes: FastifyPluginAsyncTypebox<DashboardOptions> = async (app, ctx) => {
   const fails = new Map<string, number[]>()
+  /**
+   * Sign-ins per user name whose password check is under way. They count against the limit
+   * before the (slow) scrypt check starts: otherwise many concurrent wrong passwords from many
+   * addresses would all be checked before the first failure is recorded.
+   */
+  const inFlight = new Map<string, number>()
   const recentFails = (name: string, now: number): number[] => {
     const list = (fails.get(name) ?? []).filter((t) => now - t < FAIL_WINDOW_MS)
     if (list.length) fails.set(name, list)
@@ -69,7 +75,8 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<DashboardOptions> = async 
     async (request, reply) => {
       const { user: name, password } = request.body
       const now = Date.now()
-      if (recentFails(name, now).length >= MAX_FAILS_PER_NAME) {
+      const pending = inFlight.get(name) ?? 0
+      if (recentFails(name, now).length + pending >= MAX_FAILS_PER_NAME) {
         throw new HttpError(
           429,
           'rate_limited',
@@ -79,9 +86,18 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<DashboardOptions> = async 
           },
         )
       }
-      const user = await checkPassword(ctx.storage, name, password)
+      inFlight.set(name, pending + 1)
+      let user: Awaited<ReturnType<typeof checkPassword>>
+      try {
+        user = await checkPassword(ctx.storage, name, password)
+      } finally {
+        const left = (inFlight.get(name) ?? 1) - 1
+        if (left > 0) inFlight.set(name, left)
+        else inFlight.delete(name)
+      }
       if (!user) {
-        fails.set(name, [...recentFails(name, now), now])
+        // Recorded in the same turn the reservation ends, so the count never dips in between.
+        fails.set(name, [...recentFails(name, Date.now()), Date.now()])
         await audit(ctx.storage, {
           actor: name,
           actorKind: 'user',

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import type { AppContext } from '../../app'
 import { HttpError } from '../../plugins/errors'
-import { requestResync, revokeDevice } from '../../storage/devices'
+import { removeDevice, requestResync, revokeDevice } from '../../storage/devices'
 import { CursorError, deviceSummary, listDevices, MAX_PAGE } from '../../storage/fleet'
 import { guard } from './common'
 
@@ -62,6 +62,21 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, c
       const revoked = await revokeDevice(ctx.storage, id)
       request.log.info({ target: id, revoked }, 'device revoked')
       return { revoked }
+    },
+  )
+
+  // Removing lifts the enrollment refusal of a revoked device (storage/devices.ts removeDevice).
+  app.delete(
+    '/devices/:id',
+    { ...guard(base, ctx, 'admin'), schema: { params: DeviceId } },
+    async (request) => {
+      const id = request.params.id
+      const r = await removeDevice(ctx.storage, id)
+      if (r === 'not-found') throw new HttpError(404, 'not_found', 'no such device')
+      if (r === 'not-revoked')
+        throw new HttpError(409, 'conflict', 'revoke the device before removing it')
+      request.log.info({ target: id }, 'device removed')
+      return { removed: true }
     },
   )
 
