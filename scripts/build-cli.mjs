@@ -34,12 +34,8 @@ const commandsApart = {
   },
 }
 
-// The dispatcher: its `import()` of a command becomes a plain require (no ES-module loader, which
-// would first lex the command's whole bundle for its export names).
-await build({
-  entryPoints: { aiscout: 'src/cli/aiscout.ts' },
-  plugins: [commandsApart],
-  supported: { 'dynamic-import': false },
+/** What every CLI bundle shares. */
+const cli = {
   outdir: 'out/cli',
   bundle: true,
   platform: 'node',
@@ -49,22 +45,22 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
   define: { __AISCOUT_VERSION__: JSON.stringify(pkg.version) },
-})
+}
 
+// The dispatcher: its `import()` of a command becomes a plain require (no ES-module loader, which
+// would first lex the command's whole bundle for its export names).
 await build({
+  ...cli,
+  entryPoints: { aiscout: 'src/cli/aiscout.ts' },
+  plugins: [commandsApart],
+  supported: { 'dynamic-import': false },
+})
+await build({
+  ...cli,
   entryPoints: {
     'analysis-worker': ANALYSIS_WORKER,
     ...Object.fromEntries(COMMANDS.map((c) => [`cmd-${c}`, `src/cli/commands/${c}.ts`])),
   },
-  outdir: 'out/cli',
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  external,
-  sourcemap: 'linked',
-  logLevel: 'warning',
-  define: { __AISCOUT_VERSION__: JSON.stringify(pkg.version) },
 })
 chmodSync('out/cli/aiscout.js', 0o755)
 

@@ -35,10 +35,30 @@ export function detectJsonEncoding(b: Uint8Array): JsonEncoding {
   return 'utf-8'
 }
 
-/** UTF-8 with `surrogatepass`: strict, except that encoded surrogates (ED A0..BF xx) pass. */
-function utf8(b: Uint8Array, from: number): string {
+/**
+ * Collects code points into a string as UTF-16 units, a chunk at a time (a spread of the whole
+ * config at once could exceed the call-argument limit).
+ */
+function codePoints(): { add(cp: number): void; done(): string } {
   const units: number[] = []
   let out = ''
+  return {
+    add(cp) {
+      if (cp > 0xffff)
+        units.push(0xd800 + ((cp - 0x10000) >> 10), 0xdc00 + ((cp - 0x10000) & 0x3ff))
+      else units.push(cp)
+      if (units.length >= 8192) {
+        out += String.fromCharCode(...units)
+        units.length = 0
+      }
+    },
+    done: () => out + String.fromCharCode(...units),
+  }
+}
+
+/** UTF-8 with `surrogatepass`: strict, except that encoded surrogates (ED A0..BF xx) pass. */
+function utf8(b: Uint8Array, from: number): string {
+  const text = codePoints()
   const cont = (i: number): number => {
     const c = b[i]
     if (c === undefined || (c & 0xc0) !== 0x80) throw new FormatError('config is not valid UTF-8')
@@ -62,33 +82,22 @@ function utf8(b: Uint8Array, from: number): string {
       if (cp < 0x10000 || cp > 0x10ffff) throw new FormatError('config has a bad UTF-8 sequence')
       i += 4
     } else throw new FormatError('config is not valid UTF-8')
-    if (cp > 0xffff) units.push(0xd800 + ((cp - 0x10000) >> 10), 0xdc00 + ((cp - 0x10000) & 0x3ff))
-    else units.push(cp)
-    if (units.length >= 8192) {
-      out += String.fromCharCode(...units)
-      units.length = 0
-    }
+    text.add(cp)
   }
-  return out + String.fromCharCode(...units)
+  return text.done()
 }
 
 /** UTF-16/UTF-32 code units with `surrogatepass` (lone surrogates are kept, as Python does). */
 function wide(b: Uint8Array, from: number, width: 2 | 4, le: boolean): string {
   if ((b.length - from) % width !== 0) throw new FormatError('config ends in a truncated code unit')
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength)
-  const units: number[] = []
-  let out = ''
+  const text = codePoints()
   for (let i = from; i < b.length; i += width) {
     const cp = width === 2 ? dv.getUint16(i, le) : dv.getUint32(i, le)
     if (cp > 0x10ffff) throw new FormatError('config has a code point beyond U+10FFFF')
-    if (cp > 0xffff) units.push(0xd800 + ((cp - 0x10000) >> 10), 0xdc00 + ((cp - 0x10000) & 0x3ff))
-    else units.push(cp)
-    if (units.length >= 8192) {
-      out += String.fromCharCode(...units)
-      units.length = 0
-    }
+    text.add(cp)
   }
-  return out + String.fromCharCode(...units)
+  return text.done()
 }
 
 /**
