@@ -20,7 +20,17 @@ export function judge(
   path = `/nonexistent/${name}`,
   member?: string,
 ): Judged {
-  const r = scanSource(bufferSource(bytes, name), { path, member, scanners: STRUCTURED_SCANNERS })
+  return judged(
+    scanSource(bufferSource(bytes, name), { path, member, scanners: STRUCTURED_SCANNERS }),
+  )
+}
+
+/** judge with every scanner of the registry (archives and their members included). */
+export function judgeFile(bytes: Uint8Array, name: string, path = `/nonexistent/${name}`): Judged {
+  return judged(scanSource(bufferSource(bytes, name), { path }))
+}
+
+function judged(r: FormatScanResult): Judged {
   const all = r.findings.map(withSeverity)
   return {
     ...r,

@@ -1,7 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import { bufferSource } from '../../../../src/core/scanners/byte-source'
-import { scanSource, withSeverity } from '../../../../src/core/scanners/scan-source'
-import { verdictOf } from '../../../../src/core/scanners/verdict'
 import { buildZip } from '../../../fixtures/generators/pickle/zip-writer'
 import { buildHdf5 } from '../../../fixtures/generators/structured/hdf5'
 import {
@@ -10,6 +7,7 @@ import {
   kerasModel,
   lambdaLayerV3,
 } from '../../../fixtures/generators/structured/keras'
+import { judgeFile } from './helpers'
 
 /** A Keras v3 `.keras` archive as keras.saving writes it: metadata.json, config.json, weights. */
 function kerasArchive(config: unknown): Buffer {
@@ -30,15 +28,11 @@ function scanArchive(bytes: Buffer): {
   rules: string[]
   members: (string | undefined)[]
 } {
-  const r = scanSource(bufferSource(bytes, 'model.keras'), { path: '/m/model.keras' })
-  const all = r.findings.map(withSeverity)
+  const r = judgeFile(bytes, 'model.keras', '/m/model.keras')
   return {
-    verdict: verdictOf(
-      all.map((f) => f.severity),
-      r.invalid !== undefined,
-    ),
-    rules: all.map((f) => f.ruleId),
-    members: all.map((f) => f.member),
+    verdict: r.verdict,
+    rules: r.all.map((f) => f.ruleId),
+    members: r.all.map((f) => f.member),
   }
 }
 

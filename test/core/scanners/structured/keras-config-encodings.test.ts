@@ -1,17 +1,15 @@
 import { describe, expect, it } from 'vitest'
-import { bufferSource } from '../../../../src/core/scanners/byte-source'
-import { scanSource, withSeverity } from '../../../../src/core/scanners/scan-source'
 import {
   decodeJsonBytes,
   detectJsonEncoding,
 } from '../../../../src/core/scanners/structured/keras/json-bytes'
-import { verdictOf } from '../../../../src/core/scanners/verdict'
 import { buildZip } from '../../../fixtures/generators/pickle/zip-writer'
 import {
   denseLayer,
   kerasModel,
   lambdaLayerV3,
 } from '../../../fixtures/generators/structured/keras'
+import { judgeFile } from './helpers'
 
 /**
  * Keras loads config.json with `json.loads(bytes)`: the whole member, any key order, leading
@@ -26,15 +24,8 @@ function archive(config: Uint8Array): Buffer {
 }
 
 function scan(bytes: Buffer): { verdict: string; rules: string[] } {
-  const r = scanSource(bufferSource(bytes, 'net.keras'), { path: '/x/net.keras' })
-  const all = r.findings.map(withSeverity)
-  return {
-    verdict: verdictOf(
-      all.map((f) => f.severity),
-      r.invalid !== undefined,
-    ),
-    rules: all.map((f) => f.ruleId),
-  }
+  const r = judgeFile(bytes, 'net.keras', '/x/net.keras')
+  return { verdict: r.verdict, rules: r.all.map((f) => f.ruleId) }
 }
 
 const hostile = (): Record<string, unknown> => kerasModel([denseLayer(), lambdaLayerV3()])
@@ -145,9 +136,7 @@ describe('json.detect_encoding and surrogatepass, as CPython does them', () => {
 describe('config.json files that are not Keras configs', () => {
   it('a transformers config.json is not claimed as a Keras config', () => {
     const hf = { architectures: ['LlamaForCausalLM'], model_type: 'llama', pad: ' '.repeat(5000) }
-    const r = scanSource(bufferSource(Buffer.from(JSON.stringify(hf)), 'config.json'), {
-      path: '/m/config.json',
-    })
+    const r = judgeFile(Buffer.from(JSON.stringify(hf)), 'config.json', '/m/config.json')
     expect(r.format).not.toBe('keras-config')
   })
 })
