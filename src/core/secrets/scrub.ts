@@ -55,10 +55,14 @@ function scrubValue(v: DetailValue, depth: number): DetailValue {
 
 const MARK = '[redacted]'
 
+// Every repeated part below is bounded or cannot backtrack across another: the text is whatever a
+// file held (a command line, a notebook excerpt), and an unbounded `[a-z.]*` before a literal that
+// never comes is quadratic on `a.a.a.…` (test/core/secrets/scrub.test.ts runs such inputs).
+
 /** `scheme://user:password@host`: the password goes, the user and host stay. */
-const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@"'<>]*):([^\s@/"'<>]+)@/gi
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]{0,31}:\/\/)([^\s:/@"'<>]{0,128}):([^\s@/"'<>]{1,512})@/gi
 /** `https://<token>@host`: a long user name with no password is a token (GitHub, GitLab). */
-const URL_TOKEN_USER = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@"'<>]{20,})@/gi
+const URL_TOKEN_USER = /\b([a-z][a-z0-9+.-]{0,31}:\/\/)([^\s:/@"'<>]{20,256})@/gi
 /** A query or fragment parameter: `?name=value`, `&name=value`, `#name=value`. */
 const URL_PARAM = /([?&#;])([\w.~%-]{1,64})=([^&#\s"'<>]+)/g
 /** Parameter names that carry a credential besides the secret-looking ones (signed URLs). */
@@ -71,8 +75,9 @@ const BEARER = /\b(bearer\s+)([A-Za-z0-9._~+/=-]{8,})/gi
 /** `name: value` or `name=value` with a secret-looking name (a header, a variable, a flag). */
 const NAMED_VALUE = /(?<![\w.-])(-{0,2}[A-Za-z_][\w.-]{0,63})(\s*[:=]\s*)(["']?)([^\s"',;&)}\]]+)/g
 /** `--secret-flag value`: a flag whose name says it takes a credential, then its value. */
-const FLAG_VALUE =
-  /(?<![\w-])(--?[\w-]*(?:key|token|secret|passw(?:or)?d|pwd|auth|credential)[\w-]*)(\s+)(["']?)([^\s"'-][^\s"']*)/gi
+const FLAG_VALUE = /(?<![\w-])(--?[\w-]{1,64})(\s+)(["']?)([^\s"'-][^\s"']*)/g
+/** The secret words a flag's name holds, tested on the (bounded) name the pattern above took. */
+const SECRET_FLAG_NAME = /key|token|secret|passw(?:or)?d|pwd|auth|credential/i
 
 function redactSyntax(text: string): string {
   return text
@@ -97,7 +102,9 @@ function redactSyntax(text: string): string {
         : m,
     )
     .replace(FLAG_VALUE, (m, flag: string, sep: string, q: string, value: string) =>
-      isSecretValue(value, 6) && mixed(value) ? `${flag}${sep}${q}${MARK}` : m,
+      SECRET_FLAG_NAME.test(flag) && isSecretValue(value, 6) && mixed(value)
+        ? `${flag}${sep}${q}${MARK}`
+        : m,
     )
 }
 

@@ -63,6 +63,23 @@ describe('scrubText: no credential survives in text the inventory keeps', () => 
   })
 })
 
+describe('scrubText on hostile text', () => {
+  // Quadratic patterns take minutes on a megabyte of these (the test's time limit fails them);
+  // linear ones take milliseconds. The text is whatever a file held.
+  const hostile: readonly (readonly [string, string])[] = [
+    ['dotted words (a URL scheme that never ends)', 'a.'.repeat(500_000)],
+    ['a flag name of repeated secret words', '--' + 'key'.repeat(330_000)],
+    ['an endless URL user name', 'https://' + 'u:'.repeat(500_000)],
+    ['repeated names before a separator', 'token '.repeat(160_000) + '='],
+    ['repeated bearer words', 'bearer '.repeat(150_000)],
+  ]
+  for (const [what, text] of hostile) {
+    it(what, () => {
+      expect(scrubText(text).length).toBeGreaterThan(0)
+    })
+  }
+})
+
 describe('scrubDetails', () => {
   it('scrubs nested strings and returns the same object when nothing changed', () => {
     const t = token(99)
