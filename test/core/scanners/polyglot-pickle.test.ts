@@ -1,9 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { bufferSource } from '../../../src/core/scanners/byte-source'
-import { scanModelFile } from '../../../src/core/scanners/scan-file'
 import { scanSource } from '../../../src/core/scanners/scan-source'
 import { torchStateDictPickle, torchZip } from '../../fixtures/generators/pickle/fixtures'
 import {
@@ -20,15 +16,9 @@ import {
   smallModelTensors,
 } from '../../fixtures/generators/structured/safetensors'
 import { buildTflite } from '../../fixtures/generators/structured/tflite'
+import { bytesScanner } from '../../helpers/scan-bytes'
 
-const dir = mkdtempSync(join(tmpdir(), 'aiscout-polyglot-'))
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
-async function scan(name: string, bytes: Buffer) {
-  const p = join(dir, name)
-  writeFileSync(p, bytes)
-  return scanModelFile(p, { hash: false })
-}
+const { scan } = bytesScanner('aiscout-polyglot-')
 
 const POLYGLOTS: Readonly<Record<string, { format: string; bytes: () => Buffer }>> = {
   'TFLite (root offset 0x0643 opens C\\x06)': { format: 'tflite', bytes: tflitePicklePolyglot },

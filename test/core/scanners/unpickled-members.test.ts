@@ -1,21 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
-import { scanModelFile } from '../../../src/core/scanners/scan-file'
+import { describe, expect, it } from 'vitest'
 import { benignPickle, zstdRaw } from '../../fixtures/generators/repo/archives'
 import { buildSevenZip } from '../../fixtures/generators/repo/seven-zip-writer'
 import { exoticPickle, legacyTorchTar } from '../../fixtures/generators/pickle/polyglots'
 import { buildTar } from '../../fixtures/generators/pickle/tar-writer'
+import { bytesScanner } from '../../helpers/scan-bytes'
 
-const dir = mkdtempSync(join(tmpdir(), 'aiscout-unpickled-'))
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
-async function scan(name: string, bytes: Buffer) {
-  const p = join(dir, name)
-  writeFileSync(p, bytes)
-  return scanModelFile(p, { hash: false })
-}
+const { scan } = bytesScanner('aiscout-unpickled-')
 
 const EVIL = exoticPickle('I0x1\n0')
 const NOT_A_PICKLE = Buffer.from('\xde\xad\xbe\xef not a pickle at all', 'latin1')

@@ -1,8 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
-import { scanModelFile } from '../../../src/core/scanners/scan-file'
+import { describe, expect, it } from 'vitest'
 import {
   callPickle,
   executablePrefix,
@@ -15,15 +11,9 @@ import {
   twoDirectoryTorchZip,
   twoEndRecordTorchZip,
 } from '../../fixtures/generators/pickle/zip-views'
+import { bytesScanner } from '../../helpers/scan-bytes'
 
-const dir = mkdtempSync(join(tmpdir(), 'aiscout-zip-views-'))
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
-async function scan(name: string, bytes: Buffer) {
-  const p = join(dir, name)
-  writeFileSync(p, bytes)
-  return scanModelFile(p, { hash: false })
-}
+const { scan } = bytesScanner('aiscout-zip-views-')
 
 const EVIL = callPickle('os', 'system', 'id')
 const HARMLESS = torchStateDictPickle(1)
