@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process'
-import { accessSync, constants, statSync } from 'node:fs'
-import { delimiter, join } from 'node:path'
+import { resolveTrustedProgram, trustedEnv, type TrustOptions } from './trusted-path'
 
 export type ExecResult =
   Readonly<{ kind: 'ok'; stdout: string }> | Readonly<{ kind: 'failed'; message: string }>
@@ -9,14 +8,24 @@ export type ExecResult =
  * Runs a read-only system query (nvidia-smi, lsof, netstat, ps, tasklist) with no stdin, no
  * shell, a hard timeout and a cap on captured output. Used only by the production adapters,
  * never by locators directly.
+ *
+ * The program is looked up only in the trusted system folders (trusted-path.ts), never on PATH:
+ * a default scan executes nothing the user's PATH or the scanned home could plant. The lookup
+ * also spares a fork for programs most machines lack (nvidia-smi, above all; the fork costs the
+ * calling thread whether or not the program exists, bench/startup-bench.mjs). The child gets the
+ * trusted environment, not the user's, and runs from the file system root, not the caller's cwd.
  */
 export function runQuery(
   command: string,
   args: readonly string[],
-  opts: Readonly<{ timeoutMs?: number; maxBytes?: number }> = {},
+  opts: Readonly<{ timeoutMs?: number; maxBytes?: number; trust?: TrustOptions }> = {},
 ): Promise<ExecResult> {
-  if (!mayBeOnPath(command)) {
-    return Promise.resolve({ kind: 'failed', message: `${command} is not installed (not on PATH)` })
+  const program = resolveTrustedProgram(command, opts.trust)
+  if (!program) {
+    return Promise.resolve({
+      kind: 'failed',
+      message: `${command} is not installed in a trusted system folder`,
+    })
   }
   const timeoutMs = opts.timeoutMs ?? 5000
   const maxBytes = opts.maxBytes ?? 4 * 1024 * 1024
@@ -30,10 +39,12 @@ export function runQuery(
     }
     let child: ReturnType<typeof spawn>
     try {
-      child = spawn(command, [...args], {
+      child = spawn(program, [...args], {
         stdio: ['ignore', 'pipe', 'ignore'],
         shell: false,
         windowsHide: true,
+        env: trustedEnv(opts.trust),
+        cwd: process.platform === 'win32' ? undefined : '/',
       })
     } catch (e) {
       resolve({ kind: 'failed', message: String(e) })
@@ -56,38 +67,4 @@ export function runQuery(
       else done({ kind: 'failed', message: `${command} exited with ${String(code)}` })
     })
   })
-}
-
-/**
- * Whether `command` (a bare name) is an executable file in one of PATH's folders. Asked first
- * because starting a process costs the calling thread a fork whether or not the program exists
- * (bench/startup-bench.mjs), and most machines lack some of these tools (nvidia-smi, above all).
- * True when PATH is unset or the command names a folder: the spawn then decides. The working
- * folder, where Windows would also look, is not searched: a program of that name planted there is
- * never run.
- */
-export function mayBeOnPath(
-  command: string,
-  env: NodeJS.ProcessEnv = process.env,
-  platform: NodeJS.Platform = process.platform,
-): boolean {
-  const path = platform === 'win32' ? (env.Path ?? env.PATH) : env.PATH
-  if (!path || /[\\/]/.test(command)) return true
-  const names =
-    platform === 'win32' && !/\.[^.]+$/.test(command)
-      ? (env.PATHEXT ?? '.COM;.EXE;.BAT;.CMD').split(';').map((ext) => command + ext)
-      : [command]
-  for (const dir of path.split(platform === 'win32' ? ';' : delimiter)) {
-    for (const name of names) {
-      const candidate = join(dir || '.', name)
-      try {
-        if (!statSync(candidate).isFile()) continue
-        if (platform !== 'win32') accessSync(candidate, constants.X_OK)
-        return true
-      } catch {
-        // Not here.
-      }
-    }
-  }
-  return false
 }

@@ -1,47 +1,105 @@
+import { spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
-import { Worker } from 'node:worker_threads'
+import { parse } from 'node:path'
+import { trustedEnv, type TrustOptions } from './trusted-path'
+
+export type SiQuery = 'graphics' | 'cpu' | 'osInfo'
 
 /**
- * systeminformation's GPU query, run in a short-lived Worker thread: loading the library (about
- * 30 ms) and launching its probes (lspci, clinfo, xrandr, each through a shell) then happen beside
- * the crawl on another core instead of on the scan's thread. The library is resolved here and its
- * path handed to the worker, since an eval'd worker resolves modules from the working directory.
- * Rejects if the worker cannot start or dies; the caller then asks on its own thread.
+ * The child's script. systeminformation starts its probes through a shell by bare name (lspci,
+ * clinfo, xdpyinfo, xrandr on Linux; system_profiler, sysctl on macOS) and nvidia-smi by bare name
+ * on Linux, so they are found through the PATH of the process that runs it: that is why it runs
+ * in a child process with the trusted environment (a worker thread would share this process's
+ * environment, the user's PATH). On Linux graphics() also runs `dmidecode -t 9` for every lspci
+ * answer, only to tell onboard from slot GPUs; dmidecode reads firmware tables (root only) and is
+ * refused here, so no scan spawns it. Its refusal is what the library does when dmidecode fails.
  */
-export function graphicsInWorker<T>(
-  timeoutMs = 60_000,
-  siPath = createRequire(__filename).resolve('systeminformation'),
+const SCRIPT = `
+const cp = require('node:child_process')
+const execSync = cp.execSync
+cp.execSync = function (cmd, ...rest) {
+  if (/\\bdmidecode\\b/.test(String(cmd))) throw new Error('dmidecode is not run by aiscout')
+  return execSync.call(this, cmd, ...rest)
+}
+const [siPath, query] = process.argv.slice(-2)
+const answer = (m) => process.stdout.write(JSON.stringify(m), () => process.exit(0))
+require(siPath)[query]().then(
+  (v) => answer({ ok: true, v }),
+  (e) => answer({ ok: false, error: String((e && e.message) || e) }),
+)
+`
+
+/**
+ * Runs one systeminformation query (graphics, cpu, osInfo) in a short-lived child Node process
+ * with the trusted environment (trusted-path.ts: PATH holds only root-owned system folders) and
+ * the file system root as its working folder, so that no program the user's PATH or the scanned
+ * home could plant is ever run. Loading the library (about 30 ms) and its probes also stay off
+ * the scan's thread. Rejects if the child cannot start, dies, times out or answers more than
+ * `maxBytes`; the caller then goes without those facts (it never retries on its own thread, which
+ * would run the probes with the user's PATH).
+ */
+export function siQueryInChild<T>(
+  query: SiQuery,
+  opts: Readonly<{
+    timeoutMs?: number
+    maxBytes?: number
+    siPath?: string
+    trust?: TrustOptions
+  }> = {},
 ): Promise<T> {
+  const timeoutMs = opts.timeoutMs ?? 60_000
+  const maxBytes = opts.maxBytes ?? 8 * 1024 * 1024
+  const siPath = opts.siPath ?? createRequire(__filename).resolve('systeminformation')
   return new Promise<T>((resolve, reject) => {
-    let worker: Worker
+    let child: ReturnType<typeof spawn>
     try {
-      worker = new Worker(
-        `const { parentPort, workerData } = require('node:worker_threads')
-        require(workerData.siPath).graphics().then(
-          (g) => parentPort.postMessage({ ok: true, g }),
-          (e) => parentPort.postMessage({ ok: false, error: String((e && e.message) || e) }),
-        )`,
-        { eval: true, workerData: { siPath } },
-      )
+      // process.execPath is the Node (or Electron, run as Node) already running this code: it
+      // adds no program the scan did not already trust.
+      child = spawn(process.execPath, ['-e', SCRIPT, '--', siPath, query], {
+        stdio: ['ignore', 'pipe', 'ignore'],
+        shell: false,
+        windowsHide: true,
+        env: { ...trustedEnv(opts.trust), ELECTRON_RUN_AS_NODE: '1' },
+        cwd: parse(process.cwd()).root || '/',
+      })
     } catch (e) {
       reject(e as Error)
       return
     }
     let settled = false
-    const timer = setTimeout(() => settle(new Error('GPU query timed out')), timeoutMs)
-    timer.unref()
+    const chunks: Buffer[] = []
+    let size = 0
     const settle = (err: Error | undefined, value?: T): void => {
       if (settled) return
       settled = true
       clearTimeout(timer)
-      void worker.terminate()
+      if (child.exitCode === null) child.kill('SIGKILL')
       if (err) reject(err)
       else resolve(value as T)
     }
-    worker.on('message', (m: { ok: boolean; g?: T; error?: string }) =>
-      m.ok ? settle(undefined, m.g) : settle(new Error(m.error ?? 'GPU query failed')),
+    const timer = setTimeout(
+      () => settle(new Error(`systeminformation ${query} timed out`)),
+      timeoutMs,
     )
-    worker.on('error', (e) => settle(e))
-    worker.on('exit', (code) => settle(new Error(`GPU query worker exited (${code})`)))
+    timer.unref()
+    child.stdout?.on('data', (b: Buffer) => {
+      size += b.length
+      if (size > maxBytes) settle(new Error(`systeminformation ${query} answered too much`))
+      else chunks.push(b)
+    })
+    child.on('error', (e) => settle(e))
+    child.on('close', (code) => {
+      try {
+        const m = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+          ok: boolean
+          v?: T
+          error?: string
+        }
+        if (m.ok) settle(undefined, m.v)
+        else settle(new Error(m.error ?? `systeminformation ${query} failed`))
+      } catch {
+        settle(new Error(`systeminformation ${query} child exited (${String(code)})`))
+      }
+    })
   })
 }

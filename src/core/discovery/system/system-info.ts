@@ -1,13 +1,10 @@
-import { arch, cpus, release, totalmem } from 'node:os'
+import { arch, cpus, homedir, platform as osPlatform, release, totalmem } from 'node:os'
 import type * as Si from 'systeminformation'
 import { readHeadText, readTextBounded } from '../../util/fs'
 import type { SystemInfoPort } from '../types'
 import { runQuery } from './exec'
-import { graphicsInWorker } from './si-worker'
-
-/** systeminformation is loaded on first use only: a crawl that never asks for compute facts skips its load time. */
-let siModule: Promise<typeof Si> | undefined
-const loadSi = (): Promise<typeof Si> => (siModule ??= import('systeminformation'))
+import { siQueryInChild } from './si-worker'
+import type { TrustOptions } from './trusted-path'
 
 type Graphics = Awaited<ReturnType<SystemInfoPort['graphics']>>
 type Controller = Graphics['controllers'][number]
@@ -19,6 +16,11 @@ export type SystemInfoOptions = Readonly<{
    * pass false or inject a fake port instead.
    */
   probeNvidiaSmi?: boolean
+  /**
+   * Where probe programs may come from (trusted-path.ts); `homes` should name the scanned home.
+   * The user's home is always refused as well.
+   */
+  trust?: TrustOptions
 }>
 
 export type NvidiaSmiGpu = Readonly<{ model: string; vramMiB?: number; driverVersion?: string }>
@@ -136,13 +138,20 @@ function once<T>(f: () => Promise<T>): () => Promise<T> {
 /**
  * The production SystemInfoPort over `systeminformation`. Each query runs once per port and is
  * cached (the app calls it off the main thread; graphics() can take seconds on Windows).
+ * systeminformation's queries run only in a child process with the trusted environment
+ * (si-worker.ts), and nvidia-smi only from a trusted system folder (exec.ts): a default scan runs
+ * no program found through the user's PATH or under the scanned home.
  */
 export function createSystemInfoPort(opts: SystemInfoOptions = {}): SystemInfoPort {
   const probeSmi = opts.probeNvidiaSmi ?? true
+  const trust: TrustOptions = {
+    ...opts.trust,
+    homes: [...(opts.trust?.homes ?? []), homedir()],
+  }
   const graphics = once(async (): Promise<Graphics> => {
-    const g = await graphicsInWorker<Si.Systeminformation.GraphicsData>()
-      .catch(async () => (await loadSi()).graphics())
-      .catch(() => ({ controllers: [] }))
+    const g = await siQueryInChild<Si.Systeminformation.GraphicsData>('graphics', { trust }).catch(
+      () => ({ controllers: [] }),
+    )
     const controllers: Controller[] = g.controllers.map((c) => ({
       vendor: c.vendor || undefined,
       model: c.model || c.name || undefined,
@@ -154,7 +163,7 @@ export function createSystemInfoPort(opts: SystemInfoOptions = {}): SystemInfoPo
     const smi = await runQuery(
       'nvidia-smi',
       ['--query-gpu=name,memory.total,driver_version', '--format=csv,noheader,nounits'],
-      { timeoutMs: 5000, maxBytes: 64 * 1024 },
+      { timeoutMs: 5000, maxBytes: 64 * 1024, trust },
     )
     return {
       controllers:
@@ -174,7 +183,15 @@ export function createSystemInfoPort(opts: SystemInfoOptions = {}): SystemInfoPo
       const facts = parseCpuinfo(text, cpus().length)
       if (facts) return facts
     }
-    const c = await (await loadSi()).cpu()
+    const c = await siQueryInChild<Si.Systeminformation.CpuData>('cpu', { trust }).catch(() => {
+      const list = cpus()
+      return {
+        manufacturer: undefined,
+        brand: list[0]?.model,
+        cores: list.length,
+        physicalCores: undefined,
+      }
+    })
     return {
       manufacturer: c.manufacturer,
       brand: c.brand,
@@ -192,7 +209,12 @@ export function createSystemInfoPort(opts: SystemInfoOptions = {}): SystemInfoPo
       }
       return { platform: 'linux', release: release(), arch: arch() }
     }
-    const o = await (await loadSi()).osInfo()
+    const o = await siQueryInChild<Si.Systeminformation.OsData>('osInfo', { trust }).catch(() => ({
+      platform: osPlatform(),
+      distro: undefined,
+      release: release(),
+      arch: arch(),
+    }))
     return { platform: o.platform, distro: o.distro, release: o.release, arch: o.arch }
   })
   return { graphics, cpu, mem, osInfo }

@@ -15,7 +15,7 @@ import {
   parseNvidiaSmiCsv,
   parseOsRelease,
 } from '../../../../src/core/discovery/system/system-info'
-import { graphicsInWorker } from '../../../../src/core/discovery/system/si-worker'
+import { siQueryInChild } from '../../../../src/core/discovery/system/si-worker'
 import { makeTestContext } from '../../../helpers/discovery-context'
 import { fakeSystemInfo, makeSystemRoot } from '../../../fixtures/generators/homes/system-compute'
 
@@ -238,15 +238,18 @@ describe('CPU and OS facts read without spawning a process (Linux)', () => {
   )
 })
 
-describe('the GPU query in a worker thread', () => {
-  it('answers what systeminformation answers on this thread', async () => {
+describe('systeminformation queries in a child process', () => {
+  it('answers the GPU facts systeminformation answers on this thread', async () => {
     const direct = await si.graphics()
-    expect(await graphicsInWorker()).toEqual(JSON.parse(JSON.stringify(direct)))
+    const child = await siQueryInChild<typeof direct>('graphics')
+    expect(child.controllers.map((c) => [c.vendor, c.model])).toEqual(
+      direct.controllers.map((c) => [c.vendor, c.model]),
+    )
   })
 
-  it('rejects (and the port falls back to this thread) when the worker cannot load the library', async () => {
+  it('rejects (and the port goes without GPU facts) when the child cannot load the library', async () => {
     await expect(
-      graphicsInWorker(60_000, join(tmpdir(), 'no-such-systeminformation.js')),
-    ).rejects.toThrow(/Cannot find module/)
+      siQueryInChild('graphics', { siPath: join(tmpdir(), 'no-such-systeminformation.js') }),
+    ).rejects.toThrow(/exited/)
   })
 })
