@@ -6,20 +6,31 @@ import { trustedEnv, type TrustOptions } from './trusted-path'
 export type SiQuery = 'graphics' | 'cpu' | 'osInfo'
 
 /**
- * The child's script. systeminformation starts its probes through a shell by bare name (lspci,
- * clinfo, xdpyinfo, xrandr on Linux; system_profiler, sysctl on macOS) and nvidia-smi by bare name
+ * The child's script (exported for its test). systeminformation starts its probes through a
+ * shell by bare name (lspci, clinfo, xdpyinfo, xrandr on Linux; system_profiler, sysctl on macOS) and nvidia-smi by bare name
  * on Linux, so they are found through the PATH of the process that runs it: that is why it runs
  * in a child process with the trusted environment (a worker thread would share this process's
  * environment, the user's PATH). On Linux graphics() also runs `dmidecode -t 9` for every lspci
- * answer, only to tell onboard from slot GPUs; dmidecode reads firmware tables (root only) and is
- * refused here, so no scan spawns it. Its refusal is what the library does when dmidecode fails.
+ * answer, only to tell onboard from slot GPUs, and cpu() (asked only where /proc/cpuinfo names no
+ * model) `dmidecode -t 4/-t 7` for the socket and caches; dmidecode reads firmware tables (root
+ * only) and is refused here, through the library's exec and execSync (taken from child_process
+ * when it loads, hence patched first), so no scan spawns it. The refusal looks to the library
+ * like a failing dmidecode, which it already handles (those facts stay empty).
  */
-const SCRIPT = `
+export const SI_CHILD_SCRIPT = `
 const cp = require('node:child_process')
+const refused = (cmd) => /\\bdmidecode\\b/.test(String(cmd))
 const execSync = cp.execSync
 cp.execSync = function (cmd, ...rest) {
-  if (/\\bdmidecode\\b/.test(String(cmd))) throw new Error('dmidecode is not run by aiscout')
+  if (refused(cmd)) throw new Error('dmidecode is not run by aiscout')
   return execSync.call(this, cmd, ...rest)
+}
+const exec = cp.exec
+cp.exec = function (cmd, ...rest) {
+  if (!refused(cmd)) return exec.call(this, cmd, ...rest)
+  const callback = rest.find((a) => typeof a === 'function')
+  if (callback) process.nextTick(callback, new Error('dmidecode is not run by aiscout'), '', '')
+  return new (require('node:events'))()
 }
 const [siPath, query] = process.argv.slice(-2)
 const answer = (m) => process.stdout.write(JSON.stringify(m), () => process.exit(0))
@@ -55,7 +66,7 @@ export function siQueryInChild<T>(
     try {
       // process.execPath is the Node (or Electron, run as Node) already running this code: it
       // adds no program the scan did not already trust.
-      child = spawn(process.execPath, ['-e', SCRIPT, '--', siPath, query], {
+      child = spawn(process.execPath, ['-e', SI_CHILD_SCRIPT, '--', siPath, query], {
         stdio: ['ignore', 'pipe', 'ignore'],
         shell: false,
         windowsHide: true,

@@ -7,11 +7,13 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs'
+import { execFileSync } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { openDb, scan } from '../../../../src/core'
 import { runQuery } from '../../../../src/core/discovery/system/exec'
+import { SI_CHILD_SCRIPT } from '../../../../src/core/discovery/system/si-worker'
 import { createSystemInfoPort } from '../../../../src/core/discovery/system/system-info'
 import {
   isTrustedDir,
@@ -143,4 +145,34 @@ describe.runIf(posix)('system probes never run programs planted on PATH', () => 
     }
     expect(readdirSync(markers)).toEqual([])
   }, 120_000)
+})
+
+describe.runIf(posix)("systeminformation's child process", () => {
+  it('refuses dmidecode through exec and execSync, even when it is on PATH', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aiscout-dmi-'))
+    try {
+      const marker = join(dir, 'ran')
+      writeFileSync(join(dir, 'dmidecode'), `#!/bin/sh\necho "$*" >> '${marker}'\n`)
+      chmodSync(join(dir, 'dmidecode'), 0o755)
+      // A stand-in for the library: one query that asks dmidecode both ways, as graphics() and
+      // cpu() do, and reports what came back.
+      const fakeSi = join(dir, 'fake-si.js')
+      writeFileSync(
+        fakeSi,
+        `const cp = require('child_process')
+        exports.cpu = () => new Promise((resolve) => {
+          let sync = 'ran'
+          try { cp.execSync('dmidecode -t 9 2>/dev/null') } catch { sync = 'refused' }
+          cp.exec('dmidecode -t 4', (error) => resolve({ sync, async: error ? 'refused' : 'ran' }))
+        })`,
+      )
+      const out = execFileSync(process.execPath, ['-e', SI_CHILD_SCRIPT, '--', fakeSi, 'cpu'], {
+        env: { PATH: `${dir}:/usr/bin:/bin` },
+      }).toString()
+      expect(JSON.parse(out)).toEqual({ ok: true, v: { sync: 'refused', async: 'refused' } })
+      expect(existsSync(marker)).toBe(false)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
 })
