@@ -7,15 +7,16 @@ export type SiQuery = 'graphics' | 'cpu' | 'osInfo'
 
 /**
  * The child's script (exported for its test). systeminformation starts its probes through a
- * shell by bare name (lspci, clinfo, xdpyinfo, xrandr on Linux; system_profiler, sysctl on macOS) and nvidia-smi by bare name
- * on Linux, so they are found through the PATH of the process that runs it: that is why it runs
- * in a child process with the trusted environment (a worker thread would share this process's
- * environment, the user's PATH). On Linux graphics() also runs `dmidecode -t 9` for every lspci
- * answer, only to tell onboard from slot GPUs, and cpu() (asked only where /proc/cpuinfo names no
- * model) `dmidecode -t 4/-t 7` for the socket and caches; dmidecode reads firmware tables (root
- * only) and is refused here, through the library's exec and execSync (taken from child_process
- * when it loads, hence patched first), so no scan spawns it. The refusal looks to the library
- * like a failing dmidecode, which it already handles (those facts stay empty).
+ * shell by bare name (lspci, clinfo, xdpyinfo, xrandr on Linux; system_profiler, sysctl on
+ * macOS) and nvidia-smi by bare name on Linux, so they are found through the PATH of the process
+ * that runs it: that is why it runs in a child process with the trusted environment (a worker
+ * thread would share this process's environment, the user's PATH). On Linux graphics() also runs
+ * `dmidecode -t 9` for every lspci answer, only to tell onboard from slot GPUs, and cpu() (asked
+ * only where /proc/cpuinfo names no model) `dmidecode -t 4/-t 7` for the socket and caches;
+ * dmidecode reads firmware tables (root only) and is refused here, through the library's exec and
+ * execSync (taken from child_process when it loads, hence patched first), so no scan spawns it.
+ * The refusal looks to the library like a failing dmidecode, which it already handles (those
+ * facts stay empty).
  */
 export const SI_CHILD_SCRIPT = `
 const cp = require('node:child_process')
