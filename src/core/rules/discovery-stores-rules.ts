@@ -56,6 +56,14 @@ export const DISCOVERY_STORES_RULES: readonly Rule[] = [
     fix: 'Record base_model_name_or_path in adapter_config.json.',
   },
   {
+    id: 'notebook.invalid',
+    domain: 'notebook',
+    severity: 'low',
+    title: 'Notebook file is not a valid notebook',
+    why: 'The .ipynb file is not valid JSON, nests deeper than real notebooks do, or lacks the nbformat structure (a numeric nbformat, cells with a cell_type and a source). Its code could not be checked, and Jupyter will not open it as written.',
+    fix: 'Repair the notebook from its checkpoint or version control, or delete it if it is stale or not a notebook.',
+  },
+  {
     id: 'notebook.trust-remote-code',
     domain: 'notebook',
     severity: 'high',

@@ -23,6 +23,14 @@ export const DISCOVERY_TOOLS_RULES: readonly Rule[] = [
     cwe: [798, 312],
   },
   {
+    id: 'mcp.too-many-servers',
+    domain: 'discovery',
+    severity: 'medium',
+    title: 'MCP configuration declares more servers than are inventoried',
+    why: 'The file lists more MCP servers than the per-file cap (2,000; real configurations hold tens), so the servers past the cap were not inventoried or checked. A configuration this large is generated, corrupted or built to hide an entry among thousands.',
+    fix: 'Remove the servers you do not use; review how the file came to hold so many entries.',
+  },
+  {
     id: 'mcp.unpinned-package',
     domain: 'discovery',
     severity: 'medium',

@@ -10,7 +10,7 @@ import { findCachedHfRepo } from '../stores/huggingface/locations'
 import { findOllamaModel } from '../stores/ollama'
 import { analyzeCode } from './notebook/code-checks'
 import type { ParsedNotebook } from './notebook/parse'
-import { parseNotebook } from './notebook/parse'
+import { InvalidNotebook, MAX_NOTEBOOK_DEPTH, parseNotebook } from './notebook/parse'
 import { emitNotebookSecrets, scanNotebookSecrets } from './notebook/secrets'
 
 /** Notebooks bigger than this (mostly embedded images/output) are skipped with a reason. */
@@ -110,6 +110,7 @@ async function analyzeNotebook(path: string, ctx: DiscoveryContext): Promise<voi
     format: 'ipynb',
     sizeBytes: digest.size,
     source: 'crawl',
+    ...(digest.invalid ? { verdict: 'invalid' as const } : {}),
     details,
     links,
   })
@@ -145,6 +146,8 @@ const CHECKPOINT_MEMO = { ns: 'notebook-checkpoint-secrets', version: SECRET_HIT
 /** Everything the notebook analysis derives from a notebook's bytes alone. */
 type NotebookDigest = Readonly<{
   size: number
+  /** The file is not a valid notebook (JSON, nesting or structure): the asset's verdict. */
+  invalid: boolean
   details: Record<string, DetailValue>
   refs: Readonly<{ hfModelIds: string[]; ollamaModels: string[]; datasetIds: string[] }>
   findings: Omit<NewFinding, 'path' | 'assetId'>[]
@@ -166,13 +169,24 @@ async function digestNotebook(
   const skips: SkippedEntry[] = []
   let parsed: ParsedNotebook | undefined
   let parseError: string | undefined
+  let tooDeep = false
   try {
     parsed = parseNotebook(read.text)
   } catch (e) {
     parseError = (e as Error).message
-    skips.push({ path, reason: 'unreadable', message: `not valid notebook JSON: ${parseError}` })
+    tooDeep = parseError.includes(`deeper than ${MAX_NOTEBOOK_DEPTH}`)
+    skips.push({
+      path,
+      reason: 'unreadable',
+      message:
+        e instanceof InvalidNotebook
+          ? `not a valid notebook: ${parseError}`
+          : `not valid notebook JSON: ${parseError}`,
+    })
   }
-  const secretHits = scanNotebookSecrets(collecting(ctx, skips), read.text, path)
+  // JSON nested too deep is not walked as JSON again (the secret scan's JSON visitor recurses):
+  // its keys are still found as plain text.
+  const secretHits = scanNotebookSecrets(collecting(ctx, skips), read.text, path, tooDeep)
   const facts = parsed ? analyzeCode(parsed.cells) : undefined
   const details: Record<string, DetailValue> = {}
   if (parsed) {
@@ -192,7 +206,7 @@ async function digestNotebook(
     details.pipInstallUrls = facts.pipInstalls.slice(0, 50)
   }
   if (parseError) details.parseError = parseError
-  const findings = (facts?.hits ?? []).map((h) => {
+  const findings: Omit<NewFinding, 'path' | 'assetId'>[] = (facts?.hits ?? []).map((h) => {
     const cell = parsed?.cells.find((c) => c.index === h.cell)
     return {
       ruleId: h.ruleId,
@@ -201,8 +215,12 @@ async function digestNotebook(
       line: cell?.fileLines[h.cellLine],
     }
   })
+  // A file that does not parse as a notebook is reported, not listed as a clean empty notebook.
+  if (parseError)
+    findings.push({ ruleId: 'notebook.invalid', message: `Not a valid notebook: ${parseError}` })
   return {
     size: read.size,
+    invalid: parseError !== undefined,
     details,
     refs: {
       hfModelIds: facts?.hfModelIds ?? [],

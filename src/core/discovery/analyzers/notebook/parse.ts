@@ -46,25 +46,83 @@ function lineAt(starts: readonly number[], offset: number): number {
   return lo + 1
 }
 
+/**
+ * Deepest JSON nesting a notebook may have. Real notebooks nest about ten levels (cells → outputs
+ * → data → metadata); JSON.parse has no depth limit, and a 20 MiB file of `[[[…]]]` (under the
+ * size cap) parses into millions of nested arrays, over 1 GB of memory.
+ */
+export const MAX_NOTEBOOK_DEPTH = 64
+
+/** A notebook that parses as JSON but is not one (too deep, no nbformat, malformed cells). */
+export class InvalidNotebook extends Error {}
+
+/**
+ * Throws InvalidNotebook when brackets outside strings nest deeper than MAX_NOTEBOOK_DEPTH: one
+ * linear pass over the text that stops at the first level too many, before anything is allocated.
+ */
+export function checkNotebookDepth(text: string): void {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 0x5c)
+        i++ // backslash: the next character is escaped
+      else if (c === 0x22) inString = false
+    } else if (c === 0x22) inString = true
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_NOTEBOOK_DEPTH)
+        throw new InvalidNotebook(`JSON nests deeper than ${MAX_NOTEBOOK_DEPTH} levels`)
+    } else if (c === 0x5d || c === 0x7d) depth--
+  }
+}
+
+const isSource = (v: unknown): boolean =>
+  typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string'))
+
+/**
+ * The raw cells of a notebook whose structure is what Jupyter writes: a numeric nbformat and an
+ * array of cell objects, each with a string cell_type and a string or string[] source (`input`
+ * for nbformat 3 code cells, whose cells sit in `worksheets`). Throws InvalidNotebook otherwise.
+ */
+function validCells(doc: Record<string, unknown>): unknown[] {
+  if (typeof doc.nbformat !== 'number') throw new InvalidNotebook('no numeric nbformat')
+  let cells: unknown[]
+  if (Array.isArray(doc.cells)) cells = doc.cells
+  else if (doc.nbformat < 4 && Array.isArray(doc.worksheets)) {
+    cells = []
+    for (const w of doc.worksheets) {
+      if (!isRecord(w) || !Array.isArray(w.cells))
+        throw new InvalidNotebook('a worksheet has no cells array')
+      cells.push(...(w.cells as unknown[]))
+    }
+  } else throw new InvalidNotebook('no cells array')
+  cells.forEach((c, i) => {
+    if (!isRecord(c) || typeof c.cell_type !== 'string')
+      throw new InvalidNotebook(`cell ${i + 1} is not a cell object with a cell_type`)
+    if (!isSource(c.source) && !isSource(c.input))
+      throw new InvalidNotebook(`cell ${i + 1} has no string or string[] source`)
+  })
+  return cells
+}
+
 const SOURCE_KEY = /(?<!\\)"(?:source|input)"\s*:/g
 
 /**
  * Parses notebook JSON (nbformat 4, and nbformat 3 worksheets). Source lines are located in the raw
  * text by searching, in document order, for each chunk's JSON encoding after the cell's `"source":`
  * key; a chunk that cannot be found (unusual escaping) simply has no file line. Throws on invalid
- * JSON (the caller reports it).
+ * JSON, and InvalidNotebook on JSON nested too deep or not shaped as a notebook (the caller
+ * reports both).
  */
 export function parseNotebook(text: string): ParsedNotebook {
+  checkNotebookDepth(text)
   const doc: unknown = JSON.parse(text)
-  if (!isRecord(doc)) throw new Error('notebook JSON is not an object')
+  if (!isRecord(doc)) throw new InvalidNotebook('notebook JSON is not an object')
   const meta = isRecord(doc.metadata) ? doc.metadata : {}
   const ks = isRecord(meta.kernelspec) ? meta.kernelspec : {}
   const li = isRecord(meta.language_info) ? meta.language_info : {}
-  const rawCells: unknown[] = Array.isArray(doc.cells)
-    ? doc.cells
-    : Array.isArray(doc.worksheets)
-      ? doc.worksheets.flatMap((w) => (isRecord(w) && Array.isArray(w.cells) ? w.cells : []))
-      : []
+  const rawCells = validCells(doc)
   const starts = lineStarts(text)
   let cursor = 0
   const cells: NotebookCell[] = []

@@ -3,16 +3,23 @@ import { secretAssetFromHit, secretFindingFromHit } from '../../../secrets/index
 import type { AssetLink } from '../../../types'
 import type { DiscoveryContext } from '../../types'
 
-/** Runs the secrets engine over notebook JSON; a failing scanner is a skipped entry, not a crash. */
+/**
+ * Runs the secrets engine over notebook JSON; a failing scanner is a skipped entry, not a crash.
+ * `asText`: JSON nested past MAX_NOTEBOOK_DEPTH, scanned as plain text, since the notebook scan
+ * walks the JSON structure recursively.
+ */
 export function scanNotebookSecrets(
   ctx: DiscoveryContext,
   text: string,
   path: string,
+  asText = false,
 ): SecretHit[] {
   try {
-    return ctx.secrets
-      .scanNotebook(text, path)
-      .filter((h) => typeof h?.fingerprint === 'string' && typeof h.line === 'number')
+    return (
+      asText
+        ? ctx.secrets.scanText(text, { path, kind: 'text' })
+        : ctx.secrets.scanNotebook(text, path)
+    ).filter((h) => typeof h?.fingerprint === 'string' && typeof h.line === 'number')
   } catch (e) {
     ctx.emitSkipped({
       path,

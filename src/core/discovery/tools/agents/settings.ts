@@ -11,8 +11,8 @@ import {
   passOwnsSecrets,
   passSecretIds,
   scanSecrets,
-  valueLine,
 } from '../util/secrets'
+import { LineIndex } from '../util/lines'
 import type { HandedValue } from '../util/secrets'
 import type { AgentFileMeta } from './instructions'
 
@@ -99,10 +99,13 @@ async function load(
   return { text, doc: obj(parsed.value) }
 }
 
-/** String entries of a map as handed values, each at the first line its text occurs on. */
-function namedValues(text: string, map: Obj): HandedValue[] {
+/**
+ * String entries of a map as handed values, each at a line its text occurs on. One LineIndex per
+ * file: a search per value from the top of the file made many values quadratic in its size.
+ */
+function namedValues(lines: LineIndex, map: Obj): HandedValue[] {
   return Object.entries(map).flatMap(([name, v]) =>
-    typeof v === 'string' ? [{ name, value: v, line: valueLine(text, v, 1, 1) }] : [],
+    typeof v === 'string' ? [{ name, value: v, line: lines.seekLine(v, 1) }] : [],
   )
 }
 
@@ -138,7 +141,7 @@ export async function analyzeClaudeSettings(
       : emitSecretHits(ctx, hits, path, meta.client, `${meta.client} settings`)
   // `env` is what Claude Code hands every session and tool it runs: each value is a credential
   // the agent holds when any row or the generic fallback recognises it.
-  const handed = handedSecrets(ctx, namedValues(text, obj(doc.env)), {
+  const handed = handedSecrets(ctx, namedValues(new LineIndex(text), obj(doc.env)), {
     path,
     kind: passKind ?? 'json',
     source: meta.client,
@@ -240,11 +243,12 @@ export async function analyzeCodexConfig(
   const notify = strArray(doc.notify)
   // Values Codex hands the commands it runs, and headers and tokens it sends to model providers.
   const providers = Object.entries(obj(doc.model_providers)).filter(([, p]) => isObj(p))
+  const lines = new LineIndex(loaded.text)
   const handedValues = [
-    ...namedValues(loaded.text, obj(obj(doc.shell_environment_policy).set)),
-    ...providers.flatMap(([, p]) => namedValues(loaded.text, obj(obj(p).http_headers))),
+    ...namedValues(lines, obj(obj(doc.shell_environment_policy).set)),
+    ...providers.flatMap(([, p]) => namedValues(lines, obj(obj(p).http_headers))),
     ...providers.flatMap(([, p]) =>
-      namedValues(loaded.text, { experimental_bearer_token: obj(p).experimental_bearer_token }),
+      namedValues(lines, { experimental_bearer_token: obj(p).experimental_bearer_token }),
     ),
   ]
   const passKind = passOwnsSecrets(ctx, path)

@@ -1,10 +1,11 @@
-import { findNodeAtLocation, parseTree } from 'jsonc-parser'
+import { parseTree } from 'jsonc-parser'
 import { isPlaceholderValue } from '../../../secrets/index'
 import type { DiscoveryContext } from '../../types'
 import type { AssetLink, DetailValue } from '../../../types'
 import { CONFIG_CAP_BYTES, readTextOrSkip } from '../../../util/fs'
 import { markHandled } from '../util/handled'
-import { lineAt, lineOf, parseConfig } from '../util/parse'
+import { LineIndex, NodeFinder } from '../util/lines'
+import { parseConfig } from '../util/parse'
 import type { ConfigFormat } from '../util/parse'
 import {
   emitSecretHits,
@@ -16,7 +17,6 @@ import {
   redactUrl,
   scanSecrets,
   urlCredentialValues,
-  valueLine,
 } from '../util/secrets'
 import type { HandedValue } from '../util/secrets'
 import { broadFilesystem, insecureRemote, runnerSpec, shellAccess, unwrapShell } from './checks'
@@ -35,17 +35,40 @@ export type McpSource = Readonly<{
   maxBytes?: number
 }>
 
-function lineFinder(text: string, format: ConfigFormat): (s: McpServer) => number | undefined {
-  if (format === 'json' || format === 'jsonc') {
-    const tree = parseTree(text, [], { allowTrailingComma: true })
-    return (s) => {
-      const node = tree ? findNodeAtLocation(tree, s.keyPath) : undefined
-      // The property node's parent holds the key, one line above the value's `{` in most files.
-      const at = node?.parent?.type === 'property' ? node.parent.offset : node?.offset
-      return at === undefined ? lineOf(text, s.name) : lineAt(text, at)
-    }
+/**
+ * Servers inventoried per config file. Real configs hold tens of servers; a file with thousands
+ * is generated or hostile, and each server costs secret scans and assets. Past the cap the rest
+ * are reported by one mcp.too-many-servers finding (the file's keys are still all scanned).
+ */
+export const MAX_SERVERS_PER_CONFIG = 2000
+
+/** Where a server's entry sits in the file: its line, and the span its values are searched in. */
+type ServerSpan = Readonly<{ line: number | undefined; from: number; end: number }>
+
+/**
+ * Locates each server once, in time linear in the file overall: JSON through one parse tree whose
+ * objects are key-indexed on first use, other formats (and JSON keys the tree lacks) by searching
+ * for the name from the previous server on, as entries are written in document order.
+ */
+function spanFinder(lines: LineIndex, format: ConfigFormat): (s: McpServer) => ServerSpan {
+  const text = lines.text
+  let cursor = 0
+  const byName = (s: McpServer): ServerSpan => {
+    let i = lines.find(s.name, cursor)
+    if (i < 0 && cursor > 0) i = lines.find(s.name, 0)
+    if (i < 0) return { line: undefined, from: 0, end: text.length }
+    if (i >= cursor) cursor = i + s.name.length
+    return { line: lines.lineAt(i), from: i, end: text.length }
   }
-  return (s) => lineOf(text, s.name)
+  if (format !== 'json' && format !== 'jsonc') return byName
+  const nodes = new NodeFinder(parseTree(text, [], { allowTrailingComma: true }))
+  return (s) => {
+    const node = nodes.find(s.keyPath)
+    if (!node) return byName(s)
+    // The property node's parent holds the key, one line above the value's `{` in most files.
+    const at = node.parent?.type === 'property' ? node.parent.offset : node.offset
+    return { line: lines.lineAt(at), from: at, end: node.offset + node.length }
+  }
 }
 
 /**
@@ -174,26 +197,36 @@ export async function analyzeMcpConfig(
     passKind !== undefined
       ? passSecretIds(fileHits, src.path)
       : emitSecretHits(ctx, fileHits, src.path, src.client, `${src.client} config`)
-  const lineOfServer = lineFinder(text, src.format)
-  for (const s of servers) emitServer(ctx, src, text, s, lineOfServer(s), secretIds, inputs)
+  if (servers.length > MAX_SERVERS_PER_CONFIG)
+    ctx.emitFinding({
+      ruleId: 'mcp.too-many-servers',
+      message: `${src.client} MCP configuration declares ${servers.length} servers: only the first ${MAX_SERVERS_PER_CONFIG} (the cap per file) were inventoried and checked`,
+      path: src.path,
+    })
+  const lines = new LineIndex(text)
+  const spanOf = spanFinder(lines, src.format)
+  for (const s of servers.slice(0, MAX_SERVERS_PER_CONFIG))
+    emitServer(ctx, src, lines, s, spanOf(s), secretIds, inputs)
   return servers.length
 }
 
 function emitServer(
   ctx: DiscoveryContext,
   src: McpSource,
-  text: string,
+  lines: LineIndex,
   s: McpServer,
-  line: number | undefined,
+  span: ServerSpan,
   secretIds: Map<string, string>,
   inputs: readonly { id: string; password: boolean }[],
 ): void {
   // Each env/header value, argument and URL is scanned alone so a hit is tied to this server and
   // reported at the value's own line.
+  const line = span.line
   const at = line ?? 1
+  const valueLine = (v: string): number => lines.valueLine(v, span.from, span.end, at)
   const values: HandedValue[] = []
   for (const [k, v] of [...Object.entries(s.env), ...Object.entries(s.headers)])
-    if (typeof v === 'string') values.push({ name: k, value: v, line: valueLine(text, v, at, at) })
+    if (typeof v === 'string') values.push({ name: k, value: v, line: valueLine(v) })
   s.args.forEach((a, i) => {
     const eq = a.indexOf('=')
     const flag = a.startsWith('-') && eq > 0 ? a.slice(0, eq) : i > 0 ? s.args[i - 1]! : 'arg'
@@ -201,10 +234,10 @@ function emitServer(
     values.push({
       name: SECRET_FLAG.test(flag) ? flag : 'arg',
       value,
-      line: valueLine(text, a, at, at),
+      line: valueLine(a),
     })
   })
-  values.push(...urlCredentialValues(s.url, s.url ? valueLine(text, s.url, at, at) : at))
+  values.push(...urlCredentialValues(s.url, s.url ? valueLine(s.url) : at))
   const handed = handedSecrets(ctx, values, {
     path: src.path,
     kind: passOwnsSecrets(ctx, src.path) ?? (src.format === 'jsonc' ? 'json' : src.format),

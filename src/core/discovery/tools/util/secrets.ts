@@ -149,31 +149,6 @@ export function urlCredentialValues(url: string | undefined, line: number): Hand
   return out
 }
 
-/**
- * 1-based line of a value's text in its file, searched from `fromLine` on (the entry that holds
- * it), then anywhere; `fallback` when the text does not occur as written (escaped in JSON).
- */
-export function valueLine(text: string, value: string, fromLine: number, fallback: number): number {
-  const needles = [value, JSON.stringify(value).slice(1, -1)]
-  let from = 0
-  for (let l = 1; l < fromLine; l++) {
-    const nl = text.indexOf('\n', from)
-    if (nl < 0) break
-    from = nl + 1
-  }
-  for (const n of needles) {
-    if (n.length === 0) continue
-    let i = from > 0 ? text.indexOf(n, from) : -1
-    if (i < 0) i = text.indexOf(n)
-    if (i >= 0) {
-      let line = 1
-      for (let j = text.indexOf('\n'); j >= 0 && j < i; j = text.indexOf('\n', j + 1)) line++
-      return line
-    }
-  }
-  return fallback
-}
-
 export { isValueReference as isReference, looksSecretName } from '../../../secrets/index'
 
 /** Parameter names of signed URLs and OAuth redirects that carry a credential. */
