@@ -23,16 +23,20 @@ describe.skipIf(process.platform === 'win32')('special files at known config loc
     execFileSync('mkfifo', [fifo])
     const zero = join(home, '.claude.json')
     symlinkSync('/dev/zero', zero)
+    mkdirSync(join(home, '.gemini'))
+    const gemini = join(home, '.gemini', 'settings.json')
+    symlinkSync('/dev/zero', gemini)
+    mkdirSync(join(home, '.config', 'Claude'), { recursive: true })
+    const desktop = join(home, '.config', 'Claude', 'claude_desktop_config.json')
+    execFileSync('mkfifo', [desktop])
     const db = openDb(join(dbDir, 'inv.db'))
     try {
       await scan(db, fakeHomeScanOptions(home))
       const skipped = [...openInventoryReader(db).skipped()]
-      expect(skipped).toContainEqual(
-        expect.objectContaining({ path: fifo, reason: 'not-a-regular-file' }),
-      )
-      expect(skipped).toContainEqual(
-        expect.objectContaining({ path: zero, reason: 'not-a-regular-file' }),
-      )
+      for (const path of [fifo, zero, gemini, desktop])
+        expect(skipped).toContainEqual(
+          expect.objectContaining({ path, reason: 'not-a-regular-file' }),
+        )
       expect(skipped.find((s) => s.path === fifo)?.message).toMatch(/FIFO/)
     } finally {
       db.close()
