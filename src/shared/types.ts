@@ -119,6 +119,7 @@ export const SKIP_REASONS = [
   'unreadable',
   'excluded',
   'not-a-directory',
+  'not-a-regular-file',
   'cancelled',
   'error',
 ] as const

@@ -207,10 +207,29 @@ export async function readHeadText(
   return decode(await readHead(path, n), opts.stripBom)
 }
 
+/** What a path that is not a regular file is (it is never opened). */
+export type SpecialKind =
+  'directory' | 'FIFO' | 'character device' | 'block device' | 'socket' | 'special file'
+
+export function specialKindOf(st: Stats): SpecialKind {
+  if (st.isDirectory()) return 'directory'
+  if (st.isFIFO()) return 'FIFO'
+  if (st.isCharacterDevice()) return 'character device'
+  if (st.isBlockDevice()) return 'block device'
+  if (st.isSocket()) return 'socket'
+  return 'special file'
+}
+
 export type TextRead =
   | Readonly<{ kind: 'ok'; text: string; size: number }>
-  /** Absent (a `quiet` errno code), or not a regular file (a directory, FIFO or device). */
+  /** Absent (a `quiet` errno code). */
   | Readonly<{ kind: 'missing' }>
+  /**
+   * There, but not a regular file (followed through symlinks: a link to /dev/zero is a
+   * character device). Kept apart from `missing` so a FIFO planted at a known config location
+   * is reported instead of looking like no config at all.
+   */
+  | Readonly<{ kind: 'special'; what: SpecialKind }>
   | Readonly<{ kind: 'too-large'; size: number }>
   | Readonly<{ kind: 'error'; skip: SkippedEntry }>
 
@@ -236,7 +255,8 @@ export async function readTextBounded(
     // which is never opened. A missing path that counts as missing answers without an exception.
     const quietAbsent = (opts.quiet ?? MISSING_CODES).has('ENOENT')
     const st = statSync(path, { throwIfNoEntry: !quietAbsent })
-    if (!st?.isFile()) return { kind: 'missing' }
+    if (!st) return { kind: 'missing' }
+    if (!st.isFile()) return { kind: 'special', what: specialKindOf(st) }
     if (st.size > cap) return { kind: 'too-large', size: st.size }
     // Allocate for what the stat reported, never the cap: a 20 MiB cap must not cost 20 MiB per
     // tiny file. A file that grew since the stat is cut at its stat size (still bounded).
@@ -248,9 +268,20 @@ export async function readTextBounded(
   }
 }
 
+/** The skipped entry for a special file found where a regular file was expected. */
+export function specialSkip(path: string, what: SpecialKind): SkippedEntry {
+  return {
+    path,
+    reason: 'not-a-regular-file',
+    message: `a ${what} where a file was expected: not read (a FIFO blocks a reader, a device never ends)`,
+  }
+}
+
 /**
  * readTextBounded for a locator that simply continues with `undefined`: an oversized or unreadable
- * file becomes a skipped entry, a missing one stays quiet.
+ * file becomes a skipped entry, and so does a FIFO, device or socket where a file is expected; a
+ * missing one stays quiet, and so does a folder (several known names are folders for some
+ * versions of a tool, and a folder cannot pass for an empty config).
  */
 export async function readTextOrSkip(
   sink: SkipSink,
@@ -263,6 +294,9 @@ export async function readTextOrSkip(
     case 'ok':
       return r.text
     case 'missing':
+      return undefined
+    case 'special':
+      if (r.what !== 'directory') sink.emitSkipped(specialSkip(path, r.what))
       return undefined
     case 'too-large':
       sink.emitSkipped({

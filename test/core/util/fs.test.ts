@@ -58,10 +58,15 @@ describe('bounded fs helpers', () => {
     expect(s.skipped.map((e) => e.reason)).toEqual(['not-a-directory'])
   })
 
-  it('treats a directory as missing and never reads more than n bytes of a head', async () => {
+  it('tells a directory from a missing file and never reads more than n bytes of a head', async () => {
     const sub = join(dir, 'sub')
     mkdirSync(sub)
-    expect(await readTextBounded(sub, 1024)).toEqual({ kind: 'missing' })
+    expect(await readTextBounded(sub, 1024)).toEqual({ kind: 'special', what: 'directory' })
+    expect(await readTextBounded(join(dir, 'absent'), 1024)).toEqual({ kind: 'missing' })
+    // A folder where a config is expected stays quiet, like a missing one.
+    const out = sink()
+    expect(await readConfig(out, sub)).toBeUndefined()
+    expect(out.skipped).toEqual([])
     await expect(readHead(sub, 16)).rejects.toThrow(/not a regular file/)
     const p = join(dir, 'head.bin')
     writeFileSync(p, Buffer.alloc(100, 7))
@@ -72,8 +77,27 @@ describe('bounded fs helpers', () => {
   it.skipIf(process.platform === 'win32')('refuses a FIFO without blocking on it', async () => {
     const fifo = join(dir, 'pipe.env')
     execFileSync('mkfifo', [fifo])
-    expect(await readTextBounded(fifo, 1024)).toEqual({ kind: 'missing' })
+    expect(await readTextBounded(fifo, 1024)).toEqual({ kind: 'special', what: 'FIFO' })
     expect(await readHeadQuiet(fifo, 16)).toBeUndefined()
+    // Where a config is expected it is reported, not taken for an absent config.
+    const out = sink()
+    expect(await readConfig(out, fifo)).toBeUndefined()
+    expect(out.skipped).toEqual([
+      expect.objectContaining({ path: fifo, reason: 'not-a-regular-file' }),
+    ])
+    expect(out.skipped[0]?.message).toMatch(/FIFO/)
+  })
+
+  it.skipIf(process.platform === 'win32')('reports a symlink to a device as one', async () => {
+    const link = join(dir, 'zero.json')
+    symlinkSync('/dev/zero', link)
+    expect(await readTextBounded(link, 1024)).toEqual({
+      kind: 'special',
+      what: 'character device',
+    })
+    const out = sink()
+    expect(await readJsonBounded(out, link)).toBeUndefined()
+    expect(out.skipped.map((e) => [e.path, e.reason])).toEqual([[link, 'not-a-regular-file']])
   })
 
   it('maps errno codes to skip reasons and tests containment on path segments', () => {
