@@ -16,7 +16,7 @@ export const SUBTREE_MARK = '\u0001'
 
 export const HELPER_SOURCE = `
 const { workerData } = require('node:worker_threads')
-const { readdirSync } = require('node:fs')
+const { lstatSync, readdirSync } = require('node:fs')
 const port = workerData.port
 const sep = workerData.sep
 const max = workerData.max
@@ -47,6 +47,17 @@ function wanted(name) {
   return dot <= 0 ? noExt : exts.has(lower.slice(dot))
 }
 
+// As skips.ts unreadableName: a name not valid UTF-8 (decoded with U+FFFD) names no path.
+function unreadableName(path, name) {
+  if (!name.includes('\\uFFFD')) return false
+  try {
+    lstatSync(path)
+    return false
+  } catch (e) {
+    return !!e && e.code === 'ENOENT'
+  }
+}
+
 function baseName(dir) {
   let end = dir.length
   while (end > 1 && dir[end - 1] === sep) end--
@@ -75,6 +86,10 @@ function subtrees(roots) {
     const prefix = dir.endsWith(sep) ? dir : dir + sep
     for (const e of es) {
       const name = e.name
+      if ((e.isDirectory() || e.isFile()) && unreadableName(prefix + name, name)) {
+        out.push('EEILSEQ/' + prefix + name)
+        continue
+      }
       if (e.isDirectory()) {
         const path = prefix + name
         const rule = ruleFor(name, parent) || (claimed.has(path) ? 'claimed' : undefined)

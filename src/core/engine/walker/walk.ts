@@ -10,7 +10,7 @@ import { workerReader } from './readers'
 import type { ListingVisitor } from './readout'
 import { readListing, readSubtreeAnswer, TYPE_DIR, TYPE_FILE } from './readout'
 import { readingSubtrees } from './subtree'
-import { describeSkip, skipReasonFor } from './skips'
+import { describeSkip, skipReasonFor, UNREADABLE_NAME_CODE, unreadableName } from './skips'
 import type { WalkOptions } from './types'
 
 /** Mean read time per directory above which the disk is cold and only side readers read. */
@@ -92,6 +92,12 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
       curPrefix = dir.endsWith(sep) ? dir : dir + sep
     },
     entry(name, type) {
+      // A name that is not valid UTF-8 cannot be opened by the path built from it: skipped with
+      // its own reason instead of failing later as "vanished" (helper.ts does the same).
+      if ((type === TYPE_DIR || type === TYPE_FILE) && unreadableName(curPrefix + name, name)) {
+        fail(curPrefix + name, UNREADABLE_NAME_CODE)
+        return
+      }
       if (type === TYPE_DIR) {
         const p = curPrefix + name
         if (!opts.skipDir(p, name, curParent)) queue.push(p)
