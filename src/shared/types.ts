@@ -114,6 +114,7 @@ export const SKIP_REASONS = [
   'path-too-long',
   'symlink-loop',
   'vanished',
+  'unreadable-name',
   'cloud-placeholder',
   'too-large',
   'unreadable',

@@ -11,7 +11,11 @@ export type JobPool = Readonly<{
   drained(): Promise<void>
   /** Resolves when every job has finished. */
   idle(): Promise<void>
+  /** The most jobs that were ever queued (not yet started) at once: back-pressure's bound. */
+  peakQueued(): number
 }>
+
+type Queued = { job: () => Promise<void>; label?: string }
 
 export function createJobPool(opts: {
   concurrency: number
@@ -23,26 +27,45 @@ export function createJobPool(opts: {
 }): JobPool {
   const high = opts.highWater ?? 2000
   const low = opts.lowWater ?? 500
-  const queue: { job: () => Promise<void>; label?: string }[] = []
+  // A FIFO read from a head index: Array.shift() moves every entry, which turns a producer that
+  // outruns the gate (a folder of a million files) quadratic. The read part is dropped once it is
+  // most of the array, so memory stays proportional to what is queued.
+  let queue: (Queued | undefined)[] = []
+  let head = 0
+  let peak = 0
+  const length = (): number => queue.length - head
+  const clear = (): void => {
+    queue = []
+    head = 0
+  }
+  const take = (): Queued => {
+    const q = queue[head]!
+    queue[head++] = undefined
+    if (head >= 1024 && head * 2 >= queue.length) {
+      queue = queue.slice(head)
+      head = 0
+    }
+    return q
+  }
   let running = 0
   let drainWaiters: (() => void)[] = []
   let idleWaiters: (() => void)[] = []
   const notify = (): void => {
-    if (queue.length <= low && drainWaiters.length) {
+    if (length() <= low && drainWaiters.length) {
       const w = drainWaiters
       drainWaiters = []
       for (const f of w) f()
     }
-    if (queue.length === 0 && running === 0 && idleWaiters.length) {
+    if (length() === 0 && running === 0 && idleWaiters.length) {
       const w = idleWaiters
       idleWaiters = []
       for (const f of w) f()
     }
   }
   const next = (): void => {
-    if (opts.signal?.aborted) queue.length = 0
-    while (running < opts.concurrency && queue.length > 0) {
-      const { job, label } = queue.shift()!
+    if (opts.signal?.aborted) clear()
+    while (running < opts.concurrency && length() > 0) {
+      const { job, label } = take()
       running++
       let p: Promise<void>
       try {
@@ -66,7 +89,7 @@ export function createJobPool(opts: {
   opts.signal?.addEventListener(
     'abort',
     () => {
-      queue.length = 0
+      clear()
       notify()
     },
     { once: true },
@@ -75,14 +98,16 @@ export function createJobPool(opts: {
     push(job, label) {
       if (opts.signal?.aborted) return
       queue.push({ job, label })
+      if (length() > peak) peak = length()
       next()
     },
-    saturated: () => queue.length >= high,
+    saturated: () => length() >= high,
     drained: () =>
-      queue.length <= low ? Promise.resolve() : new Promise<void>((r) => drainWaiters.push(r)),
+      length() <= low ? Promise.resolve() : new Promise<void>((r) => drainWaiters.push(r)),
     idle: () =>
-      queue.length === 0 && running === 0
+      length() === 0 && running === 0
         ? Promise.resolve()
         : new Promise<void>((r) => idleWaiters.push(r)),
+    peakQueued: () => peak,
   }
 }

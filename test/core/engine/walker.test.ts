@@ -355,6 +355,7 @@ describe('readListing', () => {
       dir: (p: string) => seen.push(`dir ${p}`),
       entry: (name: string, t: number) => seen.push(`${String.fromCharCode(t)} ${name}`),
       failed: (p: string, code: string) => seen.push(`failed ${p} ${code}`),
+      back: (p: string, own: boolean) => seen.push(`back ${p} ${own}`),
     }
     readListing(['/a', '/b', '/c', '/d', '/e'], 'fx\0/\0/13\0/EPERM\0dy\0', v)
     expect(seen).toEqual(

@@ -16,10 +16,16 @@ export const SUBTREE_MARK = '\u0001'
 
 export const HELPER_SOURCE = `
 const { workerData } = require('node:worker_threads')
-const { readdirSync } = require('node:fs')
+const { lstatSync, readdirSync } = require('node:fs')
 const port = workerData.port
 const sep = workerData.sep
 const max = workerData.max
+// Entries one answer carries at most, and the entries of a folder above which the helper hands the
+// folder back for the caller to read in slices: an answer is one string, and the caller hands
+// all of it to its callbacks at once, so it must stay small whatever the folder (back-pressure
+// is checked between answers).
+const maxOut = workerData.maxOut
+const big = workerData.big
 const rules = workerData.rules
 const pruned = rules && new Set(rules.prunedNames)
 const cacheParents = rules && new Set(rules.cacheParents)
@@ -47,6 +53,17 @@ function wanted(name) {
   return dot <= 0 ? noExt : exts.has(lower.slice(dot))
 }
 
+// As skips.ts unreadableName: a name not valid UTF-8 (decoded with U+FFFD) names no path.
+function unreadableName(path, name) {
+  if (!name.includes('\\uFFFD')) return false
+  try {
+    lstatSync(path)
+    return false
+  } catch (e) {
+    return !!e && e.code === 'ENOENT'
+  }
+}
+
 function baseName(dir) {
   let end = dir.length
   while (end > 1 && dir[end - 1] === sep) end--
@@ -61,7 +78,7 @@ function subtrees(roots) {
   const stackNames = roots.map(baseName)
   let dirs = 0
   let files = 0
-  while (stack.length > 0 && dirs < max) {
+  while (stack.length > 0 && dirs < max && out.length < maxOut) {
     const dir = stack.pop()
     const parent = stackNames.pop()
     let es
@@ -71,10 +88,18 @@ function subtrees(roots) {
       out.push('E' + ((e && e.code) || 'EIO') + '/' + dir)
       continue
     }
+    if (es.length > big) {
+      out.push('B' + dir)
+      continue
+    }
     dirs++
     const prefix = dir.endsWith(sep) ? dir : dir + sep
     for (const e of es) {
       const name = e.name
+      if ((e.isDirectory() || e.isFile()) && unreadableName(prefix + name, name)) {
+        out.push('EEILSEQ/' + prefix + name)
+        continue
+      }
       if (e.isDirectory()) {
         const path = prefix + name
         const rule = ruleFor(name, parent) || (claimed.has(path) ? 'claimed' : undefined)
@@ -101,13 +126,23 @@ port.on('message', (joined) => {
   }
   const parts = []
   for (const dir of joined.split('\\0')) {
+    if (parts.length >= maxOut) {
+      parts.push('/-')
+      continue
+    }
+    let es
     try {
-      for (const e of readdirSync(dir, { withFileTypes: true }))
-        parts.push((e.isFile() ? 'f' : e.isDirectory() ? 'd' : 'o') + e.name)
-      parts.push('/')
+      es = readdirSync(dir, { withFileTypes: true })
     } catch (e) {
       parts.push('/' + ((e && e.code) || 'EIO'))
+      continue
     }
+    if (es.length > big) {
+      parts.push('/+')
+      continue
+    }
+    for (const e of es) parts.push((e.isFile() ? 'f' : e.isDirectory() ? 'd' : 'o') + e.name)
+    parts.push('/')
   }
   parts.push('')
   port.postMessage(parts.join('\\0'))

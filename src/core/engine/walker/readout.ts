@@ -4,7 +4,9 @@ import { constants } from 'node:os'
  * The listing format the helper Worker (helper.ts) answers in: for each directory of a batch, in order, its entries as "<type><name>\0" (type
  * 'f' regular file, 'd' directory, 'o' anything else, symlinks included), then "/\0"; or only
  * "/<code>\0" when the directory could not be read, where the code is an errno name (EACCES) or
- * number. NUL and '/' never occur in a file name.
+ * number; or "/+\0" for a folder too big to answer in one listing (the caller reads it itself, in
+ * slices under back-pressure), "/-\0" for one the helper left for later (its answer was full).
+ * NUL and '/' never occur in a file name.
  */
 export const TYPE_FILE = 0x66 // 'f'
 export const TYPE_DIR = 0x64 // 'd'
@@ -24,7 +26,12 @@ export type ListingVisitor = Readonly<{
   dir(dir: string): void
   entry(name: string, type: number): void
   failed(dir: string, code: string): void
+  /** A folder not listed: `own` the caller reads it itself (too big), else it is queued again. */
+  back(dir: string, own: boolean): void
 }>
+
+const OWN = 0x2b // '+'
+const LATER = 0x2d // '-'
 
 /**
  * Walks a batch's listing. A listing cut short (which neither reader produces) fails the
@@ -39,6 +46,14 @@ export function readListing(dirs: readonly string[], s: string, v: ListingVisito
     if (end < 0) {
       v.failed(dir, 'EIO')
       continue
+    }
+    if (s.charCodeAt(pos) === END && end === pos + 2) {
+      const c = s.charCodeAt(pos + 1)
+      if (c === OWN || c === LATER) {
+        v.back(dir, c === OWN)
+        pos = end + 1
+        continue
+      }
     }
     if (s.charCodeAt(pos) === END && end > pos + 1) {
       v.failed(dir, codeOf(s.slice(pos + 1, end)))
@@ -62,6 +77,8 @@ export type SubtreeVisitor = Readonly<{
   file(path: string): void
   /** A folder the reader did not reach: the caller queues it again. */
   pending(dir: string): void
+  /** A folder too big for one answer: the caller reads it itself, in slices. */
+  own(dir: string): void
   failed(dir: string, code: string): void
   counted(files: number, dirs: number, pruned: Readonly<Record<string, number>>): void
 }>
@@ -69,7 +86,7 @@ export type SubtreeVisitor = Readonly<{
 /**
  * Walks a subtree answer (helper.ts): NUL-separated records, "F<path>" a wanted file,
  * "E<code>/<dir>" a folder that could not be read (errno codes hold no '/'), "P<dir>" a folder
- * not reached, and last "S<dirs>,<files>,<JSON of skipped folders by rule>", where files counts
+ * not reached, "B<dir>" a folder too big for one answer (the caller reads it itself), and last "S<dirs>,<files>,<JSON of skipped folders by rule>", where files counts
  * the regular files not sent. An answer without
  * its counts is not one the helper wrote: it is refused whole, before anything is visited.
  */
@@ -85,6 +102,7 @@ export function readSubtreeAnswer(s: string, v: SubtreeVisitor): void {
     const text = s.slice(pos + 1, end)
     if (kind === 0x46 /* F */) v.file(text)
     else if (kind === 0x50 /* P */) v.pending(text)
+    else if (kind === 0x42 /* B */) v.own(text)
     else if (kind === 0x45 /* E */) {
       const cut = text.indexOf('/')
       v.failed(text.slice(cut + 1), codeOf(text.slice(0, cut)))

@@ -17,7 +17,7 @@ export function readingSubtrees(
   onFile: WalkOptions['onFile'],
   sep: string,
   maxDirs: number,
-  queue: Pick<SubtreeVisitor, 'pending' | 'failed'>,
+  queue: Pick<SubtreeVisitor, 'pending' | 'failed' | 'own'>,
 ): SubtreeReading {
   return {
     data: {
@@ -41,6 +41,9 @@ export function readingSubtrees(
       },
       pending(dir) {
         if (!rules.claimedSince?.(dir)) queue.pending(dir)
+      },
+      own(dir) {
+        if (!rules.claimedSince?.(dir)) queue.own(dir)
       },
       failed: queue.failed,
       counted: (files, dirs, pruned) => rules.counted(files, dirs, pruned),

@@ -10,7 +10,7 @@ import { workerReader } from './readers'
 import type { ListingVisitor } from './readout'
 import { readListing, readSubtreeAnswer, TYPE_DIR, TYPE_FILE } from './readout'
 import { readingSubtrees } from './subtree'
-import { describeSkip, skipReasonFor } from './skips'
+import { describeSkip, skipReasonFor, UNREADABLE_NAME_CODE, unreadableName } from './skips'
 import type { WalkOptions } from './types'
 
 /** Mean read time per directory above which the disk is cold and only side readers read. */
@@ -44,6 +44,18 @@ const SUBTREE_MAX_DIRS = 1024
 const SUBTREE_ROOTS = 8
 /** Side readers while reads are slow: several reads in flight keep a cold disk busy. */
 const COLD_READERS = 4
+/**
+ * Entries of a folder the caller hands to onFile/skipDir between two back-pressure checks. Every
+ * file may queue analysis jobs, so a folder of a million files handed out at once would queue
+ * them all whatever the gate says (memory by folder size, not by the gate).
+ */
+const ENTRY_SLICE = 256
+/**
+ * Entries one side reader answer carries at most, and the folder size above which a side reader
+ * hands the folder back for the caller to read in slices (helper.ts): an answer is handed to the
+ * callbacks whole, between two back-pressure checks.
+ */
+const ANSWER_ENTRIES = 4096
 
 /**
  * Concurrent directory walk. Directory symlinks are never followed (so no loops), every error is
@@ -84,20 +96,32 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
   let curDir = ''
   let curPrefix = ''
   let curParent = ''
+  /** Folders a side reader handed back as too big: the caller reads them, in slices. */
+  const own: string[] = []
+  const enter = (dir: string): void => {
+    curDir = dir
+    curParent = basename(dir)
+    curPrefix = dir.endsWith(sep) ? dir : dir + sep
+  }
   const visitor: ListingVisitor = {
     dir(dir) {
       opts.onDir?.(dir)
-      curDir = dir
-      curParent = basename(dir)
-      curPrefix = dir.endsWith(sep) ? dir : dir + sep
+      enter(dir)
     },
     entry(name, type) {
+      // A name that is not valid UTF-8 cannot be opened by the path built from it: skipped with
+      // its own reason instead of failing later as "vanished" (helper.ts does the same).
+      if ((type === TYPE_DIR || type === TYPE_FILE) && unreadableName(curPrefix + name, name)) {
+        fail(curPrefix + name, UNREADABLE_NAME_CODE)
+        return
+      }
       if (type === TYPE_DIR) {
         const p = curPrefix + name
         if (!opts.skipDir(p, name, curParent)) queue.push(p)
       } else if (type === TYPE_FILE) opts.onFile(curPrefix + name, name, curDir)
     },
     failed: fail,
+    back: (dir, mine) => (mine ? own : queue).push(dir),
   }
   const handle = (dir: string, entries: readonly Dirent[]): void => {
     visitor.dir(dir)
@@ -105,6 +129,31 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
       visitor.entry(e.name, e.isFile() ? TYPE_FILE : e.isDirectory() ? TYPE_DIR : 0)
   }
   if (opts.readdir) return callbackWalk(queue, opts, handle, fail)
+
+  /**
+   * The folder the caller is handing out, when back-pressure stopped it part way. Its listing is
+   * held (names only) until the consumer drains; what its entries queue is bounded by the gate.
+   */
+  let partial: { dir: string; entries: Dirent[]; at: number } | undefined
+  /** The back-pressure gate (createDrainGate), set once the walk starts. */
+  let gate: () => boolean = () => false
+  /** Hands out the rest of `partial` in slices; false when back-pressure stopped it again. */
+  const handOut = (): boolean => {
+    const p = partial
+    if (!p) return true
+    enter(p.dir)
+    const es = p.entries
+    while (p.at < es.length) {
+      if (gate()) return false
+      const end = Math.min(es.length, p.at + ENTRY_SLICE)
+      for (; p.at < end; p.at++) {
+        const e = es[p.at]!
+        visitor.entry(e.name, e.isFile() ? TYPE_FILE : e.isDirectory() ? TYPE_DIR : 0)
+      }
+    }
+    partial = undefined
+    return true
+  }
 
   /** Reads one directory on the calling thread with readdirSync; returns its entry count. */
   const readJs = (dir: string): number => {
@@ -115,7 +164,9 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
       fail(dir, (e as NodeJS.ErrnoException).code ?? 'EIO')
       return 0
     }
-    handle(dir, es)
+    visitor.dir(dir)
+    partial = { dir, entries: es, at: 0 }
+    handOut()
     return es.length
   }
 
@@ -123,6 +174,7 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
   const subtreeReading = subtree
     ? readingSubtrees(subtree, opts.onFile, sep, SUBTREE_MAX_DIRS, {
         pending: (dir) => queue.push(dir),
+        own: (dir) => own.push(dir),
         failed: fail,
       })
     : undefined
@@ -139,6 +191,8 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
   let readingNs = 0
   const readCost = new Float64Array(READ_SAMPLES)
   let inflight = 0
+  /** Answers that arrived while back-pressure held the walk, oldest first: handled on resume. */
+  const deferred: [SideReader, string][] = []
   let waiting = false
   let done = false
   return new Promise<void>((resolvePromise) => {
@@ -179,7 +233,10 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
         // A reader given up on (its batches already back in the queue) may still have answers on
         // the way: they are dropped, or its folders would be counted twice.
         if (done || !readers.includes(r)) return
-        answered(r, listing)
+        // While the consumer drains, an answer waits (at most PIPELINE per reader: none is sent
+        // meanwhile), so what its files queue is bounded by the gate too.
+        if (deferred.length > 0 || partial || gate()) deferred.push([r, listing])
+        else answered(r, listing)
         resume()
       },
       lost: (r) => {
@@ -199,19 +256,33 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
     }
     const spawn = (count: number): void => {
       while (readers.length < count) {
-        const r = workerReader(opts.helperSource ?? HELPER_SOURCE, events, subtreeReading?.data)
+        const r = workerReader(opts.helperSource ?? HELPER_SOURCE, events, {
+          ...subtreeReading?.data,
+          maxOut: ANSWER_ENTRIES,
+          big: ANSWER_ENTRIES,
+        })
         if (!r) return
         readers.push(r)
       }
     }
-    const collect = (): void => {
+    /** Handles the answers in; false when back-pressure stopped it (the gate resumes the pump). */
+    const collect = (): boolean => {
+      if (!handOut()) return false
+      while (deferred.length > 0) {
+        if (gate()) return false
+        const [r, listing] = deferred.shift()!
+        // A reader lost since gave its batches back already.
+        if (readers.includes(r)) answered(r, listing)
+      }
       for (const r of readers) {
         while (r.batches.length > 0) {
+          if (gate()) return false
           const listing = r.poll()
           if (listing === undefined) break
           answered(r, listing)
         }
       }
+      return true
     }
     const feed = (): void => {
       const share = readers.length + (readOnCaller ? 1 : 0)
@@ -236,15 +307,23 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
       }
     }
     const paused = createDrainGate(opts, () => pump())
+    gate = paused
     const pump = (): void => {
       if (done) return
       if (opts.signal?.aborted) {
         queue.length = 0
+        own.length = 0
+        partial = undefined
+        for (const [r] of deferred.splice(0)) {
+          if (!readers.includes(r)) continue
+          r.batches.shift()
+          inflight--
+        }
         if (inflight === 0) finish()
         else waiting = true
         return
       }
-      collect()
+      if (!collect()) return
       if (paused()) return
       if (readers.length === 0 && !readerLost && !readOnCaller) spawn(Math.max(1, wanted))
       // Helpers asked for by number start before the caller's first read.
@@ -254,22 +333,27 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
       // Side readers only (readOnCaller: false) with none left: the caller reads after all.
       if (!readOnCaller && readers.length === 0) readOnCaller = true
       feed()
-      if (readOnCaller && queue.length > 0) {
+      if (own.length > 0 || (readOnCaller && queue.length > 0)) {
         const t0 = process.hrtime.bigint()
         let n = 0
         let ns = 0
         let timed = 0
-        while (queue.length > 0) {
+        // Folders handed back as too big first: only the caller reads them.
+        const nextDir = (): string | undefined =>
+          own.pop() ?? (readOnCaller ? queue.pop() : undefined)
+        for (let dir = nextDir(); dir !== undefined; dir = nextDir()) {
           n++
           if (timed < READ_SAMPLES) {
             const r0 = process.hrtime.bigint()
-            const count = readJs(queue.pop()!)
+            const count = readJs(dir)
             // Per folder, with every 20 entries counted as one more: handling the entries of a
             // big warm folder must not look like a slow disk.
             readCost[timed++] = Number(process.hrtime.bigint() - r0) / (1 + count / 20)
-          } else readJs(queue.pop()!)
+          } else readJs(dir)
+          // Back-pressure stopped the folder part way: the gate resumes the pump.
+          if (partial) break
           if ((n & 7) === 0) {
-            collect()
+            if (!collect()) break
             feed()
             ns = Number(process.hrtime.bigint() - t0)
             if (ns > SLICE_NS || opts.shouldPause?.()) break
@@ -304,10 +388,15 @@ export function walk(roots: readonly string[], opts: WalkOptions): Promise<void>
           spawn(wanted)
         }
         feed()
+        // Stopped by back-pressure: the gate's drain resumes the pump (not the event loop now).
+        if (partial || deferred.length > 0) {
+          if (!gate()) setImmediate(pump)
+          return
+        }
         setImmediate(pump)
         return
       }
-      if (inflight === 0 && queue.length === 0) {
+      if (inflight === 0 && queue.length === 0 && own.length === 0 && !partial) {
         finish()
         return
       }

@@ -52,7 +52,17 @@ export type DirectoryLimits = Readonly<{
    * harmless members is scanned like any other.
    */
   mayHoldCode?(name: string): boolean
+  /**
+   * Bytes the local-header walk (no usable central directory) may search for the next header in
+   * all; past it the walk stops and says so. Default: DEFAULT_MAX_SEARCH_BYTES. Without a bound
+   * a file that starts like a zip and has no end record (a 50 GB checkpoint of zeros after
+   * `PK\3\4`) is read to its end.
+   */
+  maxSearchBytes?: number
 }>
+
+/** The local-header walk's search budget when the caller names none (`maxSearchBytes`). */
+export const DEFAULT_MAX_SEARCH_BYTES = 64 * 1024 * 1024
 
 const SIG_LOCAL = 0x04034b50
 const SIG_CENTRAL = 0x02014b50
@@ -341,7 +351,10 @@ export function resolveLocal(src: ByteSource, en: ZipEntry): void {
  */
 function walkLocal(src: ByteSource, limits: DirectoryLimits, problems: string[]): ZipDirectory {
   const entries: ZipEntry[] = []
-  const first = findSignature(src, 0, SIG_LOCAL)
+  // One budget for every search of the walk, so the bytes read stay bounded whatever the file's
+  // size (a search reads up to its budget, never to the end of a huge file).
+  const search = { left: limits.maxSearchBytes ?? DEFAULT_MAX_SEARCH_BYTES, cut: false }
+  const first = findSignature(src, 0, SIG_LOCAL, search)
   let at = first
   let skipped = 0
   let skippedRisky = 0
@@ -360,7 +373,7 @@ function walkLocal(src: ByteSource, limits: DirectoryLimits, problems: string[])
     const dataStart = at + 30 + nameLen + extraLen
     let size = csize
     if ((flags & 0x8) !== 0 && csize === 0) {
-      const next = findSignature(src, dataStart, SIG_LOCAL)
+      const next = findSignature(src, dataStart, SIG_LOCAL, search)
       size = (next < 0 ? src.size : next) - dataStart
     }
     const verdict = skip(entries.length, name)
@@ -381,23 +394,49 @@ function walkLocal(src: ByteSource, limits: DirectoryLimits, problems: string[])
       skipped++
       if (verdict === 'risky') skippedRisky++
     }
+    if (search.cut) break
     const nextAt = dataStart + size
     if (nextAt <= at || nextAt > src.size) break
-    at = findSignature(src, nextAt, SIG_LOCAL)
+    at = findSignature(src, nextAt, SIG_LOCAL, search)
+  }
+  if (search.cut) {
+    problems.push(
+      `no central directory, and the search for local headers stopped after ${Math.round((limits.maxSearchBytes ?? DEFAULT_MAX_SEARCH_BYTES) / 1048576)} MiB: the rest of the file was not walked`,
+    )
   }
   return { entries, prefix: Math.max(0, first), central: false, problems, skipped, skippedRisky }
 }
 
-/** Offset of the next 4-byte signature at or after `from` (bounded chunked search), or -1. */
-function findSignature(src: ByteSource, from: number, sig: number): number {
+/**
+ * Offset of the next 4-byte signature at or after `from` (chunked search), or -1. Each byte read
+ * is taken from `budget`; when it runs out the search gives up (-1) and sets `budget.cut`.
+ */
+function findSignature(
+  src: ByteSource,
+  from: number,
+  sig: number,
+  budget: { left: number; cut: boolean },
+): number {
   const CH = 1 << 20
   for (let at = from; at < src.size; at += CH - 3) {
-    const b = src.read(at, CH)
+    if (budget.left <= 0) {
+      budget.cut = true
+      return -1
+    }
+    const b = src.read(at, Math.min(CH, Math.max(4, budget.left)))
+    budget.left -= b.length
     const v = dv(b)
     for (let i = 0; i + 4 <= b.length; i++) {
       if (b[i] === 0x50 && v.getUint32(i, true) === sig) return at + i
     }
-    if (b.length < CH) break
+    if (b.length < CH) {
+      if (at + b.length < src.size) {
+        // Stopped by the budget, not by the end of the data.
+        budget.cut = true
+        return -1
+      }
+      break
+    }
   }
   return -1
 }
