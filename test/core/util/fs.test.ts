@@ -74,6 +74,7 @@ describe('bounded fs helpers', () => {
     expect(await readHeadQuiet(join(dir, 'absent'), 10)).toBeUndefined()
   })
 
+  // FIFOs and /dev device files exist only on POSIX systems (Windows has neither at a file path).
   it.skipIf(process.platform === 'win32')('refuses a FIFO without blocking on it', async () => {
     const fifo = join(dir, 'pipe.env')
     execFileSync('mkfifo', [fifo])
