@@ -62,6 +62,8 @@ export { assetIdFor, findingIdFor } from './util/ids'
 /** The one rule table (id, severity, title, why, fix) that scanners, reports and the UI read. */
 export { RULES, findRule, getRule } from './rules'
 export type { Rule, RuleDomain } from './rules'
+/** The power source, read by the trusted system-probe child (never through the user's PATH). */
+export { onBatteryPower } from './discovery/system/si-worker'
 export { createSecretScanner, createSecretsPass, scrubText, secretFileKind } from './secrets'
 /** Writes an inventory as json, csv, sarif, cyclonedx or html to a stream. */
 export { writeReport, REPORT_FORMATS, isReportFormat, CycloneDxValidationError } from './report'

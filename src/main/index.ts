@@ -20,7 +20,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { homedir, hostname, tmpdir, userInfo } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { defaultDbPath } from '../core'
+import { defaultDbPath, onBatteryPower } from '../core'
 import type { EventChannel, IpcEvents, IpcHandlers } from '../shared/ipc'
 import { INVOKE_CHANNELS } from '../shared/ipc'
 import { createAppEvents, watcherLine } from './app-events'
@@ -176,12 +176,12 @@ function utilityLink(modulePath: string): ChildLink {
   }
 }
 
-async function onBattery(): Promise<boolean> {
-  // Loaded on first use: only the schedule needs it. Unknown (no battery, an error) is mains.
-  const si = await import('systeminformation')
-  const b = await si.battery()
-  return b.hasBattery && !b.acConnected
-}
+/**
+ * Only the schedule needs it. systeminformation runs `ioreg` (macOS) or PowerShell (Windows) for
+ * it by bare name, so core runs it in its trusted child, whose PATH holds only root-owned system
+ * folders: a program named like them on the user's PATH is never started by the app.
+ */
+const onBattery = (): Promise<boolean> => onBatteryPower()
 
 /** The HTML report printed by Chromium in a hidden window with JavaScript off. */
 async function printToPdf(htmlPath: string, pdfPath: string): Promise<void> {

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module'
 import { parse } from 'node:path'
 import { trustedEnv, type TrustOptions } from './trusted-path'
 
-export type SiQuery = 'graphics' | 'cpu' | 'osInfo'
+export type SiQuery = 'graphics' | 'cpu' | 'osInfo' | 'battery'
 
 /**
  * The child's script (exported for its test). systeminformation starts its probes through a
@@ -42,7 +42,19 @@ require(siPath)[query]().then(
 `
 
 /**
- * Runs one systeminformation query (graphics, cpu, osInfo) in a short-lived child Node process
+ * Whether the machine runs on battery now, for the desktop app's schedule: systeminformation's
+ * battery() asks `ioreg` on macOS and PowerShell on Windows by bare name, so it goes through the
+ * same trusted child as the scan's probes. Unknown (no battery, a failed query) is mains.
+ */
+export async function onBatteryPower(): Promise<boolean> {
+  const b = await siQueryInChild<{ hasBattery?: boolean; acConnected?: boolean }>('battery', {
+    timeoutMs: 15_000,
+  }).catch(() => undefined)
+  return b?.hasBattery === true && b.acConnected === false
+}
+
+/**
+ * Runs one systeminformation query (graphics, cpu, osInfo, battery) in a short-lived child Node process
  * with the trusted environment (trusted-path.ts: PATH holds only root-owned system folders) and
  * the file system root as its working folder, so that no program the user's PATH or the scanned
  * home could plant is ever run. Loading the library (about 30 ms) and its probes also stay off

@@ -13,7 +13,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { openDb, scan } from '../../../../src/core'
 import { runQuery } from '../../../../src/core/discovery/system/exec'
-import { SI_CHILD_SCRIPT } from '../../../../src/core/discovery/system/si-worker'
+import { onBatteryPower, SI_CHILD_SCRIPT } from '../../../../src/core/discovery/system/si-worker'
 import { createSystemInfoPort } from '../../../../src/core/discovery/system/system-info'
 import {
   isTrustedDir,
@@ -114,6 +114,9 @@ describe.runIf(posix)('system probes never run programs planted on PATH', () => 
     'grep',
     'awk',
     'cat',
+    'ioreg',
+    'upower',
+    'acpi',
   ]
   for (const name of names) {
     const script = join(bin, name)
@@ -132,6 +135,8 @@ describe.runIf(posix)('system probes never run programs planted on PATH', () => 
     await Promise.all([port.graphics(), port.cpu(), port.mem(), port.osInfo()])
     await runQuery('lsof', ['-v'])
     await runQuery('nvidia-smi', [])
+    // The desktop app's schedule asks for the power source the same way: no battery here.
+    expect(await onBatteryPower()).toBe(false)
     expect(readdirSync(markers)).toEqual([])
   }, 90_000)
 
