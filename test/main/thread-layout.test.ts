@@ -57,8 +57,15 @@ describe("Electron's main thread never touches SQLite (queries and scans run in 
           .filter(Boolean))
           expect(
             // The sync controller checks a typed URL and, outside Electron, names the 0600 file
-            // token store; the sync itself runs in the sync worker.
-            ['defaultDbPath', 'compileSchema', 'fileTokenStore', 'normalizeServerUrl'],
+            // token store; the sync itself runs in the sync worker. The schedule's power-source
+            // check starts core's trusted probe child (no store, no SQLite).
+            [
+              'defaultDbPath',
+              'compileSchema',
+              'fileTokenStore',
+              'normalizeServerUrl',
+              'onBatteryPower',
+            ],
             `${file} imports ${name}`,
           ).toContain(name)
     }
