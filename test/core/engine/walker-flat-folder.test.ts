@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createJobPool } from '../../../src/core/engine/job-pool'
-import type { SubtreeRules } from '../../../src/core/engine/walker'
 import { walk } from '../../../src/core/engine/walker'
 import type { SkippedEntry } from '../../../src/core/types'
+import { pruneNothing } from './walker-rules'
 
 // One folder of 200,000 extension-less files (model-sniff candidates: each queues a job), as in
 // the crawl's repro. Back-pressure must bound the queued jobs by the gate, not the folder size.
@@ -17,15 +17,7 @@ mkdirSync(flat)
 execFileSync('sh', ['-c', `seq -f "f%07g" 1 ${FILES} | xargs touch`], { cwd: flat })
 afterAll(() => rmSync(base, { recursive: true, force: true }))
 
-const rules: SubtreeRules = {
-  prunedNames: [],
-  cacheParents: [],
-  keptCacheNames: [],
-  prunedPairs: [],
-  claimedDirs: [],
-  files: { names: [], lowerNames: [], extensions: [], lowerPrefixes: [], noExtension: true },
-  counted: () => undefined,
-}
+const rules = pruneNothing({ noExtension: true })
 
 const HIGH = 2000
 // The gate is checked every 256 entries on the caller, and between side reader answers of at

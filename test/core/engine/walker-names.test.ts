@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { isPrunedDir } from '../../../src/core/engine/prune'
-import type { SubtreeRules } from '../../../src/core/engine/walker'
 import { walk } from '../../../src/core/engine/walker'
 import type { SkippedEntry } from '../../../src/core/types'
+import { pruneNothing } from './walker-rules'
 
 const base = mkdtempSync(join(tmpdir(), 'aiscout-walk-names-'))
 afterAll(() => rmSync(base, { recursive: true, force: true }))
@@ -22,15 +22,7 @@ writeFileSync(join(root, 'ok', '.env'), 'K=1\n')
 // A name that really holds U+FFFD (valid UTF-8) opens like any other.
 writeFileSync(join(root, 'real\uFFFD.gguf'), 'x')
 
-const rules: SubtreeRules = {
-  prunedNames: [],
-  cacheParents: [],
-  keptCacheNames: [],
-  prunedPairs: [],
-  claimedDirs: [],
-  files: { names: [], lowerNames: [], extensions: ['.gguf'], lowerPrefixes: [], noExtension: true },
-  counted: () => undefined,
-}
+const rules = pruneNothing({ extensions: ['.gguf'], noExtension: true })
 
 describe('walker and names that are not valid UTF-8', () => {
   it.each([
